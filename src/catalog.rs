@@ -1,0 +1,199 @@
+//! The catalog of services: `data/services.toml`, compiled into the binary and synced into SQL at start.
+
+use crate::domain::{ServiceSlug, SlugError};
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+
+/// The catalog shipped with this build.
+pub const EMBEDDED_CATALOG: &str = include_str!("../data/services.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Bank,
+    Neobank,
+    Card,
+    Payments,
+}
+
+impl Category {
+    pub fn code(self) -> &'static str {
+        match self {
+            Category::Bank => "bank",
+            Category::Neobank => "neobank",
+            Category::Card => "card",
+            Category::Payments => "payments",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub slug: ServiceSlug,
+    pub name: String,
+    /// ISO 3166-1 alpha-2 codes; the first is the main country.
+    pub countries: Vec<String>,
+    pub category: Category,
+    pub website: String,
+    pub status_page: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalog {
+    service: Vec<RawService>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawService {
+    slug: String,
+    name: String,
+    countries: Vec<String>,
+    category: Category,
+    website: String,
+    #[serde(default)]
+    status_page: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("catalog is not valid TOML: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("catalog entry {index}: {source}")]
+    Slug { index: usize, source: SlugError },
+    #[error("catalog entry {slug}: {message}")]
+    Entry { slug: String, message: String },
+    #[error("catalog lists {0} twice")]
+    Duplicate(String),
+    #[error("catalog is empty")]
+    Empty,
+}
+
+/// Every service, in catalog order, with a slug index.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    services: Vec<Service>,
+    by_slug: HashMap<String, usize>,
+}
+
+fn is_https_url(s: &str) -> bool {
+    s.starts_with("https://") && s.len() > "https://".len() && !s.contains(char::is_whitespace)
+}
+
+impl Catalog {
+    pub fn embedded() -> Result<Self, CatalogError> {
+        Self::parse(EMBEDDED_CATALOG)
+    }
+
+    pub fn parse(text: &str) -> Result<Self, CatalogError> {
+        let raw: RawCatalog = toml::from_str(text)?;
+        if raw.service.is_empty() {
+            return Err(CatalogError::Empty);
+        }
+        let mut seen = HashSet::new();
+        let mut services = Vec::with_capacity(raw.service.len());
+        for (index, r) in raw.service.into_iter().enumerate() {
+            let slug = ServiceSlug::parse(&r.slug)
+                .map_err(|source| CatalogError::Slug { index, source })?;
+            let entry_err = |message: &str| CatalogError::Entry {
+                slug: r.slug.clone(),
+                message: message.to_owned(),
+            };
+            if !seen.insert(r.slug.clone()) {
+                return Err(CatalogError::Duplicate(r.slug));
+            }
+            if r.name.trim().is_empty() {
+                return Err(entry_err("name is empty"));
+            }
+            if r.countries.is_empty()
+                || !r
+                    .countries
+                    .iter()
+                    .all(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()))
+            {
+                return Err(entry_err(
+                    "countries must be a non-empty list of ISO 3166-1 alpha-2 codes",
+                ));
+            }
+            if !is_https_url(&r.website) {
+                return Err(entry_err("website must be an https:// URL"));
+            }
+            let status_page = match r.status_page.trim() {
+                "" => None,
+                url if is_https_url(url) => Some(url.to_owned()),
+                _ => return Err(entry_err("status_page must be empty or an https:// URL")),
+            };
+            services.push(Service {
+                slug,
+                name: r.name,
+                countries: r.countries,
+                category: r.category,
+                website: r.website,
+                status_page,
+            });
+        }
+        let by_slug = services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.slug.as_str().to_owned(), i))
+            .collect();
+        Ok(Self { services, by_slug })
+    }
+
+    pub fn get(&self, slug: &str) -> Option<&Service> {
+        self.by_slug.get(slug).map(|&i| &self.services[i])
+    }
+
+    pub fn services(&self) -> &[Service] {
+        &self.services
+    }
+
+    pub fn len(&self) -> usize {
+        self.services.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.services.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_catalog_is_valid_and_has_the_required_services() {
+        let catalog = Catalog::embedded().expect("embedded catalog");
+        assert!(catalog.len() >= 60, "only {} services", catalog.len());
+        for slug in ["intesa-sanpaolo", "american-express", "monzo", "barclays"] {
+            assert!(catalog.get(slug).is_some(), "{slug} missing");
+        }
+        for country in ["IT", "GB", "DE", "FR", "NO"] {
+            let n = catalog
+                .services()
+                .iter()
+                .filter(|s| s.countries[0] == country)
+                .count();
+            assert!(n >= 5, "{country} has only {n} services");
+        }
+    }
+
+    #[test]
+    fn malformed_entries_are_rejected_with_the_slug_named() {
+        let base = r#"[[service]]
+slug = "x-bank"
+name = "X"
+countries = ["IT"]
+category = "bank"
+website = "https://x.example/"
+"#;
+        assert!(Catalog::parse(base).is_ok());
+        let err = Catalog::parse(&base.replace("\"IT\"", "\"Italy\"")).unwrap_err();
+        assert!(err.to_string().contains("x-bank"), "{err}");
+        assert!(Catalog::parse(&base.replace("bank\"\nw", "shop\"\nw")).is_err());
+        assert!(Catalog::parse(&format!("{base}{base}")).is_err());
+        assert!(Catalog::parse(&base.replace("https://x", "http://x")).is_err());
+        assert!(Catalog::parse("").is_err());
+    }
+}

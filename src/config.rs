@@ -1,0 +1,52 @@
+//! Settings from flags and the environment. Every flag can also be set by the variable named beside it.
+
+use clap::{Args, ValueEnum};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Where the data lives; shared by every command that touches storage.
+#[derive(Debug, Clone, Args)]
+pub struct StorageArgs {
+    /// SQL store: `sqlite://PATH` (created with its folder on first use) or `postgres://…`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/downtally.db"
+    )]
+    pub database_url: String,
+
+    /// Redis for counters (`redis://host:port/`); unset keeps counters in process.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "DOWNTALLY_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    #[command(flatten)]
+    pub storage: StorageArgs,
+
+    /// Take the client address from X-Forwarded-For. Only behind a proxy that sets it: otherwise anyone
+    /// could pose as many reporters.
+    #[arg(long, env = "DOWNTALLY_TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "DOWNTALLY_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LogArgs {
+    /// `text` for people, `json` for log collectors (one JSON object per line).
+    #[arg(long, env = "DOWNTALLY_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+}

@@ -1,0 +1,374 @@
+//! The write path: validate, de-duplicate, store durably, count.
+//!
+//! Handlers hand validated reports to a few writer tasks through a channel. A writer takes whatever
+//! has queued up (group commit), claims the reporters in the counter store, inserts the whole batch in
+//! one SQL transaction, increments the counters in one pipeline, and only then answers each handler.
+//! So no report is acknowledged before the transaction holding it has committed, and a burst costs one
+//! commit per batch instead of one per report. A counter store failure never fails a report: SQL is the
+//! source of truth and counters are rebuilt from it.
+
+use crate::catalog::Catalog;
+use crate::clock::Clock;
+use crate::counts::{CountStore, Counts, Hit, MemoryCounts, Resolution};
+use crate::domain::{
+    Comment, CommentTooLong, Coordinates, LocationError, ProblemKind, RegionId, RegionIdError,
+    UnknownProblem,
+};
+use crate::metrics::Metrics;
+use crate::privacy::{Salts, reporter_key};
+use crate::store::{Db, NewReport};
+use serde::Deserialize;
+use std::net::IpAddr;
+use std::sync::Arc;
+use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+/// A reporter is counted once per service within this many seconds.
+pub const DEDUP_WINDOW_SECONDS: i64 = 15 * 60;
+/// Most reports one transaction takes; more wait for the next commit.
+const MAX_BATCH: usize = 1_024;
+/// Reports waiting for a writer before handlers start to wait for room.
+const QUEUE_CAPACITY: usize = 16_384;
+
+/// A report as a client sends it (JSON body or form), before validation.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportInput {
+    pub problem: String,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Why a well-formed report was refused (HTTP 422).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Invalid {
+    #[error(transparent)]
+    Problem(#[from] UnknownProblem),
+    #[error(transparent)]
+    Region(#[from] RegionIdError),
+    #[error(transparent)]
+    Location(#[from] LocationError),
+    #[error(transparent)]
+    Comment(#[from] CommentTooLong),
+}
+
+impl Invalid {
+    /// Label for the rejected-reports metric.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Invalid::Problem(_) => "unknown_problem",
+            Invalid::Region(_) => "invalid_region",
+            Invalid::Location(_) => "invalid_location",
+            Invalid::Comment(_) => "comment_too_long",
+        }
+    }
+}
+
+/// A report whose every field is valid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidReport {
+    pub problem: ProblemKind,
+    pub region: Option<RegionId>,
+    pub coordinates: Option<Coordinates>,
+    pub comment: Option<Comment>,
+}
+
+pub fn validate(input: &ReportInput) -> Result<ValidReport, Invalid> {
+    let problem = ProblemKind::parse(input.problem.trim())?;
+    let region = match input.region.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(r) => Some(RegionId::parse(r)?),
+    };
+    let coordinates = Coordinates::parse(input.lat, input.lon)?;
+    let comment = match &input.comment {
+        Some(c) => Comment::parse(c)?,
+        None => None,
+    };
+    Ok(ValidReport {
+        problem,
+        region,
+        coordinates,
+        comment,
+    })
+}
+
+/// Who sent a request, as far as de-duplication needs to know. Never stored.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub ip: IpAddr,
+    pub user_agent: String,
+}
+
+/// What the client learns about its stored report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub id: i64,
+    pub bucket_start: i64,
+    pub counted: bool,
+    pub region: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error("unknown service {0:?}")]
+    UnknownService(String),
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("the report could not be stored; please try again")]
+    Unavailable,
+}
+
+struct Job {
+    report: NewReport,
+    reply: oneshot::Sender<Result<Accepted, IntakeError>>,
+}
+
+#[derive(Clone)]
+pub struct Intake {
+    catalog: Arc<Catalog>,
+    salts: Salts,
+    clock: Clock,
+    metrics: Metrics,
+    queue: mpsc::Sender<Job>,
+}
+
+/// The writer tasks; they finish once every [`Intake`] handle is dropped and the queue is drained.
+pub struct Writers(Vec<JoinHandle<()>>);
+
+impl Writers {
+    pub async fn drained(self) {
+        for w in self.0 {
+            let _ = w.await;
+        }
+    }
+}
+
+struct WriterContext {
+    db: Db,
+    counts: Counts,
+    clock: Clock,
+    metrics: Metrics,
+    /// Stands in for the counter store's claims while it is unreachable.
+    fallback_claims: MemoryCounts,
+}
+
+impl Intake {
+    pub fn start(
+        catalog: Arc<Catalog>,
+        db: Db,
+        counts: Counts,
+        clock: Clock,
+        metrics: Metrics,
+    ) -> (Intake, Writers) {
+        let (queue, rx) = mpsc::channel(QUEUE_CAPACITY);
+        let rx = Arc::new(Mutex::new(rx));
+        let ctx = Arc::new(WriterContext {
+            db: db.clone(),
+            counts,
+            clock: clock.clone(),
+            metrics: metrics.clone(),
+            fallback_claims: MemoryCounts::new(),
+        });
+        let writers = (0..db.writer_count())
+            .map(|_| tokio::spawn(write_loop(rx.clone(), ctx.clone())))
+            .collect();
+        let intake = Intake {
+            catalog,
+            salts: Salts::new(db),
+            clock,
+            metrics,
+            queue,
+        };
+        (intake, Writers(writers))
+    }
+
+    /// Validates and stores one report; returns once it is durably stored (and counted, when it counts).
+    pub async fn submit(
+        &self,
+        service: &str,
+        input: &ReportInput,
+        origin: &Origin,
+    ) -> Result<Accepted, IntakeError> {
+        let result = self.submit_inner(service, input, origin).await;
+        if let Err(e) = &result {
+            self.metrics.reject(match e {
+                IntakeError::UnknownService(_) => "unknown_service",
+                IntakeError::Invalid(invalid) => invalid.reason(),
+                IntakeError::Unavailable => "unavailable",
+            });
+        }
+        result
+    }
+
+    async fn submit_inner(
+        &self,
+        service: &str,
+        input: &ReportInput,
+        origin: &Origin,
+    ) -> Result<Accepted, IntakeError> {
+        let service = self
+            .catalog
+            .get(service)
+            .ok_or_else(|| IntakeError::UnknownService(service.to_owned()))?;
+        let valid = validate(input)?;
+        let now = self.clock.now();
+        let salt = self.salts.for_time(now).await.map_err(|e| {
+            tracing::error!(error = %e, "cannot read the reporter salt");
+            IntakeError::Unavailable
+        })?;
+        let report = NewReport {
+            service: service.slug.as_str().to_owned(),
+            problem: valid.problem,
+            region: valid.region.map(|r| r.as_str().to_owned()),
+            coordinates: valid.coordinates,
+            comment: valid.comment.map(|c| c.as_str().to_owned()),
+            reporter: reporter_key(&salt, origin.ip, &origin.user_agent, service.slug.as_str()),
+            counted: false,
+            created_at: now,
+        };
+        let (reply, answer) = oneshot::channel();
+        self.queue
+            .send(Job { report, reply })
+            .await
+            .map_err(|_| IntakeError::Unavailable)?;
+        answer.await.map_err(|_| IntakeError::Unavailable)?
+    }
+}
+
+async fn write_loop(rx: Arc<Mutex<mpsc::Receiver<Job>>>, ctx: Arc<WriterContext>) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    loop {
+        {
+            let mut rx = rx.lock().await;
+            match rx.recv().await {
+                Some(job) => jobs.push(job),
+                None => return,
+            }
+            while jobs.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
+                }
+            }
+        }
+        ctx.write_batch(&mut jobs).await;
+    }
+}
+
+impl WriterContext {
+    async fn write_batch(&self, jobs: &mut Vec<Job>) {
+        let now = self.clock.now();
+        let claims: Vec<(String, String)> = jobs
+            .iter()
+            .map(|j| (j.report.service.clone(), j.report.reporter.clone()))
+            .collect();
+        let counted = match self
+            .counts
+            .claim_reporters(&claims, now, DEDUP_WINDOW_SECONDS)
+            .await
+        {
+            Ok(counted) => counted,
+            Err(e) => {
+                tracing::warn!(error = %e, "counter store unavailable for de-duplication; using local claims");
+                self.metrics
+                    .counter_store_errors
+                    .with_label_values(&["claim"])
+                    .inc();
+                self.fallback_claims
+                    .claim_reporters(&claims, now, DEDUP_WINDOW_SECONDS)
+                    .await
+                    .expect("in-process claims cannot fail")
+            }
+        };
+        let mut reports: Vec<NewReport> = Vec::with_capacity(jobs.len());
+        for (job, counted) in jobs.iter().zip(counted) {
+            let mut report = job.report.clone();
+            report.counted = counted;
+            reports.push(report);
+        }
+        self.metrics.intake_batch_size.observe(reports.len() as f64);
+
+        let ids = match self.db.insert_reports(&reports).await {
+            Ok(ids) => ids,
+            Err(e) => {
+                tracing::error!(error = %e, batch = reports.len(), "storing reports failed");
+                for job in jobs.drain(..) {
+                    let _ = job.reply.send(Err(IntakeError::Unavailable));
+                }
+                return;
+            }
+        };
+
+        let hits: Vec<Hit> = reports
+            .iter()
+            .filter(|r| r.counted)
+            .map(|r| Hit {
+                service: r.service.clone(),
+                problem: r.problem,
+                region: r.region.clone(),
+                at: r.created_at,
+            })
+            .collect();
+        if let Err(e) = self.counts.record(&hits, now).await {
+            tracing::warn!(error = %e, hits = hits.len(), "counting failed; counts will be rebuilt from SQL");
+            self.metrics
+                .counter_store_errors
+                .with_label_values(&["record"])
+                .inc();
+        }
+
+        for ((job, report), id) in jobs.drain(..).zip(reports).zip(ids) {
+            self.metrics
+                .reports_accepted
+                .with_label_values(&[if report.counted { "true" } else { "false" }])
+                .inc();
+            let _ = job.reply.send(Ok(Accepted {
+                id,
+                bucket_start: Resolution::Minute.floor(report.created_at),
+                counted: report.counted,
+                region: report.region,
+            }));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(problem: &str) -> ReportInput {
+        ReportInput {
+            problem: problem.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn validation_names_the_first_bad_field() {
+        assert!(validate(&input("login")).is_ok());
+        assert!(matches!(
+            validate(&input("coffee")),
+            Err(Invalid::Problem(_))
+        ));
+        let mut i = input("card");
+        i.region = Some("italy".into());
+        assert!(matches!(validate(&i), Err(Invalid::Region(_))));
+        let mut i = input("card");
+        i.lat = Some(91.0);
+        i.lon = Some(0.0);
+        assert!(matches!(validate(&i), Err(Invalid::Location(_))));
+        let mut i = input("card");
+        i.comment = Some("x".repeat(501));
+        assert!(matches!(validate(&i), Err(Invalid::Comment(_))));
+        let mut i = input("website");
+        i.region = Some("".into());
+        i.comment = Some("  ".into());
+        let v = validate(&i).unwrap();
+        assert_eq!((v.region, v.comment), (None, None));
+    }
+}

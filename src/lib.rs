@@ -1,0 +1,16 @@
+//! downtally: a crowd-sourced outage report aggregator for banks and payment services.
+//! See ARCHITECTURE.md for the path a report takes through these modules.
+
+pub mod catalog;
+pub mod clock;
+pub mod config;
+pub mod counts;
+pub mod domain;
+pub mod intake;
+pub mod metrics;
+pub mod privacy;
+pub mod rebuild;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
+pub mod web;

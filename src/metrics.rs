@@ -1,0 +1,96 @@
+//! Prometheus metrics, served as text at `/metrics`.
+
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+};
+
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    pub reports_accepted: IntCounterVec,
+    pub reports_rejected: IntCounterVec,
+    pub request_seconds: HistogramVec,
+    pub counter_store_errors: IntCounterVec,
+    pub intake_batch_size: prometheus::Histogram,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let registry = Registry::new_custom(Some("downtally".into()), None)
+            .expect("static registry prefix is valid");
+        let reports_accepted = IntCounterVec::new(
+            Opts::new(
+                "reports_accepted_total",
+                "Reports stored, by whether they were counted",
+            ),
+            &["counted"],
+        )
+        .expect("valid metric");
+        let reports_rejected = IntCounterVec::new(
+            Opts::new("reports_rejected_total", "Reports refused, by reason"),
+            &["reason"],
+        )
+        .expect("valid metric");
+        let request_seconds = HistogramVec::new(
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency").buckets(
+                vec![
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+                ],
+            ),
+            &["method", "route", "status"],
+        )
+        .expect("valid metric");
+        let counter_store_errors = IntCounterVec::new(
+            Opts::new(
+                "counter_store_errors_total",
+                "Failed counter store operations",
+            ),
+            &["operation"],
+        )
+        .expect("valid metric");
+        let intake_batch_size = prometheus::Histogram::with_opts(
+            HistogramOpts::new("intake_batch_size", "Reports committed per SQL transaction")
+                .buckets(vec![
+                    1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0,
+                ]),
+        )
+        .expect("valid metric");
+        for c in [&reports_accepted, &reports_rejected, &counter_store_errors] {
+            registry
+                .register(Box::new(c.clone()))
+                .expect("unique metric");
+        }
+        registry
+            .register(Box::new(request_seconds.clone()))
+            .expect("unique metric");
+        registry
+            .register(Box::new(intake_batch_size.clone()))
+            .expect("unique metric");
+        Self {
+            registry,
+            reports_accepted,
+            reports_rejected,
+            request_seconds,
+            counter_store_errors,
+            intake_batch_size,
+        }
+    }
+
+    pub fn reject(&self, reason: &str) {
+        self.reports_rejected.with_label_values(&[reason]).inc();
+    }
+
+    pub fn render(&self) -> String {
+        let mut buf = Vec::new();
+        TextEncoder::new()
+            .encode(&self.registry.gather(), &mut buf)
+            .expect("text encoding into a Vec cannot fail");
+        String::from_utf8(buf).expect("prometheus text is UTF-8")
+    }
+}

@@ -1,0 +1,212 @@
+//! Wiring: open the stores, sync the catalog, rebuild counters when needed, start the writers and the
+//! HTTP server. Tests build an [`Application`] on port 0 and talk to it over HTTP.
+
+use crate::catalog::Catalog;
+use crate::clock::Clock;
+use crate::counts::{Counts, MemoryCounts, RedisCounts};
+use crate::intake::{Intake, Writers};
+use crate::metrics::Metrics;
+use crate::rebuild::rebuild_if_needed;
+use crate::store::Db;
+use crate::web::{AppState, observe_latency, routes};
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+/// How often a running server checks that the counter store still holds its counts (a flushed or
+/// restarted Redis does not) and rebuilds them from SQL.
+const COUNTER_CHECK_INTERVAL: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: String,
+    pub database_url: String,
+    pub redis_url: Option<String>,
+    pub trust_forwarded_for: bool,
+    pub workers: Option<usize>,
+    pub clock: Clock,
+}
+
+/// Opens the SQL store and applies migrations.
+pub async fn open_db(url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(url)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(url)))?;
+    db.migrate().await.context("cannot apply migrations")?;
+    Ok(db)
+}
+
+/// Opens the counter store: Redis when a URL is given, in-process otherwise.
+pub async fn open_counts(redis_url: Option<&str>) -> anyhow::Result<Counts> {
+    Ok(match redis_url {
+        Some(url) => Counts::Redis(
+            RedisCounts::connect(url)
+                .await
+                .with_context(|| format!("cannot connect to Redis at {}", redact(url)))?,
+        ),
+        None => Counts::Memory(MemoryCounts::new()),
+    })
+}
+
+/// Hides a password in a connection URL before it is logged.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+    writers: Writers,
+    background: Vec<JoinHandle<()>>,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let catalog = Arc::new(Catalog::embedded().context("the service catalog is invalid")?);
+        let db = open_db(&settings.database_url).await?;
+        let clock = settings.clock.clone();
+        db.sync_catalog(&catalog, clock.now())
+            .await
+            .context("cannot sync the service catalog")?;
+        let counts = open_counts(settings.redis_url.as_deref()).await?;
+        if let Some(buckets) = rebuild_if_needed(&db, &counts, clock.now())
+            .await
+            .context("cannot rebuild counters from SQL")?
+        {
+            tracing::info!(buckets, store = counts.kind(), "counters rebuilt from SQL");
+        }
+        let metrics = Metrics::new();
+        let (intake, writers) = Intake::start(
+            catalog.clone(),
+            db.clone(),
+            counts.clone(),
+            clock.clone(),
+            metrics.clone(),
+        );
+        let state = AppState {
+            catalog,
+            db,
+            counts,
+            intake,
+            metrics,
+            clock,
+            trust_forwarded_for: settings.trust_forwarded_for,
+        };
+
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let data = web::Data::new(state.clone());
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .wrap(Compress::default())
+                .wrap(from_fn(observe_latency))
+                .configure(routes)
+        })
+        .listen(listener)?
+        // Signals are ours: SIGINT must drain like SIGTERM (actix would stop at once).
+        .disable_signals()
+        .shutdown_timeout(30);
+        if let Some(workers) = settings.workers {
+            server = server.workers(workers);
+        }
+        let server = server.run();
+        tracing::info!(
+            address = %settings.bind, port,
+            sql = state.db.backend(), counters = state.counts.kind(),
+            "downtally is listening"
+        );
+        let background = vec![tokio::spawn(keep_counts_built(state.clone()))];
+        Ok(Self {
+            port,
+            server,
+            state,
+            writers,
+            background,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped through [`Application::handle`], then lets in-flight requests finish, drains
+    /// the intake queue into SQL and closes the stores.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let Application {
+            server,
+            state,
+            writers,
+            background,
+            ..
+        } = self;
+        server.await.context("HTTP server failed")?;
+        for task in background {
+            task.abort();
+        }
+        let db = state.db.clone();
+        drop(state);
+        writers.drained().await;
+        db.close().await;
+        tracing::info!("stopped; every accepted report is stored");
+        Ok(())
+    }
+}
+
+async fn keep_counts_built(state: AppState) {
+    let mut tick = tokio::time::interval(COUNTER_CHECK_INTERVAL);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        match rebuild_if_needed(&state.db, &state.counts, state.clock.now()).await {
+            Ok(Some(buckets)) => tracing::warn!(
+                buckets,
+                "counter store had lost its counts; rebuilt from SQL"
+            ),
+            Ok(None) => {}
+            Err(e) => tracing::debug!(error = %e, "counter check failed; will retry"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_logs() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/x"),
+            "postgres://app:***@db:5432/x"
+        );
+        assert_eq!(redact("redis://cache:6379/"), "redis://cache:6379/");
+        assert_eq!(
+            redact("sqlite://data/downtally.db"),
+            "sqlite://data/downtally.db"
+        );
+    }
+}

@@ -1,0 +1,36 @@
+use super::{Db, StoreError, on_pool};
+use crate::catalog::Catalog;
+
+impl Db {
+    /// Makes the `services` table match the catalog: upserts every service and marks the ones the
+    /// catalog no longer lists. Idempotent; runs at every start.
+    pub async fn sync_catalog(&self, catalog: &Catalog, now: i64) -> Result<(), StoreError> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            for s in catalog.services() {
+                sqlx::query(
+                    "INSERT INTO services (slug, name, countries, category, website, status_page, listed, synced_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7) \
+                     ON CONFLICT (slug) DO UPDATE SET name = excluded.name, countries = excluded.countries, \
+                     category = excluded.category, website = excluded.website, \
+                     status_page = excluded.status_page, listed = TRUE, synced_at = excluded.synced_at",
+                )
+                .bind(s.slug.as_str())
+                .bind(&s.name)
+                .bind(s.countries.join(","))
+                .bind(s.category.code())
+                .bind(&s.website)
+                .bind(s.status_page.as_deref())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query("UPDATE services SET listed = FALSE WHERE synced_at < $1")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

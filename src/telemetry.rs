@@ -1,0 +1,16 @@
+//! Logging setup: `RUST_LOG` filters (default `info`), text or JSON lines on stderr.
+
+use crate::config::LogFormat;
+use tracing_subscriber::EnvFilter;
+
+pub fn init(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // A second init (tests starting several servers) is harmless: the first subscriber stays.
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
+}

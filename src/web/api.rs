@@ -1,0 +1,244 @@
+//! The JSON API under `/api/v1`.
+
+use super::AppState;
+use super::errors::{ApiError, Kind};
+use super::request::{origin, read_body};
+use crate::counts::buckets::{DAY, HOUR, MINUTE, WEEK};
+use crate::counts::{CountStore, Dim, Resolution};
+use crate::intake::ReportInput;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, SecondsFormat};
+use serde::{Deserialize, Serialize};
+
+fn rfc3339(t: i64) -> String {
+    DateTime::from_timestamp(t, 0)
+        .unwrap_or_default()
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+#[derive(Serialize)]
+struct ReportCreated {
+    id: i64,
+    service: String,
+    bucket_start: String,
+    counted: bool,
+    region: Option<String>,
+}
+
+#[post("/api/v1/services/{slug}/reports")]
+pub(super) async fn create_report(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    if state.catalog.get(&slug).is_none() {
+        state.metrics.reject("unknown_service");
+        return Err(ApiError::new(
+            Kind::NotFound,
+            format!("unknown service {:?}", slug.as_str()),
+        ));
+    }
+    let body = read_body(&req, payload).await.inspect_err(|e| {
+        state.metrics.reject(if e.kind == Kind::PayloadTooLarge {
+            "too_large"
+        } else {
+            "malformed"
+        })
+    })?;
+    let input: ReportInput = serde_json::from_slice(&body).map_err(|e| {
+        use serde_json::error::Category;
+        let kind = match e.classify() {
+            Category::Data => Kind::Unprocessable,
+            Category::Io | Category::Syntax | Category::Eof => Kind::BadRequest,
+        };
+        state.metrics.reject(if kind == Kind::BadRequest {
+            "malformed"
+        } else {
+            "invalid_field"
+        });
+        ApiError::new(kind, format!("invalid JSON body: {e}"))
+    })?;
+    let accepted = state
+        .intake
+        .submit(&slug, &input, &origin(&req, state.trust_forwarded_for))
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            "Location",
+            format!("/api/v1/services/{}/reports/{}", slug.as_str(), accepted.id),
+        ))
+        .json(ReportCreated {
+            id: accepted.id,
+            service: slug.into_inner(),
+            bucket_start: rfc3339(accepted.bucket_start),
+            counted: accepted.counted,
+            region: accepted.region,
+        }))
+}
+
+/// `24h`, `90m`, `2d`, `8w`, `300s` → seconds.
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (n, unit) = text.split_at(split);
+    let n: i64 = n.parse().ok().filter(|&n| n > 0)?;
+    let unit = match unit {
+        "s" => 1,
+        "m" => MINUTE,
+        "h" => HOUR,
+        "d" => DAY,
+        "w" => WEEK,
+        _ => return None,
+    };
+    n.checked_mul(unit)
+}
+
+#[derive(Deserialize)]
+struct SeriesQuery {
+    window: Option<String>,
+    step: Option<String>,
+    problem: Option<String>,
+    region: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Point {
+    t: String,
+    count: u64,
+}
+
+#[derive(Serialize)]
+struct SeriesBody {
+    service: String,
+    step_seconds: i64,
+    window_seconds: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problem: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<String>,
+    points: Vec<Point>,
+}
+
+#[get("/api/v1/services/{slug}/series")]
+pub(super) async fn series(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<SeriesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if state.catalog.get(&slug).is_none() {
+        return Err(ApiError::new(
+            Kind::NotFound,
+            format!("unknown service {:?}", slug.as_str()),
+        ));
+    }
+    let invalid = |m: String| ApiError::new(Kind::Unprocessable, m);
+    let step_text = query.step.as_deref().unwrap_or("1m");
+    let resolution = parse_duration(step_text)
+        .and_then(Resolution::from_step)
+        .ok_or_else(|| invalid(format!("step must be 1m or 1h, not {step_text:?}")))?;
+    let window_text = query.window.as_deref().unwrap_or("24h");
+    let window = parse_duration(window_text).ok_or_else(|| {
+        invalid(format!(
+            "window {window_text:?} is not a duration such as 24h"
+        ))
+    })?;
+    if window < resolution.step() || window > resolution.retention() - resolution.step() {
+        let most = match resolution {
+            Resolution::Minute => "48h",
+            Resolution::Hour => "8w",
+        };
+        return Err(invalid(format!(
+            "window must be between one step and {most} for step {step_text}"
+        )));
+    }
+    let dim = match (&query.problem, &query.region) {
+        (Some(_), Some(_)) => return Err(invalid("give problem or region, not both".into())),
+        (Some(p), None) => {
+            Dim::Problem(crate::domain::ProblemKind::parse(p).map_err(|e| invalid(e.to_string()))?)
+        }
+        (None, Some(r)) => Dim::Region(
+            crate::domain::RegionId::parse(r)
+                .map_err(|e| invalid(e.to_string()))?
+                .as_str()
+                .to_owned(),
+        ),
+        (None, None) => Dim::All,
+    };
+    let range = resolution.window_ending_at(state.clock.now(), window);
+    let counts = state
+        .counts
+        .series(&slug, &dim, resolution, range)
+        .await
+        .map_err(|e| ApiError::new(Kind::Unavailable, format!("counter store unavailable: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=15"))
+        .json(SeriesBody {
+            service: slug.into_inner(),
+            step_seconds: resolution.step(),
+            window_seconds: window,
+            problem: query.problem.clone(),
+            region: query.region.clone(),
+            points: range
+                .starts()
+                .zip(counts)
+                .map(|(t, count)| Point {
+                    t: rfc3339(t),
+                    count,
+                })
+                .collect(),
+        }))
+}
+
+#[derive(Serialize)]
+struct ServiceEntry<'a> {
+    slug: &'a str,
+    name: &'a str,
+    countries: &'a [String],
+    category: &'a str,
+    website: &'a str,
+    status_page: Option<&'a str>,
+}
+
+#[get("/api/v1/services")]
+pub(super) async fn services(state: web::Data<AppState>) -> HttpResponse {
+    let list: Vec<ServiceEntry> = state
+        .catalog
+        .services()
+        .iter()
+        .map(|s| ServiceEntry {
+            slug: s.slug.as_str(),
+            name: &s.name,
+            countries: &s.countries,
+            category: s.category.code(),
+            website: &s.website,
+            status_page: s.status_page.as_deref(),
+        })
+        .collect();
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=300"))
+        .json(serde_json::json!({ "services": list }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("24h"), Some(86_400));
+        assert_eq!(parse_duration("1m"), Some(60));
+        assert_eq!(parse_duration("8w"), Some(8 * WEEK));
+        for bad in [
+            "",
+            "h",
+            "0h",
+            "-1h",
+            "1.5h",
+            "1y",
+            "99999999999999999999w",
+            "9223372036854775807w",
+        ] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+}
