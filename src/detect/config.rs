@@ -1,0 +1,197 @@
+//! Detector settings: one place, every default documented with its reason.
+
+use serde::Deserialize;
+
+/// Settings of the outage detector. `Default` is the setting used by the server and by
+/// `downtally replay` for every series; change it only with evidence (see BENCHMARKS.md).
+///
+/// Times are in seconds so that the same settings mean the same thing at 1-minute
+/// (server) and 5-minute (NAB) buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DetectorConfig {
+    /// Weeks of seasonal history kept per series. Default 8: the counter store keeps 8 weeks of
+    /// hourly buckets, and 8 weekly values give a trimmed mean that survives two bad weeks.
+    /// Memory is `season_weeks * 672 * 2` bytes (10.5 KiB at 8 weeks, 15-minute slots).
+    pub season_weeks: u32,
+    /// Same-slot values of past weeks needed before the weekly (hour-of-week) profile replaces
+    /// the daily (hour-of-day) one. Default 3: the smallest number whose trimmed mean
+    /// (the median of 3) ignores one bad week.
+    pub min_weekly_lags: u32,
+    /// Past days whose same time of day form the profile while weekly history is too short.
+    /// Default 7 (one week); day 7 is also weekly lag 1.
+    pub daily_lags: u32,
+    /// Recent 15-minute slots used when there is not even one day of history (a newly listed
+    /// service). Default 16 (4 hours): long enough to be stable, short enough to follow the
+    /// time of day roughly.
+    pub recent_slots: u32,
+    /// Reports the profile must rest on before it stops widening its time-of-day window
+    /// (±1, ±2, ±4 … slots). Default 30: a Poisson count of 30 has a relative error of 18 %,
+    /// which keeps sparse services from chasing noise; busy services never widen.
+    pub baseline_min_count: f64,
+    /// Widest half-window in slots (either side) for sparse services. Default 8 (±2 hours):
+    /// wider windows would blur the daily cycle more than they reduce noise.
+    pub max_half_width_slots: u32,
+    /// Window over which the recent level is compared with the profile to follow growth and
+    /// decline. Default 24 h: a whole daily cycle, so the time of day cancels out. 0 disables.
+    pub level_window_secs: i64,
+    /// Pseudo-count that shrinks the level ratio towards 1 when the level window holds few
+    /// reports. Default 30 (the same precision target as `baseline_min_count`).
+    pub level_prior_count: f64,
+    /// Lowest expected rate, in reports per hour. Default 0.5: a service nobody reported for
+    /// weeks still expects an occasional report, so one report is notable but not alarming.
+    pub floor_per_hour: f64,
+    /// Prior squared coefficient of variation of counts beyond Poisson noise (negative
+    /// binomial `1/k`). Default 0.05 (±22 % extra variation), typical of human activity counts;
+    /// replaced by the estimate as data arrives.
+    pub dispersion_prior: f64,
+    /// Weight of that prior, in seconds of data. Default 1 day.
+    pub dispersion_prior_secs: i64,
+    /// Half-life of the overdispersion estimate. Default 3 days: slow enough that a burst does
+    /// not numb the detector, fast enough to learn a new series within its first week.
+    pub dispersion_halflife_secs: i64,
+    /// Short scoring window (sum of buckets). Default 300 s: a 5-minute sum is the first one
+    /// where a 5x rise of a service with 1 report a minute is clearly significant.
+    pub short_window_secs: i64,
+    /// Medium scoring window. Default 900 s: catches slower build-ups of sparse services within
+    /// the 15-minute de-duplication horizon of a reporter.
+    pub medium_window_secs: i64,
+    /// Long scoring window. Default 3600 s: an hour-long moderate rise (x3 to x5) that no
+    /// single bucket shows, as in slowly spreading failures.
+    pub long_window_secs: i64,
+    /// Deviation (in standard-normal units of the upper tail) that marks a series as elevated.
+    /// Default 3 (one-sided p ≈ 1.3e-3): worth showing, not worth declaring.
+    pub elevated_z: f64,
+    /// Deviation needed to declare an outage. Default 5 (p ≈ 3e-7): with 40,320 one-minute
+    /// buckets in four weeks and three windows this keeps false declarations of a well-modelled
+    /// series well under one per four weeks, leaving room for model error.
+    pub outage_z: f64,
+    /// False-alarm budget: the detector raises its bar above `outage_z` to the deviation this
+    /// series itself exceeds only once per this interval (see `noise::Tail`). Default 28 days,
+    /// the product's target of at most one false outage per service per four weeks.
+    pub false_alarm_interval_secs: i64,
+    /// Half-life of the tail calibration. Default 14 days: remembers bursts for weeks.
+    pub tail_halflife_secs: i64,
+    /// Weight of the standard-normal prior of the tail calibration. Default 1 day of buckets.
+    pub tail_prior_secs: i64,
+    /// Deviation of the short window below which a bucket counts as back to normal.
+    /// Default 2: clearly inside the ordinary noise band.
+    pub resolve_z: f64,
+    /// How long counts must stay back to normal before an outage is resolved. Default 300 s.
+    pub resolve_secs: i64,
+    /// Reports needed in the reporter window before an outage can be declared. Reports are
+    /// de-duplicated per reporter, so this approximates distinct reporters. Default 10.
+    pub min_reporters: f64,
+    /// Window for `min_reporters`. Default 300 s.
+    pub reporter_window_secs: i64,
+    /// Data (history plus live buckets) the detector must have seen before it declares an
+    /// outage. Default 3600 s: an hour gives a first, rough baseline for a new service; before
+    /// that a burst can only show as elevated.
+    pub warmup_secs: i64,
+    /// After an outage is resolved, no new outage is declared for this long; a renewed rise is
+    /// shown as elevated. Default 3600 s: reports trail off unevenly after an incident, and a
+    /// flare-up within the hour is the same incident to a reader.
+    pub refractory_secs: i64,
+}
+
+impl Default for DetectorConfig {
+    fn default() -> Self {
+        Self {
+            season_weeks: 8,
+            min_weekly_lags: 3,
+            daily_lags: 7,
+            recent_slots: 16,
+            baseline_min_count: 30.0,
+            max_half_width_slots: 8,
+            level_window_secs: 86_400,
+            level_prior_count: 30.0,
+            floor_per_hour: 0.5,
+            dispersion_prior: 0.05,
+            dispersion_prior_secs: 86_400,
+            dispersion_halflife_secs: 3 * 86_400,
+            short_window_secs: 300,
+            medium_window_secs: 900,
+            long_window_secs: 3600,
+            elevated_z: 3.0,
+            outage_z: 5.0,
+            false_alarm_interval_secs: 28 * 86_400,
+            tail_halflife_secs: 14 * 86_400,
+            tail_prior_secs: 86_400,
+            resolve_z: 2.0,
+            resolve_secs: 300,
+            min_reporters: 10.0,
+            reporter_window_secs: 300,
+            warmup_secs: 3600,
+            refractory_secs: 3600,
+        }
+    }
+}
+
+impl DetectorConfig {
+    /// Checks the ranges the detector relies on; the message names the offending field.
+    pub fn validate(&self) -> Result<(), String> {
+        let checks: [(bool, &str); 14] = [
+            (
+                (1..=52).contains(&self.season_weeks),
+                "season_weeks must be 1..=52",
+            ),
+            (self.min_weekly_lags >= 1, "min_weekly_lags must be >= 1"),
+            (
+                (1..=7).contains(&self.daily_lags),
+                "daily_lags must be 1..=7",
+            ),
+            (
+                (1..=96).contains(&self.recent_slots),
+                "recent_slots must be 1..=96",
+            ),
+            (
+                self.baseline_min_count >= 0.0,
+                "baseline_min_count must be >= 0",
+            ),
+            (
+                self.max_half_width_slots <= 48,
+                "max_half_width_slots must be <= 48",
+            ),
+            (
+                self.level_window_secs >= 0 && self.level_prior_count > 0.0,
+                "level_window_secs must be >= 0 and level_prior_count > 0",
+            ),
+            (self.floor_per_hour > 0.0, "floor_per_hour must be > 0"),
+            (
+                self.dispersion_prior >= 0.0
+                    && self.dispersion_prior_secs >= 0
+                    && self.dispersion_halflife_secs > 0,
+                "dispersion_prior and dispersion_prior_secs must be >= 0, dispersion_halflife_secs > 0",
+            ),
+            (
+                self.short_window_secs > 0
+                    && self.medium_window_secs > 0
+                    && self.long_window_secs > 0
+                    && self.reporter_window_secs > 0,
+                "window lengths must be > 0",
+            ),
+            (
+                self.elevated_z > 0.0 && self.outage_z >= self.elevated_z,
+                "need 0 < elevated_z <= outage_z",
+            ),
+            (
+                self.false_alarm_interval_secs > 0
+                    && self.tail_halflife_secs > 0
+                    && self.tail_prior_secs >= 0,
+                "false_alarm_interval_secs and tail_halflife_secs must be > 0, tail_prior_secs >= 0",
+            ),
+            (
+                self.resolve_z < self.outage_z && self.resolve_secs >= 0,
+                "need resolve_z < outage_z and resolve_secs >= 0",
+            ),
+            (
+                self.min_reporters >= 0.0 && self.refractory_secs >= 0 && self.warmup_secs >= 0,
+                "min_reporters, warmup_secs and refractory_secs must be >= 0",
+            ),
+        ];
+        match checks.iter().find(|(ok, _)| !ok) {
+            Some((_, msg)) => Err((*msg).to_string()),
+            None => Ok(()),
+        }
+    }
+}

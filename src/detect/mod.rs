@@ -1,0 +1,493 @@
+//! Outage detection for one series of bucket counts: pure, deterministic, no I/O, no clock.
+//!
+//! Feed [`Detector::update`] the count of every closed bucket in time order. Each update
+//! compares the count with a seasonal baseline ([`history`]: same time of week in past
+//! weeks, or of day in past days, corrected by the recent level to follow growth), scores the
+//! deviation of the bucket and of short-window sums under a negative binomial noise model
+//! ([`noise`]), and advances an outage state machine with hysteresis ([`state`]).
+//!
+//! History is kept inside the detector (about 13 KB per series at the defaults). At server
+//! start, [`Detector::warm_hourly`] seeds it from hourly counts before recent fine buckets
+//! are replayed through `update`.
+
+mod config;
+mod history;
+mod noise;
+mod state;
+mod window;
+
+pub use config::DetectorConfig;
+pub use history::ProfileSource;
+pub use noise::{anomaly_score, deviation};
+pub use state::{Event, Outage, Status};
+
+use history::{BASE_SLOT_SECS, History};
+use noise::{Dispersion, Tail};
+use serde::Serialize;
+use state::{Evidence, Lifecycle};
+use window::Recent;
+
+/// Scoring windows: the bucket itself and the short, medium and long sums.
+const WINDOWS: usize = 4;
+
+/// Why the detector refused a call.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DetectError {
+    #[error("invalid detector settings: {0}")]
+    Config(String),
+    #[error("bucket step of {0} s is not supported (1 s to 15 min, or a divisor of a day)")]
+    Step(i64),
+    #[error("bucket at {got} is not after the previous bucket at {previous}")]
+    OutOfOrder { previous: i64, got: i64 },
+    #[error("warm_hourly must be called before the first update")]
+    WarmAfterUpdate,
+    #[error("warm_hourly needs slots that divide an hour; this detector's slot is {0} s")]
+    WarmSlot(i64),
+}
+
+/// The detector's verdict on one bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Update {
+    /// Bucket start, epoch seconds.
+    pub at: i64,
+    /// Expected count of this bucket (0 while there is no history at all).
+    pub baseline: f64,
+    /// Upper edge of the normal band: baseline plus `elevated_z` noise standard deviations.
+    pub upper: f64,
+    /// Largest deviation over the bucket and the scoring windows (normal-quantile units).
+    pub deviation: f64,
+    /// Deviation needed to declare an outage now: `outage_z`, raised for series whose own
+    /// history shows bursts that large more often than the false-alarm budget allows.
+    pub threshold: f64,
+    /// `deviation` mapped into [0, 1); 0.5 at `threshold`.
+    pub anomaly_score: f64,
+    pub status: Status,
+    /// Set on the update where an outage starts or is resolved.
+    pub event: Option<Event>,
+}
+
+/// Online outage detector for one series. Cheap to clone; `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct Detector {
+    cfg: DetectorConfig,
+    step: i64,
+    slot_secs: i64,
+    history: History,
+    level: Level,
+    recent: Recent,
+    /// Buckets in the scoring windows: the bucket itself, short, medium, long.
+    windows: [usize; WINDOWS],
+    reporter_buckets: usize,
+    dispersion: [Dispersion; WINDOWS],
+    decay: f64,
+    prior_n: f64,
+    tail: Tail,
+    tail_decay: f64,
+    tail_prior_n: f64,
+    /// False-alarm budget per bucket.
+    tail_rate: f64,
+    floor: f64,
+    lifecycle: Lifecycle,
+    slot: Option<SlotAcc>,
+    last_at: Option<i64>,
+    status: Status,
+    seen_secs: i64,
+}
+
+/// The slot being filled: its running (clipped) sum and the profile computed at its start.
+#[derive(Debug, Clone, Copy)]
+struct SlotAcc {
+    slot: i64,
+    sum: f64,
+    covered: i64,
+    profile: Option<f64>,
+    /// Whether the profile comes from past days or weeks.
+    seasonal: bool,
+    level: f64,
+}
+
+impl Detector {
+    /// A detector for buckets of `step_secs` seconds.
+    pub fn new(cfg: DetectorConfig, step_secs: i64) -> Result<Self, DetectError> {
+        cfg.validate().map_err(DetectError::Config)?;
+        let slot_secs = match step_secs {
+            s if (1..=BASE_SLOT_SECS).contains(&s) => BASE_SLOT_SECS,
+            s if s > 0 && 86_400 % s == 0 => s,
+            s => return Err(DetectError::Step(s)),
+        };
+        let buckets = |secs: i64| ((secs + step_secs - 1) / step_secs).max(1) as usize;
+        let windows = [
+            1,
+            buckets(cfg.short_window_secs),
+            buckets(cfg.medium_window_secs),
+            buckets(cfg.long_window_secs),
+        ];
+        let reporter_buckets = buckets(cfg.reporter_window_secs);
+        let capacity = windows
+            .iter()
+            .copied()
+            .chain([reporter_buckets])
+            .max()
+            .unwrap_or(1);
+        let level_slots = (cfg.level_window_secs / slot_secs) as usize;
+        Ok(Self {
+            cfg,
+            step: step_secs,
+            slot_secs,
+            history: History::new(slot_secs, cfg.season_weeks),
+            level: Level::new(level_slots),
+            recent: Recent::new(capacity),
+            windows,
+            reporter_buckets,
+            dispersion: [Dispersion::default(); WINDOWS],
+            decay: 0.5f64.powf(step_secs as f64 / cfg.dispersion_halflife_secs as f64),
+            prior_n: cfg.dispersion_prior_secs as f64 / step_secs as f64,
+            tail: Tail::default(),
+            tail_decay: 0.5f64.powf(step_secs as f64 / cfg.tail_halflife_secs as f64),
+            tail_prior_n: cfg.tail_prior_secs as f64 / step_secs as f64,
+            tail_rate: step_secs as f64 / cfg.false_alarm_interval_secs as f64,
+            floor: cfg.floor_per_hour * step_secs as f64 / 3600.0,
+            lifecycle: Lifecycle::default(),
+            slot: None,
+            last_at: None,
+            status: Status::Normal,
+            seen_secs: 0,
+        })
+    }
+
+    pub fn config(&self) -> &DetectorConfig {
+        &self.cfg
+    }
+
+    pub fn step_secs(&self) -> i64 {
+        self.step
+    }
+
+    /// Status after the latest update.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// The outage in progress, if any.
+    pub fn open_outage(&self) -> Option<&Outage> {
+        self.lifecycle.open()
+    }
+
+    /// Current overdispersion estimates (`alpha` of the bucket and of each window).
+    pub fn overdispersion(&self) -> [f64; WINDOWS] {
+        self.dispersion
+            .map(|d| d.alpha(self.cfg.dispersion_prior, self.prior_n))
+    }
+
+    /// Bytes of state held for this series (struct plus heap).
+    pub fn memory_bytes(&self) -> usize {
+        size_of::<Self>()
+            + self.history.heap_bytes()
+            + self.level.heap_bytes()
+            + self.recent.heap_bytes()
+    }
+
+    /// Seeds the seasonal history from hourly counts `(hour start, count)` in ascending order,
+    /// e.g. the counter store's hourly buckets of the last weeks. Hours that do not end by
+    /// `until` (the first bucket that will be passed to `update`) are skipped, so the overlap
+    /// with the fine buckets replayed afterwards is never counted twice. Each hour is spread
+    /// evenly over its slots (the shape within an hour is unknown).
+    pub fn warm_hourly(&mut self, hours: &[(i64, f64)], until: i64) -> Result<(), DetectError> {
+        if self.last_at.is_some() {
+            return Err(DetectError::WarmAfterUpdate);
+        }
+        if 3600 % self.slot_secs != 0 {
+            return Err(DetectError::WarmSlot(self.slot_secs));
+        }
+        let per_hour = 3600 / self.slot_secs;
+        for &(start, count) in hours {
+            if start + 3600 > until || !count.is_finite() {
+                continue;
+            }
+            let first = start.div_euclid(self.slot_secs);
+            for s in first..first + per_hour {
+                self.history.push(s, Some(count.max(0.0) / per_hour as f64));
+            }
+            self.seen_secs += 3600;
+        }
+        Ok(())
+    }
+
+    /// Processes the bucket starting at `at` (epoch seconds) with `count` reports. A
+    /// non-finite count marks the bucket as missing. Buckets must come in increasing time;
+    /// skipped buckets count as missing (not as zero).
+    pub fn update(&mut self, at: i64, count: f64) -> Result<Update, DetectError> {
+        if let Some(previous) = self.last_at {
+            if at <= previous {
+                return Err(DetectError::OutOfOrder { previous, got: at });
+            }
+            // Only the newest buckets matter to the windows; older gaps need no entries.
+            let skipped = ((at - previous) / self.step - 1).clamp(0, self.recent.capacity() as i64);
+            for _ in 0..skipped {
+                self.recent.push(None, 0.0);
+            }
+        }
+        self.last_at = Some(at);
+        let count = count.is_finite().then(|| count.max(0.0));
+        let slot = at.div_euclid(self.slot_secs);
+        let acc = self.slot_for(slot);
+        let fraction = self.step as f64 / self.slot_secs as f64;
+        let baseline = acc
+            .profile
+            .map_or(0.0, |p| (p * acc.level * fraction).max(self.floor));
+
+        self.recent.push(count, baseline);
+        let mut alphas = [0.0; WINDOWS];
+        let mut sums = [(0.0, 0.0); WINDOWS];
+        let mut z = [0.0f64; WINDOWS];
+        for i in 0..WINDOWS {
+            alphas[i] = self.dispersion[i].alpha(self.cfg.dispersion_prior, self.prior_n);
+            sums[i] = self.recent.sums(self.windows[i]);
+            z[i] = deviation(sums[i].0, sums[i].1, alphas[i]);
+        }
+        let zmax = z.iter().copied().fold(0.0, f64::max);
+        let threshold = self
+            .tail
+            .level(self.tail_rate, self.tail_prior_n)
+            .max(self.cfg.outage_z);
+        let evidence = Evidence {
+            at,
+            step: self.step,
+            count: count.unwrap_or(0.0),
+            baseline,
+            z: zmax,
+            threshold,
+            z_short: z[1],
+            reporters: self.recent.sums(self.reporter_buckets).0,
+            warmed_up: acc.profile.is_some() && self.seen_secs >= self.cfg.warmup_secs,
+        };
+        let (status, event) = self.lifecycle.step(&evidence, &self.cfg);
+        self.status = status;
+
+        let sd = (baseline + alphas[0] * baseline * baseline).sqrt();
+        if let Some(c) = count {
+            // Noise is learnt from normal buckets only, so an incident does not numb the
+            // detector while it lasts; the tail is learnt from every non-outage bucket once a
+            // seasonal (not merely recent) baseline exists, so start-up misfit is not taken
+            // for burstiness.
+            if acc.profile.is_some() && status == Status::Normal {
+                for (d, (&(x, m), &a)) in self.dispersion.iter_mut().zip(sums.iter().zip(&alphas)) {
+                    d.observe(x, m, a, self.decay);
+                }
+            }
+            if acc.seasonal && status != Status::Outage {
+                self.tail.observe(zmax, self.tail_decay);
+            }
+            // What enters history is winsorised at the top of the normal band, so an outage
+            // cannot inflate the baseline, while a lasting change is still learnt in steps.
+            let kept = if acc.profile.is_some() {
+                c.min(baseline + 3.0 * sd)
+            } else {
+                c
+            };
+            if let Some(a) = self.slot.as_mut() {
+                a.sum += kept;
+                a.covered += self.step;
+            }
+            self.seen_secs += self.step;
+        }
+        Ok(Update {
+            at,
+            baseline,
+            upper: baseline + self.cfg.elevated_z * sd,
+            deviation: zmax,
+            threshold,
+            anomaly_score: anomaly_score(zmax, threshold),
+            status,
+            event,
+        })
+    }
+
+    /// The accumulator of `slot`, closing the previous slot into history if needed.
+    fn slot_for(&mut self, slot: i64) -> SlotAcc {
+        match self.slot {
+            Some(acc) if acc.slot == slot => acc,
+            previous => {
+                if let Some(acc) = previous {
+                    // Half a slot observed is enough for a fair estimate of the whole.
+                    let value = (acc.covered * 2 >= self.slot_secs)
+                        .then(|| acc.sum * self.slot_secs as f64 / acc.covered as f64);
+                    self.history.push(acc.slot, value);
+                    if let (Some(p), Some(v)) = (acc.profile, value) {
+                        self.level.record(acc.slot, p, v);
+                    }
+                }
+                let profile = self.history.profile(slot, &self.cfg);
+                let acc = SlotAcc {
+                    slot,
+                    sum: 0.0,
+                    covered: 0,
+                    profile: profile.map(|(p, _)| p),
+                    seasonal: profile.is_some_and(|(_, src)| src != ProfileSource::Recent),
+                    level: self.level.ratio(slot, self.cfg.level_prior_count),
+                };
+                self.slot = Some(acc);
+                acc
+            }
+        }
+    }
+}
+
+/// Recent level against the profile: `(sum actual + c) / (sum profile + c)` over the level
+/// window, so the baseline follows growth or decline that the older seasonal history lags.
+#[derive(Debug, Clone)]
+struct Level {
+    slots: Vec<i64>,
+    profile: Vec<f32>,
+    actual: Vec<f32>,
+}
+
+impl Level {
+    fn new(len: usize) -> Self {
+        Self {
+            slots: vec![i64::MIN; len],
+            profile: vec![0.0; len],
+            actual: vec![0.0; len],
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * 8 + (self.profile.capacity() + self.actual.capacity()) * 4
+    }
+
+    fn record(&mut self, slot: i64, profile: f64, actual: f64) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let i = slot.rem_euclid(self.slots.len() as i64) as usize;
+        self.slots[i] = slot;
+        self.profile[i] = profile as f32;
+        self.actual[i] = actual as f32;
+    }
+
+    fn ratio(&self, now: i64, prior: f64) -> f64 {
+        let oldest = now - self.slots.len() as i64;
+        let (mut a, mut p) = (prior, prior);
+        for i in 0..self.slots.len() {
+            if self.slots[i] >= oldest && self.slots[i] < now {
+                a += f64::from(self.actual[i]);
+                p += f64::from(self.profile[i]);
+            }
+        }
+        a / p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A deterministic daily pattern: `peak` per minute at noon, a fifth of it at night.
+    fn daily(at: i64, peak: f64) -> f64 {
+        let day = (at.rem_euclid(86_400)) as f64 / 86_400.0;
+        let shape = 0.6 - 0.4 * (2.0 * std::f64::consts::PI * day).cos();
+        (peak * shape).round()
+    }
+
+    fn run(det: &mut Detector, from: i64, to: i64, f: impl Fn(i64) -> f64) -> Vec<Update> {
+        (from..to)
+            .step_by(60)
+            .map(|t| det.update(t, f(t)).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn rejects_bad_steps_and_out_of_order_buckets() {
+        let cfg = DetectorConfig::default();
+        assert_eq!(Detector::new(cfg, 0).unwrap_err(), DetectError::Step(0));
+        assert_eq!(
+            Detector::new(cfg, 7000).unwrap_err(),
+            DetectError::Step(7000)
+        );
+        assert!(Detector::new(cfg, 3600).is_ok());
+        let mut d = Detector::new(cfg, 60).unwrap();
+        d.update(120, 1.0).unwrap();
+        assert_eq!(
+            d.update(60, 1.0).unwrap_err(),
+            DetectError::OutOfOrder {
+                previous: 120,
+                got: 60
+            }
+        );
+        assert_eq!(
+            d.warm_hourly(&[], 0).unwrap_err(),
+            DetectError::WarmAfterUpdate
+        );
+        let bad = DetectorConfig {
+            outage_z: 1.0,
+            ..cfg
+        };
+        assert!(matches!(
+            Detector::new(bad, 60),
+            Err(DetectError::Config(_))
+        ));
+    }
+
+    #[test]
+    fn state_is_compact() {
+        let d = Detector::new(DetectorConfig::default(), 60).unwrap();
+        assert!(d.memory_bytes() <= 16 * 1024, "{} bytes", d.memory_bytes());
+    }
+
+    #[test]
+    fn learns_a_daily_pattern_and_declares_a_spike() {
+        let mut d = Detector::new(DetectorConfig::default(), 60).unwrap();
+        let quiet = run(&mut d, 0, 3 * 86_400, |t| daily(t, 20.0));
+        assert!(quiet[2 * 1440..].iter().all(|u| u.status != Status::Outage));
+        let noon = 3 * 86_400 + 43_200;
+        let b = quiet[2 * 1440 + 720].baseline;
+        assert!((b - 20.0).abs() < 2.0, "baseline at noon {b}");
+        run(&mut d, 3 * 86_400, noon, |t| daily(t, 20.0));
+        let spike = run(&mut d, noon, noon + 1800, |t| 5.0 * daily(t, 20.0));
+        let first = spike
+            .iter()
+            .position(|u| matches!(u.event, Some(Event::Started(_))));
+        assert_eq!(first, Some(0), "a 5x minute at 20/min is unmistakable");
+        let after = run(&mut d, noon + 1800, noon + 3600, |t| daily(t, 20.0));
+        let resolved = after
+            .iter()
+            .position(|u| matches!(u.event, Some(Event::Resolved(_))));
+        assert!(resolved.is_some_and(|i| i <= 10), "{resolved:?}");
+    }
+
+    #[test]
+    fn warm_hourly_gives_a_baseline_at_once() {
+        let mut d = Detector::new(DetectorConfig::default(), 60).unwrap();
+        let start = 10 * 86_400;
+        let hours: Vec<(i64, f64)> = (0..24 * 21).map(|h| (h * 3600, 600.0)).collect();
+        d.warm_hourly(&hours, start).unwrap();
+        let u = d.update(start, 10.0).unwrap();
+        assert!((u.baseline - 10.0).abs() < 0.1, "{}", u.baseline);
+        let u = d.update(start + 60, 60.0).unwrap();
+        assert!(matches!(u.event, Some(Event::Started(_))), "{u:?}");
+    }
+
+    #[test]
+    fn identical_runs_give_identical_output() {
+        let go = || {
+            let mut d = Detector::new(DetectorConfig::default(), 300).unwrap();
+            (0..5000i64)
+                .map(|i| d.update(i * 300, ((i * 7919) % 13) as f64).unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(go(), go());
+    }
+
+    proptest! {
+        #[test]
+        fn score_stays_in_unit_interval(counts in proptest::collection::vec(0.0f64..1e5, 1..400), step in prop::sample::select(vec![60i64, 300, 3600])) {
+            let mut d = Detector::new(DetectorConfig::default(), step).unwrap();
+            for (i, c) in counts.iter().enumerate() {
+                let u = d.update(i as i64 * step * 7, *c).unwrap();
+                prop_assert!((0.0..1.0).contains(&u.anomaly_score));
+                prop_assert!(u.baseline.is_finite() && u.baseline >= 0.0);
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Outage state machine with hysteresis: a high bar to declare (deviation and reporters),
+//! a sustained return to normal to resolve, and a refractory period after resolution.
+
+use serde::Serialize;
+
+use super::config::DetectorConfig;
+
+/// Current status of a series, as pages show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Normal,
+    Elevated,
+    Outage,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Normal => "normal",
+            Status::Elevated => "elevated",
+            Status::Outage => "outage",
+        }
+    }
+}
+
+/// An outage, open (`end` is `None`) or resolved. Times are bucket starts, epoch seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Outage {
+    /// Start of the bucket in which the outage was declared.
+    pub start: i64,
+    /// Start of the first bucket of the quiet run that resolved it.
+    pub end: Option<i64>,
+    /// Bucket with the highest count so far.
+    pub peak_at: i64,
+    pub peak_count: f64,
+    /// Expected count of the peak bucket.
+    pub baseline_at_peak: f64,
+}
+
+/// A change of outage state, reported on the update where it happens.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    Started(Outage),
+    Resolved(Outage),
+}
+
+/// What the state machine needs from one bucket.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Evidence {
+    pub at: i64,
+    pub step: i64,
+    pub count: f64,
+    pub baseline: f64,
+    /// Largest deviation over the scoring windows.
+    pub z: f64,
+    /// Deviation needed to declare an outage.
+    pub threshold: f64,
+    /// Deviation of the short window (used to decide that counts are back to normal).
+    pub z_short: f64,
+    /// Reports in the reporter window.
+    pub reporters: f64,
+    /// Whether the detector has seen enough history to declare outages.
+    pub warmed_up: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Lifecycle {
+    open: Option<Outage>,
+    quiet_since: Option<i64>,
+    last_end: Option<i64>,
+}
+
+impl Lifecycle {
+    pub(crate) fn open(&self) -> Option<&Outage> {
+        self.open.as_ref()
+    }
+
+    pub(crate) fn step(&mut self, e: &Evidence, cfg: &DetectorConfig) -> (Status, Option<Event>) {
+        if let Some(o) = self.open.as_mut() {
+            if e.count > o.peak_count {
+                o.peak_at = e.at;
+                o.peak_count = e.count;
+                o.baseline_at_peak = e.baseline;
+            }
+            if e.z_short < cfg.resolve_z {
+                let since = *self.quiet_since.get_or_insert(e.at);
+                if e.at + e.step - since >= cfg.resolve_secs {
+                    let mut done = *o;
+                    done.end = Some(since);
+                    self.open = None;
+                    self.quiet_since = None;
+                    self.last_end = Some(since);
+                    return (self.quiet_status(e, cfg), Some(Event::Resolved(done)));
+                }
+            } else {
+                self.quiet_since = None;
+            }
+            return (Status::Outage, None);
+        }
+        let refractory = self
+            .last_end
+            .is_some_and(|end| e.at < end + cfg.refractory_secs);
+        if e.warmed_up && !refractory && e.z >= e.threshold && e.reporters >= cfg.min_reporters {
+            let o = Outage {
+                start: e.at,
+                end: None,
+                peak_at: e.at,
+                peak_count: e.count,
+                baseline_at_peak: e.baseline,
+            };
+            self.open = Some(o);
+            return (Status::Outage, Some(Event::Started(o)));
+        }
+        (self.quiet_status(e, cfg), None)
+    }
+
+    fn quiet_status(&self, e: &Evidence, cfg: &DetectorConfig) -> Status {
+        if e.z >= cfg.elevated_z {
+            Status::Elevated
+        } else {
+            Status::Normal
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg_outage_z() -> f64 {
+        DetectorConfig::default().outage_z
+    }
+
+    fn ev(at: i64, z: f64, reporters: f64) -> Evidence {
+        Evidence {
+            at,
+            step: 60,
+            count: reporters,
+            baseline: 1.0,
+            z,
+            threshold: cfg_outage_z(),
+            z_short: z,
+            reporters,
+            warmed_up: true,
+        }
+    }
+
+    #[test]
+    fn declares_resolves_and_respects_the_refractory_period() {
+        let cfg = DetectorConfig::default();
+        let mut l = Lifecycle::default();
+        assert_eq!(l.step(&ev(0, 4.0, 50.0), &cfg), (Status::Elevated, None));
+        assert_eq!(
+            l.step(&ev(60, 9.0, 5.0), &cfg).0,
+            Status::Elevated,
+            "too few reporters"
+        );
+        let (s, e) = l.step(&ev(120, 9.0, 50.0), &cfg);
+        assert_eq!(s, Status::Outage);
+        assert!(matches!(e, Some(Event::Started(o)) if o.start == 120));
+        // quiet for resolve_secs (300 s = 5 buckets) resolves, ending at the first quiet bucket
+        for t in 0..4 {
+            assert_eq!(
+                l.step(&ev(180 + 60 * t, 0.0, 1.0), &cfg),
+                (Status::Outage, None)
+            );
+        }
+        let (s, e) = l.step(&ev(420, 0.0, 1.0), &cfg);
+        assert_eq!(s, Status::Normal);
+        assert!(matches!(e, Some(Event::Resolved(o)) if o.end == Some(180) && o.peak_at == 120));
+        // within the refractory hour a new spike only shows as elevated
+        assert_eq!(l.step(&ev(600, 9.0, 50.0), &cfg), (Status::Elevated, None));
+        assert!(matches!(
+            l.step(&ev(180 + 3600, 9.0, 50.0), &cfg),
+            (Status::Outage, Some(Event::Started(_)))
+        ));
+    }
+
+    #[test]
+    fn a_noisy_bucket_restarts_the_quiet_run() {
+        let cfg = DetectorConfig::default();
+        let mut l = Lifecycle::default();
+        l.step(&ev(0, 9.0, 50.0), &cfg);
+        for t in 1..=4 {
+            l.step(&ev(60 * t, 0.0, 1.0), &cfg);
+        }
+        assert_eq!(l.step(&ev(300, 2.5, 1.0), &cfg).0, Status::Outage);
+        for t in 6..=9 {
+            assert_eq!(l.step(&ev(60 * t, 0.0, 1.0), &cfg).1, None);
+        }
+        assert!(matches!(
+            l.step(&ev(600, 0.0, 1.0), &cfg).1,
+            Some(Event::Resolved(_))
+        ));
+    }
+
+    #[test]
+    fn no_declaration_before_warm_up() {
+        let cfg = DetectorConfig::default();
+        let mut l = Lifecycle::default();
+        let mut e = ev(0, 20.0, 100.0);
+        e.warmed_up = false;
+        assert_eq!(l.step(&e, &cfg), (Status::Elevated, None));
+    }
+}
