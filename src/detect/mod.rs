@@ -91,6 +91,7 @@ pub struct Detector {
     slot: Option<SlotAcc>,
     last_at: Option<i64>,
     status: Status,
+    threshold: f64,
     seen_secs: i64,
 }
 
@@ -151,6 +152,7 @@ impl Detector {
             slot: None,
             last_at: None,
             status: Status::Normal,
+            threshold: cfg.outage_z,
             seen_secs: 0,
         })
     }
@@ -246,10 +248,16 @@ impl Detector {
             z[i] = deviation(sums[i].0, sums[i].1, alphas[i]);
         }
         let zmax = z.iter().copied().fold(0.0, f64::max);
-        let threshold = self
-            .tail
-            .level(self.tail_rate, self.tail_prior_n)
-            .max(self.cfg.outage_z);
+        // The bar is held while a series is elevated, so a slowly building incident cannot
+        // push it up ahead of itself.
+        if self.status == Status::Normal {
+            self.threshold = self
+                .tail
+                .level(self.tail_rate, self.tail_prior_n)
+                .max(self.cfg.outage_z);
+        }
+        let threshold = self.threshold;
+        let (reporters, reporters_expected) = self.recent.sums(self.reporter_buckets);
         let evidence = Evidence {
             at,
             step: self.step,
@@ -258,7 +266,8 @@ impl Detector {
             z: zmax,
             threshold,
             z_short: z[1],
-            reporters: self.recent.sums(self.reporter_buckets).0,
+            reporters,
+            reporters_expected,
             warmed_up: acc.profile.is_some() && self.seen_secs >= self.cfg.warmup_secs,
         };
         let (status, event) = self.lifecycle.step(&evidence, &self.cfg);

@@ -80,7 +80,7 @@ impl Dispersion {
 /// Peaks-over-threshold calibration of the deviation's upper tail. Real series are burstier
 /// than any count model (news, bots, paydays), so the model's 1-in-a-million deviation may
 /// happen daily. Exceedances of `u` are modelled as exponential (the generalised Pareto limit
-/// with shape 0): `P(Z > z) = p_u * exp(-(z - u) / beta)`, with `p_u` and the mean excess
+/// with shape 0): `P(Z > z) = p_u * exp(-(z - u) / beta)` above `u = 2`, with `p_u` and the mean excess
 /// `beta` tracked with exponential forgetting and a prior taken from the standard normal.
 /// The level whose exceedance rate is the false-alarm budget is then the series' own bar.
 #[derive(Debug, Clone, Copy, Default)]
@@ -91,8 +91,10 @@ pub(crate) struct Tail {
 }
 
 /// Standard normal: P(Z > 2) and the mean excess E[Z - 2 | Z > 2].
-const NORMAL_P2: f64 = 0.02275;
-const NORMAL_EXCESS2: f64 = 0.3729;
+const NORMAL_P: f64 = 0.02275;
+const NORMAL_EXCESS: f64 = 0.3729;
+/// Tail threshold: 2, low enough that a few days of data give a stable estimate; the
+/// exponential tail then errs on the safe side for light tails (+0.6 for a normal).
 pub(crate) const TAIL_U: f64 = 2.0;
 
 impl Tail {
@@ -109,8 +111,8 @@ impl Tail {
     /// Deviation exceeded with probability `rate` per bucket; `prior_n` buckets of prior.
     pub(crate) fn level(&self, rate: f64, prior_n: f64) -> f64 {
         let n = self.n + prior_n;
-        let exceed = self.exceed + prior_n * NORMAL_P2;
-        let excess = self.excess + prior_n * NORMAL_P2 * NORMAL_EXCESS2;
+        let exceed = self.exceed + prior_n * NORMAL_P;
+        let excess = self.excess + prior_n * NORMAL_P * NORMAL_EXCESS;
         let p = exceed / n;
         let beta = excess / exceed;
         TAIL_U + beta * (p / rate).max(1.0).ln()

@@ -61,6 +61,10 @@ pub(crate) struct Evidence {
     pub z_short: f64,
     /// Reports in the reporter window.
     pub reporters: f64,
+    /// Reports expected in the reporter window. Where at most one is expected, the
+    /// `min_reporters` rule is itself strong evidence, and the series-specific bar (estimated
+    /// from coarse, discrete deviations) yields to the model's `outage_z`.
+    pub reporters_expected: f64,
     /// Whether the detector has seen enough history to declare outages.
     pub warmed_up: bool,
 }
@@ -102,7 +106,11 @@ impl Lifecycle {
         let refractory = self
             .last_end
             .is_some_and(|end| e.at < end + cfg.refractory_secs);
-        if e.warmed_up && !refractory && e.z >= e.threshold && e.reporters >= cfg.min_reporters {
+        if e.warmed_up
+            && !refractory
+            && e.reporters >= cfg.min_reporters
+            && (e.z >= e.threshold || (e.z >= cfg.outage_z && e.reporters_expected <= 1.0))
+        {
             let o = Outage {
                 start: e.at,
                 end: None,
@@ -143,6 +151,7 @@ mod tests {
             threshold: cfg_outage_z(),
             z_short: z,
             reporters,
+            reporters_expected: 5.0,
             warmed_up: true,
         }
     }

@@ -1,0 +1,157 @@
+//! Synthetic acceptance tests of the detector (issue 3, part 6), on simulated traffic with
+//! one simulated minute per bucket, at about 0.2, 5 and 200 reports a minute at the peak.
+
+use downtally::detect::{Detector, DetectorConfig, Event, Update};
+use downtally::simulate::{SimOutage, SimSpec, simulate_counts};
+
+const MONDAY: i64 = 1_704_067_200; // 2024-01-01 00:00:00 UTC
+const DAY: i64 = 86_400;
+const WEEK: i64 = 7 * DAY;
+const VOLUMES: [f64; 3] = [0.2, 5.0, 200.0];
+
+fn replay(spec: &SimSpec) -> Vec<(i64, u32, Update)> {
+    let mut d = Detector::new(DetectorConfig::default(), 60).unwrap();
+    simulate_counts(spec)
+        .into_iter()
+        .map(|(at, n)| (at, n, d.update(at, f64::from(n)).unwrap()))
+        .collect()
+}
+
+fn starts(run: &[(i64, u32, Update)]) -> Vec<i64> {
+    run.iter()
+        .filter(|(_, _, u)| matches!(u.event, Some(Event::Started(_))))
+        .map(|(at, _, _)| *at)
+        .collect()
+}
+
+fn outage(at: i64) -> SimOutage {
+    SimOutage {
+        at,
+        minutes: 30,
+        factor: 5.0,
+        problems: vec![],
+        regions: vec![],
+    }
+}
+
+/// Weekday 10:00 UTC (at the daily peak) in week `week` of the simulation.
+fn weekday_ten(week: i64, weekday: i64) -> i64 {
+    MONDAY + week * WEEK + weekday * DAY + 10 * 3600
+}
+
+#[test]
+fn quiet_weeks_declare_at_most_one_outage_per_four_weeks() {
+    for (v, peak) in VOLUMES.iter().enumerate() {
+        for seed in [1, 2] {
+            let run = replay(&SimSpec::quiet(MONDAY, 56, *peak, seed + 10 * v as u64));
+            let late: Vec<i64> = starts(&run)
+                .into_iter()
+                .filter(|t| *t >= MONDAY + 2 * WEEK)
+                .collect();
+            assert!(
+                late.len() <= 1,
+                "peak {peak}/min seed {seed}: false outages at {late:?}"
+            );
+        }
+    }
+}
+
+/// Minutes from `from` to the first declaration at or after `from - 60` (an outage may be
+/// declared on the very first bucket).
+fn delay_minutes(run: &[(i64, u32, Update)], from: i64) -> Option<i64> {
+    starts(run)
+        .into_iter()
+        .find(|t| *t >= from - 60)
+        .map(|t| (t - from) / 60)
+}
+
+fn resolved_after(run: &[(i64, u32, Update)], from: i64) -> Option<i64> {
+    run.iter()
+        .find(|(at, _, u)| *at >= from && matches!(u.event, Some(Event::Resolved(_))))
+        .map(|(at, _, _)| (at - from) / 60)
+}
+
+#[test]
+fn outages_are_declared_within_three_minutes_and_resolved_within_fifteen() {
+    for peak in [5.0, 200.0] {
+        for seed in 1..=3 {
+            let first = weekday_ten(3, seed as i64 % 5);
+            let second = first + WEEK;
+            let mut spec = SimSpec::quiet(MONDAY, 35, peak, seed);
+            spec.outages = vec![outage(first), outage(second)];
+            let run = replay(&spec);
+            for (name, at) in [("first", first), ("a week later", second)] {
+                let delay = delay_minutes(&run, at);
+                assert!(
+                    delay.is_some_and(|d| d <= 3),
+                    "peak {peak} seed {seed} {name}: declared after {delay:?} min"
+                );
+                let end = at + 30 * 60;
+                let resolved = resolved_after(&run, end);
+                assert!(
+                    resolved.is_some_and(|r| r <= 15),
+                    "peak {peak} seed {seed} {name}: resolved {resolved:?} min after the end"
+                );
+            }
+            let false_starts = starts(&run)
+                .into_iter()
+                .filter(|t| {
+                    *t >= MONDAY + 2 * WEEK
+                        && !(first..first + 1800).contains(t)
+                        && !(second..second + 1800).contains(t)
+                })
+                .count();
+            assert!(
+                false_starts <= 1,
+                "peak {peak} seed {seed}: {false_starts} false outages"
+            );
+        }
+    }
+}
+
+#[test]
+fn sparse_outages_are_declared_once_ten_reporters_came_within_five_minutes() {
+    let mut exercised = 0;
+    for seed in 1..=40u64 {
+        let at = weekday_ten(3, seed as i64 % 5);
+        let mut spec = SimSpec::quiet(MONDAY, 22, 0.2, 100 + seed);
+        spec.outages = vec![SimOutage {
+            factor: 5.0,
+            ..outage(at)
+        }];
+        let run = replay(&spec);
+        // first minute at which the last 5 minutes hold 10 reports, within the outage
+        let counts: Vec<(i64, u32)> = run.iter().map(|(t, n, _)| (*t, *n)).collect();
+        let ten = counts.windows(5).find(|w| {
+            w[4].0 >= at && w[4].0 < at + 1800 && w.iter().map(|x| x.1).sum::<u32>() >= 10
+        });
+        if let Some(w) = ten {
+            exercised += 1;
+            let delay = delay_minutes(&run, at).map(|d| at + d * 60 - w[4].0);
+            assert!(
+                delay.is_some_and(|d| d <= 180),
+                "seed {seed}: declared {delay:?} s after the tenth report"
+            );
+        }
+    }
+    assert!(
+        exercised >= 3,
+        "only {exercised} simulated outages reached 10 reports in 5 minutes"
+    );
+}
+
+#[test]
+fn steady_growth_of_twenty_percent_a_week_is_not_an_outage() {
+    for (v, peak) in VOLUMES.iter().enumerate() {
+        let spec = SimSpec {
+            growth_per_week: 0.2,
+            ..SimSpec::quiet(MONDAY, 56, *peak, 7 + v as u64)
+        };
+        let run = replay(&spec);
+        let late: Vec<i64> = starts(&run)
+            .into_iter()
+            .filter(|t| *t >= MONDAY + 2 * WEEK)
+            .collect();
+        assert!(late.is_empty(), "peak {peak}/min: outages at {late:?}");
+    }
+}
