@@ -23,6 +23,10 @@ enum Command {
     Migrate(StorageArgs),
     /// Recreate every counter from the reports stored in SQL.
     RebuildCounts(StorageArgs),
+    /// Run the outage detector over a `timestamp,value` CSV, strictly online, and write its verdicts.
+    Replay(downtally::replay::ReplayArgs),
+    /// Generate realistic, seeded report traffic.
+    Simulate(downtally::simulate::SimulateArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -65,6 +69,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Replay(args) => downtally::replay::run(&args),
+        Command::Simulate(args) => downtally::simulate::run(&args),
     }
 }
 

@@ -41,11 +41,14 @@ pub fn reporter_key(salt: &[u8], ip: IpAddr, user_agent: &str, service: &str) ->
     hex::encode(&mac.finalize().into_bytes()[..16])
 }
 
+/// A UTC day number and its salt.
+type DaySalt = (i64, Arc<[u8]>);
+
 /// The current day's salt, fetched from SQL once a day and shared by every app node.
 #[derive(Clone)]
 pub struct Salts {
     db: Db,
-    current: Arc<RwLock<Option<(i64, Arc<[u8]>)>>>,
+    current: Arc<RwLock<Option<DaySalt>>>,
 }
 
 impl Salts {
