@@ -7,6 +7,7 @@
 #   dt_start_redis                   start redis-server; sets DT_REDIS_PORT, DT_REDIS_URL
 #   dt_start_postgres                start a PostgreSQL cluster; sets DT_PG_PORT, DT_PG_URL
 #   dt_check_services                print both URLs and query each server once
+#   dt_start_watchdog                stop both servers if this shell dies without cleaning up
 #   dt_stop_services                 stop whatever was started and delete the temp dir (idempotent)
 #
 # The servers keep nothing: Redis runs without RDB/AOF persistence, the PostgreSQL cluster lives in
@@ -26,6 +27,7 @@ DT_PG_URL=""
 DT_PG_BINDIR=""
 DT_PG_DATA=""
 DT_PG_SOCKDIR=""
+DT_WATCHDOG_PID=""
 
 dt_log() { printf '[services] %s\n' "$*" >&2; }
 
@@ -232,6 +234,30 @@ dt_check_services() {
     return "$ok"
 }
 
+# A background process that outlives this shell only to clean up after it: when the shell is killed
+# in a way that runs no EXIT trap (SIGKILL, a lost terminal), it stops the servers and removes the
+# temp dir. Call it after the servers have started; dt_stop_services ends it.
+dt_start_watchdog() {
+    local owner="$$" dir="$DT_SERVICES_DIR" pgbin="$DT_PG_BINDIR" pgdata="$DT_PG_DATA"
+    [ -n "$dir" ] || return 0
+    (
+        trap '' INT HUP
+        while kill -0 "$owner" 2>/dev/null && [ -d "$dir" ]; do
+            sleep 1
+        done
+        [ -d "$dir" ] || exit 0
+        if [ -f "$dir/redis/redis.pid" ]; then
+            kill "$(cat "$dir/redis/redis.pid")" 2>/dev/null || true
+        fi
+        if [ -n "$pgdata" ] && [ -f "$pgdata/postmaster.pid" ]; then
+            dt_as_pg "$pgbin/pg_ctl" -D "$pgdata" -m immediate -w -t 30 stop || true
+        fi
+        sleep 1
+        rm -rf "$dir"
+    ) </dev/null >/dev/null 2>&1 &
+    DT_WATCHDOG_PID=$!
+}
+
 dt_stop_redis() {
     local pidfile="$DT_SERVICES_DIR/redis/redis.pid" pid=""
     if [ -n "$DT_SERVICES_DIR" ] && [ -f "$pidfile" ]; then
@@ -255,6 +281,10 @@ dt_stop_redis() {
 }
 
 dt_stop_services() {
+    if [ -n "$DT_WATCHDOG_PID" ]; then
+        kill "$DT_WATCHDOG_PID" 2>/dev/null || true
+        DT_WATCHDOG_PID=""
+    fi
     dt_stop_redis
     if [ -n "$DT_PG_DATA" ] && [ -f "$DT_PG_DATA/postmaster.pid" ]; then
         dt_as_pg "$DT_PG_BINDIR/pg_ctl" -D "$DT_PG_DATA" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
