@@ -258,16 +258,13 @@ pub async fn spawn_app(opts: AppOptions) -> TestApp {
         Database::FreshPostgres(admin) => (fresh_postgres(&admin).await, None),
         Database::Url(url) => (url, None),
     };
-    let app = Application::build(Settings {
-        bind: "127.0.0.1:0".into(),
-        database_url: db_url.clone(),
-        redis_url: opts.redis_url,
-        trust_forwarded_for: opts.trust_forwarded_for,
-        workers: Some(1),
-        clock: opts.clock.clone(),
-    })
-    .await
-    .expect("the application builds");
+    let mut settings = Settings::new("127.0.0.1:0", &db_url, opts.redis_url.as_deref());
+    settings.trust_forwarded_for = opts.trust_forwarded_for;
+    settings.workers = Some(1);
+    settings.clock = opts.clock.clone();
+    let app = Application::build(settings)
+        .await
+        .expect("the application builds");
     let port = app.port();
     let handle = app.handle();
     let state = app.state().clone();
@@ -637,8 +634,8 @@ pub fn redis_ping(port: u16) -> bool {
     matches!(s.read(&mut buf), Ok(n) if buf[..n].starts_with(b"+PONG"))
 }
 
-/// A Redis to use: a private server when redis-server is available, else the shared REDIS_URL.
-/// Either way under CI one must exist.
+/// A Redis that one test may flush: a private server when REDIS_SERVER_BIN is set, else a logical
+/// database of the shared REDIS_URL that no other test of this process uses. Under CI one must exist.
 pub enum AnyRedis {
     Private(RedisServer),
     Shared(String),
@@ -650,7 +647,14 @@ impl AnyRedis {
         if have_bin {
             return RedisServer::start().await.map(AnyRedis::Private);
         }
-        require_env("REDIS_URL").map(AnyRedis::Shared)
+        let url = require_env("REDIS_URL")?;
+        static NEXT_DB: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT_DB.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        assert!(
+            n < 15,
+            "more than 15 tests in one binary want their own Redis database; set REDIS_SERVER_BIN"
+        );
+        Some(AnyRedis::Shared(redis_url_with_db(&url, n + 1)))
     }
 
     pub fn url(&self) -> &str {
@@ -659,6 +663,16 @@ impl AnyRedis {
             AnyRedis::Shared(u) => u,
         }
     }
+}
+
+/// `redis://h:p/` or `redis://h:p/0` → `redis://h:p/N`.
+pub fn redis_url_with_db(url: &str, db: u32) -> String {
+    let after_scheme = url.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match url[after_scheme..].find('/') {
+        Some(slash) => &url[..after_scheme + slash],
+        None => url,
+    };
+    format!("{base}/{db}")
 }
 
 #[cfg(test)]
@@ -676,6 +690,14 @@ mod tests {
         assert_eq!(
             super::replace_db_name("postgres://u@h:5", "z"),
             "postgres://u@h:5/z"
+        );
+        assert_eq!(
+            super::redis_url_with_db("redis://127.0.0.1:6379/", 3),
+            "redis://127.0.0.1:6379/3"
+        );
+        assert_eq!(
+            super::redis_url_with_db("redis://127.0.0.1:6379", 4),
+            "redis://127.0.0.1:6379/4"
         );
     }
 }
