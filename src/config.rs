@@ -42,6 +42,10 @@ pub struct ServeArgs {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "DOWNTALLY_WORKERS")]
     pub workers: Option<usize>,
+
+    /// Seconds between monitor passes (detection over every service and region).
+    #[arg(long, env = "DOWNTALLY_MONITOR_INTERVAL_SECS", default_value_t = 60)]
+    pub monitor_interval_secs: u64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -1,6 +1,7 @@
 //! downtally: a crowd-sourced outage report aggregator for banks and payment services.
 //! See ARCHITECTURE.md for the path a report takes through these modules.
 
+pub mod backfill;
 pub mod catalog;
 pub mod clock;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod detect;
 pub mod domain;
 pub mod intake;
 pub mod metrics;
+pub mod monitor;
 pub mod privacy;
 pub mod rebuild;
 pub mod replay;

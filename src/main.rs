@@ -15,6 +15,18 @@ struct Cli {
     command: Command,
 }
 
+#[derive(clap::Args)]
+struct SimulateCommand {
+    #[command(flatten)]
+    sim: downtally::simulate::SimulateArgs,
+    /// Backfill this history into the store for these services (comma-separated slugs, or `all`).
+    /// The simulated period then ends now; `--start` is ignored.
+    #[arg(long, value_delimiter = ',')]
+    backfill: Vec<String>,
+    #[command(flatten)]
+    storage: StorageArgs,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the web service.
@@ -25,8 +37,8 @@ enum Command {
     RebuildCounts(StorageArgs),
     /// Run the outage detector over a `timestamp,value` CSV, strictly online, and write its verdicts.
     Replay(downtally::replay::ReplayArgs),
-    /// Generate realistic, seeded report traffic.
-    Simulate(downtally::simulate::SimulateArgs),
+    /// Generate realistic, seeded report traffic: as a CSV, or as history backfilled into the store.
+    Simulate(SimulateCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -70,20 +82,53 @@ async fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Replay(args) => downtally::replay::run(&args),
-        Command::Simulate(args) => downtally::simulate::run(&args),
+        Command::Simulate(cmd) if cmd.backfill.is_empty() => downtally::simulate::run(&cmd.sim),
+        Command::Simulate(cmd) => simulate_backfill(cmd).await,
     }
 }
 
+async fn simulate_backfill(cmd: SimulateCommand) -> anyhow::Result<()> {
+    let catalog = Catalog::embedded()?;
+    let services: Vec<String> = if cmd.backfill.iter().any(|s| s == "all") {
+        catalog
+            .services()
+            .iter()
+            .map(|s| s.slug.to_string())
+            .collect()
+    } else {
+        for slug in &cmd.backfill {
+            anyhow::ensure!(catalog.get(slug).is_some(), "unknown service {slug:?}");
+        }
+        cmd.backfill.clone()
+    };
+    let now = Clock::System.now();
+    let mut spec = cmd.sim.spec()?;
+    spec.start = (now - i64::from(cmd.sim.days) * 86_400).div_euclid(60) * 60;
+    spec.buckets = spec
+        .buckets
+        .min(((now - spec.start) / spec.step_secs) as u32);
+    let db = open_db(&cmd.storage.database_url).await?;
+    db.sync_catalog(&catalog, now).await?;
+    let counts = open_counts(cmd.storage.redis_url.as_deref()).await?;
+    let total = downtally::backfill::backfill(&db, &counts, &services, &spec, now).await?;
+    println!(
+        "backfilled {total} reports for {} services; counters rebuilt in the {} store",
+        services.len(),
+        counts.kind()
+    );
+    Ok(())
+}
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let app = Application::build(Settings {
-        bind: args.bind,
-        database_url: args.storage.database_url,
-        redis_url: args.storage.redis_url,
-        trust_forwarded_for: args.trust_forwarded_for,
-        workers: args.workers,
-        clock: Clock::System,
-    })
-    .await?;
+    let mut settings = Settings::new(
+        &args.bind,
+        &args.storage.database_url,
+        args.storage.redis_url.as_deref(),
+    );
+    settings.trust_forwarded_for = args.trust_forwarded_for;
+    settings.workers = args.workers;
+    settings.monitor_interval = std::time::Duration::from_secs(args.monitor_interval_secs.max(1));
+    let app = Application::build(settings).await?;
     let handle = app.handle();
     tokio::spawn(async move {
         shutdown_signal().await;

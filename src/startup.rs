@@ -4,8 +4,10 @@
 use crate::catalog::Catalog;
 use crate::clock::Clock;
 use crate::counts::{Counts, MemoryCounts, RedisCounts};
+use crate::detect::DetectorConfig;
 use crate::intake::{Intake, Writers};
 use crate::metrics::Metrics;
+use crate::monitor::{Leadership, Monitor, StatusBoard};
 use crate::rebuild::rebuild_if_needed;
 use crate::store::Db;
 use crate::web::{AppState, observe_latency, routes};
@@ -30,6 +32,25 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     pub workers: Option<usize>,
     pub clock: Clock,
+    /// How often the monitor runs the detectors.
+    pub monitor_interval: Duration,
+    pub detector: DetectorConfig,
+}
+
+impl Settings {
+    /// Defaults for everything but where to listen and what to store in.
+    pub fn new(bind: &str, database_url: &str, redis_url: Option<&str>) -> Self {
+        Self {
+            bind: bind.to_owned(),
+            database_url: database_url.to_owned(),
+            redis_url: redis_url.map(str::to_owned),
+            trust_forwarded_for: false,
+            workers: None,
+            clock: Clock::System,
+            monitor_interval: Duration::from_secs(60),
+            detector: DetectorConfig::default(),
+        }
+    }
 }
 
 /// Opens the SQL store and applies migrations.
@@ -98,8 +119,30 @@ impl Application {
             clock.clone(),
             metrics.clone(),
         );
+        let board = StatusBoard::default();
+        board
+            .load(&db)
+            .await
+            .context("cannot read service statuses")?;
+        let monitor = Monitor::new(
+            catalog.clone(),
+            db.clone(),
+            counts.clone(),
+            clock.clone(),
+            board.clone(),
+            settings.detector,
+        );
+        let leadership = match &counts {
+            Counts::Redis(redis) => Leadership::Redis {
+                conn: redis.connection(),
+                node: format!("{:016x}", rand::random::<u64>()),
+                ttl: settings.monitor_interval * 3,
+            },
+            Counts::Memory(_) => Leadership::Alone,
+        };
         let state = AppState {
             catalog,
+            board,
             db,
             counts,
             intake,
@@ -132,7 +175,14 @@ impl Application {
             sql = state.db.backend(), counters = state.counts.kind(),
             "downtally is listening"
         );
-        let background = vec![tokio::spawn(keep_counts_built(state.clone()))];
+        let background = vec![
+            tokio::spawn(keep_counts_built(state.clone())),
+            tokio::spawn(crate::monitor::run(
+                monitor,
+                leadership,
+                settings.monitor_interval,
+            )),
+        ];
         Ok(Self {
             port,
             server,

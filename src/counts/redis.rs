@@ -34,6 +34,11 @@ impl RedisCounts {
         Ok(Self { conn })
     }
 
+    /// The shared connection, for other users of the same Redis (the monitor's leader lock).
+    pub fn connection(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+
     fn add_bucket_writes(
         pipe: &mut redis::Pipeline,
         key: &str,

@@ -1,10 +1,12 @@
 //! The SQL store, the source of truth: SQLite by default, PostgreSQL when the URL says so. One set of
 //! portable queries (`$n` placeholders work in both); each backend has its own migration folder.
 
+mod outages;
 mod reports;
 mod salts;
 mod services;
 
+pub use outages::{OutageRecord, StatusRow, StoredOutage};
 pub use reports::{NewReport, StoredCounts};
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::counts::Counts;
 use crate::intake::Intake;
 use crate::metrics::Metrics;
+use crate::monitor::StatusBoard;
 use crate::store::Db;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -26,6 +27,7 @@ pub use api::parse_duration;
 #[derive(Clone)]
 pub struct AppState {
     pub catalog: Arc<Catalog>,
+    pub board: StatusBoard,
     pub db: Db,
     pub counts: Counts,
     pub intake: Intake,

@@ -6,6 +6,7 @@ use super::request::{origin, read_body};
 use crate::catalog::Service;
 use crate::counts::buckets::HOUR;
 use crate::counts::{CountStore, Dim, Resolution};
+use crate::detect::Status;
 use crate::domain::ProblemKind;
 use crate::intake::{IntakeError, ReportInput};
 use actix_web::http::header::ContentType;
@@ -38,6 +39,13 @@ pub fn problem_label(kind: ProblemKind) -> &'static str {
         ProblemKind::Website => "Website",
         ProblemKind::Other => "Something else",
     }
+}
+
+fn hh_mm(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .unwrap_or_default()
+        .format("%H:%M")
+        .to_string()
 }
 
 struct CountryGroup<'a> {
@@ -80,6 +88,9 @@ struct ProblemButton {
 #[template(path = "service.html")]
 struct ServicePage<'a> {
     service: &'a Service,
+    status_class: &'static str,
+    headline: String,
+    updated: String,
     reports_last_hour: u64,
     problems: Vec<ProblemButton>,
     thanks: Option<&'static str>,
@@ -114,8 +125,29 @@ pub(super) async fn service_page(
         .as_deref()
         .and_then(|p| ProblemKind::parse(p).ok())
         .map(problem_label);
+    let status = state.board.get(service.slug.as_str());
+    let headline = match status.status {
+        Status::Outage => format!(
+            "User reports indicate problems with {} since {} UTC",
+            service.name,
+            hh_mm(status.since)
+        ),
+        Status::Elevated => format!(
+            "Reports about {} are above normal since {} UTC",
+            service.name,
+            hh_mm(status.since)
+        ),
+        Status::Normal => format!("No current problems at {}", service.name),
+    };
+    let updated = match state.board.updated_at() {
+        0 => "Waiting for the first check".to_owned(),
+        t => format!("Updated {} UTC", hh_mm(t)),
+    };
     render(&ServicePage {
         service,
+        status_class: status.status.as_str(),
+        headline,
+        updated,
         reports_last_hour,
         problems: ProblemKind::ALL
             .into_iter()

@@ -1,0 +1,455 @@
+//! The monitor: every interval it feeds the just-closed minute buckets of every service and every
+//! (service, region) to its detector, records outages in SQL and keeps each service's status.
+//!
+//! Detectors live in memory on the node that runs the monitor. A new detector (at start, or for a
+//! region seen for the first time) is warmed from the counter store: 8 weeks of hourly buckets, then
+//! the last 48 hours of minute buckets replayed through `update`. With Redis, a lock makes exactly one
+//! app node the monitor; the others read statuses from SQL.
+
+use crate::catalog::Catalog;
+use crate::clock::Clock;
+use crate::counts::{CountError, CountStore, Counts, Dim, Resolution};
+use crate::detect::{DetectError, Detector, DetectorConfig, Event, Outage, Status};
+use crate::store::{Db, OutageRecord, StatusRow, StoreError};
+use parking_lot::RwLock;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MonitorError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Counts(#[from] CountError),
+    #[error(transparent)]
+    Detect(#[from] DetectError),
+}
+
+/// What pages show about a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceStatus {
+    pub status: Status,
+    /// When the current status began (for an outage: its start).
+    pub since: i64,
+    pub outage_id: Option<i64>,
+}
+
+impl Default for ServiceStatus {
+    fn default() -> Self {
+        Self {
+            status: Status::Normal,
+            since: 0,
+            outage_id: None,
+        }
+    }
+}
+
+/// Current statuses, shared with the pages. Reads are a map lookup.
+#[derive(Clone, Default)]
+pub struct StatusBoard {
+    statuses: Arc<RwLock<HashMap<String, ServiceStatus>>>,
+    updated_at: Arc<AtomicI64>,
+}
+
+impl StatusBoard {
+    pub fn get(&self, service: &str) -> ServiceStatus {
+        self.statuses
+            .read()
+            .get(service)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// When the monitor last finished a pass (epoch seconds; 0 before the first).
+    pub fn updated_at(&self) -> i64 {
+        self.updated_at.load(Ordering::Relaxed)
+    }
+
+    fn set(&self, service: &str, status: ServiceStatus) {
+        self.statuses.write().insert(service.to_owned(), status);
+    }
+
+    /// Replaces the board with what the monitor (maybe on another node) stored.
+    pub async fn load(&self, db: &Db) -> Result<(), StoreError> {
+        let rows = db.statuses().await?;
+        let latest = rows.iter().map(|r| r.updated_at).max().unwrap_or(0);
+        let map = rows
+            .into_iter()
+            .map(|r| {
+                let status = match r.status.as_str() {
+                    "outage" => Status::Outage,
+                    "elevated" => Status::Elevated,
+                    _ => Status::Normal,
+                };
+                (
+                    r.service,
+                    ServiceStatus {
+                        status,
+                        since: r.since,
+                        outage_id: r.outage_id,
+                    },
+                )
+            })
+            .collect();
+        *self.statuses.write() = map;
+        self.updated_at.fetch_max(latest, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct SeriesKey {
+    service: String,
+    region: Option<String>,
+}
+
+impl SeriesKey {
+    fn dim(&self) -> Dim {
+        match &self.region {
+            Some(r) => Dim::Region(r.clone()),
+            None => Dim::All,
+        }
+    }
+}
+
+struct Tracked {
+    detector: Detector,
+    /// The next minute bucket to feed.
+    next: i64,
+    outage_id: Option<i64>,
+}
+
+/// Counts from one pass, for logs and benchmarks.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PassSummary {
+    pub series: usize,
+    pub buckets: usize,
+    pub started: usize,
+    pub resolved: usize,
+}
+
+pub struct Monitor {
+    catalog: Arc<Catalog>,
+    db: Db,
+    counts: Counts,
+    clock: Clock,
+    board: StatusBoard,
+    config: DetectorConfig,
+    tracked: HashMap<SeriesKey, Tracked>,
+    /// Reports from this time on have not yet been searched for new regions.
+    regions_scanned_to: Option<i64>,
+}
+
+impl Monitor {
+    pub fn new(
+        catalog: Arc<Catalog>,
+        db: Db,
+        counts: Counts,
+        clock: Clock,
+        board: StatusBoard,
+        config: DetectorConfig,
+    ) -> Self {
+        Self {
+            catalog,
+            db,
+            counts,
+            clock,
+            board,
+            config,
+            tracked: HashMap::new(),
+            regions_scanned_to: None,
+        }
+    }
+
+    /// Forgets every detector (after losing the leadership, whose state another node may have moved on).
+    pub fn reset(&mut self) {
+        self.tracked.clear();
+        self.regions_scanned_to = None;
+    }
+
+    /// Brings every series up to the last closed minute.
+    pub async fn pass(&mut self) -> Result<PassSummary, MonitorError> {
+        let now = self.clock.now();
+        let last_closed = Resolution::Minute.floor(now) - Resolution::Minute.step();
+        let mut keys: Vec<SeriesKey> = self
+            .catalog
+            .services()
+            .iter()
+            .map(|s| SeriesKey {
+                service: s.slug.as_str().to_owned(),
+                region: None,
+            })
+            .collect();
+        let scan_from = self
+            .regions_scanned_to
+            .unwrap_or(Resolution::Minute.oldest_kept(now));
+        for (service, region) in self.db.active_regions(scan_from).await? {
+            keys.push(SeriesKey {
+                service,
+                region: Some(region),
+            });
+        }
+        self.regions_scanned_to = Some(now);
+        keys.extend(
+            self.tracked
+                .keys()
+                .filter(|k| k.region.is_some())
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        keys.sort_by(|a, b| (&a.service, &a.region).cmp(&(&b.service, &b.region)));
+        keys.dedup();
+
+        let mut summary = PassSummary::default();
+        for key in keys {
+            self.advance(&key, last_closed, now, &mut summary).await?;
+            summary.series += 1;
+        }
+        self.board.updated_at.store(now, Ordering::Relaxed);
+        Ok(summary)
+    }
+
+    async fn advance(
+        &mut self,
+        key: &SeriesKey,
+        last_closed: i64,
+        now: i64,
+        summary: &mut PassSummary,
+    ) -> Result<(), MonitorError> {
+        let oldest = Resolution::Minute.oldest_kept(now);
+        if !self.tracked.contains_key(key) {
+            let detector = self.warmed_detector(key, oldest).await?;
+            self.tracked.insert(
+                key.clone(),
+                Tracked {
+                    detector,
+                    next: oldest,
+                    outage_id: None,
+                },
+            );
+        }
+        let next = self.tracked[key].next.max(oldest);
+        if next > last_closed {
+            return Ok(());
+        }
+        let range = crate::counts::BucketRange {
+            first: next,
+            count: ((last_closed - next) / 60 + 1) as usize,
+            step: 60,
+        };
+        let counts = self
+            .counts
+            .series(&key.service, &key.dim(), Resolution::Minute, range)
+            .await?;
+        let mut events = Vec::new();
+        {
+            let tracked = self.tracked.get_mut(key).expect("inserted above");
+            for (at, count) in range.starts().zip(counts) {
+                let update = tracked.detector.update(at, count as f64)?;
+                if let Some(event) = update.event {
+                    events.push(event);
+                }
+            }
+            tracked.next = last_closed + 60;
+        }
+        summary.buckets += range.count;
+        for event in events {
+            match event {
+                Event::Started(o) => {
+                    summary.started += 1;
+                    let id = self.record_outage(key, &o, None, now).await?;
+                    self.tracked.get_mut(key).expect("tracked").outage_id = Some(id);
+                }
+                Event::Resolved(o) => {
+                    summary.resolved += 1;
+                    let id = self.tracked.get_mut(key).expect("tracked").outage_id.take();
+                    self.record_outage(key, &o, id, now).await?;
+                }
+            }
+        }
+        let tracked = &self.tracked[key];
+        if let (Some(o), Some(id)) = (tracked.detector.open_outage().copied(), tracked.outage_id) {
+            // Keep the ongoing outage's peak and breakdown current for its page.
+            self.record_outage(key, &o, Some(id), now).await?;
+        }
+        if key.region.is_none() {
+            self.publish_status(key, now).await?;
+        }
+        Ok(())
+    }
+
+    async fn warmed_detector(
+        &self,
+        key: &SeriesKey,
+        first_minute: i64,
+    ) -> Result<Detector, MonitorError> {
+        let mut detector = Detector::new(self.config, Resolution::Minute.step())?;
+        let hours_range = Resolution::Hour.window_ending_at(
+            first_minute - 1,
+            Resolution::Hour.retention() - 2 * Resolution::Hour.step(),
+        );
+        let hours = self
+            .counts
+            .series(&key.service, &key.dim(), Resolution::Hour, hours_range)
+            .await?;
+        // Counters cannot tell "no reports" from "not listed yet": history starts at the first report,
+        // or weeks of zeros before a service joined would pull its seasonal baseline to the floor.
+        let hourly: Vec<(i64, f64)> = hours_range
+            .starts()
+            .zip(hours)
+            .skip_while(|&(_, c)| c == 0)
+            .map(|(t, c)| (t, c as f64))
+            .collect();
+        detector.warm_hourly(&hourly, first_minute)?;
+        Ok(detector)
+    }
+
+    /// Inserts or updates the outage row (matching one stored before a restart) with its breakdown.
+    async fn record_outage(
+        &self,
+        key: &SeriesKey,
+        o: &Outage,
+        id: Option<i64>,
+        now: i64,
+    ) -> Result<i64, MonitorError> {
+        let until = o.end.unwrap_or(now);
+        let (top_problems, regions) = self
+            .db
+            .report_breakdown(&key.service, key.region.as_deref(), o.start, until + 60)
+            .await?;
+        let record = OutageRecord {
+            service: key.service.clone(),
+            region: key.region.clone(),
+            started_at: o.start,
+            ended_at: o.end,
+            peak_at: o.peak_at,
+            peak_count: o.peak_count,
+            baseline_at_peak: o.baseline_at_peak,
+            top_problems,
+            regions,
+        };
+        let id = match id {
+            Some(id) => Some(id),
+            None => {
+                self.db
+                    .overlapping_outage(&key.service, key.region.as_deref(), o.start, until)
+                    .await?
+            }
+        };
+        match id {
+            Some(id) => {
+                self.db.update_outage(id, &record, now).await?;
+                Ok(id)
+            }
+            None => {
+                let id = self.db.insert_outage(&record, now).await?;
+                tracing::warn!(
+                    service = %key.service, region = ?key.region, outage = id,
+                    started_at = o.start, "outage declared"
+                );
+                Ok(id)
+            }
+        }
+    }
+
+    async fn publish_status(&self, key: &SeriesKey, now: i64) -> Result<(), MonitorError> {
+        let tracked = &self.tracked[key];
+        let status = tracked.detector.status();
+        let current = self.board.get(&key.service);
+        let since = match tracked.detector.open_outage() {
+            Some(o) if status == Status::Outage => o.start,
+            _ if status == current.status && current.since != 0 => current.since,
+            _ => Resolution::Minute.floor(now) - Resolution::Minute.step(),
+        };
+        let next = ServiceStatus {
+            status,
+            since,
+            outage_id: tracked.outage_id,
+        };
+        if next == current {
+            return Ok(());
+        }
+        self.db
+            .set_status(&StatusRow {
+                service: key.service.clone(),
+                status: status.as_str().to_owned(),
+                since,
+                outage_id: tracked.outage_id,
+                updated_at: now,
+            })
+            .await?;
+        self.board.set(&key.service, next);
+        Ok(())
+    }
+}
+
+/// Decides which node runs the monitor. Without Redis the only node does.
+pub enum Leadership {
+    Alone,
+    Redis {
+        conn: redis::aio::ConnectionManager,
+        node: String,
+        ttl: Duration,
+    },
+}
+
+const LEADER_KEY: &str = "dt:monitor:leader";
+
+impl Leadership {
+    /// Takes or renews the lock (SET NX PX, renewed only by its holder). True while this node leads.
+    pub async fn hold(&self) -> bool {
+        match self {
+            Leadership::Alone => true,
+            Leadership::Redis { conn, node, ttl } => {
+                let script = redis::Script::new(
+                    r"if redis.call('GET', KEYS[1]) == ARGV[1] then
+                          return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+                      end
+                      if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+                      return 0",
+                );
+                let held: Result<i64, _> = script
+                    .key(LEADER_KEY)
+                    .arg(node)
+                    .arg(ttl.as_millis() as u64)
+                    .invoke_async(&mut conn.clone())
+                    .await;
+                matches!(held, Ok(1))
+            }
+        }
+    }
+}
+
+/// Runs the monitor every `interval` while this node leads; otherwise follows the leader's statuses.
+pub async fn run(mut monitor: Monitor, leadership: Leadership, interval: Duration) {
+    let mut tick = tokio::time::interval(interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut leading = false;
+    loop {
+        tick.tick().await;
+        if leadership.hold().await {
+            if !leading {
+                tracing::info!("this node runs the monitor");
+                leading = true;
+            }
+            match monitor.pass().await {
+                Ok(s) if s.started + s.resolved > 0 => tracing::info!(?s, "monitor pass"),
+                Ok(s) => tracing::debug!(?s, "monitor pass"),
+                Err(e) => {
+                    tracing::error!(error = %e, "monitor pass failed; retrying next interval")
+                }
+            }
+        } else {
+            if leading {
+                tracing::info!("another node runs the monitor now");
+                monitor.reset();
+                leading = false;
+            }
+            if let Err(e) = monitor.board.load(&monitor.db).await {
+                tracing::warn!(error = %e, "cannot read statuses");
+            }
+        }
+    }
+}

@@ -1,0 +1,281 @@
+use super::{Db, StoreError, on_pool};
+use sqlx::Row;
+
+/// An outage as stored. `region` is `None` for a service-wide outage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutageRecord {
+    pub service: String,
+    pub region: Option<String>,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    pub peak_at: i64,
+    pub peak_count: f64,
+    pub baseline_at_peak: f64,
+    /// (problem code, reports), most reported first.
+    pub top_problems: Vec<(String, i64)>,
+    /// (region id, reports), most reported first.
+    pub regions: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredOutage {
+    pub id: i64,
+    pub record: OutageRecord,
+}
+
+/// A service's status row, as the monitor last wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusRow {
+    pub service: String,
+    pub status: String,
+    pub since: i64,
+    pub outage_id: Option<i64>,
+    pub updated_at: i64,
+}
+
+fn encode_tally(items: &[(String, i64)]) -> String {
+    items
+        .iter()
+        .map(|(k, n)| format!("{k}:{n}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn decode_tally(text: &str) -> Vec<(String, i64)> {
+    text.split(',')
+        .filter_map(|item| {
+            let (k, n) = item.rsplit_once(':')?;
+            Some((k.to_owned(), n.parse().ok()?))
+        })
+        .collect()
+}
+
+const OUTAGE_COLUMNS: &str = "id, service, region, started_at, ended_at, peak_at, peak_count, \
+                              baseline_at_peak, top_problems, regions";
+
+fn outage_from_row<R: Row>(row: &R) -> Result<StoredOutage, sqlx::Error>
+where
+    for<'r> &'r str: sqlx::ColumnIndex<R>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> f64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(StoredOutage {
+        id: row.try_get("id")?,
+        record: OutageRecord {
+            service: row.try_get("service")?,
+            region: row.try_get("region")?,
+            started_at: row.try_get("started_at")?,
+            ended_at: row.try_get("ended_at")?,
+            peak_at: row.try_get("peak_at")?,
+            peak_count: row.try_get("peak_count")?,
+            baseline_at_peak: row.try_get("baseline_at_peak")?,
+            top_problems: decode_tally(&row.try_get::<String, _>("top_problems")?),
+            regions: decode_tally(&row.try_get::<String, _>("regions")?),
+        },
+    })
+}
+
+impl Db {
+    /// The stored outage of the same series that overlaps `[start, end]`, if any: after a restart the
+    /// monitor re-detects recent outages while warming up, and must not record them twice.
+    pub async fn overlapping_outage(
+        &self,
+        service: &str,
+        region: Option<&str>,
+        start: i64,
+        end: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        on_pool!(self, p => {
+            let row = sqlx::query(
+                "SELECT id FROM outages WHERE service = $1 AND COALESCE(region, '') = $2 \
+                 AND started_at <= $4 AND COALESCE(ended_at, $4) >= $3 ORDER BY started_at DESC LIMIT 1",
+            )
+            .bind(service)
+            .bind(region.unwrap_or(""))
+            .bind(start)
+            .bind(end)
+            .fetch_optional(p)
+            .await?;
+            Ok(match row {
+                Some(row) => Some(row.try_get::<i64, _>("id")?),
+                None => None,
+            })
+        })
+    }
+
+    pub async fn insert_outage(&self, o: &OutageRecord, now: i64) -> Result<i64, StoreError> {
+        on_pool!(self, p => {
+            let row = sqlx::query(
+                "INSERT INTO outages (service, region, started_at, ended_at, peak_at, peak_count, \
+                 baseline_at_peak, top_problems, regions, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            )
+            .bind(&o.service)
+            .bind(o.region.as_deref())
+            .bind(o.started_at)
+            .bind(o.ended_at)
+            .bind(o.peak_at)
+            .bind(o.peak_count)
+            .bind(o.baseline_at_peak)
+            .bind(encode_tally(&o.top_problems))
+            .bind(encode_tally(&o.regions))
+            .bind(now)
+            .fetch_one(p)
+            .await?;
+            Ok(row.try_get::<i64, _>("id")?)
+        })
+    }
+
+    pub async fn update_outage(
+        &self,
+        id: i64,
+        o: &OutageRecord,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, p => {
+            sqlx::query(
+                "UPDATE outages SET ended_at = $2, peak_at = $3, peak_count = $4, baseline_at_peak = $5, \
+                 top_problems = $6, regions = $7, updated_at = $8 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(o.ended_at)
+            .bind(o.peak_at)
+            .bind(o.peak_count)
+            .bind(o.baseline_at_peak)
+            .bind(encode_tally(&o.top_problems))
+            .bind(encode_tally(&o.regions))
+            .bind(now)
+            .execute(p)
+            .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn outage(&self, id: i64) -> Result<Option<StoredOutage>, StoreError> {
+        on_pool!(self, p => {
+            let sql = format!("SELECT {OUTAGE_COLUMNS} FROM outages WHERE id = $1");
+            let row = sqlx::query(&sql).bind(id).fetch_optional(p).await?;
+            Ok(match row {
+                Some(row) => Some(outage_from_row(&row)?),
+                None => None,
+            })
+        })
+    }
+
+    /// The latest outages of a service (all regions), newest first.
+    pub async fn recent_outages(
+        &self,
+        service: &str,
+        limit: i64,
+    ) -> Result<Vec<StoredOutage>, StoreError> {
+        on_pool!(self, p => {
+            let sql = format!(
+                "SELECT {OUTAGE_COLUMNS} FROM outages WHERE service = $1 ORDER BY started_at DESC, id DESC LIMIT $2"
+            );
+            let rows = sqlx::query(&sql).bind(service).bind(limit).fetch_all(p).await?;
+            Ok(rows.iter().map(outage_from_row).collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// Most reported problem kinds and regions of a series between `from` and `to` (epoch seconds).
+    pub async fn report_breakdown(
+        &self,
+        service: &str,
+        region: Option<&str>,
+        from: i64,
+        to: i64,
+    ) -> Result<(Vec<(String, i64)>, Vec<(String, i64)>), StoreError> {
+        let mut out = (Vec::new(), Vec::new());
+        for (column, target) in [("problem", &mut out.0), ("region", &mut out.1)] {
+            let sql = format!(
+                "SELECT {column} AS k, COUNT(*) AS n FROM reports WHERE service = $1 \
+                 AND ($2 = '' OR region = $2) AND created_at >= $3 AND created_at < $4 \
+                 AND counted = TRUE AND {column} IS NOT NULL \
+                 GROUP BY {column} ORDER BY n DESC, k LIMIT 5"
+            );
+            on_pool!(self, p => {
+                let rows = sqlx::query(&sql)
+                    .bind(service)
+                    .bind(region.unwrap_or(""))
+                    .bind(from)
+                    .bind(to)
+                    .fetch_all(p)
+                    .await?;
+                for row in rows {
+                    target.push((row.try_get::<String, _>("k")?, row.try_get::<i64, _>("n")?));
+                }
+            });
+        }
+        Ok(out)
+    }
+
+    /// (service, region) pairs with counted reports since `since`: the regional series to watch.
+    pub async fn active_regions(&self, since: i64) -> Result<Vec<(String, String)>, StoreError> {
+        on_pool!(self, p => {
+            let rows = sqlx::query(
+                "SELECT service, region FROM reports WHERE created_at >= $1 AND region IS NOT NULL \
+                 AND counted = TRUE GROUP BY service, region",
+            )
+            .bind(since)
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| Ok((r.try_get("service")?, r.try_get("region")?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()
+                .map_err(StoreError::from)
+        })
+    }
+
+    pub async fn set_status(&self, s: &StatusRow) -> Result<(), StoreError> {
+        on_pool!(self, p => {
+            sqlx::query(
+                "INSERT INTO service_status (service, status, since, outage_id, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (service) DO UPDATE SET status = excluded.status, \
+                 since = excluded.since, outage_id = excluded.outage_id, updated_at = excluded.updated_at",
+            )
+            .bind(&s.service)
+            .bind(&s.status)
+            .bind(s.since)
+            .bind(s.outage_id)
+            .bind(s.updated_at)
+            .execute(p)
+            .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn statuses(&self) -> Result<Vec<StatusRow>, StoreError> {
+        on_pool!(self, p => {
+            let rows = sqlx::query("SELECT service, status, since, outage_id, updated_at FROM service_status")
+                .fetch_all(p)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(StatusRow {
+                        service: r.try_get("service")?,
+                        status: r.try_get("status")?,
+                        since: r.try_get("since")?,
+                        outage_id: r.try_get("outage_id")?,
+                        updated_at: r.try_get("updated_at")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()
+                .map_err(StoreError::from)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tallies_round_trip() {
+        let t = vec![("login".to_owned(), 12), ("GB-ENG".to_owned(), 3)];
+        assert_eq!(decode_tally(&encode_tally(&t)), t);
+        assert!(decode_tally("").is_empty());
+    }
+}
