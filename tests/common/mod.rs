@@ -595,9 +595,30 @@ impl RedisServer {
     /// Kills the server at once (SIGKILL): an outage, not a shutdown.
     pub fn kill(&mut self) {
         if let Some(mut c) = self.child.take() {
+            // A paused process dies of SIGKILL too.
             let _ = c.kill();
             let _ = c.wait();
         }
+    }
+
+    /// Freezes the server (SIGSTOP): connections stay open but nothing answers, as with a hung host.
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Lets a paused server go on (SIGCONT).
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, sig: &str) {
+        let child = self.child.as_ref().expect("the redis-server is running");
+        let ok = Command::new("kill")
+            .args([sig, &child.id().to_string()])
+            .status()
+            .expect("run kill")
+            .success();
+        assert!(ok, "kill {sig} failed");
     }
 
     /// Starts the server again on the same port, empty (no persistence).
