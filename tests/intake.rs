@@ -470,6 +470,26 @@ async fn malformed_or_empty_forms_get_a_4xx_page() {
     assert!(stored_reports(&app.db_url).await.is_empty());
 }
 
+/// The number the service page shows before "… reports in the last hour".
+fn reports_last_hour(html: &str) -> u64 {
+    let at = html
+        .find("reports in the last hour")
+        .unwrap_or_else(|| panic!("no hourly total on the page: {html}"));
+    let before = html[..at].trim_end();
+    let before = before.strip_suffix("problem").unwrap_or(before).trim_end();
+    let digits: String = before
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no number before the hourly total: {html}"))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn form_report_redirects_to_the_service_page_with_a_thank_you() {
     let app = spawn_app(AppOptions::sqlite().manual_clock(T0 + 3)).await;
@@ -485,10 +505,7 @@ async fn form_report_redirects_to_the_service_page_with_a_thank_you() {
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("Thank you"), "{html}");
-    assert!(
-        html.contains("1 problem reports in the last hour"),
-        "{html}"
-    );
+    assert_eq!(reports_last_hour(&html), 1, "{html}");
 
     // The same phone again: accepted, stored, not counted, and the page says so.
     let res = post_form(&app, INTESA, "problem=card", "phone").await;
@@ -497,10 +514,7 @@ async fn form_report_redirects_to_the_service_page_with_a_thank_you() {
     let html = app.get(&location).await.text().await.unwrap();
     assert!(html.contains("Thank you"), "{html}");
     assert!(html.contains("not counted again"), "{html}");
-    assert!(
-        html.contains("1 problem reports in the last hour"),
-        "{html}"
-    );
+    assert_eq!(reports_last_hour(&html), 1, "{html}");
     let rows = stored_reports(&app.db_url).await;
     assert_eq!(rows.len(), 2);
     assert_eq!(rows.iter().filter(|r| r.counted).count(), 1);
@@ -1271,5 +1285,76 @@ async fn a_new_server_on_an_existing_sqlite_database_rebuilds_its_counters() {
             .iter()
             .sum::<u64>(),
         4
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A report that could not be stored
+
+async fn sql(db_url: &str, statement: &str) {
+    let db = downtally::store::Db::connect(db_url).await.unwrap();
+    match &db {
+        downtally::store::Db::Sqlite(p) => {
+            sqlx::query(statement).execute(p).await.unwrap();
+        }
+        downtally::store::Db::Postgres(p) => {
+            sqlx::query(statement).execute(p).await.unwrap();
+        }
+    }
+    db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_sql_refuses_is_answered_503_and_not_acknowledged() {
+    let app = spawn_app(AppOptions::sqlite().manual_clock(T0)).await;
+    sql(
+        &app.db_url,
+        "CREATE TRIGGER refuse BEFORE INSERT ON reports BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    )
+    .await;
+    let res = app
+        .post_report(INTESA, &json!({"problem": "login"}), "unlucky")
+        .await;
+    expect_json_error(res, 503).await;
+    let res = post_form(&app, INTESA, "problem=login", "unlucky-form").await;
+    expect_html_error(res, 503).await;
+    assert!(stored_reports(&app.db_url).await.is_empty());
+    assert_eq!(
+        app.series_counts(INTESA, "window=1h&step=1m")
+            .await
+            .iter()
+            .sum::<u64>(),
+        0,
+        "nothing stored, nothing counted"
+    );
+    sql(&app.db_url, "DROP TRIGGER refuse").await;
+    // The server recovers once SQL does.
+    app.report_ok(INTESA, &json!({"problem": "login"}), "lucky")
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "bug: src/intake.rs write_batch claims reporters before insert_reports and keeps the \
+            claims when the insert fails, so the reporter's retry is stored with counted=false and \
+            their report is never counted"]
+async fn a_retry_after_a_failed_store_is_counted() {
+    let app = spawn_app(AppOptions::sqlite().manual_clock(T0)).await;
+    sql(
+        &app.db_url,
+        "CREATE TRIGGER refuse BEFORE INSERT ON reports BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    )
+    .await;
+    let res = app
+        .post_report(INTESA, &json!({"problem": "login"}), "unlucky")
+        .await;
+    expect_json_error(res, 503).await;
+    sql(&app.db_url, "DROP TRIGGER refuse").await;
+    let v = app
+        .report_ok(INTESA, &json!({"problem": "login"}), "unlucky")
+        .await;
+    assert_eq!(
+        v["counted"],
+        json!(true),
+        "the first report was refused, so the retry is the reporter's first"
     );
 }
