@@ -20,7 +20,7 @@ use crate::store::{Db, NewReport};
 use serde::Deserialize;
 use std::net::IpAddr;
 use std::sync::Arc;
-use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::sync::{Mutex, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 /// A reporter is counted once per service within this many seconds.
@@ -137,12 +137,18 @@ pub struct Intake {
     queue: mpsc::Sender<Job>,
 }
 
-/// The writer tasks; they finish once every [`Intake`] handle is dropped and the queue is drained.
-pub struct Writers(Vec<JoinHandle<()>>);
+/// The writer tasks. They run until [`Writers::drained`] closes the queue and they have stored what it
+/// still held (or until every [`Intake`] handle is dropped).
+pub struct Writers {
+    tasks: Vec<JoinHandle<()>>,
+    close: watch::Sender<bool>,
+}
 
 impl Writers {
+    /// Refuses new reports, stores every queued one, and returns when the writers have finished.
     pub async fn drained(self) {
-        for w in self.0 {
+        let _ = self.close.send(true);
+        for w in self.tasks {
             let _ = w.await;
         }
     }
@@ -174,8 +180,9 @@ impl Intake {
             metrics: metrics.clone(),
             fallback_claims: MemoryCounts::new(),
         });
-        let writers = (0..db.writer_count())
-            .map(|_| tokio::spawn(write_loop(rx.clone(), ctx.clone())))
+        let (close, closing) = watch::channel(false);
+        let tasks = (0..db.writer_count())
+            .map(|_| tokio::spawn(write_loop(rx.clone(), closing.clone(), ctx.clone())))
             .collect();
         let intake = Intake {
             catalog,
@@ -184,7 +191,7 @@ impl Intake {
             metrics,
             queue,
         };
-        (intake, Writers(writers))
+        (intake, Writers { tasks, close })
     }
 
     /// Validates and stores one report; returns once it is durably stored (and counted, when it counts).
@@ -240,12 +247,24 @@ impl Intake {
     }
 }
 
-async fn write_loop(rx: Arc<Mutex<mpsc::Receiver<Job>>>, ctx: Arc<WriterContext>) {
+async fn write_loop(
+    rx: Arc<Mutex<mpsc::Receiver<Job>>>,
+    mut closing: watch::Receiver<bool>,
+    ctx: Arc<WriterContext>,
+) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     loop {
         {
             let mut rx = rx.lock().await;
-            match rx.recv().await {
+            let next = tokio::select! {
+                job = rx.recv() => job,
+                _ = async { let _ = closing.wait_for(|&closed| closed).await; } => {
+                    // No new reports from here on; what is queued is still stored below.
+                    rx.close();
+                    rx.recv().await
+                }
+            };
+            match next {
                 Some(job) => jobs.push(job),
                 None => return,
             }
@@ -297,6 +316,16 @@ impl WriterContext {
             Ok(ids) => ids,
             Err(e) => {
                 tracing::error!(error = %e, batch = reports.len(), "storing reports failed");
+                // Nothing was stored, so nobody was counted: the retries must be able to count.
+                let won: Vec<(String, String)> = claims
+                    .into_iter()
+                    .zip(&reports)
+                    .filter(|(_, r)| r.counted)
+                    .map(|(c, _)| c)
+                    .collect();
+                if self.counts.release_reporters(&won).await.is_err() {
+                    let _ = self.fallback_claims.release_reporters(&won).await;
+                }
                 for job in jobs.drain(..) {
                     let _ = job.reply.send(Err(IntakeError::Unavailable));
                 }

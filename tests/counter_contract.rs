@@ -617,8 +617,6 @@ async fn memory_store_rebuilds() {
 }
 
 #[tokio::test]
-#[ignore = "bug: MemoryCounts::replace_all (src/counts/memory.rs) stores buckets older than the \
-            retention, which record() and RedisCounts::replace_all drop"]
 async fn memory_store_rebuild_ignores_expired_buckets() {
     rebuild_ignores_expired_buckets(&MemoryCounts::new(), &prefix("mem")).await;
 }
@@ -684,8 +682,6 @@ async fn redis_store_rebuild_ignores_expired_buckets() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: RedisCounts::replace_all (src/counts/redis.rs) sends an empty pipeline when every \
-            bucket of a chunk is past retention and fails with `empty command`"]
 async fn redis_store_rebuild_of_only_expired_buckets() {
     let Some(redis) = AnyRedis::get().await else {
         return;
@@ -694,8 +690,6 @@ async fn redis_store_rebuild_of_only_expired_buckets() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: RedisCounts::claim_reporters (src/counts/redis.rs) sends an empty pipeline for an \
-            empty claim list and fails with `empty command` (record() returns early instead)"]
 async fn redis_store_empty_claims() {
     let Some(url) = require_env("REDIS_URL") else {
         return;

@@ -822,9 +822,6 @@ async fn series_has_the_requested_shape_zero_filled_oldest_first() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: src/web/api.rs (series) refuses window=48h&step=1m with 422: it checks \
-            `window > retention - step`, one step short of the 48 h that issue 2 part 9 allows \
-            (and that the minute buckets do retain)"]
 async fn series_window_may_be_48_hours_of_minutes() {
     let app = spawn_app(AppOptions::sqlite().manual_clock(T0 + 17)).await;
     assert_eq!(
@@ -1334,9 +1331,6 @@ async fn a_report_sql_refuses_is_answered_503_and_not_acknowledged() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: src/intake.rs write_batch claims reporters before insert_reports and keeps the \
-            claims when the insert fails, so the reporter's retry is stored with counted=false and \
-            their report is never counted"]
 async fn a_retry_after_a_failed_store_is_counted() {
     let app = spawn_app(AppOptions::sqlite().manual_clock(T0)).await;
     sql(

@@ -136,6 +136,13 @@ impl CountStore for MemoryCounts {
             .collect())
     }
 
+    async fn release_reporters(&self, claims: &[(String, String)]) -> Result<(), CountError> {
+        for key in claims {
+            self.shards[shard_of(&key.0)].lock().claims.remove(key);
+        }
+        Ok(())
+    }
+
     async fn record(&self, hits: &[Hit], now: i64) -> Result<(), CountError> {
         for hit in hits {
             for res in Resolution::BOTH {
@@ -171,7 +178,10 @@ impl CountStore for MemoryCounts {
         for shard in self.shards.iter() {
             shard.lock().series.clear();
         }
-        for b in buckets {
+        for b in buckets
+            .iter()
+            .filter(|b| b.start >= b.resolution.oldest_kept(now))
+        {
             self.add(
                 &b.service,
                 b.dim.clone(),

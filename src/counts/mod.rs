@@ -79,6 +79,13 @@ pub trait CountStore: Send + Sync {
         ttl: i64,
     ) -> impl Future<Output = Result<Vec<bool>, CountError>> + Send;
 
+    /// Gives up claims made by `claim_reporters` (for reports that could not be stored after all, so
+    /// that their retry still counts).
+    fn release_reporters(
+        &self,
+        claims: &[(String, String)],
+    ) -> impl Future<Output = Result<(), CountError>> + Send;
+
     /// Adds one to every series of every hit, at both resolutions. Hits older than the retention at `now`
     /// are ignored.
     fn record(&self, hits: &[Hit], now: i64)
@@ -139,6 +146,10 @@ impl CountStore for Counts {
         ttl: i64,
     ) -> Result<Vec<bool>, CountError> {
         delegate!(self, s => s.claim_reporters(claims, now, ttl).await)
+    }
+
+    async fn release_reporters(&self, claims: &[(String, String)]) -> Result<(), CountError> {
+        delegate!(self, s => s.release_reporters(claims).await)
     }
 
     async fn record(&self, hits: &[Hit], now: i64) -> Result<(), CountError> {

@@ -67,6 +67,9 @@ impl CountStore for RedisCounts {
         _now: i64,
         ttl: i64,
     ) -> Result<Vec<bool>, CountError> {
+        if claims.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut pipe = redis::pipe();
         for (service, reporter) in claims {
             pipe.cmd("SET")
@@ -78,6 +81,18 @@ impl CountStore for RedisCounts {
         }
         let answers: Vec<Option<String>> = pipe.query_async(&mut self.conn.clone()).await?;
         Ok(answers.into_iter().map(|a| a.is_some()).collect())
+    }
+
+    async fn release_reporters(&self, claims: &[(String, String)]) -> Result<(), CountError> {
+        if claims.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<String> = claims.iter().map(|(s, r)| claim_key(s, r)).collect();
+        redis::cmd("DEL")
+            .arg(keys)
+            .query_async::<()>(&mut self.conn.clone())
+            .await?;
+        Ok(())
     }
 
     async fn record(&self, hits: &[Hit], now: i64) -> Result<(), CountError> {
@@ -163,12 +178,13 @@ impl CountStore for RedisCounts {
             }
             cursor = next;
         }
-        for chunk in buckets.chunks(2_000) {
+        let live: Vec<&BucketCount> = buckets
+            .iter()
+            .filter(|b| b.start >= b.resolution.oldest_kept(now))
+            .collect();
+        for chunk in live.chunks(2_000) {
             let mut pipe = redis::pipe();
             for b in chunk {
-                if b.start < b.resolution.oldest_kept(now) {
-                    continue;
-                }
                 let block = b.resolution.block_start(b.start);
                 let key = counter_key(&b.service, &b.dim, b.resolution, block);
                 let slot = b.resolution.slot_in_block(b.start);

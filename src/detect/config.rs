@@ -59,6 +59,13 @@ pub struct DetectorConfig {
     /// Long scoring window. Default 3600 s: an hour-long moderate rise (x3 to x5) that no
     /// single bucket shows, as in slowly spreading failures.
     pub long_window_secs: i64,
+    /// Rate multiple a CUSUM of the negative binomial log-likelihood ratio looks for, so that
+    /// a sustained rise too weak for any single window still accumulates evidence over hours.
+    /// Default 5, the outage size the product is specified against (a 5x rise): the CUSUM
+    /// drifts down for any rise below (rho - 1) / ln(rho) = x2.5 of the baseline, which leaves
+    /// day-to-day variation and a growing service's lagging baseline alone. Its bar is
+    /// calibrated on its own declustered upper tail with the same false-alarm budget.
+    pub shift_ratio: f64,
     /// Deviation (in standard-normal units of the upper tail) that marks a series as elevated.
     /// Default 3 (one-sided p ≈ 1.3e-3): worth showing, not worth declaring.
     pub elevated_z: f64,
@@ -112,6 +119,7 @@ impl Default for DetectorConfig {
             short_window_secs: 300,
             medium_window_secs: 900,
             long_window_secs: 3600,
+            shift_ratio: 5.0,
             elevated_z: 3.0,
             outage_z: 5.0,
             false_alarm_interval_secs: 28 * 86_400,
@@ -130,7 +138,8 @@ impl Default for DetectorConfig {
 impl DetectorConfig {
     /// Checks the ranges the detector relies on; the message names the offending field.
     pub fn validate(&self) -> Result<(), String> {
-        let checks: [(bool, &str); 14] = [
+        let checks: [(bool, &str); 15] = [
+            (self.shift_ratio > 1.0, "shift_ratio must be > 1"),
             (
                 (1..=52).contains(&self.season_weeks),
                 "season_weeks must be 1..=52",

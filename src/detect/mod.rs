@@ -4,7 +4,9 @@
 //! compares the count with a seasonal baseline ([`history`]: same time of week in past
 //! weeks, or of day in past days, corrected by the recent level to follow growth), scores the
 //! deviation of the bucket and of short-window sums under a negative binomial noise model
-//! ([`noise`]), and advances an outage state machine with hysteresis ([`state`]).
+//! ([`noise`]), accumulates a CUSUM of the log-likelihood ratio for a sustained `shift_ratio`
+//! rise, and advances an outage state machine with hysteresis ([`state`]). Each of the two
+//! statistics has its own bar, calibrated on the series' own upper tail ([`noise::Tail`]).
 //!
 //! History is kept inside the detector (about 13 KB per series at the defaults). At server
 //! start, [`Detector::warm_hourly`] seeds it from hourly counts before recent fine buckets
@@ -18,7 +20,7 @@ mod window;
 
 pub use config::DetectorConfig;
 pub use history::ProfileSource;
-pub use noise::{anomaly_score, deviation};
+pub use noise::{anomaly_score, deviation, shift_llr};
 pub use state::{Event, Outage, Status};
 
 use history::{BASE_SLOT_SECS, History};
@@ -29,6 +31,12 @@ use window::Recent;
 
 /// Scoring windows: the bucket itself and the short, medium and long sums.
 const WINDOWS: usize = 4;
+/// Episodes the CUSUM's tail needs at a threshold before its bar is fitted there (five: the
+/// fewest from which a mean excess is worth anything); below that the CUSUM cannot declare.
+const TAIL_MIN_EPISODES: f64 = 5.0;
+/// Time above a threshold the spike tail needs before its bar is fitted there rather than from
+/// 2 (an hour of buckets above it).
+const SPIKE_MIN_SECS: f64 = 3600.0;
 
 /// Why the detector refused a call.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -59,7 +67,8 @@ pub struct Update {
     /// Deviation needed to declare an outage now: `outage_z`, raised for series whose own
     /// history shows bursts that large more often than the false-alarm budget allows.
     pub threshold: f64,
-    /// `deviation` mapped into [0, 1); 0.5 at `threshold`.
+    /// `deviation` mapped into [0, 1); 0.5 at `threshold` (or the sustained-shift CUSUM at its
+    /// own bar, whichever is larger).
     pub anomaly_score: f64,
     pub status: Status,
     /// Set on the update where an outage starts or is resolved.
@@ -83,6 +92,10 @@ pub struct Detector {
     prior_n: f64,
     tail: Tail,
     tail_decay: f64,
+    /// Buckets of exceedances the spike tail needs at a threshold above 2 to fit there.
+    spike_min: f64,
+    /// Buckets below a tail threshold that end an episode (the refractory period).
+    episode_gap: u32,
     tail_prior_n: f64,
     /// False-alarm budget per bucket.
     tail_rate: f64,
@@ -93,6 +106,11 @@ pub struct Detector {
     status: Status,
     threshold: f64,
     seen_secs: i64,
+    /// CUSUM of the log-likelihood ratio for a sustained `shift_ratio` rise.
+    cusum: f64,
+    /// Tail calibration of the CUSUM's deviation, and the bar it gives.
+    shift_tail: Tail,
+    shift_threshold: f64,
 }
 
 /// The slot being filled: its running (clipped) sum and the profile computed at its start.
@@ -144,6 +162,8 @@ impl Detector {
             decay: 0.5f64.powf(step_secs as f64 / cfg.dispersion_halflife_secs as f64),
             prior_n: cfg.dispersion_prior_secs as f64 / step_secs as f64,
             tail: Tail::default(),
+            spike_min: SPIKE_MIN_SECS / step_secs as f64,
+            episode_gap: buckets(cfg.refractory_secs) as u32,
             tail_decay: 0.5f64.powf(step_secs as f64 / cfg.tail_halflife_secs as f64),
             tail_prior_n: cfg.tail_prior_secs as f64 / step_secs as f64,
             tail_rate: step_secs as f64 / cfg.false_alarm_interval_secs as f64,
@@ -154,6 +174,9 @@ impl Detector {
             status: Status::Normal,
             threshold: cfg.outage_z,
             seen_secs: 0,
+            cusum: 0.0,
+            shift_tail: Tail::default(),
+            shift_threshold: cfg.outage_z,
         })
     }
 
@@ -247,13 +270,24 @@ impl Detector {
             sums[i] = self.recent.sums(self.windows[i]);
             z[i] = deviation(sums[i].0, sums[i].1, alphas[i]);
         }
+        // A sustained rise that no window sum shows alone accumulates in the CUSUM; its
+        // statistic is put on the deviation scale (sqrt(2 LLR), as for the deviance).
+        if let (Some(c), Some(_), false) = (count, acc.profile, self.status == Status::Outage) {
+            let llr = shift_llr(c, baseline, alphas[0], self.cfg.shift_ratio);
+            self.cusum = (self.cusum + llr).max(0.0);
+        }
+        let z_shift = (2.0 * self.cusum).sqrt();
         let zmax = z.iter().copied().fold(0.0, f64::max);
         // The bar is held while a series is elevated, so a slowly building incident cannot
         // push it up ahead of itself.
         if self.status == Status::Normal {
             self.threshold = self
                 .tail
-                .level(self.tail_rate, self.tail_prior_n)
+                .level(self.tail_rate, self.tail_prior_n, self.spike_min)
+                .max(self.cfg.outage_z);
+            self.shift_threshold = self
+                .shift_tail
+                .level(self.tail_rate, 0.0, TAIL_MIN_EPISODES)
                 .max(self.cfg.outage_z);
         }
         let threshold = self.threshold;
@@ -266,12 +300,17 @@ impl Detector {
             z: zmax,
             threshold,
             z_short: z[1],
+            z_shift,
+            shift_threshold: self.shift_threshold,
             reporters,
             reporters_expected,
             warmed_up: acc.profile.is_some() && self.seen_secs >= self.cfg.warmup_secs,
         };
         let (status, event) = self.lifecycle.step(&evidence, &self.cfg);
         self.status = status;
+        if status == Status::Outage {
+            self.cusum = 0.0;
+        }
 
         let sd = (baseline + alphas[0] * baseline * baseline).sqrt();
         if let Some(c) = count {
@@ -285,7 +324,9 @@ impl Detector {
                 }
             }
             if acc.seasonal && status != Status::Outage {
-                self.tail.observe(zmax, self.tail_decay);
+                self.tail.observe(zmax, self.tail_decay, 0);
+                self.shift_tail
+                    .observe(z_shift, self.tail_decay, self.episode_gap);
             }
             // What enters history is winsorised at the top of the normal band, so an outage
             // cannot inflate the baseline, while a lasting change is still learnt in steps.
@@ -306,7 +347,8 @@ impl Detector {
             upper: baseline + self.cfg.elevated_z * sd,
             deviation: zmax,
             threshold,
-            anomaly_score: anomaly_score(zmax, threshold),
+            anomaly_score: anomaly_score(zmax, threshold)
+                .max(anomaly_score(z_shift, self.shift_threshold)),
             status,
             event,
         })

@@ -31,6 +31,22 @@ pub fn deviation(x: f64, m: f64, alpha: f64) -> f64 {
     d.max(0.0).sqrt().copysign(x - m)
 }
 
+/// Log-likelihood ratio of `x` between expectations `rho * m` and `m` under a negative
+/// binomial with overdispersion `alpha` (Poisson when `alpha` is 0): the increment of a CUSUM
+/// that looks for the rate of a series to have been multiplied by `rho`.
+pub fn shift_llr(x: f64, m: f64, alpha: f64, rho: f64) -> f64 {
+    if m <= 0.0 {
+        return 0.0;
+    }
+    let x = x.max(0.0);
+    if alpha <= 1e-12 {
+        x * rho.ln() - m * (rho - 1.0)
+    } else {
+        let k = 1.0 / alpha;
+        x * rho.ln() - (x + k) * (m * (rho - 1.0) / (m + k)).ln_1p()
+    }
+}
+
 /// Maps a deviation onto [0, 1): 0 at or below the baseline, 0.5 at `threshold`, → 1 beyond.
 pub fn anomaly_score(z: f64, threshold: f64) -> f64 {
     if z <= 0.0 {
@@ -77,45 +93,94 @@ impl Dispersion {
     }
 }
 
-/// Peaks-over-threshold calibration of the deviation's upper tail. Real series are burstier
+/// Peaks-over-threshold calibration of a statistic's upper tail. Real series are burstier
 /// than any count model (news, bots, paydays), so the model's 1-in-a-million deviation may
-/// happen daily. Exceedances of `u` are modelled as exponential (the generalised Pareto limit
-/// with shape 0): `P(Z > z) = p_u * exp(-(z - u) / beta)` above `u = 2`, with `p_u` and the mean excess
-/// `beta` tracked with exponential forgetting and a prior taken from the standard normal.
-/// The level whose exceedance rate is the false-alarm budget is then the series' own bar.
+/// happen daily. Exceedances of a threshold `u` are declustered into episodes (runs
+/// declustering: an episode ends after `run` buckets at or below `u`) and each episode's
+/// peak excess is modelled as exponential (the generalised Pareto limit with shape 0):
+/// `P(peak > z) = p_u * exp(-(z - u) / beta)` per bucket, with the episode rate `p_u` and the
+/// mean excess `beta` tracked with exponential forgetting. Counting episodes, not buckets,
+/// makes the budget one of *alarms*: a burst that lasts three hours is one event, not 36.
+/// Episodes are tracked above 2, 4, 8, 16 and 32, and the fit uses the highest threshold that
+/// still has `min_episodes` of them, so a tail is fitted where it is rather than extrapolated
+/// from the bulk (which matters for a CUSUM, whose values sit far above 2 for hours). At
+/// `u = 2` a prior taken from the standard normal keeps a new series sensible. The level whose
+/// episode rate is the false-alarm budget is the series' own bar.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Tail {
     n: f64,
-    exceed: f64,
-    excess: f64,
+    exceed: [f64; TAIL_LEVELS],
+    excess: [f64; TAIL_LEVELS],
+    /// Peak of the open episode at each threshold (0 when none is open).
+    peak: [f64; TAIL_LEVELS],
+    /// Buckets at or below the threshold since the open episode's last exceedance.
+    below: [u32; TAIL_LEVELS],
 }
 
 /// Standard normal: P(Z > 2) and the mean excess E[Z - 2 | Z > 2].
 const NORMAL_P: f64 = 0.02275;
 const NORMAL_EXCESS: f64 = 0.3729;
-/// Tail threshold: 2, low enough that a few days of data give a stable estimate; the
+/// Lowest tail threshold: 2, low enough that a few days of data give a stable estimate; the
 /// exponential tail then errs on the safe side for light tails (+0.6 for a normal).
 pub(crate) const TAIL_U: f64 = 2.0;
+const TAIL_LEVELS: usize = 5;
+
+fn tail_u(j: usize) -> f64 {
+    TAIL_U * f64::from(1u32 << j)
+}
 
 impl Tail {
-    pub(crate) fn observe(&mut self, z: f64, decay: f64) {
+    /// Observes one bucket's statistic; `run` buckets at or below a threshold close an
+    /// episode (0: every bucket above the threshold counts on its own).
+    pub(crate) fn observe(&mut self, z: f64, decay: f64, run: u32) {
         self.n = decay * self.n + 1.0;
-        self.exceed *= decay;
-        self.excess *= decay;
-        if z > TAIL_U {
-            self.exceed += 1.0;
-            self.excess += z - TAIL_U;
+        for j in 0..TAIL_LEVELS {
+            self.exceed[j] *= decay;
+            self.excess[j] *= decay;
+            let u = tail_u(j);
+            if run == 0 {
+                // every bucket is its own episode
+                if z > u {
+                    self.exceed[j] += 1.0;
+                    self.excess[j] += z - u;
+                }
+            } else if z > u {
+                self.peak[j] = self.peak[j].max(z);
+                self.below[j] = 0;
+            } else if self.peak[j] > 0.0 {
+                self.below[j] += 1;
+                if self.below[j] >= run {
+                    self.exceed[j] += 1.0;
+                    self.excess[j] += self.peak[j] - u;
+                    self.peak[j] = 0.0;
+                }
+            }
         }
     }
 
-    /// Deviation exceeded with probability `rate` per bucket; `prior_n` buckets of prior.
-    pub(crate) fn level(&self, rate: f64, prior_n: f64) -> f64 {
+    /// Statistic whose episodes exceed it with probability `rate` per bucket; `prior_n`
+    /// buckets of standard normal prior; a threshold above 2 is used once it has `min_episodes`
+    /// episodes. Without a prior (`prior_n` = 0) the level is infinite until some threshold
+    /// has `min_episodes` episodes: no bar is better than a guessed one.
+    pub(crate) fn level(&self, rate: f64, prior_n: f64, min_episodes: f64) -> f64 {
         let n = self.n + prior_n;
-        let exceed = self.exceed + prior_n * NORMAL_P;
-        let excess = self.excess + prior_n * NORMAL_P * NORMAL_EXCESS;
+        let Some(j) = (0..TAIL_LEVELS)
+            .rev()
+            .find(|&j| self.exceed[j] >= min_episodes || (j == 0 && prior_n > 0.0))
+        else {
+            return f64::INFINITY;
+        };
+        let (exceed, excess) = if j == 0 {
+            (
+                self.exceed[0] + prior_n * NORMAL_P,
+                self.excess[0] + prior_n * NORMAL_P * NORMAL_EXCESS,
+            )
+        } else {
+            (self.exceed[j], self.excess[j])
+        };
         let p = exceed / n;
         let beta = excess / exceed;
-        TAIL_U + beta * (p / rate).max(1.0).ln()
+        tail_u(j) + beta * (p / rate).max(1.0).ln()
     }
 }
 
@@ -157,13 +222,37 @@ mod tests {
     #[test]
     fn tail_level_matches_the_normal_prior_and_rises_for_bursty_series() {
         let t = Tail::default();
-        let normal = t.level(1.0 / 40_320.0, 100.0);
+        let normal = t.level(1.0 / 40_320.0, 100.0, f64::INFINITY);
         assert!((normal - 4.56).abs() < 0.05, "{normal}");
         let mut bursty = Tail::default();
         for i in 0..20_000 {
-            bursty.observe(if i % 20 == 0 { 6.0 } else { 0.5 }, 1.0);
+            bursty.observe(if i % 20 == 0 { 6.0 } else { 0.5 }, 1.0, 0);
         }
-        assert!(bursty.level(1.0 / 40_320.0, 100.0) > 20.0);
+        assert!(bursty.level(1.0 / 40_320.0, 100.0, 60.0) > 15.0);
+    }
+
+    #[test]
+    fn shift_llr_favours_the_shifted_rate_only_above_the_break_even() {
+        // Poisson, rho = 5: break-even at (5 - 1) / ln 5 = 2.49 times the baseline
+        assert!(shift_llr(2.0, 1.0, 0.0, 5.0) < 0.0);
+        assert!(shift_llr(3.0, 1.0, 0.0, 5.0) > 0.0);
+        // overdispersion shrinks the evidence of a busy bucket
+        assert!(shift_llr(500.0, 100.0, 0.1, 5.0) < shift_llr(500.0, 100.0, 0.0, 5.0));
+        assert_eq!(shift_llr(3.0, 0.0, 0.0, 5.0), 0.0);
+    }
+
+    #[test]
+    fn declustered_tail_counts_a_long_burst_once() {
+        // a 36-bucket burst every 2000 buckets: one episode each, not 36 exceedances
+        let (mut per_bucket, mut episodes) = (Tail::default(), Tail::default());
+        for i in 0..40_000 {
+            let z = if i % 2000 < 36 { 6.0 } else { 0.5 };
+            per_bucket.observe(z, 1.0, 0);
+            episodes.observe(z, 1.0, 12);
+        }
+        let rate = 1.0 / 100_000.0;
+        assert!(episodes.level(rate, 0.0, 5.0) < per_bucket.level(rate, 0.0, 5.0));
+        assert_eq!(Tail::default().level(rate, 0.0, 5.0), f64::INFINITY);
     }
 
     proptest! {

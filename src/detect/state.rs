@@ -59,6 +59,9 @@ pub(crate) struct Evidence {
     pub threshold: f64,
     /// Deviation of the short window (used to decide that counts are back to normal).
     pub z_short: f64,
+    /// Deviation of the sustained-shift CUSUM and the bar it must reach.
+    pub z_shift: f64,
+    pub shift_threshold: f64,
     /// Reports in the reporter window.
     pub reporters: f64,
     /// Reports expected in the reporter window. Where at most one is expected, the
@@ -109,7 +112,9 @@ impl Lifecycle {
         if e.warmed_up
             && !refractory
             && e.reporters >= cfg.min_reporters
-            && (e.z >= e.threshold || (e.z >= cfg.outage_z && e.reporters_expected <= 1.0))
+            && (e.z >= e.threshold
+                || e.z_shift >= e.shift_threshold
+                || (e.z >= cfg.outage_z && e.reporters_expected <= 1.0))
         {
             let o = Outage {
                 start: e.at,
@@ -150,6 +155,8 @@ mod tests {
             z,
             threshold: cfg_outage_z(),
             z_short: z,
+            z_shift: 0.0,
+            shift_threshold: cfg_outage_z(),
             reporters,
             reporters_expected: 5.0,
             warmed_up: true,

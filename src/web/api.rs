@@ -142,13 +142,14 @@ pub(super) async fn series(
             "window {window_text:?} is not a duration such as 24h"
         ))
     })?;
-    if window < resolution.step() || window > resolution.retention() - resolution.step() {
-        let most = match resolution {
-            Resolution::Minute => "48h",
-            Resolution::Hour => "8w",
-        };
+    // Minute buckets are kept exactly 48 hours; hourly ones longer than the 8 weeks offered.
+    let (longest, longest_text) = match resolution {
+        Resolution::Minute => (2 * DAY, "48h"),
+        Resolution::Hour => (8 * WEEK, "8w"),
+    };
+    if window < resolution.step() || window > longest {
         return Err(invalid(format!(
-            "window must be between one step and {most} for step {step_text}"
+            "window must be between one step and {longest_text} for step {step_text}"
         )));
     }
     let dim = match (&query.problem, &query.region) {
