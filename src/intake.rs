@@ -304,11 +304,13 @@ impl WriterContext {
                     .expect("in-process claims cannot fail")
             }
         };
+        let mut replies = Vec::with_capacity(jobs.len());
         let mut reports: Vec<NewReport> = Vec::with_capacity(jobs.len());
-        for (job, counted) in jobs.iter().zip(counted) {
-            let mut report = job.report.clone();
+        for (job, counted) in jobs.drain(..).zip(counted) {
+            let mut report = job.report;
             report.counted = counted;
             reports.push(report);
+            replies.push(job.reply);
         }
         self.metrics.intake_batch_size.observe(reports.len() as f64);
 
@@ -326,8 +328,8 @@ impl WriterContext {
                 if self.counts.release_reporters(&won).await.is_err() {
                     let _ = self.fallback_claims.release_reporters(&won).await;
                 }
-                for job in jobs.drain(..) {
-                    let _ = job.reply.send(Err(IntakeError::Unavailable));
+                for reply in replies {
+                    let _ = reply.send(Err(IntakeError::Unavailable));
                 }
                 return;
             }
@@ -351,12 +353,12 @@ impl WriterContext {
                 .inc();
         }
 
-        for ((job, report), id) in jobs.drain(..).zip(reports).zip(ids) {
+        for ((reply, report), id) in replies.into_iter().zip(reports).zip(ids) {
             self.metrics
                 .reports_accepted
                 .with_label_values(&[if report.counted { "true" } else { "false" }])
                 .inc();
-            let _ = job.reply.send(Ok(Accepted {
+            let _ = reply.send(Ok(Accepted {
                 id,
                 bucket_start: Resolution::Minute.floor(report.created_at),
                 counted: report.counted,

@@ -115,6 +115,21 @@ impl History {
         (m > 0).then(|| (trimmed_mean(&mut vals[..m]), ProfileSource::Recent))
     }
 
+    /// Profile of `slot` from whatever weeks exist (at least one), even before there are
+    /// `min_weekly_lags` of them. The level correction compares recent counts with it, so
+    /// that the weekly profile is already corrected for growth on the day it takes over from
+    /// the daily one (the daily profile lags growth by days, the weekly one by weeks).
+    pub(crate) fn weekly_profile(&self, slot: i64, cfg: &DetectorConfig) -> Option<f64> {
+        let mut lags = [0i64; MAX_LAGS];
+        let n = self.lags_present(
+            slot,
+            WEEK_SECS / self.slot_secs,
+            cfg.season_weeks,
+            &mut lags,
+        );
+        (n > 0).then(|| self.widened(slot, &lags[..n], cfg))
+    }
+
     /// Multiples of `period` (up to `count` of them) whose lagged slot holds a value.
     fn lags_present(&self, slot: i64, period: i64, count: u32, out: &mut [i64; MAX_LAGS]) -> usize {
         let mut n = 0;

@@ -31,12 +31,10 @@ use window::Recent;
 
 /// Scoring windows: the bucket itself and the short, medium and long sums.
 const WINDOWS: usize = 4;
-/// Episodes the CUSUM's tail needs at a threshold before its bar is fitted there (five: the
-/// fewest from which a mean excess is worth anything); below that the CUSUM cannot declare.
+/// Episodes a tail needs at a threshold before its bar is fitted there (five: the fewest from
+/// which a mean excess is worth anything). Below that the spike tail falls back to its
+/// standard-normal prior at 2, and the CUSUM cannot declare.
 const TAIL_MIN_EPISODES: f64 = 5.0;
-/// Time above a threshold the spike tail needs before its bar is fitted there rather than from
-/// 2 (an hour of buckets above it).
-const SPIKE_MIN_SECS: f64 = 3600.0;
 
 /// Why the detector refused a call.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -92,8 +90,6 @@ pub struct Detector {
     prior_n: f64,
     tail: Tail,
     tail_decay: f64,
-    /// Buckets of exceedances the spike tail needs at a threshold above 2 to fit there.
-    spike_min: f64,
     /// Buckets below a tail threshold that end an episode (the refractory period).
     episode_gap: u32,
     tail_prior_n: f64,
@@ -122,6 +118,8 @@ struct SlotAcc {
     profile: Option<f64>,
     /// Whether the profile comes from past days or weeks.
     seasonal: bool,
+    /// The slot's profile from past weeks alone (recorded for the level correction).
+    weekly: Option<f64>,
     level: f64,
 }
 
@@ -162,7 +160,6 @@ impl Detector {
             decay: 0.5f64.powf(step_secs as f64 / cfg.dispersion_halflife_secs as f64),
             prior_n: cfg.dispersion_prior_secs as f64 / step_secs as f64,
             tail: Tail::default(),
-            spike_min: SPIKE_MIN_SECS / step_secs as f64,
             episode_gap: buckets(cfg.refractory_secs) as u32,
             tail_decay: 0.5f64.powf(step_secs as f64 / cfg.tail_halflife_secs as f64),
             tail_prior_n: cfg.tail_prior_secs as f64 / step_secs as f64,
@@ -283,7 +280,7 @@ impl Detector {
         if self.status == Status::Normal {
             self.threshold = self
                 .tail
-                .level(self.tail_rate, self.tail_prior_n, self.spike_min)
+                .level(self.tail_rate, self.tail_prior_n, TAIL_MIN_EPISODES)
                 .max(self.cfg.outage_z);
             self.shift_threshold = self
                 .shift_tail
@@ -315,16 +312,18 @@ impl Detector {
         let sd = (baseline + alphas[0] * baseline * baseline).sqrt();
         if let Some(c) = count {
             // Noise is learnt from normal buckets only, so an incident does not numb the
-            // detector while it lasts; the tail is learnt from every non-outage bucket once a
-            // seasonal (not merely recent) baseline exists, so start-up misfit is not taken
-            // for burstiness.
+            // detector while it lasts. The tails are learnt from every bucket once a seasonal
+            // (not merely recent) baseline exists, so start-up misfit is not taken for
+            // burstiness; declared outages included, since leaving out exactly the episodes
+            // that crossed the bar would censor the tail there and understate how often the
+            // series crosses it (the bar would then sit below the false-alarm budget).
             if acc.profile.is_some() && status == Status::Normal {
                 for (d, (&(x, m), &a)) in self.dispersion.iter_mut().zip(sums.iter().zip(&alphas)) {
                     d.observe(x, m, a, self.decay);
                 }
             }
-            if acc.seasonal && status != Status::Outage {
-                self.tail.observe(zmax, self.tail_decay, 0);
+            if acc.seasonal {
+                self.tail.observe(zmax, self.tail_decay, self.episode_gap);
                 self.shift_tail
                     .observe(z_shift, self.tail_decay, self.episode_gap);
             }
@@ -365,17 +364,25 @@ impl Detector {
                         .then(|| acc.sum * self.slot_secs as f64 / acc.covered as f64);
                     self.history.push(acc.slot, value);
                     if let (Some(p), Some(v)) = (acc.profile, value) {
-                        self.level.record(acc.slot, p, v);
+                        self.level.record(acc.slot, p, acc.weekly, v);
                     }
                 }
                 let profile = self.history.profile(slot, &self.cfg);
+                let weekly = profile.is_some_and(|(_, src)| src == ProfileSource::Weekly);
                 let acc = SlotAcc {
                     slot,
                     sum: 0.0,
                     covered: 0,
                     profile: profile.map(|(p, _)| p),
                     seasonal: profile.is_some_and(|(_, src)| src != ProfileSource::Recent),
-                    level: self.level.ratio(slot, self.cfg.level_prior_count),
+                    weekly: match profile {
+                        Some((p, ProfileSource::Weekly)) => Some(p),
+                        Some(_) if self.level.enabled() => {
+                            self.history.weekly_profile(slot, &self.cfg)
+                        }
+                        _ => None,
+                    },
+                    level: self.level.ratio(slot, self.cfg.level_prior_count, weekly),
                 };
                 self.slot = Some(acc);
                 acc
@@ -386,10 +393,16 @@ impl Detector {
 
 /// Recent level against the profile: `(sum actual + c) / (sum profile + c)` over the level
 /// window, so the baseline follows growth or decline that the older seasonal history lags.
+/// The ratio is taken against the same kind of profile it will correct: each slot records
+/// both the profile in use and its weekly-only profile, so when the weekly profile takes
+/// over from the daily one (which lags growth by days, not weeks) the correction is already
+/// the weekly profile's and the baseline does not drop by weeks of growth overnight.
 #[derive(Debug, Clone)]
 struct Level {
     slots: Vec<i64>,
     profile: Vec<f32>,
+    /// Weekly-only profile of the slot (NaN when there was no past week).
+    weekly: Vec<f32>,
     actual: Vec<f32>,
 }
 
@@ -398,31 +411,46 @@ impl Level {
         Self {
             slots: vec![i64::MIN; len],
             profile: vec![0.0; len],
+            weekly: vec![f32::NAN; len],
             actual: vec![0.0; len],
         }
     }
 
-    fn heap_bytes(&self) -> usize {
-        self.slots.capacity() * 8 + (self.profile.capacity() + self.actual.capacity()) * 4
+    fn enabled(&self) -> bool {
+        !self.slots.is_empty()
     }
 
-    fn record(&mut self, slot: i64, profile: f64, actual: f64) {
+    fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * 8
+            + (self.profile.capacity() + self.weekly.capacity() + self.actual.capacity()) * 4
+    }
+
+    fn record(&mut self, slot: i64, profile: f64, weekly: Option<f64>, actual: f64) {
         if self.slots.is_empty() {
             return;
         }
         let i = slot.rem_euclid(self.slots.len() as i64) as usize;
         self.slots[i] = slot;
         self.profile[i] = profile as f32;
+        self.weekly[i] = weekly.map_or(f32::NAN, |w| w as f32);
         self.actual[i] = actual as f32;
     }
 
-    fn ratio(&self, now: i64, prior: f64) -> f64 {
+    /// Level ratio for a slot at `now`, against the weekly-only profiles when `weekly`.
+    fn ratio(&self, now: i64, prior: f64, weekly: bool) -> f64 {
         let oldest = now - self.slots.len() as i64;
         let (mut a, mut p) = (prior, prior);
         for i in 0..self.slots.len() {
             if self.slots[i] >= oldest && self.slots[i] < now {
-                a += f64::from(self.actual[i]);
-                p += f64::from(self.profile[i]);
+                let profile = if weekly {
+                    self.weekly[i]
+                } else {
+                    self.profile[i]
+                };
+                if !profile.is_nan() {
+                    a += f64::from(self.actual[i]);
+                    p += f64::from(profile);
+                }
             }
         }
         a / p
@@ -505,6 +533,24 @@ mod tests {
             .iter()
             .position(|u| matches!(u.event, Some(Event::Resolved(_))));
         assert!(resolved.is_some_and(|i| i <= 10), "{resolved:?}");
+    }
+
+    #[test]
+    fn growth_correction_survives_the_switch_to_the_weekly_profile() {
+        // +20 % a week: on day 21 the weekly profile (median of 1, 2, 3 weeks ago) lags by
+        // about 2 weeks of growth, which the level correction must already include.
+        let grow = |t: i64| daily(t, 50.0) * 1.2f64.powf(t as f64 / (7.0 * 86_400.0));
+        let mut d = Detector::new(DetectorConfig::default(), 60).unwrap();
+        let day21 = 21 * 86_400;
+        run(&mut d, 0, day21, |t| grow(t).round());
+        let u = run(&mut d, day21, day21 + 86_400, |t| grow(t).round());
+        let r: Vec<f64> = u.iter().map(|u| u.baseline / grow(u.at)).collect();
+        let lo = r.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = r.iter().copied().fold(0.0, f64::max);
+        assert!(
+            lo > 0.8 && hi < 1.2,
+            "baseline/actual on day 21 in {lo:.3}..{hi:.3}"
+        );
     }
 
     #[test]

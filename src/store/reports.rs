@@ -1,7 +1,7 @@
 use super::{Db, StoreError, on_pool};
 use crate::counts::{BucketCount, Dim, Resolution};
 use crate::domain::{Coordinates, ProblemKind};
-use sqlx::{QueryBuilder, Row};
+use sqlx::Row;
 use std::collections::HashMap;
 
 /// A validated report on its way into the `reports` table.
@@ -17,9 +17,6 @@ pub struct NewReport {
     pub created_at: i64,
 }
 
-/// Rows per INSERT: 9 parameters each stays far below SQLite's and PostgreSQL's parameter limits.
-const ROWS_PER_STATEMENT: usize = 500;
-
 /// Totals the SQL store holds, for checks and tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StoredCounts {
@@ -28,39 +25,69 @@ pub struct StoredCounts {
 }
 
 impl Db {
-    /// Inserts a batch in one transaction and returns the new ids in batch order. When this returns
-    /// `Ok`, the transaction has committed durably.
+    /// Inserts a batch as one statement, hence one transaction, and returns the new ids in batch order.
+    /// When this returns `Ok`, the transaction has committed durably. One statement of one shape
+    /// whatever the batch size: the rows travel as one JSON array (SQLite) or one array per column
+    /// (PostgreSQL), so the statement stays prepared and a batch costs a single round trip.
     pub async fn insert_reports(&self, batch: &[NewReport]) -> Result<Vec<i64>, StoreError> {
-        let mut ids = Vec::with_capacity(batch.len());
-        on_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            for chunk in batch.chunks(ROWS_PER_STATEMENT) {
-                let mut q = QueryBuilder::new(
-                    "INSERT INTO reports (service, problem, region, lat, lon, comment, reporter, counted, created_at) ",
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = match self {
+            Db::Sqlite(p) => {
+                let json = serde_json::Value::Array(
+                    batch
+                        .iter()
+                        .map(|r| {
+                            serde_json::json!([
+                                r.service,
+                                r.problem.code(),
+                                r.region,
+                                r.coordinates.map(|c| c.lat()),
+                                r.coordinates.map(|c| c.lon()),
+                                r.comment,
+                                r.reporter,
+                                r.counted,
+                                r.created_at
+                            ])
+                        })
+                        .collect(),
                 );
-                q.push_values(chunk, |mut row, r| {
-                    row.push_bind(r.service.as_str())
-                        .push_bind(r.problem.code())
-                        .push_bind(r.region.as_deref())
-                        .push_bind(r.coordinates.map(|c| c.lat()))
-                        .push_bind(r.coordinates.map(|c| c.lon()))
-                        .push_bind(r.comment.as_deref())
-                        .push_bind(r.reporter.as_str())
-                        .push_bind(r.counted)
-                        .push_bind(r.created_at);
-                });
-                q.push(" RETURNING id");
-                let rows = q.build().fetch_all(&mut *tx).await?;
-                // RETURNING order is unspecified, but ids grow in VALUES order within one statement.
-                let mut chunk_ids = rows
-                    .iter()
-                    .map(|row| row.try_get::<i64, _>(0))
-                    .collect::<Result<Vec<_>, _>>()?;
-                chunk_ids.sort_unstable();
-                ids.extend(chunk_ids);
+                sqlx::query(
+                    "INSERT INTO reports (service, problem, region, lat, lon, comment, reporter, counted, created_at) \
+                     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
+                     value ->> 6, value ->> 7, value ->> 8 FROM json_each($1) ORDER BY key RETURNING id",
+                )
+                .bind(json.to_string())
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(|row| row.try_get::<i64, _>(0))
+                .collect::<Result<Vec<_>, _>>()?
             }
-            tx.commit().await?;
-        });
+            Db::Postgres(p) => sqlx::query(
+                "INSERT INTO reports (service, problem, region, lat, lon, comment, reporter, counted, created_at) \
+                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], \
+                 $6::text[], $7::text[], $8::bool[], $9::int8[]) RETURNING id",
+            )
+            .bind(batch.iter().map(|r| r.service.as_str()).collect::<Vec<_>>())
+            .bind(batch.iter().map(|r| r.problem.code()).collect::<Vec<_>>())
+            .bind(batch.iter().map(|r| r.region.as_deref()).collect::<Vec<_>>())
+            .bind(batch.iter().map(|r| r.coordinates.map(|c| c.lat())).collect::<Vec<_>>())
+            .bind(batch.iter().map(|r| r.coordinates.map(|c| c.lon())).collect::<Vec<_>>())
+            .bind(batch.iter().map(|r| r.comment.as_deref()).collect::<Vec<_>>())
+            .bind(batch.iter().map(|r| r.reporter.as_str()).collect::<Vec<_>>())
+            .bind(batch.iter().map(|r| r.counted).collect::<Vec<_>>())
+            .bind(batch.iter().map(|r| r.created_at).collect::<Vec<_>>())
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|row| row.try_get::<i64, _>(0))
+            .collect::<Result<Vec<_>, _>>()?,
+        };
+        // RETURNING order is unspecified, but ids grow in row order within one statement.
+        let mut ids = rows;
+        ids.sort_unstable();
         Ok(ids)
     }
 
