@@ -1,6 +1,7 @@
 use std::fmt;
 
-/// A first-level region code such as `IT-25` (ISO 3166-2 style: country, '-', 1 to 3 alphanumerics).
+/// A first-level region code: ISO 3166-2 such as `IT-25` or `GB-SCT`, a statistical code without a
+/// hyphen such as `TLI` (London, ITL1) or `SI031` (NUTS-3), or a whole country such as `LU`.
 /// Only the shape is checked here; whether the region exists is the region catalog's business.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RegionId(String);
@@ -12,12 +13,13 @@ pub struct RegionIdError(pub String);
 impl RegionId {
     pub fn parse(raw: &str) -> Result<Self, RegionIdError> {
         let bytes = raw.as_bytes();
-        let ok = (4..=6).contains(&bytes.len())
+        let upper_or_digit = |b: &u8| b.is_ascii_uppercase() || b.is_ascii_digit();
+        let ok = (2..=8).contains(&bytes.len())
             && bytes[..2].iter().all(u8::is_ascii_uppercase)
-            && bytes[2] == b'-'
-            && bytes[3..]
-                .iter()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            && match bytes.get(2) {
+                Some(b'-') => bytes.len() > 3 && bytes[3..].iter().all(upper_or_digit),
+                _ => bytes[2..].iter().all(upper_or_digit),
+            };
         if ok {
             Ok(Self(raw.to_owned()))
         } else {
@@ -42,11 +44,21 @@ mod tests {
 
     #[test]
     fn shape() {
-        for ok in ["IT-25", "GB-ENG", "DE-BY", "NO-03", "US-CA"] {
+        for ok in [
+            "IT-25", "GB-SCT", "DE-BY", "NO-03", "US-CA", "FR-20R", "TLI", "SI031", "LU",
+        ] {
             assert!(RegionId::parse(ok).is_ok(), "{ok}");
         }
         for bad in [
-            "", "IT", "it-25", "IT25", "IT-", "IT-2500", "IT-2 ", "IT:{x}",
+            "",
+            "I",
+            "it-25",
+            "IT-",
+            "IT-25-1",
+            "IT-2 ",
+            "IT:{x}",
+            "ITALY-123",
+            "1T-25",
         ] {
             assert!(RegionId::parse(bad).is_err(), "{bad}");
         }
