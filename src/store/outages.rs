@@ -180,6 +180,31 @@ impl Db {
         })
     }
 
+    /// The latest outages across services, newest first, optionally of one service or of services
+    /// whose main country is `country`.
+    pub async fn latest_outages(
+        &self,
+        service: Option<&str>,
+        country: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<StoredOutage>, StoreError> {
+        on_pool!(self, p => {
+            let sql = format!(
+                "SELECT {} FROM outages o WHERE ($1 = '' OR o.service = $1) AND ($2 = '' OR EXISTS \
+                 (SELECT 1 FROM services s WHERE s.slug = o.service AND s.countries LIKE $2 || '%')) \
+                 ORDER BY o.started_at DESC, o.id DESC LIMIT $3",
+                OUTAGE_COLUMNS.split(", ").map(|c| format!("o.{c}")).collect::<Vec<_>>().join(", ")
+            );
+            let rows = sqlx::query(&sql)
+                .bind(service.unwrap_or(""))
+                .bind(country.unwrap_or(""))
+                .bind(limit)
+                .fetch_all(p)
+                .await?;
+            Ok(rows.iter().map(outage_from_row).collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
     /// Most reported problem kinds and regions of a series between `from` and `to` (epoch seconds).
     pub async fn report_breakdown(
         &self,

@@ -1,7 +1,9 @@
 //! HTTP: routes, handlers, error pages and the request-latency middleware.
 
 mod api;
+pub mod chart;
 pub mod errors;
+mod history;
 mod ops;
 mod pages;
 mod request;
@@ -47,6 +49,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(pages::index)
         .service(pages::service_page)
         .service(pages::report_form)
+        .service(pages::outage_page)
+        .service(pages::outages_page)
         .default_service(web::to(not_found));
 }
 
@@ -88,6 +92,8 @@ fn route_label(path: &str) -> &'static str {
         "/readyz" => "/readyz",
         "/metrics" => "/metrics",
         "/api/v1/services" => "/api/v1/services",
+        "/outages" => "/outages",
+        p if p.starts_with("/outages/") => "/outages/{id}",
         p if p.starts_with("/static/") => "/static/{file}",
         _ => "other",
     }

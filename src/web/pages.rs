@@ -1,14 +1,17 @@
 //! Server-rendered pages. Everything works without JavaScript.
 
 use super::AppState;
+use super::errors::ApiError;
 use super::errors::{Kind, PageError};
 use super::request::{origin, read_body};
+use super::{chart, history};
 use crate::catalog::Service;
-use crate::counts::buckets::HOUR;
+use crate::counts::buckets::{DAY, HOUR};
 use crate::counts::{CountStore, Dim, Resolution};
 use crate::detect::Status;
 use crate::domain::ProblemKind;
 use crate::intake::{IntakeError, ReportInput};
+use crate::store::StoredOutage;
 use actix_web::http::header::ContentType;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
@@ -46,6 +49,92 @@ fn hh_mm(t: i64) -> String {
         .unwrap_or_default()
         .format("%H:%M")
         .to_string()
+}
+
+/// Chart buckets on the service page: 15 minutes.
+const QUARTER: i64 = 15 * 60;
+
+/// A row of the table that stands in for a chart.
+struct TableRow {
+    time: String,
+    count: u64,
+    typical: String,
+}
+
+impl From<&chart::Bar> for TableRow {
+    fn from(b: &chart::Bar) -> Self {
+        Self {
+            time: hh_mm(b.start),
+            count: b.count,
+            typical: b
+                .typical
+                .map(|(t, u)| format!("{t:.1} – {u:.1}"))
+                .unwrap_or_else(|| "–".into()),
+        }
+    }
+}
+
+struct ShareRow {
+    label: &'static str,
+    count: u64,
+    percent: u64,
+}
+
+/// An outage as lists show it.
+struct OutageRow {
+    id: i64,
+    service: String,
+    service_name: String,
+    region: Option<String>,
+    start: String,
+    duration: String,
+    ongoing: bool,
+    peak: String,
+    problems: String,
+    regions: String,
+}
+
+fn date_time(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%d %H:%M UTC")
+        .to_string()
+}
+
+fn tally_text(items: &[(String, i64)], label: impl Fn(&str) -> String) -> String {
+    items
+        .iter()
+        .map(|(k, n)| format!("{} ({n})", label(k)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl OutageRow {
+    fn new(o: &StoredOutage, catalog: &crate::catalog::Catalog) -> Self {
+        let r = &o.record;
+        let end = r.ended_at;
+        Self {
+            id: o.id,
+            service: r.service.clone(),
+            service_name: catalog
+                .get(&r.service)
+                .map_or_else(|| r.service.clone(), |s| s.name.clone()),
+            region: r.region.clone(),
+            start: date_time(r.started_at),
+            duration: end.map_or_else(String::new, |e| history::duration_text(e - r.started_at)),
+            ongoing: end.is_none(),
+            peak: format!(
+                "{} reports a minute at {} (normally {:.1})",
+                r.peak_count,
+                hh_mm(r.peak_at),
+                r.baseline_at_peak
+            ),
+            problems: tally_text(&r.top_problems, |k| {
+                ProblemKind::parse(k).map_or_else(|_| k.to_owned(), |p| problem_label(p).to_owned())
+            }),
+            regions: tally_text(&r.regions, str::to_owned),
+        }
+    }
 }
 
 struct CountryGroup<'a> {
@@ -92,6 +181,10 @@ struct ServicePage<'a> {
     headline: String,
     updated: String,
     reports_last_hour: u64,
+    chart: String,
+    table: Vec<TableRow>,
+    breakdown: Vec<ShareRow>,
+    outages: Vec<OutageRow>,
     problems: Vec<ProblemButton>,
     thanks: Option<&'static str>,
     counted: bool,
@@ -143,12 +236,55 @@ pub(super) async fn service_page(
         0 => "Waiting for the first check".to_owned(),
         t => format!("Updated {} UTC", hh_mm(t)),
     };
+    let now = state.clock.now();
+    let slug_str = service.slug.as_str();
+    let outages = state
+        .db
+        .recent_outages(slug_str, 10)
+        .await
+        .map_err(|e| PageError::from(ApiError::internal(e)))?;
+    let to = now.div_euclid(QUARTER) * QUARTER + QUARTER;
+    let bars = history::chart_bars(
+        &state.counts,
+        slug_str,
+        to - DAY,
+        to,
+        QUARTER,
+        now,
+        &outages,
+    )
+    .await
+    .unwrap_or_default();
+    let chart = chart::spike_chart(
+        &bars,
+        &format!("Reports about {} in the last 24 hours", service.name),
+        "Problem reports per 15 minutes (UTC), with the normal range for that time of the week as a \
+         shaded band and outage periods in red. The table below has the same numbers.",
+    );
+    let breakdown = history::problem_breakdown(&state.counts, slug_str, now)
+        .await
+        .unwrap_or_default();
+    let total: u64 = breakdown.iter().map(|b| b.1).sum();
     render(&ServicePage {
         service,
         status_class: status.status.as_str(),
         headline,
         updated,
         reports_last_hour,
+        chart,
+        table: bars.iter().map(TableRow::from).collect(),
+        breakdown: breakdown
+            .into_iter()
+            .map(|(kind, n)| ShareRow {
+                label: problem_label(kind),
+                count: n,
+                percent: (n * 100 + total / 2) / total.max(1),
+            })
+            .collect(),
+        outages: outages
+            .iter()
+            .map(|o| OutageRow::new(o, &state.catalog))
+            .collect(),
         problems: ProblemKind::ALL
             .into_iter()
             .map(|k| ProblemButton {
@@ -233,4 +369,102 @@ pub(super) async fn report_form(
             Err(PageError::new(kind, e.to_string()).with_back(back))
         }
     }
+}
+
+#[derive(Template)]
+#[template(path = "outage.html")]
+struct OutagePage {
+    outage: OutageRow,
+    chart: String,
+    table: Vec<TableRow>,
+}
+
+#[get("/outages/{id}")]
+pub(super) async fn outage_page(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let missing =
+        || PageError::new(Kind::NotFound, "There is no such outage.").with_back("/outages");
+    let id: i64 = id.parse().map_err(|_| missing())?;
+    let stored = state
+        .db
+        .outage(id)
+        .await
+        .map_err(|e| PageError::from(ApiError::internal(e)))?
+        .ok_or_else(missing)?;
+    let now = state.clock.now();
+    let r = &stored.record;
+    let end = r.ended_at.unwrap_or(now);
+    // The incident with context either side: 5-minute bars while minute counts are kept, else hours.
+    let recent = r.started_at - 2 * HOUR >= Resolution::Minute.oldest_kept(now);
+    let bucket = if recent { 5 * 60 } else { HOUR };
+    let from = (r.started_at - 2 * HOUR).div_euclid(bucket) * bucket;
+    let to = ((end + HOUR).min(now).div_euclid(bucket) + 1) * bucket;
+    let bars = history::chart_bars(
+        &state.counts,
+        &r.service,
+        from,
+        to,
+        bucket,
+        now,
+        std::slice::from_ref(&stored),
+    )
+    .await
+    .unwrap_or_default();
+    let row = OutageRow::new(&stored, &state.catalog);
+    let chart = chart::spike_chart(
+        &bars,
+        &format!("Reports about {} around the outage", row.service_name),
+        "Problem reports per bucket (UTC), the normal range as a shaded band, the outage in red.",
+    );
+    render(&OutagePage {
+        outage: row,
+        chart,
+        table: bars.iter().map(TableRow::from).collect(),
+    })
+}
+
+#[derive(Deserialize)]
+struct OutagesQuery {
+    service: Option<String>,
+    country: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "outages.html")]
+struct OutagesPage {
+    outages: Vec<OutageRow>,
+    service: String,
+    country: String,
+}
+
+#[get("/outages")]
+pub(super) async fn outages_page(
+    state: web::Data<AppState>,
+    query: web::Query<OutagesQuery>,
+) -> Result<HttpResponse, PageError> {
+    let service = query
+        .service
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let country = query
+        .country
+        .as_deref()
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()));
+    let outages = state
+        .db
+        .latest_outages(service, country.as_deref(), 100)
+        .await
+        .map_err(|e| PageError::from(ApiError::internal(e)))?;
+    render(&OutagesPage {
+        outages: outages
+            .iter()
+            .map(|o| OutageRow::new(o, &state.catalog))
+            .collect(),
+        service: service.unwrap_or_default().to_owned(),
+        country: country.unwrap_or_default(),
+    })
 }
