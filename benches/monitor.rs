@@ -257,18 +257,16 @@ async fn breakdown(fx: &Fixture) {
         replay += t.elapsed();
     }
     let t = Instant::now();
-    for i in 0..SERVICES {
-        fx.db
-            .set_status(&StatusRow {
-                service: slug(i),
-                status: "normal".to_owned(),
-                since: last_closed,
-                outage_id: None,
-                updated_at: now,
-            })
-            .await
-            .expect("set_status");
-    }
+    let rows: Vec<StatusRow> = (0..SERVICES)
+        .map(|i| StatusRow {
+            service: slug(i),
+            status: "normal".to_owned(),
+            since: last_closed,
+            outage_id: None,
+            updated_at: now,
+        })
+        .collect();
+    fx.db.set_statuses(&rows).await.expect("set_statuses");
     let upserts = t.elapsed();
     eprintln!(
         "first pass parts: counter reads {read:.2?}, warm_hourly {warm:.2?}, \

@@ -43,6 +43,11 @@ pub struct ServeArgs {
     #[arg(long, env = "DOWNTALLY_WORKERS")]
     pub workers: Option<usize>,
 
+    /// Serve 14 days of simulated history from a separate database (`sqlite://data/demo.db`, created and
+    /// filled on first use), with in-process counters and a "demo data" banner on every page.
+    #[arg(long, env = "DOWNTALLY_DEMO", default_value_t = false)]
+    pub demo: bool,
+
     /// Seconds between monitor passes (detection over every service and region).
     #[arg(long, env = "DOWNTALLY_MONITOR_INTERVAL_SECS", default_value_t = 60)]
     pub monitor_interval_secs: u64,

@@ -119,12 +119,31 @@ async fn simulate_backfill(cmd: SimulateCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Where `serve --demo` keeps its simulated history, apart from real data.
+const DEMO_DATABASE_URL: &str = "sqlite://data/demo.db";
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let mut settings = Settings::new(
-        &args.bind,
-        &args.storage.database_url,
-        args.storage.redis_url.as_deref(),
-    );
+    let mut settings = if args.demo {
+        // Demo data never mixes with real reports: its own database, in-process counters.
+        let url = DEMO_DATABASE_URL;
+        let db = open_db(url).await?;
+        let catalog = Catalog::embedded()?;
+        let now = Clock::System.now();
+        db.sync_catalog(&catalog, now).await?;
+        if let Some(n) = downtally::backfill::demo_history(&db, &catalog, now).await? {
+            println!("demo: simulated {n} reports over 14 days in {url}");
+        }
+        db.close().await;
+        let mut settings = Settings::new(&args.bind, url, None);
+        settings.demo = true;
+        settings
+    } else {
+        Settings::new(
+            &args.bind,
+            &args.storage.database_url,
+            args.storage.redis_url.as_deref(),
+        )
+    };
     settings.trust_forwarded_for = args.trust_forwarded_for;
     settings.workers = args.workers;
     settings.monitor_interval = std::time::Duration::from_secs(args.monitor_interval_secs.max(1));

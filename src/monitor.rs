@@ -138,6 +138,8 @@ pub struct Monitor {
     board: StatusBoard,
     config: DetectorConfig,
     tracked: HashMap<SeriesKey, Tracked>,
+    /// Status changes of the current pass, written together at its end (one commit, not one each).
+    changed: Vec<(StatusRow, ServiceStatus)>,
     /// Reports from this time on have not yet been searched for new regions.
     regions_scanned_to: Option<i64>,
 }
@@ -159,6 +161,7 @@ impl Monitor {
             board,
             config,
             tracked: HashMap::new(),
+            changed: Vec::new(),
             regions_scanned_to: None,
         }
     }
@@ -203,9 +206,20 @@ impl Monitor {
         keys.dedup();
 
         let mut summary = PassSummary::default();
-        for key in keys {
-            self.advance(&key, last_closed, now, &mut summary).await?;
+        self.changed.clear();
+        for (i, key) in keys.iter().enumerate() {
+            self.advance(key, last_closed, now, &mut summary).await?;
             summary.series += 1;
+            if i % 256 == 255 {
+                // A first pass warms thousands of detectors: let the runtime's other tasks run.
+                tokio::task::yield_now().await;
+            }
+        }
+        let changed = std::mem::take(&mut self.changed);
+        let rows: Vec<StatusRow> = changed.iter().map(|(row, _)| row.clone()).collect();
+        self.db.set_statuses(&rows).await?;
+        for (row, status) in changed {
+            self.board.set(&row.service, status);
         }
         self.board.updated_at.store(now, Ordering::Relaxed);
         Ok(summary)
@@ -275,7 +289,7 @@ impl Monitor {
             self.record_outage(key, &o, Some(id), now).await?;
         }
         if key.region.is_none() {
-            self.publish_status(key, now).await?;
+            self.publish_status(key, now);
         }
         Ok(())
     }
@@ -354,7 +368,7 @@ impl Monitor {
         }
     }
 
-    async fn publish_status(&self, key: &SeriesKey, now: i64) -> Result<(), MonitorError> {
+    fn publish_status(&mut self, key: &SeriesKey, now: i64) {
         let tracked = &self.tracked[key];
         let status = tracked.detector.status();
         let current = self.board.get(&key.service);
@@ -369,19 +383,16 @@ impl Monitor {
             outage_id: tracked.outage_id,
         };
         if next == current {
-            return Ok(());
+            return;
         }
-        self.db
-            .set_status(&StatusRow {
-                service: key.service.clone(),
-                status: status.as_str().to_owned(),
-                since,
-                outage_id: tracked.outage_id,
-                updated_at: now,
-            })
-            .await?;
-        self.board.set(&key.service, next);
-        Ok(())
+        let row = StatusRow {
+            service: key.service.clone(),
+            status: status.as_str().to_owned(),
+            since,
+            outage_id: tracked.outage_id,
+            updated_at: now,
+        };
+        self.changed.push((row, next));
     }
 }
 

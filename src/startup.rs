@@ -35,6 +35,8 @@ pub struct Settings {
     /// How often the monitor runs the detectors.
     pub monitor_interval: Duration,
     pub detector: DetectorConfig,
+    /// Pages carry a "demo data" banner.
+    pub demo: bool,
 }
 
 impl Settings {
@@ -49,6 +51,7 @@ impl Settings {
             clock: Clock::System,
             monitor_interval: Duration::from_secs(60),
             detector: DetectorConfig::default(),
+            demo: false,
         }
     }
 }
@@ -149,6 +152,7 @@ impl Application {
             metrics,
             clock,
             trust_forwarded_for: settings.trust_forwarded_for,
+            demo: settings.demo,
         };
 
         let listener = TcpListener::bind(&settings.bind)

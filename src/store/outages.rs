@@ -254,20 +254,28 @@ impl Db {
         })
     }
 
-    pub async fn set_status(&self, s: &StatusRow) -> Result<(), StoreError> {
+    /// Writes status rows in one transaction.
+    pub async fn set_statuses(&self, rows: &[StatusRow]) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
         on_pool!(self, p => {
-            sqlx::query(
+            let mut tx = p.begin().await?;
+            for s in rows {
+                sqlx::query(
                 "INSERT INTO service_status (service, status, since, outage_id, updated_at) \
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (service) DO UPDATE SET status = excluded.status, \
                  since = excluded.since, outage_id = excluded.outage_id, updated_at = excluded.updated_at",
             )
-            .bind(&s.service)
-            .bind(&s.status)
-            .bind(s.since)
-            .bind(s.outage_id)
-            .bind(s.updated_at)
-            .execute(p)
-            .await?;
+                .bind(&s.service)
+                .bind(&s.status)
+                .bind(s.since)
+                .bind(s.outage_id)
+                .bind(s.updated_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
         });
         Ok(())
     }

@@ -140,6 +140,29 @@ pub fn spike_chart(bars: &[Bar], title: &str, desc: &str) -> String {
     svg
 }
 
+/// A small line of counts (oldest first) for lists, with a `<title>` saying what it shows.
+pub fn sparkline(counts: &[u64], title: &str) -> String {
+    let (w, h) = (96.0, 24.0);
+    let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let n = counts.len().max(2) as f64 - 1.0;
+    let points: Vec<String> = counts
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            format!(
+                "{:.1},{:.1}",
+                i as f64 * w / n,
+                h - 1.0 - (h - 2.0) * c as f64 / max
+            )
+        })
+        .collect();
+    format!(
+        r#"<svg class="spark" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" xmlns="http://www.w3.org/2000/svg"><title>{}</title><polyline points="{}"/></svg>"#,
+        escape(title),
+        points.join(" ")
+    )
+}
+
 /// The typical count and the top of the normal range of a bucket of `len` seconds starting at `t`,
 /// from hourly history: the same hour of the week in past weeks, or else the same hour of the day
 /// in past days, as median and 90th percentile, spread evenly over the hour.

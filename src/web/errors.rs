@@ -84,6 +84,7 @@ impl From<IntakeError> for ApiError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorTemplate<'a> {
+    demo: bool,
     status: u16,
     title: &'a str,
     message: &'a str,
@@ -131,6 +132,7 @@ impl ResponseError for PageError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         let page = ErrorTemplate {
+            demo: false,
             status: status.as_u16(),
             title: status.canonical_reason().unwrap_or("Error"),
             message: &self.inner.message,

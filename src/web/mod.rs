@@ -36,6 +36,8 @@ pub struct AppState {
     pub metrics: Metrics,
     pub clock: Clock,
     pub trust_forwarded_for: bool,
+    /// Serving simulated data: pages say so.
+    pub demo: bool,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -137,33 +137,112 @@ impl OutageRow {
     }
 }
 
+/// A service on the home page.
+struct ServiceCard<'a> {
+    service: &'a Service,
+    status: &'static str,
+    sparkline: String,
+}
+
 struct CountryGroup<'a> {
     country: &'a str,
-    services: Vec<&'a Service>,
+    services: Vec<ServiceCard<'a>>,
 }
 
 #[derive(Template)]
 #[template(path = "index.html")]
 struct IndexPage<'a> {
+    demo: bool,
+    troubled: Vec<ServiceCard<'a>>,
     groups: Vec<CountryGroup<'a>>,
+    countries: Vec<&'a str>,
+    country: String,
+    q: String,
+    shown: usize,
     total: usize,
 }
 
+#[derive(Deserialize)]
+struct IndexQuery {
+    q: Option<String>,
+    country: Option<String>,
+}
+
+/// The query must appear in the service's lowercased name or in its slug.
+fn matches(service: &Service, q: &str) -> bool {
+    q.is_empty()
+        || service.name.to_lowercase().contains(q)
+        || service.slug.as_str().contains(&q.replace(' ', "-"))
+}
+
 #[get("/")]
-pub(super) async fn index(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
-    let mut by_country: BTreeMap<&str, Vec<&Service>> = BTreeMap::new();
-    for s in state.catalog.services() {
-        by_country.entry(&s.countries[0]).or_default().push(s);
+pub(super) async fn index(
+    state: web::Data<AppState>,
+    query: web::Query<IndexQuery>,
+) -> Result<HttpResponse, PageError> {
+    let q = query.q.as_deref().unwrap_or("").trim().to_lowercase();
+    let country = query
+        .country
+        .as_deref()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_uppercase();
+    let range = Resolution::Hour.window_ending_at(state.clock.now(), DAY);
+    let mut countries: Vec<&str> = state
+        .catalog
+        .services()
+        .iter()
+        .map(|s| s.countries[0].as_str())
+        .collect();
+    countries.sort_unstable();
+    countries.dedup();
+    let mut troubled = Vec::new();
+    let mut by_country: BTreeMap<&str, Vec<ServiceCard>> = BTreeMap::new();
+    let mut shown = 0;
+    for service in state.catalog.services() {
+        if !matches(service, &q) || !(country.is_empty() || service.countries.contains(&country)) {
+            continue;
+        }
+        shown += 1;
+        let counts = state
+            .counts
+            .series(service.slug.as_str(), &Dim::All, Resolution::Hour, range)
+            .await
+            .unwrap_or_default();
+        let status = state.board.get(service.slug.as_str()).status;
+        let title = format!(
+            "{} reports in the last 24 hours",
+            counts.iter().sum::<u64>()
+        );
+        let card = |service| ServiceCard {
+            service,
+            status: status.as_str(),
+            sparkline: chart::sparkline(&counts, &title),
+        };
+        if status != Status::Normal {
+            troubled.push(card(service));
+        }
+        by_country
+            .entry(service.countries[0].as_str())
+            .or_default()
+            .push(card(service));
     }
+    troubled.sort_by_key(|c| (c.status != "outage", c.service.name.to_lowercase()));
     let groups = by_country
         .into_iter()
         .map(|(country, mut services)| {
-            services.sort_by_key(|s| s.name.to_lowercase());
+            services.sort_by_key(|c| c.service.name.to_lowercase());
             CountryGroup { country, services }
         })
         .collect();
     render(&IndexPage {
+        demo: state.demo,
+        troubled,
         groups,
+        countries,
+        country,
+        q,
+        shown,
         total: state.catalog.len(),
     })
 }
@@ -176,6 +255,7 @@ struct ProblemButton {
 #[derive(Template)]
 #[template(path = "service.html")]
 struct ServicePage<'a> {
+    demo: bool,
     service: &'a Service,
     status_class: &'static str,
     headline: String,
@@ -266,6 +346,7 @@ pub(super) async fn service_page(
         .unwrap_or_default();
     let total: u64 = breakdown.iter().map(|b| b.1).sum();
     render(&ServicePage {
+        demo: state.demo,
         service,
         status_class: status.status.as_str(),
         headline,
@@ -374,6 +455,7 @@ pub(super) async fn report_form(
 #[derive(Template)]
 #[template(path = "outage.html")]
 struct OutagePage {
+    demo: bool,
     outage: OutageRow,
     chart: String,
     table: Vec<TableRow>,
@@ -419,6 +501,7 @@ pub(super) async fn outage_page(
         "Problem reports per bucket (UTC), the normal range as a shaded band, the outage in red.",
     );
     render(&OutagePage {
+        demo: state.demo,
         outage: row,
         chart,
         table: bars.iter().map(TableRow::from).collect(),
@@ -434,6 +517,7 @@ struct OutagesQuery {
 #[derive(Template)]
 #[template(path = "outages.html")]
 struct OutagesPage {
+    demo: bool,
     outages: Vec<OutageRow>,
     service: String,
     country: String,
@@ -460,6 +544,7 @@ pub(super) async fn outages_page(
         .await
         .map_err(|e| PageError::from(ApiError::internal(e)))?;
     render(&OutagesPage {
+        demo: state.demo,
         outages: outages
             .iter()
             .map(|o| OutageRow::new(o, &state.catalog))
