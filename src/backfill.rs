@@ -82,8 +82,9 @@ pub async fn demo_history(
         };
     let mut total = 0;
     for (i, service) in catalog.services().iter().enumerate() {
-        // Deterministic spread of volumes: 0.2 to ~8 reports a minute at the daily peak.
-        let peak = 0.2 * 40f64.powf(((i * 37) % 81) as f64 / 80.0);
+        // Deterministic spread of volumes: 0.2 to ~8 reports a minute at the daily peak; the services
+        // with a story below are busy ones, so their outages stand out even at night.
+        let spread = 0.2 * 40f64.powf(((i * 37) % 81) as f64 / 80.0);
         let outages = match service.slug.as_str() {
             "intesa-sanpaolo" => vec![outage(
                 25,
@@ -111,6 +112,7 @@ pub async fn demo_history(
             )],
             _ => Vec::new(),
         };
+        let peak = if outages.is_empty() { spread } else { 6.0 };
         let spec = SimSpec {
             start,
             buckets: 14 * 1440,
