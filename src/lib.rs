@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod monitor;
 pub mod privacy;
 pub mod rebuild;
+pub mod regions;
 pub mod replay;
 pub mod simulate;
 pub mod startup;

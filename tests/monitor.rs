@@ -104,3 +104,51 @@ async fn status_line_reports_an_outage_within_three_minutes() {
     handle.stop(true).await;
     server.await.unwrap().unwrap();
 }
+
+/// With Redis, exactly one node holds the monitor lock; it keeps it by renewing, and another node
+/// takes over only once the holder stops renewing.
+#[tokio::test]
+async fn exactly_one_node_runs_the_monitor() {
+    use downtally::counts::RedisCounts;
+    use downtally::monitor::Leadership;
+    let Ok(url) = std::env::var("REDIS_URL") else {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v.is_empty() || v == "0" || v == "false"),
+            "REDIS_URL is not set, and CI is set: this test must not skip"
+        );
+        eprintln!("skipping: REDIS_URL not set (scripts/test provisions it)");
+        return;
+    };
+    let node = |name: &str, conn| Leadership::Redis {
+        conn,
+        node: format!("{name}-{}", std::process::id()),
+        ttl: Duration::from_millis(400),
+    };
+    let conn = RedisCounts::connect(&url).await.unwrap().connection();
+    // A key left by an earlier run would make the test wait; start from a clean lock.
+    redis::cmd("DEL")
+        .arg("dt:monitor:leader")
+        .query_async::<()>(&mut conn.clone())
+        .await
+        .unwrap();
+    let a = node("a", conn.clone());
+    let b = node("b", conn.clone());
+    assert!(a.hold().await, "the first node takes the lock");
+    assert!(
+        !b.hold().await,
+        "a second node must not run the monitor too"
+    );
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert!(a.hold().await, "the holder renews");
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    assert!(
+        !b.hold().await,
+        "renewed lock still held after the first ttl"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        b.hold().await,
+        "another node takes over once the holder is gone"
+    );
+    assert!(!a.hold().await);
+}
