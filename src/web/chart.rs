@@ -1,6 +1,7 @@
 //! Server-rendered SVG charts (pure: numbers in, markup out). Accessible: `<title>`, `<desc>`, and
 //! the page shows the same numbers as a table.
 
+use super::i18n::Lang;
 use std::fmt::Write;
 
 /// One bucket of a chart.
@@ -26,13 +27,6 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn hh_mm(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .unwrap_or_default()
-        .format("%H:%M")
-        .to_string()
-}
-
 /// A "nice" axis maximum at or above `max` (1, 2 or 5 times a power of ten).
 pub fn nice_max(max: f64) -> f64 {
     if max <= 1.0 {
@@ -47,8 +41,8 @@ pub fn nice_max(max: f64) -> f64 {
 }
 
 /// Bars of reports, the normal range as a shaded band with the typical count as a line, outage
-/// buckets in red, hour labels along the bottom (UTC).
-pub fn spike_chart(bars: &[Bar], title: &str, desc: &str) -> String {
+/// buckets in red, hour labels along the bottom (UTC), numbers and times written for `lang`.
+pub fn spike_chart(bars: &[Bar], title: &str, desc: &str, lang: Lang) -> String {
     let mut svg = String::with_capacity(16 * 1024);
     let n = bars.len().max(1) as f64;
     let max = bars
@@ -75,7 +69,7 @@ pub fn spike_chart(bars: &[Bar], title: &str, desc: &str) -> String {
             y = y(v),
             tx = LEFT - 4.0,
             ty = y(v) + 4.0,
-            v = v.round()
+            v = lang.integer(v.round() as u64)
         );
     }
     // The normal range: a band from typical to the top of normal, and the typical line.
@@ -121,8 +115,8 @@ pub fn spike_chart(bars: &[Bar], title: &str, desc: &str) -> String {
             x(i) + 0.5,
             (bw - 1.0).max(0.5),
             (TOP + plot_h - top).max(0.0),
-            hh_mm(b.start),
-            b.count
+            lang.time(b.start),
+            lang.integer(b.count)
         );
     }
     // Hour labels every ~3 hours of buckets.
@@ -133,7 +127,7 @@ pub fn spike_chart(bars: &[Bar], title: &str, desc: &str) -> String {
             r#"<text class="axis" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
             x(i) + bw / 2.0,
             H - 6.0,
-            hh_mm(b.start)
+            lang.time(b.start)
         );
     }
     svg.push_str("</svg>");
@@ -216,7 +210,7 @@ mod tests {
                 in_outage: i > 90,
             })
             .collect();
-        let svg = spike_chart(&bars, "Reports <Monzo>", "24 hours");
+        let svg = spike_chart(&bars, "Reports <Monzo>", "24 hours", Lang::En);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("<title id=\"chart-title\">Reports &lt;Monzo&gt;</title>"));
         assert!(svg.contains("class=\"band\"") && svg.contains("bar outage"));

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 use std::fmt;
 
+use super::i18n::{Lang, Locale};
 use crate::intake::IntakeError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +85,7 @@ impl From<IntakeError> for ApiError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorTemplate<'a> {
+    i: Lang,
     demo: bool,
     status: u16,
     title: &'a str,
@@ -91,19 +93,38 @@ struct ErrorTemplate<'a> {
     back: Option<&'a str>,
 }
 
-/// An error for a browser: the same cases, rendered as a page with a way back.
+/// An error for a browser: the same cases, rendered as a page with a way back, in the visitor's
+/// language.
 #[derive(Debug)]
 pub struct PageError {
     pub inner: ApiError,
     pub back: Option<String>,
+    pub lang: Lang,
+    /// The message is already in `lang`; otherwise the page says what its kind means.
+    localized: bool,
 }
 
 impl PageError {
+    /// An error whose `message` is written in the visitor's language (see `in_lang`).
     pub fn new(kind: Kind, message: impl Into<String>) -> Self {
         Self {
             inner: ApiError::new(kind, message),
             back: None,
+            lang: Lang::En,
+            localized: true,
         }
+    }
+
+    /// The "not found" page for an address nothing answers.
+    pub fn no_page(lang: Lang) -> Self {
+        Self::new(Kind::NotFound, lang.t("error-no-page"))
+            .with_back("/")
+            .in_lang(lang)
+    }
+
+    pub fn in_lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
     }
 
     pub fn with_back(mut self, url: impl Into<String>) -> Self {
@@ -114,7 +135,12 @@ impl PageError {
 
 impl From<ApiError> for PageError {
     fn from(inner: ApiError) -> Self {
-        Self { inner, back: None }
+        Self {
+            inner,
+            back: None,
+            lang: Lang::En,
+            localized: false,
+        }
     }
 }
 
@@ -131,17 +157,40 @@ impl ResponseError for PageError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
+        let lang = self.lang;
+        let title = lang.t(&format!(
+            "error-title-{}",
+            self.inner.kind.status().as_u16()
+        ));
+        let message = if self.localized {
+            self.inner.message.clone()
+        } else {
+            lang.t(match self.inner.kind {
+                Kind::BadRequest => "error-bad-request",
+                Kind::NotFound => "error-no-page",
+                Kind::PayloadTooLarge => "error-too-large",
+                Kind::Unprocessable => "error-bad-request",
+                Kind::Unavailable => "error-unavailable",
+                Kind::Internal => "error-internal",
+            })
+        };
         let page = ErrorTemplate {
+            i: lang,
             demo: false,
             status: status.as_u16(),
-            title: status.canonical_reason().unwrap_or("Error"),
-            message: &self.inner.message,
+            title: &title,
+            message: &message,
             back: self.back.as_deref(),
         };
-        let body = page.render().unwrap_or_else(|_| self.inner.message.clone());
-        HttpResponse::build(status)
-            .content_type(ContentType::html())
-            .insert_header(("Cache-Control", "no-store"))
-            .body(body)
+        let body = page.render().unwrap_or_else(|_| message.clone());
+        let mut res = HttpResponse::build(status);
+        res.content_type(ContentType::html())
+            .insert_header(("Cache-Control", "no-store"));
+        Locale {
+            lang,
+            chosen: false,
+        }
+        .headers(&mut res);
+        res.body(body)
     }
 }

@@ -89,28 +89,10 @@ pub async fn problem_breakdown(
     Ok(out)
 }
 
-/// "1 h 25 min", "40 min", "2 d 3 h".
-pub fn duration_text(seconds: i64) -> String {
-    let minutes = (seconds / 60).max(1);
-    match minutes {
-        m if m < 60 => format!("{m} min"),
-        m if m < 24 * 60 => format!("{} h {} min", m / 60, m % 60),
-        m => format!("{} d {} h", m / (24 * 60), (m / 60) % 24),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::counts::{Hit, MemoryCounts};
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration_text(30), "1 min");
-        assert_eq!(duration_text(40 * 60), "40 min");
-        assert_eq!(duration_text(85 * 60), "1 h 25 min");
-        assert_eq!(duration_text(2 * 86_400 + 3 * 3600), "2 d 3 h");
-    }
 
     #[tokio::test]
     async fn bars_sum_the_buckets_and_mark_outages() {

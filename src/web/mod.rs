@@ -4,6 +4,7 @@ mod api;
 pub mod chart;
 pub mod errors;
 mod history;
+pub mod i18n;
 mod ops;
 mod pages;
 mod request;
@@ -60,11 +61,7 @@ async fn not_found(req: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
     if req.path().starts_with("/api/") {
         Err(ApiError::new(Kind::NotFound, "no such endpoint").into())
     } else {
-        Err(
-            PageError::new(Kind::NotFound, "There is no page at this address.")
-                .with_back("/")
-                .into(),
-        )
+        Err(PageError::no_page(i18n::Locale::of(&req).lang).into())
     }
 }
 

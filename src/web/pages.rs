@@ -3,6 +3,7 @@
 use super::AppState;
 use super::errors::ApiError;
 use super::errors::{Kind, PageError};
+use super::i18n::{Arg, Lang, Locale};
 use super::request::{origin, read_body};
 use super::{chart, history};
 use crate::catalog::Service;
@@ -18,38 +19,24 @@ use askama::Template;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-fn html(body: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(ContentType::html())
-        .insert_header(("Cache-Control", "no-cache"))
-        .body(body)
+fn render(t: &impl Template, loc: Locale) -> Result<HttpResponse, PageError> {
+    let body = t
+        .render()
+        .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(loc.lang))?;
+    let mut res = HttpResponse::Ok();
+    res.content_type(ContentType::html())
+        .insert_header(("Cache-Control", "no-cache"));
+    loc.headers(&mut res);
+    Ok(res.body(body))
 }
 
-fn render(t: &impl Template) -> Result<HttpResponse, PageError> {
-    t.render()
-        .map(html)
-        .map_err(|e| PageError::from(super::errors::ApiError::internal(e)))
+/// A problem kind as the visitor's language names it.
+pub fn problem_label(kind: ProblemKind, lang: Lang) -> String {
+    lang.t(&format!("problem-{}", kind.code()))
 }
 
-pub fn problem_label(kind: ProblemKind) -> &'static str {
-    match kind {
-        ProblemKind::Login => "Login",
-        ProblemKind::Balance => "Balance",
-        ProblemKind::SmsVerification => "SMS code",
-        ProblemKind::Payments => "Transfers & payments",
-        ProblemKind::Card => "Card payments",
-        ProblemKind::MobileApp => "Mobile app",
-        ProblemKind::Website => "Website",
-        ProblemKind::Other => "Something else",
-    }
-}
-
-fn hh_mm(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .unwrap_or_default()
-        .format("%H:%M")
-        .to_string()
-}
+/// The time zone the pages' times are given in.
+const TZ: &str = "UTC";
 
 /// Chart buckets on the service page: 15 minutes.
 const QUARTER: i64 = 15 * 60;
@@ -61,23 +48,26 @@ struct TableRow {
     typical: String,
 }
 
-impl From<&chart::Bar> for TableRow {
-    fn from(b: &chart::Bar) -> Self {
+impl TableRow {
+    fn new(b: &chart::Bar, lang: Lang) -> Self {
         Self {
-            time: hh_mm(b.start),
+            time: lang.time(b.start),
             count: b.count,
             typical: b
                 .typical
-                .map(|(t, u)| format!("{t:.1} – {u:.1}"))
+                .map(|(t, u)| format!("{} – {}", lang.decimal(t, 1), lang.decimal(u, 1)))
                 .unwrap_or_else(|| "–".into()),
         }
     }
 }
 
 struct ShareRow {
-    label: &'static str,
-    count: u64,
+    label: String,
+    count: String,
+    /// Whole percent, for the bar's width.
     percent: u64,
+    /// The same, written for the visitor.
+    percent_text: String,
 }
 
 /// An outage as lists show it.
@@ -85,6 +75,8 @@ struct OutageRow {
     id: i64,
     service: String,
     service_name: String,
+    /// "Name" or "Name (region)".
+    subject: String,
     region: Option<String>,
     start: String,
     duration: String,
@@ -92,13 +84,6 @@ struct OutageRow {
     peak: String,
     problems: String,
     regions: String,
-}
-
-fn date_time(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .unwrap_or_default()
-        .format("%Y-%m-%d %H:%M UTC")
-        .to_string()
 }
 
 fn tally_text(items: &[(String, i64)], label: impl Fn(&str) -> String) -> String {
@@ -110,30 +95,47 @@ fn tally_text(items: &[(String, i64)], label: impl Fn(&str) -> String) -> String
 }
 
 impl OutageRow {
-    fn new(o: &StoredOutage, catalog: &crate::catalog::Catalog) -> Self {
+    fn new(o: &StoredOutage, catalog: &crate::catalog::Catalog, lang: Lang) -> Self {
         let r = &o.record;
         let end = r.ended_at;
+        let service_name = catalog
+            .get(&r.service)
+            .map_or_else(|| r.service.clone(), |s| s.name.clone());
         Self {
             id: o.id,
             service: r.service.clone(),
-            service_name: catalog
-                .get(&r.service)
-                .map_or_else(|| r.service.clone(), |s| s.name.clone()),
+            subject: match &r.region {
+                Some(region) => format!("{service_name} ({region})"),
+                None => service_name.clone(),
+            },
+            service_name,
             region: r.region.clone(),
-            start: date_time(r.started_at),
-            duration: end.map_or_else(String::new, |e| history::duration_text(e - r.started_at)),
+            start: format!("{} {TZ}", lang.date_time(r.started_at)),
+            duration: end.map_or_else(String::new, |e| lang.duration(e - r.started_at)),
             ongoing: end.is_none(),
-            peak: format!(
-                "{} reports a minute at {} (normally {:.1})",
-                r.peak_count,
-                hh_mm(r.peak_at),
-                r.baseline_at_peak
+            peak: lang.ta(
+                "peak-text",
+                &[
+                    ("n", Arg::Num(r.peak_count)),
+                    ("count", Arg::from(peak_count_text(r.peak_count, lang))),
+                    ("time", Arg::from(format!("{} {TZ}", lang.time(r.peak_at)))),
+                    ("typical", Arg::from(lang.decimal(r.baseline_at_peak, 1))),
+                ],
             ),
             problems: tally_text(&r.top_problems, |k| {
-                ProblemKind::parse(k).map_or_else(|_| k.to_owned(), |p| problem_label(p).to_owned())
+                ProblemKind::parse(k).map_or_else(|_| k.to_owned(), |p| problem_label(p, lang))
             }),
             regions: tally_text(&r.regions, str::to_owned),
         }
+    }
+}
+
+/// A peak (a count per minute, possibly fractional) written for the visitor.
+fn peak_count_text(peak: f64, lang: Lang) -> String {
+    if peak.fract() == 0.0 && peak >= 0.0 {
+        lang.integer(peak as u64)
+    } else {
+        lang.decimal(peak, 1)
     }
 }
 
@@ -141,25 +143,28 @@ impl OutageRow {
 struct ServiceCard<'a> {
     service: &'a Service,
     status: &'static str,
+    status_label: String,
     sparkline: String,
 }
 
 struct CountryGroup<'a> {
     country: &'a str,
+    country_name: String,
     services: Vec<ServiceCard<'a>>,
 }
 
 #[derive(Template)]
 #[template(path = "index.html")]
 struct IndexPage<'a> {
+    i: Lang,
     demo: bool,
     troubled: Vec<ServiceCard<'a>>,
     groups: Vec<CountryGroup<'a>>,
-    countries: Vec<&'a str>,
+    /// Code and name of each country.
+    countries: Vec<(&'a str, String)>,
     country: String,
+    shown_text: String,
     q: String,
-    shown: usize,
-    total: usize,
 }
 
 #[derive(Deserialize)]
@@ -179,7 +184,9 @@ fn matches(service: &Service, q: &str) -> bool {
 pub(super) async fn index(
     state: web::Data<AppState>,
     query: web::Query<IndexQuery>,
+    loc: Locale,
 ) -> Result<HttpResponse, PageError> {
+    let lang = loc.lang;
     let q = query.q.as_deref().unwrap_or("").trim().to_lowercase();
     let country = query
         .country
@@ -210,13 +217,11 @@ pub(super) async fn index(
             .await
             .unwrap_or_default();
         let status = state.board.get(service.slug.as_str()).status;
-        let title = format!(
-            "{} reports in the last 24 hours",
-            counts.iter().sum::<u64>()
-        );
+        let title = lang.count("sparkline-title", counts.iter().sum::<u64>(), &[]);
         let card = |service| ServiceCard {
             service,
             status: status.as_str(),
+            status_label: lang.status(status.as_str()),
             sparkline: chart::sparkline(&counts, &title),
         };
         if status != Status::Normal {
@@ -232,42 +237,60 @@ pub(super) async fn index(
         .into_iter()
         .map(|(country, mut services)| {
             services.sort_by_key(|c| c.service.name.to_lowercase());
-            CountryGroup { country, services }
+            CountryGroup {
+                country,
+                country_name: lang.country(country),
+                services,
+            }
         })
         .collect();
-    render(&IndexPage {
-        demo: state.demo,
-        troubled,
-        groups,
-        countries,
-        country,
-        q,
-        shown,
-        total: state.catalog.len(),
-    })
+    render(
+        &IndexPage {
+            i: lang,
+            demo: state.demo,
+            troubled,
+            groups,
+            countries: countries
+                .into_iter()
+                .map(|c| (c, lang.country(c)))
+                .collect(),
+            country,
+            shown_text: lang.ta(
+                "services-shown",
+                &[
+                    ("shown", Arg::from(lang.integer(shown as u64))),
+                    ("total", Arg::from(lang.integer(state.catalog.len() as u64))),
+                ],
+            ),
+            q,
+        },
+        loc,
+    )
 }
 
 struct ProblemButton {
     code: &'static str,
-    label: &'static str,
+    label: String,
 }
 
 #[derive(Template)]
 #[template(path = "service.html")]
 struct ServicePage<'a> {
+    i: Lang,
+    tz: &'static str,
     demo: bool,
     service: &'a Service,
     status_class: &'static str,
     headline: String,
     updated: String,
-    reports_last_hour: u64,
+    reports_last_hour: String,
     chart: String,
     table: Vec<TableRow>,
     breakdown: Vec<ShareRow>,
     outages: Vec<OutageRow>,
     problems: Vec<ProblemButton>,
-    thanks: Option<&'static str>,
-    counted: bool,
+    /// The thank-you note after a report.
+    thanks: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -281,9 +304,13 @@ pub(super) async fn service_page(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     query: web::Query<ServiceQuery>,
+    loc: Locale,
 ) -> Result<HttpResponse, PageError> {
+    let lang = loc.lang;
     let service = state.catalog.get(&slug).ok_or_else(|| {
-        PageError::new(Kind::NotFound, "There is no such service.").with_back("/")
+        PageError::new(Kind::NotFound, lang.t("error-no-service"))
+            .with_back("/")
+            .in_lang(lang)
     })?;
     let range = Resolution::Minute.window_ending_at(state.clock.now(), HOUR);
     // The page still renders when counters are unreachable; it just cannot show the hour's total.
@@ -293,28 +320,33 @@ pub(super) async fn service_page(
         .await
         .map(|c| c.iter().sum())
         .unwrap_or(0);
+    let counted = query.counted != Some(0);
     let thanks = query
         .reported
         .as_deref()
         .and_then(|p| ProblemKind::parse(p).ok())
-        .map(problem_label);
+        .map(|kind| {
+            let key = if counted {
+                "report-thanks"
+            } else {
+                "report-thanks-not-counted"
+            };
+            lang.t1(key, "problem", &problem_label(kind, lang))
+        });
     let status = state.board.get(service.slug.as_str());
+    let name = || Arg::from(service.name.as_str());
+    let since = || Arg::from(format!("{} {TZ}", lang.time(status.since)));
     let headline = match status.status {
-        Status::Outage => format!(
-            "User reports indicate problems with {} since {} UTC",
-            service.name,
-            hh_mm(status.since)
+        Status::Outage => lang.ta("headline-outage", &[("service", name()), ("time", since())]),
+        Status::Elevated => lang.ta(
+            "headline-elevated",
+            &[("service", name()), ("time", since())],
         ),
-        Status::Elevated => format!(
-            "Reports about {} are above normal since {} UTC",
-            service.name,
-            hh_mm(status.since)
-        ),
-        Status::Normal => format!("No current problems at {}", service.name),
+        Status::Normal => lang.ta("headline-normal", &[("service", name())]),
     };
     let updated = match state.board.updated_at() {
-        0 => "Waiting for the first check".to_owned(),
-        t => format!("Updated {} UTC", hh_mm(t)),
+        0 => lang.t("updated-waiting"),
+        t => lang.t1("updated-at", "time", &format!("{} {TZ}", lang.time(t))),
     };
     let now = state.clock.now();
     let slug_str = service.slug.as_str();
@@ -322,7 +354,7 @@ pub(super) async fn service_page(
         .db
         .recent_outages(slug_str, 10)
         .await
-        .map_err(|e| PageError::from(ApiError::internal(e)))?;
+        .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))?;
     let to = now.div_euclid(QUARTER) * QUARTER + QUARTER;
     let bars = history::chart_bars(
         &state.counts,
@@ -337,45 +369,53 @@ pub(super) async fn service_page(
     .unwrap_or_default();
     let chart = chart::spike_chart(
         &bars,
-        &format!("Reports about {} in the last 24 hours", service.name),
-        "Problem reports per 15 minutes (UTC), with the normal range for that time of the week as a \
-         shaded band and outage periods in red. The table below has the same numbers.",
+        &lang.ta("chart-title-day", &[("service", name())]),
+        &lang.t1("chart-desc-day", "tz", TZ),
+        lang,
     );
     let breakdown = history::problem_breakdown(&state.counts, slug_str, now)
         .await
         .unwrap_or_default();
     let total: u64 = breakdown.iter().map(|b| b.1).sum();
-    render(&ServicePage {
-        demo: state.demo,
-        service,
-        status_class: status.status.as_str(),
-        headline,
-        updated,
-        reports_last_hour,
-        chart,
-        table: bars.iter().map(TableRow::from).collect(),
-        breakdown: breakdown
-            .into_iter()
-            .map(|(kind, n)| ShareRow {
-                label: problem_label(kind),
-                count: n,
-                percent: (n * 100 + total / 2) / total.max(1),
-            })
-            .collect(),
-        outages: outages
-            .iter()
-            .map(|o| OutageRow::new(o, &state.catalog))
-            .collect(),
-        problems: ProblemKind::ALL
-            .into_iter()
-            .map(|k| ProblemButton {
-                code: k.code(),
-                label: problem_label(k),
-            })
-            .collect(),
-        thanks,
-        counted: query.counted != Some(0),
-    })
+    render(
+        &ServicePage {
+            i: lang,
+            tz: TZ,
+            demo: state.demo,
+            service,
+            status_class: status.status.as_str(),
+            headline,
+            updated,
+            reports_last_hour: lang.count("reports-last-hour", reports_last_hour, &[]),
+            chart,
+            table: bars.iter().map(|b| TableRow::new(b, lang)).collect(),
+            breakdown: breakdown
+                .into_iter()
+                .map(|(kind, n)| {
+                    let percent = (n * 100 + total / 2) / total.max(1);
+                    ShareRow {
+                        label: problem_label(kind, lang),
+                        count: lang.integer(n),
+                        percent,
+                        percent_text: lang.percent(percent),
+                    }
+                })
+                .collect(),
+            outages: outages
+                .iter()
+                .map(|o| OutageRow::new(o, &state.catalog, lang))
+                .collect(),
+            problems: ProblemKind::ALL
+                .into_iter()
+                .map(|k| ProblemButton {
+                    code: k.code(),
+                    label: problem_label(k, lang),
+                })
+                .collect(),
+            thanks,
+        },
+        loc,
+    )
 }
 
 /// Form fields arrive as strings; empty ones mean "not given".
@@ -389,13 +429,19 @@ struct ReportForm {
     comment: Option<String>,
 }
 
-fn optional_number(field: &str, value: Option<String>) -> Result<Option<f64>, PageError> {
+fn optional_number(
+    field_key: &str,
+    value: Option<String>,
+    lang: Lang,
+) -> Result<Option<f64>, PageError> {
     match value.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(v) => v
-            .parse::<f64>()
-            .map(Some)
-            .map_err(|_| PageError::new(Kind::Unprocessable, format!("{field} must be a number"))),
+        Some(v) => v.parse::<f64>().map(Some).map_err(|_| {
+            PageError::new(
+                Kind::Unprocessable,
+                lang.t1("error-not-number", "field", &lang.t(field_key)),
+            )
+        }),
     }
 }
 
@@ -405,25 +451,32 @@ pub(super) async fn report_form(
     req: HttpRequest,
     slug: web::Path<String>,
     payload: web::Payload,
+    loc: Locale,
 ) -> Result<HttpResponse, PageError> {
+    let lang = loc.lang;
     let back = format!("/s/{}", slug.as_str());
     if state.catalog.get(&slug).is_none() {
         state.metrics.reject("unknown_service");
-        return Err(PageError::new(Kind::NotFound, "There is no such service.").with_back("/"));
+        return Err(PageError::new(Kind::NotFound, lang.t("error-no-service"))
+            .with_back("/")
+            .in_lang(lang));
     }
+    let back_in_lang = |e: PageError| e.with_back(back.clone()).in_lang(lang);
     let body = read_body(&req, payload)
         .await
-        .map_err(|e| PageError::from(e).with_back(back.clone()))?;
-    let form: ReportForm = serde_urlencoded::from_bytes(&body).map_err(|e| {
+        .map_err(|e| back_in_lang(PageError::from(e)))?;
+    let form: ReportForm = serde_urlencoded::from_bytes(&body).map_err(|_| {
         state.metrics.reject("malformed");
-        PageError::new(Kind::BadRequest, format!("The form could not be read: {e}"))
-            .with_back(back.clone())
+        back_in_lang(PageError::new(
+            Kind::BadRequest,
+            lang.t("error-form-unreadable"),
+        ))
     })?;
     let input = ReportInput {
         problem: form.problem,
         region: form.region,
-        lat: optional_number("Latitude", form.lat).map_err(|e| e.with_back(back.clone()))?,
-        lon: optional_number("Longitude", form.lon).map_err(|e| e.with_back(back.clone()))?,
+        lat: optional_number("field-latitude", form.lat, lang).map_err(back_in_lang)?,
+        lon: optional_number("field-longitude", form.lon, lang).map_err(back_in_lang)?,
         comment: form.comment,
     };
     match state
@@ -442,12 +495,16 @@ pub(super) async fn report_form(
             ))
             .finish()),
         Err(e) => {
-            let kind = match e {
-                IntakeError::UnknownService(_) => Kind::NotFound,
-                IntakeError::Invalid(_) => Kind::Unprocessable,
-                IntakeError::Unavailable => Kind::Unavailable,
+            // Validation details come from the domain types, in English.
+            let (kind, message) = match &e {
+                IntakeError::UnknownService(_) => (Kind::NotFound, lang.t("error-no-service")),
+                IntakeError::Invalid(detail) => (
+                    Kind::Unprocessable,
+                    lang.t1("error-invalid-report", "detail", &detail.to_string()),
+                ),
+                IntakeError::Unavailable => (Kind::Unavailable, lang.t("error-unavailable")),
             };
-            Err(PageError::new(kind, e.to_string()).with_back(back))
+            Err(back_in_lang(PageError::new(kind, message)))
         }
     }
 }
@@ -455,6 +512,8 @@ pub(super) async fn report_form(
 #[derive(Template)]
 #[template(path = "outage.html")]
 struct OutagePage {
+    i: Lang,
+    tz: &'static str,
     demo: bool,
     outage: OutageRow,
     chart: String,
@@ -465,15 +524,20 @@ struct OutagePage {
 pub(super) async fn outage_page(
     state: web::Data<AppState>,
     id: web::Path<String>,
+    loc: Locale,
 ) -> Result<HttpResponse, PageError> {
-    let missing =
-        || PageError::new(Kind::NotFound, "There is no such outage.").with_back("/outages");
+    let lang = loc.lang;
+    let missing = || {
+        PageError::new(Kind::NotFound, lang.t("error-no-outage"))
+            .with_back("/outages")
+            .in_lang(lang)
+    };
     let id: i64 = id.parse().map_err(|_| missing())?;
     let stored = state
         .db
         .outage(id)
         .await
-        .map_err(|e| PageError::from(ApiError::internal(e)))?
+        .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))?
         .ok_or_else(missing)?;
     let now = state.clock.now();
     let r = &stored.record;
@@ -494,18 +558,24 @@ pub(super) async fn outage_page(
     )
     .await
     .unwrap_or_default();
-    let row = OutageRow::new(&stored, &state.catalog);
+    let row = OutageRow::new(&stored, &state.catalog, lang);
     let chart = chart::spike_chart(
         &bars,
-        &format!("Reports about {} around the outage", row.service_name),
-        "Problem reports per bucket (UTC), the normal range as a shaded band, the outage in red.",
+        &lang.t1("chart-title-outage", "service", &row.service_name),
+        &lang.t1("chart-desc-outage", "tz", TZ),
+        lang,
     );
-    render(&OutagePage {
-        demo: state.demo,
-        outage: row,
-        chart,
-        table: bars.iter().map(TableRow::from).collect(),
-    })
+    render(
+        &OutagePage {
+            i: lang,
+            tz: TZ,
+            demo: state.demo,
+            outage: row,
+            chart,
+            table: bars.iter().map(|b| TableRow::new(b, lang)).collect(),
+        },
+        loc,
+    )
 }
 
 #[derive(Deserialize)]
@@ -517,6 +587,7 @@ struct OutagesQuery {
 #[derive(Template)]
 #[template(path = "outages.html")]
 struct OutagesPage {
+    i: Lang,
     demo: bool,
     outages: Vec<OutageRow>,
     service: String,
@@ -527,7 +598,9 @@ struct OutagesPage {
 pub(super) async fn outages_page(
     state: web::Data<AppState>,
     query: web::Query<OutagesQuery>,
+    loc: Locale,
 ) -> Result<HttpResponse, PageError> {
+    let lang = loc.lang;
     let service = query
         .service
         .as_deref()
@@ -542,14 +615,18 @@ pub(super) async fn outages_page(
         .db
         .latest_outages(service, country.as_deref(), 100)
         .await
-        .map_err(|e| PageError::from(ApiError::internal(e)))?;
-    render(&OutagesPage {
-        demo: state.demo,
-        outages: outages
-            .iter()
-            .map(|o| OutageRow::new(o, &state.catalog))
-            .collect(),
-        service: service.unwrap_or_default().to_owned(),
-        country: country.unwrap_or_default(),
-    })
+        .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))?;
+    render(
+        &OutagesPage {
+            i: lang,
+            demo: state.demo,
+            outages: outages
+                .iter()
+                .map(|o| OutageRow::new(o, &state.catalog, lang))
+                .collect(),
+            service: service.unwrap_or_default().to_owned(),
+            country: country.unwrap_or_default(),
+        },
+        loc,
+    )
 }

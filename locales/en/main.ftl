@@ -1,0 +1,134 @@
+# downtally, English (the reference: every other language has exactly these keys).
+
+## Site chrome (base.html)
+site-tagline = Is it just me? Outage reports for banks and payments
+demo-banner-title = Demo data.
+demo-banner-text = Everything on this site is simulated, not real reports.
+footer-privacy = Reports are counted without storing addresses.
+footer-data = Data:
+footer-api = JSON API
+footer-language = Language:
+
+## Statuses
+status-outage = outage
+status-elevated = elevated
+status-normal = normal
+
+## Problem kinds
+problem-login = Login
+problem-balance = Balance
+problem-sms_verification = SMS code
+problem-payments = Transfers & payments
+problem-card = Card payments
+problem-mobile_app = Mobile app
+problem-website = Website
+problem-other = Something else
+
+## Countries (the main country of each service)
+country-DE = Germany
+country-FR = France
+country-GB = United Kingdom
+country-IT = Italy
+country-NL = Netherlands
+country-NO = Norway
+country-SE = Sweden
+country-US = United States
+
+## Home page
+index-title = downtally · outage reports for banks and payment services
+index-heading = Problems with your bank or payment service?
+index-lead = Open a service to see what others report, and tell us what is not working for you.
+search-label = Search
+search-placeholder = e.g. Monzo
+country-label = Country
+all-countries = All countries
+show-button = Show
+services-shown = { $shown } of { $total } services
+recent-outages = Recent outages
+problems-now = Problems right now
+sparkline-title = { $n ->
+    [one] { $count } report in the last 24 hours
+   *[other] { $count } reports in the last 24 hours
+}
+
+## Service page
+service-title = { $service } down? Current problems and outages
+headline-outage = User reports indicate problems with { $service } since { $time }
+headline-elevated = Reports about { $service } are above normal since { $time }
+headline-normal = No current problems at { $service }
+updated-waiting = Waiting for the first check
+updated-at = Updated { $time }
+# Always plural in English for now: tests/intake.rs reads the number before "reports in the last hour".
+reports-last-hour = { $count } reports in the last hour
+link-website = Website
+link-status-page = Official status page
+link-data = Data (JSON)
+chart-heading = Reports in the last 24 hours
+chart-title-day = Reports about { $service } in the last 24 hours
+chart-desc-day = Problem reports per 15 minutes ({ $tz }), with the normal range for that time of the week as a shaded band and outage periods in red. The table below has the same numbers.
+table-summary = The numbers behind the chart
+table-caption-quarter = Reports per 15 minutes ({ $tz }) and the normal range
+table-caption-bucket = Reports per bucket ({ $tz }) and the normal range
+col-from = From
+col-reports = Reports
+col-normal = Normal range
+breakdown-heading = Most reported problems (24 hours)
+breakdown-empty = No reports in the last 24 hours.
+report-heading = What is not working for you?
+report-thanks = Thank you: your report ({ $problem }) was received.
+report-thanks-not-counted = Thank you: your report ({ $problem }) was received; you already reported in the last 15 minutes, so it was not counted again.
+report-more = Add a region or a comment (optional)
+region-label = Region code
+region-placeholder = e.g. IT-25
+comment-label = Comment
+history-heading = Outage history
+no-outages = No outages recorded.
+ongoing = ongoing
+all-outages-of = All outages of { $service }
+
+## Outages
+outage-heading = { $service } outage
+outages-link = Outages
+fact-started = Started
+fact-duration = Duration
+fact-peak = Peak
+fact-top-problems = Top problems
+fact-regions = Regions
+fact-permalink = Permalink
+peak-text = { $n ->
+    [one] { $count } report a minute at { $time } (normally { $typical })
+   *[other] { $count } reports a minute at { $time } (normally { $typical })
+}
+chart-title-outage = Reports about { $service } around the outage
+chart-desc-outage = Problem reports per bucket ({ $tz }), the normal range as a shaded band, the outage in red.
+filter-service = Service
+filter-service-placeholder = e.g. monzo
+filter-country-placeholder = e.g. IT
+filter-button = Filter
+col-service = Service
+
+## Durations
+duration-min = { $m } min
+duration-h-min = { $h } h { $m } min
+duration-d-h = { $d } d { $h } h
+
+## Errors
+error-title-400 = Bad request
+error-title-404 = Not found
+error-title-413 = Request too large
+error-title-422 = Not accepted
+error-title-500 = Internal error
+error-title-503 = Temporarily unavailable
+error-back = Go back
+error-no-page = There is no page at this address.
+error-no-service = There is no such service.
+error-no-outage = There is no such outage.
+error-form-unreadable = The form could not be read.
+error-not-number = { $field } must be a number.
+field-latitude = Latitude
+field-longitude = Longitude
+error-invalid-report = The report was not accepted: { $detail }
+error-unavailable = The report could not be stored; please try again.
+error-bad-request = The request could not be read.
+error-too-large = The request is too large.
+error-internal = Something went wrong on our side. Please try again later.

@@ -1,0 +1,136 @@
+# downtally, français.
+
+## Site chrome (base.html)
+site-tagline = Est-ce que c’est juste moi ? Signalements de pannes des banques et des paiements
+demo-banner-title = Données de démonstration.
+demo-banner-text = Tout sur ce site est simulé, ce ne sont pas de vrais signalements.
+footer-privacy = Les signalements sont comptés sans enregistrer les adresses.
+footer-data = Données :
+footer-api = API JSON
+footer-language = Langue :
+
+## Statuses
+status-outage = panne
+status-elevated = élevé
+status-normal = normal
+
+## Problem kinds
+problem-login = Connexion
+problem-balance = Solde
+problem-sms_verification = Code SMS
+problem-payments = Virements et paiements
+problem-card = Paiements par carte
+problem-mobile_app = Application mobile
+problem-website = Site web
+problem-other = Autre chose
+
+## Countries (the main country of each service)
+country-DE = Allemagne
+country-FR = France
+country-GB = Royaume-Uni
+country-IT = Italie
+country-NL = Pays-Bas
+country-NO = Norvège
+country-SE = Suède
+country-US = États-Unis
+
+## Home page
+index-title = downtally · signalements de pannes des banques et des services de paiement
+index-heading = Des problèmes avec votre banque ou votre service de paiement ?
+index-lead = Ouvrez un service pour voir ce que les autres signalent, et dites-nous ce qui ne fonctionne pas chez vous.
+search-label = Rechercher
+search-placeholder = p. ex. BNP Paribas
+country-label = Pays
+all-countries = Tous les pays
+show-button = Afficher
+services-shown = { $shown } services sur { $total }
+recent-outages = Pannes récentes
+problems-now = Problèmes en ce moment
+sparkline-title = { $n ->
+    [one] { $count } signalement au cours des dernières 24 heures
+   *[other] { $count } signalements au cours des dernières 24 heures
+}
+
+## Service page
+service-title = { $service } en panne ? Problèmes actuels et pannes
+headline-outage = Les signalements des utilisateurs indiquent des problèmes chez { $service } depuis { $time }
+headline-elevated = Les signalements concernant { $service } sont au-dessus de la normale depuis { $time }
+headline-normal = Aucun problème en cours chez { $service }
+updated-waiting = En attente de la première vérification
+updated-at = Mis à jour à { $time }
+reports-last-hour = { $n ->
+    [one] { $count } signalement au cours de la dernière heure
+   *[other] { $count } signalements au cours de la dernière heure
+}
+link-website = Site web
+link-status-page = Page d’état officielle
+link-data = Données (JSON)
+chart-heading = Signalements des dernières 24 heures
+chart-title-day = Signalements concernant { $service } au cours des dernières 24 heures
+chart-desc-day = Signalements de problèmes par tranche de 15 minutes ({ $tz }), avec la plage normale pour ce moment de la semaine en bande ombrée et les périodes de panne en rouge. Le tableau ci-dessous donne les mêmes chiffres.
+table-summary = Les chiffres du graphique
+table-caption-quarter = Signalements par tranche de 15 minutes ({ $tz }) et plage normale
+table-caption-bucket = Signalements par intervalle ({ $tz }) et plage normale
+col-from = À partir de
+col-reports = Signalements
+col-normal = Plage normale
+breakdown-heading = Problèmes les plus signalés (24 heures)
+breakdown-empty = Aucun signalement au cours des dernières 24 heures.
+report-heading = Qu’est-ce qui ne fonctionne pas chez vous ?
+report-thanks = Merci : votre signalement ({ $problem }) a bien été reçu.
+report-thanks-not-counted = Merci : votre signalement ({ $problem }) a bien été reçu ; vous avez déjà signalé au cours des 15 dernières minutes, il n’a donc pas été compté une nouvelle fois.
+report-more = Ajouter une région ou un commentaire (facultatif)
+region-label = Code de région
+region-placeholder = p. ex. FR-IDF
+comment-label = Commentaire
+history-heading = Historique des pannes
+no-outages = Aucune panne enregistrée.
+ongoing = en cours
+all-outages-of = Toutes les pannes de { $service }
+
+## Outages
+outage-heading = Panne de { $service }
+outages-link = Pannes
+fact-started = Début
+fact-duration = Durée
+fact-peak = Pic
+fact-top-problems = Principaux problèmes
+fact-regions = Régions
+fact-permalink = Lien permanent
+peak-text = { $n ->
+    [one] { $count } signalement par minute à { $time } (normalement { $typical })
+   *[other] { $count } signalements par minute à { $time } (normalement { $typical })
+}
+chart-title-outage = Signalements concernant { $service } autour de la panne
+chart-desc-outage = Signalements de problèmes par intervalle ({ $tz }), la plage normale en bande ombrée, la panne en rouge.
+filter-service = Service
+filter-service-placeholder = p. ex. bnp-paribas
+filter-country-placeholder = p. ex. FR
+filter-button = Filtrer
+col-service = Service
+
+## Durations
+duration-min = { $m } min
+duration-h-min = { $h } h { $m } min
+duration-d-h = { $d } j { $h } h
+
+## Errors
+error-title-400 = Requête incorrecte
+error-title-404 = Page introuvable
+error-title-413 = Requête trop volumineuse
+error-title-422 = Non accepté
+error-title-500 = Erreur interne
+error-title-503 = Temporairement indisponible
+error-back = Retour
+error-no-page = Il n’y a aucune page à cette adresse.
+error-no-service = Ce service n’existe pas.
+error-no-outage = Cette panne n’existe pas.
+error-form-unreadable = Le formulaire n’a pas pu être lu.
+error-not-number = { $field } doit être un nombre.
+field-latitude = Latitude
+field-longitude = Longitude
+error-invalid-report = Le signalement n’a pas été accepté : { $detail }
+error-unavailable = Le signalement n’a pas pu être enregistré ; veuillez réessayer.
+error-bad-request = La requête n’a pas pu être lue.
+error-too-large = La requête est trop volumineuse.
+error-internal = Un problème est survenu de notre côté. Veuillez réessayer plus tard.

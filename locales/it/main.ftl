@@ -1,0 +1,136 @@
+# downtally, italiano.
+
+## Site chrome (base.html)
+site-tagline = Solo io? Segnalazioni di disservizi di banche e pagamenti
+demo-banner-title = Dati dimostrativi.
+demo-banner-text = Tutto ciò che vedi su questo sito è simulato, non sono segnalazioni reali.
+footer-privacy = Le segnalazioni vengono contate senza memorizzare gli indirizzi.
+footer-data = Dati:
+footer-api = API JSON
+footer-language = Lingua:
+
+## Statuses
+status-outage = disservizio
+status-elevated = segnalazioni elevate
+status-normal = normale
+
+## Problem kinds
+problem-login = Accesso
+problem-balance = Saldo
+problem-sms_verification = Codice SMS
+problem-payments = Bonifici e pagamenti
+problem-card = Pagamenti con carta
+problem-mobile_app = App
+problem-website = Sito web
+problem-other = Altro
+
+## Countries (the main country of each service)
+country-DE = Germania
+country-FR = Francia
+country-GB = Regno Unito
+country-IT = Italia
+country-NL = Paesi Bassi
+country-NO = Norvegia
+country-SE = Svezia
+country-US = Stati Uniti
+
+## Home page
+index-title = downtally · segnalazioni di disservizi di banche e servizi di pagamento
+index-heading = Problemi con la tua banca o il tuo servizio di pagamento?
+index-lead = Apri un servizio per vedere cosa segnalano gli altri e dicci cosa non funziona per te.
+search-label = Cerca
+search-placeholder = es. Intesa Sanpaolo
+country-label = Paese
+all-countries = Tutti i paesi
+show-button = Mostra
+services-shown = { $shown } servizi su { $total }
+recent-outages = Disservizi recenti
+problems-now = Problemi in corso
+sparkline-title = { $n ->
+    [one] { $count } segnalazione nelle ultime 24 ore
+   *[other] { $count } segnalazioni nelle ultime 24 ore
+}
+
+## Service page
+service-title = { $service } non funziona? Problemi attuali e disservizi
+headline-outage = Le segnalazioni degli utenti indicano problemi con { $service } dalle { $time }
+headline-elevated = Le segnalazioni su { $service } sono sopra la norma dalle { $time }
+headline-normal = Nessun problema in corso con { $service }
+updated-waiting = In attesa del primo controllo
+updated-at = Aggiornato alle { $time }
+reports-last-hour = { $n ->
+    [one] { $count } segnalazione nell'ultima ora
+   *[other] { $count } segnalazioni nell'ultima ora
+}
+link-website = Sito web
+link-status-page = Pagina di stato ufficiale
+link-data = Dati (JSON)
+chart-heading = Segnalazioni nelle ultime 24 ore
+chart-title-day = Segnalazioni su { $service } nelle ultime 24 ore
+chart-desc-day = Segnalazioni di problemi ogni 15 minuti ({ $tz }), con l'intervallo normale per quel momento della settimana come fascia ombreggiata e i periodi di disservizio in rosso. La tabella qui sotto riporta gli stessi numeri.
+table-summary = I numeri del grafico
+table-caption-quarter = Segnalazioni ogni 15 minuti ({ $tz }) e intervallo normale
+table-caption-bucket = Segnalazioni per intervallo ({ $tz }) e intervallo normale
+col-from = Dalle
+col-reports = Segnalazioni
+col-normal = Intervallo normale
+breakdown-heading = Problemi più segnalati (24 ore)
+breakdown-empty = Nessuna segnalazione nelle ultime 24 ore.
+report-heading = Che cosa non funziona per te?
+report-thanks = Grazie: la tua segnalazione ({ $problem }) è stata ricevuta.
+report-thanks-not-counted = Grazie: la tua segnalazione ({ $problem }) è stata ricevuta; hai già segnalato negli ultimi 15 minuti, quindi non è stata contata di nuovo.
+report-more = Aggiungi una regione o un commento (facoltativo)
+region-label = Codice regione
+region-placeholder = es. IT-25
+comment-label = Commento
+history-heading = Storico dei disservizi
+no-outages = Nessun disservizio registrato.
+ongoing = in corso
+all-outages-of = Tutti i disservizi di { $service }
+
+## Outages
+outage-heading = Disservizio di { $service }
+outages-link = Disservizi
+fact-started = Inizio
+fact-duration = Durata
+fact-peak = Picco
+fact-top-problems = Problemi principali
+fact-regions = Regioni
+fact-permalink = Link permanente
+peak-text = { $n ->
+    [one] { $count } segnalazione al minuto alle { $time } (di norma { $typical })
+   *[other] { $count } segnalazioni al minuto alle { $time } (di norma { $typical })
+}
+chart-title-outage = Segnalazioni su { $service } intorno al disservizio
+chart-desc-outage = Segnalazioni di problemi per intervallo ({ $tz }), l'intervallo normale come fascia ombreggiata, il disservizio in rosso.
+filter-service = Servizio
+filter-service-placeholder = es. intesa-sanpaolo
+filter-country-placeholder = es. IT
+filter-button = Filtra
+col-service = Servizio
+
+## Durations
+duration-min = { $m } min
+duration-h-min = { $h } h { $m } min
+duration-d-h = { $d } g { $h } h
+
+## Errors
+error-title-400 = Richiesta non valida
+error-title-404 = Pagina non trovata
+error-title-413 = Richiesta troppo grande
+error-title-422 = Non accettato
+error-title-500 = Errore interno
+error-title-503 = Temporaneamente non disponibile
+error-back = Torna indietro
+error-no-page = Non c'è nessuna pagina a questo indirizzo.
+error-no-service = Questo servizio non esiste.
+error-no-outage = Questo disservizio non esiste.
+error-form-unreadable = Non è stato possibile leggere il modulo.
+error-not-number = { $field } deve essere un numero.
+field-latitude = Latitudine
+field-longitude = Longitudine
+error-invalid-report = La segnalazione non è stata accettata: { $detail }
+error-unavailable = Non è stato possibile salvare la segnalazione; riprova.
+error-bad-request = Non è stato possibile leggere la richiesta.
+error-too-large = La richiesta è troppo grande.
+error-internal = Qualcosa è andato storto da parte nostra. Riprova più tardi.

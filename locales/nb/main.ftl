@@ -1,0 +1,136 @@
+# downtally, norsk bokmål.
+
+## Site chrome (base.html)
+site-tagline = Er det bare meg? Feilmeldinger om banker og betalingstjenester
+demo-banner-title = Demodata.
+demo-banner-text = Alt på dette nettstedet er simulert, ikke ekte meldinger.
+footer-privacy = Meldinger telles uten at adresser lagres.
+footer-data = Data:
+footer-api = JSON-API
+footer-language = Språk:
+
+## Statuses
+status-outage = driftsavbrudd
+status-elevated = forhøyet
+status-normal = normal
+
+## Problem kinds
+problem-login = Innlogging
+problem-balance = Saldo
+problem-sms_verification = SMS-kode
+problem-payments = Overføringer og betalinger
+problem-card = Kortbetaling
+problem-mobile_app = Mobilapp
+problem-website = Nettside
+problem-other = Noe annet
+
+## Countries (the main country of each service)
+country-DE = Tyskland
+country-FR = Frankrike
+country-GB = Storbritannia
+country-IT = Italia
+country-NL = Nederland
+country-NO = Norge
+country-SE = Sverige
+country-US = USA
+
+## Home page
+index-title = downtally · feilmeldinger om banker og betalingstjenester
+index-heading = Problemer med banken eller betalingstjenesten din?
+index-lead = Åpne en tjeneste for å se hva andre melder, og fortell oss hva som ikke virker for deg.
+search-label = Søk
+search-placeholder = f.eks. DNB
+country-label = Land
+all-countries = Alle land
+show-button = Vis
+services-shown = { $shown } av { $total } tjenester
+recent-outages = Siste driftsavbrudd
+problems-now = Problemer akkurat nå
+sparkline-title = { $n ->
+    [one] { $count } melding siste 24 timer
+   *[other] { $count } meldinger siste 24 timer
+}
+
+## Service page
+service-title = Er { $service } nede? Aktuelle problemer og driftsavbrudd
+headline-outage = Brukermeldinger tyder på problemer hos { $service } siden { $time }
+headline-elevated = Meldinger om { $service } har vært over det normale siden { $time }
+headline-normal = Ingen kjente problemer hos { $service } nå
+updated-waiting = Venter på første kontroll
+updated-at = Oppdatert { $time }
+reports-last-hour = { $n ->
+    [one] { $count } melding siste time
+   *[other] { $count } meldinger siste time
+}
+link-website = Nettside
+link-status-page = Offisiell statusside
+link-data = Data (JSON)
+chart-heading = Meldinger siste 24 timer
+chart-title-day = Meldinger om { $service } siste 24 timer
+chart-desc-day = Problemmeldinger per 15 minutter ({ $tz }), med normalområdet for denne tiden av uken som et skyggelagt bånd og perioder med driftsavbrudd i rødt. Tabellen under har de samme tallene.
+table-summary = Tallene bak diagrammet
+table-caption-quarter = Meldinger per 15 minutter ({ $tz }) og normalområdet
+table-caption-bucket = Meldinger per intervall ({ $tz }) og normalområdet
+col-from = Fra
+col-reports = Meldinger
+col-normal = Normalområde
+breakdown-heading = Mest meldte problemer (24 timer)
+breakdown-empty = Ingen meldinger siste 24 timer.
+report-heading = Hva virker ikke for deg?
+report-thanks = Takk: meldingen din ({ $problem }) er mottatt.
+report-thanks-not-counted = Takk: meldingen din ({ $problem }) er mottatt; du har allerede meldt i løpet av de siste 15 minuttene, så den ble ikke telt på nytt.
+report-more = Legg til region eller kommentar (valgfritt)
+region-label = Regionkode
+region-placeholder = f.eks. NO-03
+comment-label = Kommentar
+history-heading = Tidligere driftsavbrudd
+no-outages = Ingen driftsavbrudd registrert.
+ongoing = pågår
+all-outages-of = Alle driftsavbrudd hos { $service }
+
+## Outages
+outage-heading = Driftsavbrudd hos { $service }
+outages-link = Driftsavbrudd
+fact-started = Startet
+fact-duration = Varighet
+fact-peak = Topp
+fact-top-problems = Vanligste problemer
+fact-regions = Regioner
+fact-permalink = Permanent lenke
+peak-text = { $n ->
+    [one] { $count } melding i minuttet kl. { $time } (normalt { $typical })
+   *[other] { $count } meldinger i minuttet kl. { $time } (normalt { $typical })
+}
+chart-title-outage = Meldinger om { $service } rundt driftsavbruddet
+chart-desc-outage = Problemmeldinger per intervall ({ $tz }), normalområdet som et skyggelagt bånd, driftsavbruddet i rødt.
+filter-service = Tjeneste
+filter-service-placeholder = f.eks. dnb
+filter-country-placeholder = f.eks. NO
+filter-button = Filtrer
+col-service = Tjeneste
+
+## Durations
+duration-min = { $m } min
+duration-h-min = { $h } t { $m } min
+duration-d-h = { $d } d { $h } t
+
+## Errors
+error-title-400 = Ugyldig forespørsel
+error-title-404 = Ikke funnet
+error-title-413 = For stor forespørsel
+error-title-422 = Ikke godtatt
+error-title-500 = Intern feil
+error-title-503 = Midlertidig utilgjengelig
+error-back = Gå tilbake
+error-no-page = Det finnes ingen side på denne adressen.
+error-no-service = Denne tjenesten finnes ikke.
+error-no-outage = Dette driftsavbruddet finnes ikke.
+error-form-unreadable = Skjemaet kunne ikke leses.
+error-not-number = { $field } må være et tall.
+field-latitude = Breddegrad
+field-longitude = Lengdegrad
+error-invalid-report = Meldingen ble ikke godtatt: { $detail }
+error-unavailable = Meldingen kunne ikke lagres; prøv igjen.
+error-bad-request = Forespørselen kunne ikke leses.
+error-too-large = Forespørselen er for stor.
+error-internal = Noe gikk galt hos oss. Prøv igjen senere.
