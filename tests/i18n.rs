@@ -168,18 +168,78 @@ async fn every_page_renders_in_every_language_without_missing_texts() {
             );
         }
     }
-    // Dates, durations and problem kinds follow the language.
+    // Dates, durations and problem kinds follow the language; times are in the service's country
+    // (Italy: CET, UTC+1 in November).
     let it = get(&app, &format!("{outage}?lang=it"), &[]).await;
-    assert!(it.text.contains("22/11/2026 07:42"), "{}", it.text);
+    assert!(it.text.contains("22/11/2026 08:42 CET"), "{}", it.text);
     assert!(it.text.contains("1 h 35 min"), "{}", it.text);
     assert!(it.text.contains("Accesso (9)"), "{}", it.text);
     assert!(it.text.contains("12 segnalazioni al minuto"), "{}", it.text);
     let de = get(&app, &format!("{outage}?lang=de"), &[]).await;
-    assert!(de.text.contains("22.11.2026 07:42"), "{}", de.text);
+    assert!(de.text.contains("22.11.2026 08:42 CET"), "{}", de.text);
     assert!(de.text.contains("(üblich 1,5)"), "{}", de.text);
     let fr = get(&app, "/no/such/page?lang=fr", &[]).await;
     assert!(fr.text.contains("Il n’y a aucune page à cette adresse."));
     let nb = get(&app, &service.replace("?", "?lang=nb&"), &[]).await;
     assert!(nb.text.contains("ble ikke telt på nytt"), "{}", nb.text);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn times_are_in_the_service_country_zone_unless_the_visitor_sets_tz() {
+    let app = spawn_app(AppOptions::sqlite().manual_clock(NOW)).await;
+    let id = app
+        .state
+        .db
+        .insert_outage(
+            &OutageRecord {
+                service: INTESA.into(),
+                region: None,
+                started_at: NOW - 3 * 3600,
+                ended_at: None,
+                peak_at: NOW - 2 * 3600,
+                peak_count: 12.0,
+                baseline_at_peak: 1.5,
+                top_problems: vec![],
+                regions: vec![],
+            },
+            NOW,
+        )
+        .await
+        .unwrap();
+    let outage = format!("/outages/{id}");
+    let rome = get(&app, &outage, &[]).await;
+    assert!(rome.text.contains("2026-11-22 08:42 CET"), "{}", rome.text);
+    assert!(
+        rome.text.contains("(Europe/Rome)"),
+        "table caption names the zone"
+    );
+
+    let ny = get(&app, &format!("{outage}?tz=America%2FNew_York"), &[]).await;
+    assert!(ny.text.contains("2026-11-22 02:42 EST"), "{}", ny.text);
+    let cookie = ny.header("set-cookie");
+    assert!(cookie.starts_with("tz=America/New_York;"), "{cookie}");
+    assert!(cookie.contains("Max-Age=31536000") && cookie.contains("HttpOnly"));
+
+    let london = get(&app, &outage, &[("Cookie", "tz=Europe/London")]).await;
+    assert!(
+        london.text.contains("2026-11-22 07:42 GMT"),
+        "{}",
+        london.text
+    );
+
+    // An unknown zone is ignored.
+    let bad = get(&app, &format!("{outage}?tz=Mars%2FOlympus"), &[]).await;
+    assert!(bad.text.contains("08:42 CET"));
+    assert!(bad.header("set-cookie").is_empty());
+
+    // The service page offers the zones, with the one shown selected.
+    let page = get(&app, &format!("/s/{INTESA}"), &[]).await;
+    assert!(
+        page.text
+            .contains(r#"<option value="Europe/Rome" selected>"#),
+        "{}",
+        page.text
+    );
     app.stop().await;
 }

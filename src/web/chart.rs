@@ -2,6 +2,7 @@
 //! the page shows the same numbers as a table.
 
 use super::i18n::Lang;
+use chrono_tz::Tz;
 use std::fmt::Write;
 
 /// One bucket of a chart.
@@ -41,8 +42,8 @@ pub fn nice_max(max: f64) -> f64 {
 }
 
 /// Bars of reports, the normal range as a shaded band with the typical count as a line, outage
-/// buckets in red, hour labels along the bottom (UTC), numbers and times written for `lang`.
-pub fn spike_chart(bars: &[Bar], title: &str, desc: &str, lang: Lang) -> String {
+/// buckets in red, hour labels along the bottom in `tz`, numbers and times written for `lang`.
+pub fn spike_chart(bars: &[Bar], title: &str, desc: &str, lang: Lang, tz: Tz) -> String {
     let mut svg = String::with_capacity(16 * 1024);
     let n = bars.len().max(1) as f64;
     let max = bars
@@ -115,7 +116,7 @@ pub fn spike_chart(bars: &[Bar], title: &str, desc: &str, lang: Lang) -> String 
             x(i) + 0.5,
             (bw - 1.0).max(0.5),
             (TOP + plot_h - top).max(0.0),
-            lang.time(b.start),
+            lang.time(b.start, tz),
             lang.integer(b.count)
         );
     }
@@ -127,7 +128,7 @@ pub fn spike_chart(bars: &[Bar], title: &str, desc: &str, lang: Lang) -> String 
             r#"<text class="axis" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
             x(i) + bw / 2.0,
             H - 6.0,
-            lang.time(b.start)
+            lang.time(b.start, tz)
         );
     }
     svg.push_str("</svg>");
@@ -210,7 +211,7 @@ mod tests {
                 in_outage: i > 90,
             })
             .collect();
-        let svg = spike_chart(&bars, "Reports <Monzo>", "24 hours", Lang::En);
+        let svg = spike_chart(&bars, "Reports <Monzo>", "24 hours", Lang::En, Tz::UTC);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("<title id=\"chart-title\">Reports &lt;Monzo&gt;</title>"));
         assert!(svg.contains("class=\"band\"") && svg.contains("bar outage"));

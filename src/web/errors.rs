@@ -188,7 +188,7 @@ impl ResponseError for PageError {
             .insert_header(("Cache-Control", "no-store"));
         Locale {
             lang,
-            chosen: false,
+            ..Locale::default()
         }
         .headers(&mut res);
         res.body(body)

@@ -4,9 +4,13 @@
 //! `fluent_templates::static_loader!`. The language comes from `?lang=xx` (remembered in a cookie),
 //! else the `lang` cookie, else `Accept-Language`, else English. Dates and numbers are formatted here
 //! per language; Fluent gets them as ready strings (and counts as numbers, for plural forms).
+//!
+//! Times are shown in a time zone: `?tz=Area/City` (remembered in a `tz` cookie), else the main
+//! country's zone of the service a time belongs to (`country_zone`).
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, HttpResponseBuilder};
+use chrono_tz::Tz;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, langid};
 use std::collections::HashMap;
@@ -22,8 +26,9 @@ fluent_templates::static_loader! {
     };
 }
 
-/// The cookie that remembers a chosen language, and how long (one year).
+/// The cookies that remember a chosen language and time zone, and how long (one year).
 pub const COOKIE: &str = "lang";
+pub const TZ_COOKIE: &str = "tz";
 const COOKIE_MAX_AGE: u32 = 31_536_000;
 
 /// What a page shows when a key has no text: tests look for it.
@@ -168,20 +173,20 @@ impl Lang {
             .unwrap_or_else(|| code.to_owned())
     }
 
-    /// A date and time as people write it in this language, e.g. "22/11/2026 10:42" (it),
+    /// A date and time in `tz` as people write it in this language, e.g. "22/11/2026 10:42" (it),
     /// "22.11.2026 10:42" (de, nb), "2026-11-22 10:42" (en).
-    pub fn date_time(self, t: i64) -> String {
+    pub fn date_time(self, t: i64, tz: Tz) -> String {
         let pattern = match self {
             Lang::En => "%Y-%m-%d %H:%M",
             Lang::It | Lang::Fr => "%d/%m/%Y %H:%M",
             Lang::De | Lang::Nb => "%d.%m.%Y %H:%M",
         };
-        utc(t).format(pattern).to_string()
+        utc(t).with_timezone(&tz).format(pattern).to_string()
     }
 
-    /// A time of day, 24-hour clock in all five languages.
-    pub fn time(self, t: i64) -> String {
-        utc(t).format("%H:%M").to_string()
+    /// A time of day in `tz`, 24-hour clock in all five languages.
+    pub fn time(self, t: i64, tz: Tz) -> String {
+        utc(t).with_timezone(&tz).format("%H:%M").to_string()
     }
 
     /// A whole number with this language's thousands separator: 12,345 / 12.345 / 12 345.
@@ -250,6 +255,43 @@ fn utc(t: i64) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(t, 0).unwrap_or_default()
 }
 
+/// The abbreviation of `tz` at `t`, e.g. "CET", "CEST", "GMT", "BST", "EST".
+pub fn zone_abbreviation(t: i64, tz: Tz) -> String {
+    utc(t).with_timezone(&tz).format("%Z").to_string()
+}
+
+/// The time zone of a country (ISO 3166 code); UTC for countries without one here.
+pub fn country_zone(country: &str) -> Tz {
+    match country {
+        "IT" => Tz::Europe__Rome,
+        "GB" => Tz::Europe__London,
+        "DE" => Tz::Europe__Berlin,
+        "FR" => Tz::Europe__Paris,
+        "NO" => Tz::Europe__Oslo,
+        "US" => Tz::America__New_York,
+        "NL" => Tz::Europe__Amsterdam,
+        "SE" => Tz::Europe__Stockholm,
+        "IE" => Tz::Europe__Dublin,
+        "AT" => Tz::Europe__Vienna,
+        "ES" => Tz::Europe__Madrid,
+        "DK" => Tz::Europe__Copenhagen,
+        "FI" => Tz::Europe__Helsinki,
+        "LT" => Tz::Europe__Vilnius,
+        _ => Tz::UTC,
+    }
+}
+
+/// The zones offered by the service page's time zone form.
+pub const ZONES: [Tz; 7] = [
+    Tz::Europe__Rome,
+    Tz::Europe__London,
+    Tz::Europe__Berlin,
+    Tz::Europe__Paris,
+    Tz::Europe__Oslo,
+    Tz::America__New_York,
+    Tz::UTC,
+];
+
 /// An argument of a message.
 #[derive(Debug, Clone)]
 pub enum Arg {
@@ -275,17 +317,37 @@ impl From<String> for Arg {
 pub struct Locale {
     pub lang: Lang,
     pub chosen: bool,
+    /// The visitor's time zone, when set; else each time is shown in its service's country zone.
+    pub tz: Option<Tz>,
+    /// `tz` was just chosen with `?tz=`.
+    pub tz_chosen: bool,
+}
+
+fn query_param<'a>(req: &'a HttpRequest, name: &str) -> Option<std::borrow::Cow<'a, str>> {
+    req.query_string().split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == name).then(|| {
+            serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("v={v}"))
+                .ok()
+                .and_then(|mut p| p.pop())
+                .map_or(std::borrow::Cow::Borrowed(v), |p| p.1.into())
+        })
+    })
 }
 
 impl Locale {
     pub fn of(req: &HttpRequest) -> Locale {
-        let asked = req
-            .query_string()
-            .split('&')
-            .find_map(|pair| pair.strip_prefix("lang="))
-            .and_then(Lang::from_tag);
+        let asked_tz = query_param(req, "tz").and_then(|v| v.parse::<Tz>().ok());
+        let tz = asked_tz.or_else(|| req.cookie(TZ_COOKIE).and_then(|c| c.value().parse().ok()));
+        let tz_chosen = asked_tz.is_some();
+        let asked = query_param(req, "lang").and_then(|v| Lang::from_tag(&v));
         if let Some(lang) = asked {
-            return Locale { lang, chosen: true };
+            return Locale {
+                lang,
+                chosen: true,
+                tz,
+                tz_chosen,
+            };
         }
         let lang = req
             .cookie(COOKIE)
@@ -300,21 +362,28 @@ impl Locale {
         Locale {
             lang,
             chosen: false,
+            tz,
+            tz_chosen,
         }
+    }
+
+    /// The zone to show a time of a service of `country` in.
+    pub fn zone(self, country: &str) -> Tz {
+        self.tz.unwrap_or_else(|| country_zone(country))
     }
 
     /// Headers of an answer whose text depends on the language: `Vary`, and the cookie when the
     /// language was just chosen.
     pub fn headers(self, res: &mut HttpResponseBuilder) {
         res.insert_header(("Vary", "Accept-Language, Cookie"));
+        let cookie = |name: &str, value: &str| {
+            format!("{name}={value}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Lax; HttpOnly")
+        };
         if self.chosen {
-            res.insert_header((
-                "Set-Cookie",
-                format!(
-                    "{COOKIE}={}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Lax; HttpOnly",
-                    self.lang.code()
-                ),
-            ));
+            res.append_header(("Set-Cookie", cookie(COOKIE, self.lang.code())));
+        }
+        if let Some(tz) = self.tz.filter(|_| self.tz_chosen) {
+            res.append_header(("Set-Cookie", cookie(TZ_COOKIE, tz.name())));
         }
     }
 }
@@ -467,11 +536,23 @@ mod tests {
     #[test]
     fn numbers_dates_and_plurals_follow_the_language() {
         let t = 1_795_344_120; // 2026-11-22 10:42 UTC
-        assert_eq!(Lang::En.date_time(t), "2026-11-22 10:42");
-        assert_eq!(Lang::It.date_time(t), "22/11/2026 10:42");
-        assert_eq!(Lang::De.date_time(t), "22.11.2026 10:42");
-        assert_eq!(Lang::Nb.date_time(t), "22.11.2026 10:42");
-        assert_eq!(Lang::Fr.date_time(t), "22/11/2026 10:42");
+        assert_eq!(Lang::En.date_time(t, Tz::UTC), "2026-11-22 10:42");
+        assert_eq!(Lang::It.date_time(t, Tz::UTC), "22/11/2026 10:42");
+        assert_eq!(Lang::De.date_time(t, Tz::UTC), "22.11.2026 10:42");
+        assert_eq!(Lang::Nb.date_time(t, Tz::UTC), "22.11.2026 10:42");
+        assert_eq!(Lang::Fr.date_time(t, Tz::UTC), "22/11/2026 10:42");
+        // Time zones: winter and summer time, and New York.
+        assert_eq!(
+            Lang::It.date_time(t, country_zone("IT")),
+            "22/11/2026 11:42"
+        );
+        assert_eq!(zone_abbreviation(t, country_zone("IT")), "CET");
+        assert_eq!(Lang::En.time(t, country_zone("US")), "05:42");
+        assert_eq!(zone_abbreviation(t, country_zone("GB")), "GMT");
+        let july = 1_784_716_920; // 2026-07-22 10:42 UTC
+        assert_eq!(Lang::Nb.time(july, country_zone("NO")), "12:42");
+        assert_eq!(zone_abbreviation(july, country_zone("GB")), "BST");
+        assert_eq!(country_zone("ZZ"), Tz::UTC);
         assert_eq!(Lang::En.integer(1_234_567), "1,234,567");
         assert_eq!(Lang::De.integer(1_234), "1.234");
         assert_eq!(Lang::It.integer(999), "999");

@@ -3,7 +3,7 @@
 use super::AppState;
 use super::errors::ApiError;
 use super::errors::{Kind, PageError};
-use super::i18n::{Arg, Lang, Locale};
+use super::i18n::{self, Arg, Lang, Locale};
 use super::request::{origin, read_body};
 use super::{chart, history};
 use crate::catalog::Service;
@@ -16,6 +16,7 @@ use crate::store::StoredOutage;
 use actix_web::http::header::ContentType;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
+use chrono_tz::Tz;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -35,8 +36,24 @@ pub fn problem_label(kind: ProblemKind, lang: Lang) -> String {
     lang.t(&format!("problem-{}", kind.code()))
 }
 
-/// The time zone the pages' times are given in.
-const TZ: &str = "UTC";
+/// A time of day with its zone: "11:42 CET".
+fn clock(lang: Lang, t: i64, tz: Tz) -> String {
+    format!("{} {}", lang.time(t, tz), i18n::zone_abbreviation(t, tz))
+}
+
+/// A date and time with its zone: "22/11/2026 11:42 CET".
+fn stamp(lang: Lang, t: i64, tz: Tz) -> String {
+    format!(
+        "{} {}",
+        lang.date_time(t, tz),
+        i18n::zone_abbreviation(t, tz)
+    )
+}
+
+/// The zone of a service's times: the visitor's, else the service's main country's.
+fn service_zone(loc: Locale, service: Option<&Service>) -> Tz {
+    loc.zone(service.map_or("", |s| s.countries[0].as_str()))
+}
 
 /// Chart buckets on the service page: 15 minutes.
 const QUARTER: i64 = 15 * 60;
@@ -49,9 +66,9 @@ struct TableRow {
 }
 
 impl TableRow {
-    fn new(b: &chart::Bar, lang: Lang) -> Self {
+    fn new(b: &chart::Bar, lang: Lang, tz: Tz) -> Self {
         Self {
-            time: lang.time(b.start),
+            time: lang.time(b.start, tz),
             count: b.count,
             typical: b
                 .typical
@@ -95,12 +112,13 @@ fn tally_text(items: &[(String, i64)], label: impl Fn(&str) -> String) -> String
 }
 
 impl OutageRow {
-    fn new(o: &StoredOutage, catalog: &crate::catalog::Catalog, lang: Lang) -> Self {
+    fn new(o: &StoredOutage, catalog: &crate::catalog::Catalog, loc: Locale) -> Self {
+        let lang = loc.lang;
         let r = &o.record;
         let end = r.ended_at;
-        let service_name = catalog
-            .get(&r.service)
-            .map_or_else(|| r.service.clone(), |s| s.name.clone());
+        let service = catalog.get(&r.service);
+        let tz = service_zone(loc, service);
+        let service_name = service.map_or_else(|| r.service.clone(), |s| s.name.clone());
         Self {
             id: o.id,
             service: r.service.clone(),
@@ -110,7 +128,7 @@ impl OutageRow {
             },
             service_name,
             region: r.region.clone(),
-            start: format!("{} {TZ}", lang.date_time(r.started_at)),
+            start: stamp(lang, r.started_at, tz),
             duration: end.map_or_else(String::new, |e| lang.duration(e - r.started_at)),
             ongoing: end.is_none(),
             peak: lang.ta(
@@ -118,7 +136,7 @@ impl OutageRow {
                 &[
                     ("n", Arg::Num(r.peak_count)),
                     ("count", Arg::from(peak_count_text(r.peak_count, lang))),
-                    ("time", Arg::from(format!("{} {TZ}", lang.time(r.peak_at)))),
+                    ("time", Arg::from(clock(lang, r.peak_at, tz))),
                     ("typical", Arg::from(lang.decimal(r.baseline_at_peak, 1))),
                 ],
             ),
@@ -278,6 +296,8 @@ struct ProblemButton {
 struct ServicePage<'a> {
     i: Lang,
     tz: &'static str,
+    /// The zones the visitor may pick, and whether each is the one shown.
+    zones: Vec<(&'static str, bool)>,
     demo: bool,
     service: &'a Service,
     status_class: &'static str,
@@ -335,7 +355,8 @@ pub(super) async fn service_page(
         });
     let status = state.board.get(service.slug.as_str());
     let name = || Arg::from(service.name.as_str());
-    let since = || Arg::from(format!("{} {TZ}", lang.time(status.since)));
+    let tz = service_zone(loc, Some(service));
+    let since = || Arg::from(clock(lang, status.since, tz));
     let headline = match status.status {
         Status::Outage => lang.ta("headline-outage", &[("service", name()), ("time", since())]),
         Status::Elevated => lang.ta(
@@ -346,7 +367,7 @@ pub(super) async fn service_page(
     };
     let updated = match state.board.updated_at() {
         0 => lang.t("updated-waiting"),
-        t => lang.t1("updated-at", "time", &format!("{} {TZ}", lang.time(t))),
+        t => lang.t1("updated-at", "time", &clock(lang, t, tz)),
     };
     let now = state.clock.now();
     let slug_str = service.slug.as_str();
@@ -370,8 +391,9 @@ pub(super) async fn service_page(
     let chart = chart::spike_chart(
         &bars,
         &lang.ta("chart-title-day", &[("service", name())]),
-        &lang.t1("chart-desc-day", "tz", TZ),
+        &lang.t1("chart-desc-day", "tz", tz.name()),
         lang,
+        tz,
     );
     let breakdown = history::problem_breakdown(&state.counts, slug_str, now)
         .await
@@ -380,7 +402,8 @@ pub(super) async fn service_page(
     render(
         &ServicePage {
             i: lang,
-            tz: TZ,
+            tz: tz.name(),
+            zones: i18n::ZONES.iter().map(|z| (z.name(), *z == tz)).collect(),
             demo: state.demo,
             service,
             status_class: status.status.as_str(),
@@ -388,7 +411,7 @@ pub(super) async fn service_page(
             updated,
             reports_last_hour: lang.count("reports-last-hour", reports_last_hour, &[]),
             chart,
-            table: bars.iter().map(|b| TableRow::new(b, lang)).collect(),
+            table: bars.iter().map(|b| TableRow::new(b, lang, tz)).collect(),
             breakdown: breakdown
                 .into_iter()
                 .map(|(kind, n)| {
@@ -403,7 +426,7 @@ pub(super) async fn service_page(
                 .collect(),
             outages: outages
                 .iter()
-                .map(|o| OutageRow::new(o, &state.catalog, lang))
+                .map(|o| OutageRow::new(o, &state.catalog, loc))
                 .collect(),
             problems: ProblemKind::ALL
                 .into_iter()
@@ -558,21 +581,23 @@ pub(super) async fn outage_page(
     )
     .await
     .unwrap_or_default();
-    let row = OutageRow::new(&stored, &state.catalog, lang);
+    let row = OutageRow::new(&stored, &state.catalog, loc);
+    let tz = service_zone(loc, state.catalog.get(&r.service));
     let chart = chart::spike_chart(
         &bars,
         &lang.t1("chart-title-outage", "service", &row.service_name),
-        &lang.t1("chart-desc-outage", "tz", TZ),
+        &lang.t1("chart-desc-outage", "tz", tz.name()),
         lang,
+        tz,
     );
     render(
         &OutagePage {
             i: lang,
-            tz: TZ,
+            tz: tz.name(),
             demo: state.demo,
             outage: row,
             chart,
-            table: bars.iter().map(|b| TableRow::new(b, lang)).collect(),
+            table: bars.iter().map(|b| TableRow::new(b, lang, tz)).collect(),
         },
         loc,
     )
@@ -622,7 +647,7 @@ pub(super) async fn outages_page(
             demo: state.demo,
             outages: outages
                 .iter()
-                .map(|o| OutageRow::new(o, &state.catalog, lang))
+                .map(|o| OutageRow::new(o, &state.catalog, loc))
                 .collect(),
             service: service.unwrap_or_default().to_owned(),
             country: country.unwrap_or_default(),
