@@ -72,6 +72,14 @@ async fn accept_language_chooses_the_language() {
     let nb = get(&app, "/", &[("Accept-Language", "nn-NO, en;q=0.5")]).await;
     assert_eq!(html_lang(&nb), "nb");
     assert!(nb.text.contains("Problemer med banken"), "{}", nb.text);
+    // Norwegian services come first, under their country's Norwegian name.
+    let first = nb.text.find("<section class=\"country\"").unwrap();
+    assert!(
+        nb.text[first..].starts_with("<section class=\"country\" aria-labelledby=\"c-NO\">"),
+        "{}",
+        &nb.text[first..first + 200]
+    );
+    assert!(nb.text.contains(">Norge</h2>"));
 
     // No header, or only languages we do not have: English.
     for headers in [vec![], vec![("Accept-Language", "ja-JP, zh;q=0.8")]] {

@@ -80,6 +80,18 @@ impl Lang {
         }
     }
 
+    /// The country a language points to, for putting its services first; none for English (which
+    /// could be any of several).
+    pub fn home_country(self) -> Option<&'static str> {
+        match self {
+            Lang::En => None,
+            Lang::It => Some("IT"),
+            Lang::De => Some("DE"),
+            Lang::Fr => Some("FR"),
+            Lang::Nb => Some("NO"),
+        }
+    }
+
     fn id(self) -> &'static LanguageIdentifier {
         match self {
             Lang::En => &EN,

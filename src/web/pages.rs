@@ -261,7 +261,15 @@ pub(super) async fn index(
                 services,
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // The visitor's country first, when the language suggests one.
+    let mut groups = groups;
+    if let Some(home) = lang.home_country()
+        && let Some(at) = groups.iter().position(|g| g.country == home)
+    {
+        let group = groups.remove(at);
+        groups.insert(0, group);
+    }
     render(
         &IndexPage {
             i: lang,
