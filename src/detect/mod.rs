@@ -288,7 +288,7 @@ impl Detector {
                 .max(self.cfg.outage_z);
         }
         let threshold = self.threshold;
-        let (reporters, reporters_expected) = self.recent.sums(self.reporter_buckets);
+        let (reporters, _) = self.recent.sums(self.reporter_buckets);
         let evidence = Evidence {
             at,
             step: self.step,
@@ -300,7 +300,6 @@ impl Detector {
             z_shift,
             shift_threshold: self.shift_threshold,
             reporters,
-            reporters_expected,
             warmed_up: acc.profile.is_some() && self.seen_secs >= self.cfg.warmup_secs,
         };
         let (status, event) = self.lifecycle.step(&evidence, &self.cfg);

@@ -64,10 +64,6 @@ pub(crate) struct Evidence {
     pub shift_threshold: f64,
     /// Reports in the reporter window.
     pub reporters: f64,
-    /// Reports expected in the reporter window. Where at most one is expected, the
-    /// `min_reporters` rule is itself strong evidence, and the series-specific bar (estimated
-    /// from coarse, discrete deviations) yields to the model's `outage_z`.
-    pub reporters_expected: f64,
     /// Whether the detector has seen enough history to declare outages.
     pub warmed_up: bool,
 }
@@ -112,9 +108,7 @@ impl Lifecycle {
         if e.warmed_up
             && !refractory
             && e.reporters >= cfg.min_reporters
-            && (e.z >= e.threshold
-                || e.z_shift >= e.shift_threshold
-                || (e.z >= cfg.outage_z && e.reporters_expected <= 1.0))
+            && (e.z >= e.threshold || e.z_shift >= e.shift_threshold)
         {
             let o = Outage {
                 start: e.at,
@@ -158,7 +152,6 @@ mod tests {
             z_shift: 0.0,
             shift_threshold: cfg_outage_z(),
             reporters,
-            reporters_expected: 5.0,
             warmed_up: true,
         }
     }
