@@ -16,6 +16,7 @@ use crate::domain::{
 };
 use crate::metrics::Metrics;
 use crate::privacy::{Salts, reporter_key};
+use crate::regions::RegionCatalog;
 use crate::store::{Db, NewReport};
 use serde::Deserialize;
 use std::net::IpAddr;
@@ -55,6 +56,8 @@ pub enum Invalid {
     Location(#[from] LocationError),
     #[error(transparent)]
     Comment(#[from] CommentTooLong),
+    #[error("there is no region {0:?}")]
+    UnknownRegion(String),
 }
 
 impl Invalid {
@@ -62,7 +65,7 @@ impl Invalid {
     pub fn reason(&self) -> &'static str {
         match self {
             Invalid::Problem(_) => "unknown_problem",
-            Invalid::Region(_) => "invalid_region",
+            Invalid::Region(_) | Invalid::UnknownRegion(_) => "invalid_region",
             Invalid::Location(_) => "invalid_location",
             Invalid::Comment(_) => "comment_too_long",
         }
@@ -78,13 +81,27 @@ pub struct ValidReport {
     pub comment: Option<Comment>,
 }
 
-pub fn validate(input: &ReportInput) -> Result<ValidReport, Invalid> {
+/// Checks every field. A chosen region must exist; coordinates, when given, decide the region instead
+/// (located before rounding, which could move a point near a border across it).
+pub fn validate(input: &ReportInput, regions: &RegionCatalog) -> Result<ValidReport, Invalid> {
     let problem = ProblemKind::parse(input.problem.trim())?;
-    let region = match input.region.as_deref().map(str::trim) {
+    let chosen = match input.region.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(r) => Some(RegionId::parse(r)?),
+        Some(r) => {
+            let id = RegionId::parse(r)?;
+            if !regions.is_known(id.as_str()) {
+                return Err(Invalid::UnknownRegion(r.to_owned()));
+            }
+            Some(id)
+        }
     };
     let coordinates = Coordinates::parse(input.lat, input.lon)?;
+    let region = match (input.lat, input.lon, &coordinates) {
+        (Some(lat), Some(lon), Some(_)) => regions
+            .locate_id(lat, lon)
+            .and_then(|id| RegionId::parse(id).ok()),
+        _ => chosen,
+    };
     let comment = match &input.comment {
         Some(c) => Comment::parse(c)?,
         None => None,
@@ -131,6 +148,7 @@ struct Job {
 #[derive(Clone)]
 pub struct Intake {
     catalog: Arc<Catalog>,
+    regions: Arc<RegionCatalog>,
     salts: Salts,
     clock: Clock,
     metrics: Metrics,
@@ -166,6 +184,7 @@ struct WriterContext {
 impl Intake {
     pub fn start(
         catalog: Arc<Catalog>,
+        regions: Arc<RegionCatalog>,
         db: Db,
         counts: Counts,
         clock: Clock,
@@ -186,6 +205,7 @@ impl Intake {
             .collect();
         let intake = Intake {
             catalog,
+            regions,
             salts: Salts::new(db),
             clock,
             metrics,
@@ -222,7 +242,7 @@ impl Intake {
             .catalog
             .get(service)
             .ok_or_else(|| IntakeError::UnknownService(service.to_owned()))?;
-        let valid = validate(input)?;
+        let valid = validate(input, &self.regions)?;
         let now = self.clock.now();
         let salt = self.salts.for_time(now).await.map_err(|e| {
             tracing::error!(error = %e, "cannot read the reporter salt");
@@ -372,6 +392,15 @@ impl WriterContext {
 mod tests {
     use super::*;
 
+    fn regions() -> &'static RegionCatalog {
+        static CATALOG: std::sync::OnceLock<RegionCatalog> = std::sync::OnceLock::new();
+        CATALOG.get_or_init(|| RegionCatalog::embedded().expect("embedded regions"))
+    }
+
+    fn validate(input: &ReportInput) -> Result<ValidReport, Invalid> {
+        super::validate(input, regions())
+    }
+
     fn input(problem: &str) -> ReportInput {
         ReportInput {
             problem: problem.into(),
@@ -401,5 +430,24 @@ mod tests {
         i.comment = Some("  ".into());
         let v = validate(&i).unwrap();
         assert_eq!((v.region, v.comment), (None, None));
+        let mut i = input("login");
+        i.region = Some("IT-99".into());
+        assert!(matches!(validate(&i), Err(Invalid::UnknownRegion(_))));
+        i.region = Some("TLI".into());
+        assert_eq!(validate(&i).unwrap().region.unwrap().as_str(), "TLI");
+    }
+
+    #[test]
+    fn coordinates_decide_the_region() {
+        let mut i = input("login");
+        // Milan, with a region chosen elsewhere: the position wins.
+        i.region = Some("IT-62".into());
+        i.lat = Some(45.4642);
+        i.lon = Some(9.1899);
+        assert_eq!(validate(&i).unwrap().region.unwrap().as_str(), "IT-25");
+        // Mid-Atlantic: no region at all.
+        i.lat = Some(40.0);
+        i.lon = Some(-30.0);
+        assert_eq!(validate(&i).unwrap().region, None);
     }
 }

@@ -115,8 +115,12 @@ impl Application {
             tracing::info!(buckets, store = counts.kind(), "counters rebuilt from SQL");
         }
         let metrics = Metrics::new();
+        let regions = Arc::new(
+            crate::regions::RegionCatalog::embedded().context("the region catalog is invalid")?,
+        );
         let (intake, writers) = Intake::start(
             catalog.clone(),
+            regions.clone(),
             db.clone(),
             counts.clone(),
             clock.clone(),
@@ -145,6 +149,7 @@ impl Application {
         };
         let state = AppState {
             catalog,
+            regions,
             board,
             db,
             counts,

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::{Duration, Instant};
 
 const PROBLEMS: [&str; 4] = ["login", "sms_verification", "card", "payments"];
-const REGIONS: [Option<&str>; 3] = [Some("IT-25"), None, Some("GB-ENG")];
+const REGIONS: [Option<&str>; 3] = [Some("IT-25"), None, Some("TLI")];
 
 /// Posts `n` reports concurrently (reporters `{tag}-{i}`, every fourth one a repeat of the one
 /// before) and returns the answers, asserting each is a 201.

@@ -869,12 +869,8 @@ async fn check_series_counts(app: &TestApp) {
     app.clock.set(t + 2 * 60 + 59);
     app.report_ok(INTESA, &json!({"problem": "card", "region": "IT-62"}), "u4")
         .await;
-    app.report_ok(
-        MONZO,
-        &json!({"problem": "login", "region": "GB-ENG"}),
-        "u5",
-    )
-    .await;
+    app.report_ok(MONZO, &json!({"problem": "login", "region": "TLI"}), "u5")
+        .await;
     // Read at minute t+4: the last five minutes are [t, t+1, t+2, t+3, t+4].
     app.clock.set(t + 4 * 60 + 30);
     let last5 = |v: Vec<u64>| v[v.len() - 5..].to_vec();
@@ -901,8 +897,7 @@ async fn check_series_counts(app: &TestApp) {
         vec![0, 0, 1, 0, 0]
     );
     assert_eq!(
-        app.series_counts(INTESA, &format!("{q}&region=GB-ENG"))
-            .await,
+        app.series_counts(INTESA, &format!("{q}&region=TLI")).await,
         vec![0; 5]
     );
     assert_eq!(app.series_counts(MONZO, q).await, vec![0, 0, 1, 0, 0]);
@@ -1058,7 +1053,7 @@ async fn check_counts_survive_restart(env: &[(&str, &str)]) {
             &client,
             &server.address,
             MONZO,
-            &json!({"problem": "login", "region": "GB-ENG"}),
+            &json!({"problem": "login", "region": "TLI"}),
             &format!("restart-{i}"),
         )
         .await;
@@ -1096,7 +1091,7 @@ async fn check_counts_survive_restart(env: &[(&str, &str)]) {
     );
     let region: Value = client
         .get(format!(
-            "{}/api/v1/services/{MONZO}/series?window=1h&step=1m&region=GB-ENG",
+            "{}/api/v1/services/{MONZO}/series?window=1h&step=1m&region=TLI",
             server.address
         ))
         .send()

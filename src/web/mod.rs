@@ -30,6 +30,7 @@ pub use api::parse_duration;
 #[derive(Clone)]
 pub struct AppState {
     pub catalog: Arc<Catalog>,
+    pub regions: Arc<crate::regions::RegionCatalog>,
     pub board: StatusBoard,
     pub db: Db,
     pub counts: Counts,
@@ -46,6 +47,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(ops::readyz)
         .service(ops::metrics)
         .service(ops::style)
+        .service(ops::locate_script)
         .service(api::create_report)
         .service(api::series)
         .service(api::services)

@@ -56,3 +56,14 @@ pub(super) async fn style() -> HttpResponse {
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(STYLE)
 }
+
+const LOCATE_JS: &str = include_str!("../../static/locate.js");
+
+/// Progressive enhancement of the report form: "use my location", asked only on click.
+#[get("/static/locate.js")]
+pub(super) async fn locate_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(LOCATE_JS)
+}

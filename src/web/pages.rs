@@ -55,6 +55,21 @@ fn service_zone(loc: Locale, service: Option<&Service>) -> Tz {
     loc.zone(service.map_or("", |s| s.countries[0].as_str()))
 }
 
+/// The regions a reporter of this service may pick: those of its countries, by name.
+fn region_choices(
+    regions: &crate::regions::RegionCatalog,
+    service: &Service,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = service
+        .countries
+        .iter()
+        .flat_map(|c| regions.regions_of(c))
+        .map(|r| (r.id.clone(), format!("{} ({})", r.name, r.id)))
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
 /// Chart buckets on the service page: 15 minutes.
 const QUARTER: i64 = 15 * 60;
 
@@ -317,6 +332,8 @@ struct ServicePage<'a> {
     breakdown: Vec<ShareRow>,
     outages: Vec<OutageRow>,
     problems: Vec<ProblemButton>,
+    /// (id, "name (id)") of the regions of the service's countries, for the region select.
+    regions: Vec<(String, String)>,
     /// The thank-you note after a report.
     thanks: Option<String>,
 }
@@ -409,6 +426,7 @@ pub(super) async fn service_page(
     let total: u64 = breakdown.iter().map(|b| b.1).sum();
     render(
         &ServicePage {
+            regions: region_choices(&state.regions, service),
             i: lang,
             tz: tz.name(),
             zones: i18n::ZONES.iter().map(|z| (z.name(), *z == tz)).collect(),
