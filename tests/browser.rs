@@ -1,0 +1,448 @@
+//! Browser tests with Debian's headless Chromium, driven over the DevTools protocol (CDP): the home
+//! page, a service page with an ongoing outage and that outage's permalink, each at 360 px and
+//! 1280 px wide. A console error, an uncaught exception, a failed request, an HTTP error status or a
+//! page wider than the window fails the test. Screenshots go to `target/screenshots/`.
+//!
+//! Chromium comes from CHROMIUM_BIN (exported by scripts/test), else `chromium` on PATH. Without it
+//! the test is skipped, except under CI where it fails (see `common::require_env`).
+
+mod common;
+
+use common::INTESA;
+use downtally::backfill::backfill_service;
+use downtally::catalog::Catalog;
+use downtally::clock::Clock;
+use downtally::detect::Status;
+use downtally::simulate::{SimOutage, SimSpec};
+use downtally::startup::{Application, Settings, open_db};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tungstenite::{Message, WebSocket};
+
+/// Monday 2024-09-23 12:00 UTC.
+const NOW: i64 = 1_727_092_800;
+
+/// Starts the app (SQLite, manual clock) with three days of history for Intesa Sanpaolo and an outage
+/// that began 40 minutes ago, on a thread of its own; returns its address and the outage id.
+fn start_app() -> (String, i64) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}/browser.db", dir.path().display());
+            let start = NOW - 3 * 86_400;
+            let db = open_db(&url).await.unwrap();
+            db.sync_catalog(&Catalog::embedded().unwrap(), start)
+                .await
+                .unwrap();
+            let mut spec = SimSpec::quiet(start, 3, 5.0, 21);
+            spec.outages.push(SimOutage {
+                at: NOW - 40 * 60,
+                minutes: 120,
+                factor: 8.0,
+                problems: vec![("login", 0.6), ("mobile_app", 0.4)],
+                regions: Vec::new(),
+            });
+            backfill_service(&db, INTESA, &spec).await.unwrap();
+            db.close().await;
+            let mut settings = Settings::new("127.0.0.1:0", &url, None);
+            settings.clock = Clock::manual(NOW);
+            settings.monitor_interval = Duration::from_millis(100);
+            settings.workers = Some(2);
+            let app = Application::build(settings).await.unwrap();
+            let base = format!("http://127.0.0.1:{}", app.port());
+            let state = app.state().clone();
+            let server = tokio::spawn(app.run_until_stopped());
+            let deadline = Instant::now() + Duration::from_secs(120);
+            while state.board.updated_at() < NOW {
+                assert!(Instant::now() < deadline, "the monitor ran no pass");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            assert_eq!(state.board.get(INTESA).status, Status::Outage);
+            let id = state.db.recent_outages(INTESA, 1).await.unwrap()[0].id;
+            tx.send((base, id)).unwrap();
+            server.await.unwrap().unwrap();
+            drop(dir);
+        });
+    });
+    rx.recv_timeout(Duration::from_secs(300))
+        .expect("the app did not start")
+}
+
+/// Chromium: CHROMIUM_BIN, else `chromium` on PATH; `None` (test skipped) unless CI is set.
+fn chromium_bin() -> Option<String> {
+    if let Ok(bin) = std::env::var("CHROMIUM_BIN")
+        && !bin.trim().is_empty()
+    {
+        return Some(bin);
+    }
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("chromium"))
+            .find(|p| p.is_file())
+    });
+    match on_path {
+        Some(p) => Some(p.display().to_string()),
+        None => common::require_env("CHROMIUM_BIN"),
+    }
+}
+
+struct Browser {
+    child: Child,
+    _profile: tempfile::TempDir,
+    ws: WebSocket<TcpStream>,
+    next_id: u64,
+    /// Events received while waiting for answers, not yet looked at.
+    events: Vec<Value>,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.ws.close(None);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Browser {
+    fn launch(bin: &str) -> Browser {
+        let profile = tempfile::tempdir().unwrap();
+        let mut child = Command::new(bin)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--disable-default-apps",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--mute-audio",
+                "--hide-scrollbars",
+                "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {bin}: {e}"));
+        // Chromium prints "DevTools listening on ws://…" on stderr; keep draining it afterwards.
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut tx = Some(tx);
+            let mut seen = Vec::new();
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.is_none() {
+                    continue;
+                }
+                match line.find("ws://") {
+                    Some(i) => {
+                        let _ = tx.take().unwrap().send(Ok(line[i..].trim().to_owned()));
+                    }
+                    None => seen.push(line),
+                }
+            }
+            if let Some(tx) = tx {
+                let _ = tx.send(Err(seen.join("\n")));
+            }
+        });
+        let url = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(Ok(url)) => url,
+            Ok(Err(log)) => panic!("chromium exited without a DevTools address:\n{log}"),
+            Err(_) => {
+                let _ = child.kill();
+                panic!("chromium printed no DevTools address in 60 s")
+            }
+        };
+        let rest = url.strip_prefix("ws://").unwrap();
+        let host = &rest[..rest.find('/').unwrap()];
+        let stream = TcpStream::connect(host).expect("connect to DevTools");
+        // A blocking handshake (bounded), then short reads so that waits can keep their deadlines.
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let (ws, _) = tungstenite::client::client(url.as_str(), stream).expect("CDP handshake");
+        ws.get_ref()
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        Browser {
+            child,
+            _profile: profile,
+            ws,
+            next_id: 0,
+            events: Vec::new(),
+        }
+    }
+
+    /// The next message from the browser, or `None` after `until`.
+    fn receive(&mut self, until: Instant) -> Option<Value> {
+        loop {
+            if Instant::now() >= until {
+                return None;
+            }
+            match self.ws.read() {
+                Ok(Message::Text(t)) => return Some(serde_json::from_str(t.as_str()).unwrap()),
+                Ok(_) => continue,
+                Err(tungstenite::Error::Io(e))
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    continue;
+                }
+                Err(e) => panic!("DevTools connection failed: {e}"),
+            }
+        }
+    }
+
+    /// Sends a command (to a page session when given) and waits for its answer.
+    fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut msg = json!({ "id": id, "method": method, "params": params });
+        if let Some(s) = session {
+            msg["sessionId"] = json!(s);
+        }
+        self.ws
+            .send(Message::text(msg.to_string()))
+            .expect("send a CDP command");
+        let until = Instant::now() + Duration::from_secs(30);
+        loop {
+            let m = self
+                .receive(until)
+                .unwrap_or_else(|| panic!("no answer to {method} in 30 s"));
+            if m["id"].as_u64() == Some(id) {
+                if let Some(e) = m.get("error") {
+                    panic!("{method} failed: {e}");
+                }
+                return m["result"].clone();
+            }
+            if m.get("method").is_some() {
+                self.events.push(m);
+            }
+        }
+    }
+
+    /// Collects events until one satisfies `done` or `limit` passes; true when one did.
+    fn wait_event(&mut self, limit: Duration, done: impl Fn(&Value) -> bool) -> bool {
+        if self.events.iter().any(&done) {
+            return true;
+        }
+        let until = Instant::now() + limit;
+        while let Some(m) = self.receive(until) {
+            let hit = done(&m);
+            if m.get("method").is_some() {
+                self.events.push(m);
+            }
+            if hit {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// What went wrong on a page, from the events of its session.
+fn problems(events: &[Value], session: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in events.iter().filter(|e| e["sessionId"] == session) {
+        let p = &e["params"];
+        match e["method"].as_str().unwrap_or("") {
+            "Runtime.consoleAPICalled"
+                if matches!(p["type"].as_str(), Some("error" | "assert")) =>
+            {
+                out.push(format!("console.{}: {}", p["type"], p["args"]));
+            }
+            "Runtime.exceptionThrown" => {
+                out.push(format!("uncaught exception: {}", p["exceptionDetails"]));
+            }
+            "Log.entryAdded" if p["entry"]["level"] == "error" => {
+                out.push(format!(
+                    "log error ({}): {} {}",
+                    p["entry"]["source"], p["entry"]["text"], p["entry"]["url"]
+                ));
+            }
+            "Network.loadingFailed" => {
+                out.push(format!(
+                    "request failed: {} {} {}",
+                    p["type"], p["errorText"], p["blockedReason"]
+                ));
+            }
+            "Network.responseReceived" if p["response"]["status"].as_u64() >= Some(400) => {
+                out.push(format!(
+                    "HTTP {} for {}",
+                    p["response"]["status"], p["response"]["url"]
+                ));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => panic!("not base64: {c}"),
+    };
+    let clean: Vec<u8> = s.bytes().filter(|&c| c != b'=' && c != b'\n').collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= (value(c) as u32) << (18 - 6 * i);
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    out
+}
+
+fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Loads `url` in a fresh tab `width` px wide; returns what went wrong (empty when nothing did).
+fn visit(browser: &mut Browser, url: &str, width: u32, shot: &Path) -> Vec<String> {
+    let target =
+        browser.call(None, "Target.createTarget", json!({ "url": "about:blank" }))["targetId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let session = browser.call(
+        None,
+        "Target.attachToTarget",
+        json!({ "targetId": target, "flatten": true }),
+    )["sessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let s = Some(session.as_str());
+    for domain in ["Page", "Runtime", "Log", "Network"] {
+        browser.call(s, &format!("{domain}.enable"), json!({}));
+    }
+    browser.call(
+        s,
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": width, "height": if width < 600 { 740 } else { 900 },
+                "deviceScaleFactor": 1, "mobile": width < 600 }),
+    );
+    browser.call(s, "Page.navigate", json!({ "url": url }));
+    let loaded = browser.wait_event(Duration::from_secs(30), |e| {
+        e["sessionId"] == session.as_str() && e["method"] == "Page.loadEventFired"
+    });
+    let mut found = Vec::new();
+    if !loaded {
+        found.push("the page did not finish loading in 30 s".to_owned());
+    }
+    // Late errors (scripts that run after load, live refresh starting) get a moment to show up.
+    browser.wait_event(Duration::from_millis(700), |_| false);
+    found.extend(problems(&browser.events, &session));
+
+    let check = browser.call(
+        s,
+        "Runtime.evaluate",
+        json!({ "expression":
+            "JSON.stringify({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth, \
+              h1: document.querySelectorAll('h1').length, lang: document.documentElement.lang })",
+            "returnByValue": true }),
+    );
+    let facts: Value = serde_json::from_str(check["result"]["value"].as_str().unwrap()).unwrap();
+    if facts["scroll"].as_u64() > facts["inner"].as_u64() {
+        found.push(format!(
+            "the page is wider than the window ({} px > {} px): it scrolls sideways",
+            facts["scroll"], facts["inner"]
+        ));
+    }
+    if facts["h1"] != 1 {
+        found.push(format!("{} <h1> elements", facts["h1"]));
+    }
+    if facts["lang"].as_str().unwrap_or("").is_empty() {
+        found.push("no <html lang>".to_owned());
+    }
+
+    let metrics = browser.call(s, "Page.getLayoutMetrics", json!({}));
+    let size = &metrics["cssContentSize"];
+    let height = size["height"].as_f64().unwrap_or(900.0).min(16_000.0);
+    let png = browser.call(
+        s,
+        "Page.captureScreenshot",
+        json!({ "format": "png", "captureBeyondViewport": true,
+                "clip": { "x": 0, "y": 0, "width": width, "height": height, "scale": 1 } }),
+    );
+    std::fs::write(shot, base64_decode(png["data"].as_str().unwrap())).unwrap();
+    browser.call(None, "Target.closeTarget", json!({ "targetId": target }));
+    browser
+        .events
+        .retain(|e| e["sessionId"] != session.as_str());
+    found
+}
+
+#[test]
+fn pages_load_cleanly_in_chromium_at_phone_and_desktop_widths() {
+    let Some(bin) = chromium_bin() else { return };
+    let (base, outage) = start_app();
+    let mut browser = Browser::launch(&bin);
+    let dir = screenshot_dir();
+    let pages = [
+        ("home", "/".to_owned()),
+        ("service-outage", format!("/s/{INTESA}")),
+        ("outage", format!("/outages/{outage}")),
+    ];
+    let mut failures = Vec::new();
+    for (name, path) in &pages {
+        for width in [360, 1280] {
+            let shot = dir.join(format!("{name}-{width}.png"));
+            let found = visit(&mut browser, &format!("{base}{path}"), width, &shot);
+            let bytes = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
+            assert!(
+                bytes > 1_000,
+                "{}: the screenshot is empty ({bytes} bytes)",
+                shot.display()
+            );
+            eprintln!(
+                "{path} at {width} px: {} problem(s), {}",
+                found.len(),
+                shot.display()
+            );
+            failures.extend(
+                found
+                    .into_iter()
+                    .map(|f| format!("{path} at {width} px: {f}")),
+            );
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn base64_decodes() {
+    assert_eq!(base64_decode("aGVsbG8="), b"hello");
+    assert_eq!(base64_decode("aGVsbG8hIQ=="), b"hello!!");
+    assert_eq!(base64_decode("YWJj"), b"abc");
+}
