@@ -167,17 +167,26 @@ impl Browser {
             Ok(Err(log)) => panic!("chromium exited without a DevTools address:\n{log}"),
             Err(_) => {
                 let _ = child.kill();
+                let _ = child.wait();
                 panic!("chromium printed no DevTools address in 60 s")
             }
         };
+        // Until the Browser owns it (and kills it on drop), a failure must not leave Chromium running.
+        let fail = |child: &mut Child, what: String| -> ! {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}")
+        };
         let rest = url.strip_prefix("ws://").unwrap();
         let host = &rest[..rest.find('/').unwrap()];
-        let stream = TcpStream::connect(host).expect("connect to DevTools");
+        let stream = TcpStream::connect(host)
+            .unwrap_or_else(|e| fail(&mut child, format!("connect to DevTools: {e}")));
         // A blocking handshake (bounded), then short reads so that waits can keep their deadlines.
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
             .unwrap();
-        let (ws, _) = tungstenite::client::client(url.as_str(), stream).expect("CDP handshake");
+        let (ws, _) = tungstenite::client::client(url.as_str(), stream)
+            .unwrap_or_else(|e| fail(&mut child, format!("CDP handshake: {e}")));
         ws.get_ref()
             .set_read_timeout(Some(Duration::from_millis(200)))
             .unwrap();
