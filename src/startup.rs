@@ -171,6 +171,13 @@ impl Application {
                 .wrap(from_fn(observe_latency))
                 .configure(routes)
         })
+        // Responses go out in several writes (headers, compressed chunks): without TCP_NODELAY, Nagle's
+        // algorithm and delayed ACKs hold the last one back ~40 ms.
+        .on_connect(|conn, _| {
+            if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {
+                let _ = tcp.set_nodelay(true);
+            }
+        })
         .listen(listener)?
         // Signals are ours: SIGINT must drain like SIGTERM (actix would stop at once).
         .disable_signals()

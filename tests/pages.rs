@@ -412,9 +412,10 @@ async fn service_page_has_headline_chart_table_breakdown_form_and_history() {
         &format!("<form method=\"post\" action=\"/s/{INTESA}/report\""),
         "form",
     );
+    // Submit buttons only: "use my location" is a script-driven type="button".
     let buttons: Vec<String> = tags(form)
         .into_iter()
-        .filter(|(n, _)| n == "button")
+        .filter(|(n, t)| n == "button" && !t.contains("type=\"button\""))
         .map(|(_, t)| {
             let attrs = attributes(t);
             assert!(

@@ -48,6 +48,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(ops::metrics)
         .service(ops::style)
         .service(ops::locate_script)
+        .service(ops::favicon)
         .service(api::create_report)
         .service(api::series)
         .service(api::services)

@@ -67,3 +67,13 @@ pub(super) async fn locate_script() -> HttpResponse {
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(LOCATE_JS)
 }
+
+const FAVICON: &str = include_str!("../../static/favicon.svg");
+
+#[get("/static/favicon.svg")]
+pub(super) async fn favicon() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .body(FAVICON)
+}
