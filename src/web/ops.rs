@@ -47,33 +47,35 @@ pub(super) async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         .body(state.metrics.render())
 }
 
-const STYLE: &str = include_str!("../../static/style.css");
+/// Files under `static/`, compiled in: (name, content type, body). `locate.js` is the progressive
+/// enhancement of the report form ("use my location", asked only on click).
+const STATIC_FILES: [(&str, &str, &str); 3] = [
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/style.css"),
+    ),
+    (
+        "locate.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/locate.js"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_str!("../../static/favicon.svg"),
+    ),
+];
 
-#[get("/static/style.css")]
-pub(super) async fn style() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
-        .insert_header(("Cache-Control", "public, max-age=3600"))
-        .body(STYLE)
-}
-
-const LOCATE_JS: &str = include_str!("../../static/locate.js");
-
-/// Progressive enhancement of the report form: "use my location", asked only on click.
-#[get("/static/locate.js")]
-pub(super) async fn locate_script() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/javascript; charset=utf-8")
-        .insert_header(("Cache-Control", "public, max-age=3600"))
-        .body(LOCATE_JS)
-}
-
-const FAVICON: &str = include_str!("../../static/favicon.svg");
-
-#[get("/static/favicon.svg")]
-pub(super) async fn favicon() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("image/svg+xml")
-        .insert_header(("Cache-Control", "public, max-age=86400"))
-        .body(FAVICON)
+#[get("/static/{name}")]
+pub(super) async fn static_file(name: web::Path<String>) -> HttpResponse {
+    match STATIC_FILES.iter().find(|(n, _, _)| *n == name.as_str()) {
+        Some((_, content_type, body)) => HttpResponse::Ok()
+            .content_type(*content_type)
+            .insert_header(("Cache-Control", "public, max-age=3600"))
+            .body(*body),
+        None => HttpResponse::NotFound()
+            .content_type("text/plain; charset=utf-8")
+            .body("no such file\n"),
+    }
 }
