@@ -872,3 +872,35 @@ async fn every_language_keeps_the_structure() {
         );
     }
 }
+
+#[tokio::test]
+async fn pages_revalidate_with_their_etag() {
+    for path in all_pages() {
+        let first = get(&path).await;
+        if first.status != 200 {
+            continue;
+        }
+        let etag = first.header("etag").to_owned();
+        assert!(etag.starts_with("W/\""), "GET {path}: ETag {etag:?}");
+        let again = common::client()
+            .get(format!("{}{path}", app().base))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .expect("GET answers");
+        // The fixture's clock stands still, so the page and its validator are unchanged.
+        assert_eq!(
+            again.status().as_u16(),
+            304,
+            "GET {path} with If-None-Match"
+        );
+        assert!(again.text().await.unwrap().is_empty());
+        let other = common::client()
+            .get(format!("{}{path}", app().base))
+            .header("if-none-match", "W/\"0000000000000000\"")
+            .send()
+            .await
+            .expect("GET answers");
+        assert_eq!(other.status().as_u16(), 200, "GET {path} with a stale ETag");
+    }
+}

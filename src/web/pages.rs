@@ -20,14 +20,36 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-fn render(t: &impl Template, loc: Locale) -> Result<HttpResponse, PageError> {
+/// Renders a page with a validator: pages change at most once a minute (the monitor's pace), so a
+/// client revalidating with `If-None-Match` usually gets a bodiless 304.
+fn render(req: &HttpRequest, t: &impl Template, loc: Locale) -> Result<HttpResponse, PageError> {
     let body = t
         .render()
         .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(loc.lang))?;
-    let mut res = HttpResponse::Ok();
-    res.content_type(ContentType::html())
-        .insert_header(("Cache-Control", "no-cache"));
+    // Weak: the compression middleware may change the bytes on the wire, not the page.
+    let etag = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        body.hash(&mut h);
+        format!("W/\"{:016x}\"", h.finish())
+    };
+    let fresh = req
+        .headers()
+        .get("if-none-match")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
+    let mut res = if fresh {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header(("Cache-Control", "no-cache"))
+        .insert_header(("ETag", etag));
     loc.headers(&mut res);
+    if fresh {
+        return Ok(res.finish());
+    }
+    res.content_type(ContentType::html());
     Ok(res.body(body))
 }
 
@@ -217,6 +239,7 @@ fn matches(service: &Service, q: &str) -> bool {
 pub(super) async fn index(
     state: web::Data<AppState>,
     query: web::Query<IndexQuery>,
+    req: HttpRequest,
     loc: Locale,
 ) -> Result<HttpResponse, PageError> {
     let lang = loc.lang;
@@ -286,6 +309,7 @@ pub(super) async fn index(
         groups.insert(0, group);
     }
     render(
+        &req,
         &IndexPage {
             i: lang,
             demo: state.demo,
@@ -349,6 +373,7 @@ pub(super) async fn service_page(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     query: web::Query<ServiceQuery>,
+    req: HttpRequest,
     loc: Locale,
 ) -> Result<HttpResponse, PageError> {
     let lang = loc.lang;
@@ -425,6 +450,7 @@ pub(super) async fn service_page(
         .unwrap_or_default();
     let total: u64 = breakdown.iter().map(|b| b.1).sum();
     render(
+        &req,
         &ServicePage {
             regions: region_choices(&state.regions, service),
             i: lang,
@@ -573,6 +599,7 @@ struct OutagePage {
 pub(super) async fn outage_page(
     state: web::Data<AppState>,
     id: web::Path<String>,
+    req: HttpRequest,
     loc: Locale,
 ) -> Result<HttpResponse, PageError> {
     let lang = loc.lang;
@@ -617,6 +644,7 @@ pub(super) async fn outage_page(
         tz,
     );
     render(
+        &req,
         &OutagePage {
             i: lang,
             tz: tz.name(),
@@ -649,6 +677,7 @@ struct OutagesPage {
 pub(super) async fn outages_page(
     state: web::Data<AppState>,
     query: web::Query<OutagesQuery>,
+    req: HttpRequest,
     loc: Locale,
 ) -> Result<HttpResponse, PageError> {
     let lang = loc.lang;
@@ -668,6 +697,7 @@ pub(super) async fn outages_page(
         .await
         .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))?;
     render(
+        &req,
         &OutagesPage {
             i: lang,
             demo: state.demo,
