@@ -8,7 +8,7 @@
 
 use crate::catalog::Catalog;
 use crate::clock::Clock;
-use crate::counts::{CountError, CountStore, Counts, Dim, Resolution};
+use crate::counts::{CountError, CountStore, Counts, Dim, Resolution, from_first_report};
 use crate::detect::{DetectError, Detector, DetectorConfig, Event, Outage, Status};
 use crate::store::{Db, OutageRecord, StatusRow, StoreError};
 use parking_lot::RwLock;
@@ -308,12 +308,8 @@ impl Monitor {
             .counts
             .series(&key.service, &key.dim(), Resolution::Hour, hours_range)
             .await?;
-        // Counters cannot tell "no reports" from "not listed yet": history starts at the first report,
-        // or weeks of zeros before a service joined would pull its seasonal baseline to the floor.
-        let hourly: Vec<(i64, f64)> = hours_range
-            .starts()
-            .zip(hours)
-            .skip_while(|&(_, c)| c == 0)
+        let hourly: Vec<(i64, f64)> = from_first_report(hours_range, hours)
+            .into_iter()
             .map(|(t, c)| (t, c as f64))
             .collect();
         detector.warm_hourly(&hourly, first_minute)?;

@@ -145,13 +145,8 @@ impl CountStore for MemoryCounts {
 
     async fn record(&self, hits: &[Hit], now: i64) -> Result<(), CountError> {
         for hit in hits {
-            for res in Resolution::BOTH {
-                if hit.at < res.oldest_kept(now) {
-                    continue;
-                }
-                for dim in hit.dims() {
-                    self.add(&hit.service, dim, res, res.floor(hit.at), 1, now);
-                }
+            for (dim, res) in hit.increments(now) {
+                self.add(&hit.service, dim, res, res.floor(hit.at), 1, now);
             }
         }
         Ok(())
@@ -166,7 +161,6 @@ impl CountStore for MemoryCounts {
     ) -> Result<Vec<u64>, CountError> {
         let mut out = vec![0; range.count];
         let mut shard = self.shards[shard_of(service)].lock();
-        // A borrowed (String, Dim) key would need an allocation either way; get_mut avoids cloning Dim twice.
         if let Some(series) = shard.series.get_mut(&(service.to_owned(), dim.clone())) {
             series.at(resolution).read(range, &mut out);
         }

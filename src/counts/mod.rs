@@ -51,6 +51,28 @@ impl Hit {
     }
 }
 
+impl Hit {
+    /// Every (series, resolution) this hit increments at `now`: none for a resolution whose retention
+    /// it has already left. The retention rule of `record` lives here, for both stores.
+    pub fn increments(&self, now: i64) -> impl Iterator<Item = (Dim, Resolution)> + '_ {
+        Resolution::BOTH
+            .into_iter()
+            .filter(move |res| self.at >= res.oldest_kept(now))
+            .flat_map(move |res| self.dims().map(move |dim| (dim, res)))
+    }
+}
+
+/// Counts of `range` paired with their bucket starts, from the first non-zero bucket on. Counters
+/// cannot tell "no reports" from "not listed yet": weeks of zeros before a service's first report
+/// would pull any seasonal baseline built on them to the floor.
+pub fn from_first_report(range: BucketRange, counts: Vec<u64>) -> Vec<(i64, u64)> {
+    range
+        .starts()
+        .zip(counts)
+        .skip_while(|&(_, c)| c == 0)
+        .collect()
+}
+
 /// An absolute count for one bucket, used to rebuild counters from SQL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BucketCount {

@@ -99,17 +99,12 @@ impl CountStore for RedisCounts {
         // Merge the batch first: a burst on one service becomes one HINCRBY per bucket, not one per report.
         let mut merged: HashMap<(String, Resolution, i64, i64), u64> = HashMap::new();
         for hit in hits {
-            for res in Resolution::BOTH {
-                if hit.at < res.oldest_kept(now) {
-                    continue;
-                }
+            for (dim, res) in hit.increments(now) {
                 let block = res.block_start(hit.at);
-                for dim in hit.dims() {
-                    let key = counter_key(&hit.service, &dim, res, block);
-                    *merged
-                        .entry((key, res, block, res.slot_in_block(hit.at)))
-                        .or_default() += 1;
-                }
+                let key = counter_key(&hit.service, &dim, res, block);
+                *merged
+                    .entry((key, res, block, res.slot_in_block(hit.at)))
+                    .or_default() += 1;
             }
         }
         if merged.is_empty() {

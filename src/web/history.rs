@@ -3,7 +3,9 @@
 
 use super::chart::{Bar, typical_range};
 use crate::counts::buckets::{DAY, HOUR, MINUTE, WEEK};
-use crate::counts::{BucketRange, CountError, CountStore, Counts, Dim, Resolution};
+use crate::counts::{
+    BucketRange, CountError, CountStore, Counts, Dim, Resolution, from_first_report,
+};
 use crate::domain::ProblemKind;
 use crate::store::StoredOutage;
 
@@ -38,12 +40,7 @@ pub async fn chart_bars(
     let hourly = counts
         .series(service, &Dim::All, Resolution::Hour, history_range)
         .await?;
-    // Counters cannot tell "no reports" from "not listed yet": history starts at the first report.
-    let hours: Vec<(i64, u64)> = history_range
-        .starts()
-        .zip(hourly)
-        .skip_while(|&(_, c)| c == 0)
-        .collect();
+    let hours = from_first_report(history_range, hourly);
     let per_bar = (bucket / step) as usize;
     Ok(values
         .chunks(per_bar)
