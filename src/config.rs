@@ -51,6 +51,11 @@ pub struct ServeArgs {
     /// Seconds between monitor passes (detection over every service and region).
     #[arg(long, env = "DOWNTALLY_MONITOR_INTERVAL_SECS", default_value_t = 60)]
     pub monitor_interval_secs: u64,
+
+    /// Seconds a cached page may lag behind new reports for its service (a new monitor pass or
+    /// minute always refreshes it). 0 renders again after every report.
+    #[arg(long, env = "DOWNTALLY_PAGE_FRESH_SECS", default_value_t = 5)]
+    pub page_fresh_secs: i64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -10,6 +10,7 @@ use crate::metrics::Metrics;
 use crate::monitor::{Leadership, Monitor, StatusBoard};
 use crate::rebuild::rebuild_if_needed;
 use crate::store::Db;
+use crate::web::page_cache::{Generations, PageCache};
 use crate::web::{AppState, observe_latency, routes};
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{Compress, from_fn};
@@ -37,6 +38,8 @@ pub struct Settings {
     pub detector: DetectorConfig,
     /// Pages carry a "demo data" banner.
     pub demo: bool,
+    /// Seconds a cached page may lag behind new reports for its service (see `web/page_cache.rs`).
+    pub page_fresh_secs: i64,
 }
 
 impl Settings {
@@ -52,6 +55,7 @@ impl Settings {
             monitor_interval: Duration::from_secs(60),
             detector: DetectorConfig::default(),
             demo: false,
+            page_fresh_secs: 5,
         }
     }
 }
@@ -147,7 +151,12 @@ impl Application {
             },
             Counts::Memory(_) => Leadership::Alone,
         };
+        let pages = PageCache::new(
+            Generations::new(catalog.services().iter().map(|s| s.slug.as_str())),
+            settings.page_fresh_secs,
+        );
         let state = AppState {
+            pages,
             catalog,
             regions,
             board,

@@ -470,13 +470,17 @@ async fn malformed_or_empty_forms_get_a_4xx_page() {
     assert!(stored_reports(&app.db_url).await.is_empty());
 }
 
-/// The number the service page shows before "… reports in the last hour".
+/// The number the service page shows before "… report(s) in the last hour".
 fn reports_last_hour(html: &str) -> u64 {
     let at = html
-        .find("reports in the last hour")
+        .find("in the last hour")
         .unwrap_or_else(|| panic!("no hourly total on the page: {html}"));
     let before = html[..at].trim_end();
-    let before = before.strip_suffix("problem").unwrap_or(before).trim_end();
+    let before = before
+        .strip_suffix("reports")
+        .or_else(|| before.strip_suffix("report"))
+        .unwrap_or(before)
+        .trim_end();
     let digits: String = before
         .chars()
         .rev()

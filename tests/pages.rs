@@ -904,3 +904,89 @@ async fn pages_revalidate_with_their_etag() {
         assert_eq!(other.status().as_u16(), 200, "GET {path} with a stale ETag");
     }
 }
+
+/// GET with an `Accept-Encoding`; returns (content-encoding, ETag, decoded body).
+async fn encoded_get(path: &str, accept: &str) -> (String, String, String) {
+    let res = common::client()
+        .get(format!("{}{path}", app().base))
+        .header("accept-encoding", accept)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "GET {path}");
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let (encoding, etag) = (header("content-encoding"), header("etag"));
+    let bytes = res.bytes().await.unwrap();
+    let mut text = String::new();
+    match encoding.as_str() {
+        "br" => {
+            brotli::Decompressor::new(&bytes[..], 4096)
+                .read_to_string(&mut text)
+                .unwrap_or_else(|e| panic!("GET {path}: not brotli: {e}"));
+        }
+        "gzip" => {
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_string(&mut text)
+                .unwrap_or_else(|e| panic!("GET {path}: not gzip: {e}"));
+        }
+        _ => text = String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+    (encoding, etag, text)
+}
+
+#[tokio::test]
+async fn one_page_in_every_encoding_under_one_validator() {
+    let found = |p: &String| !p.contains("999999") && !p.starts_with("/no/");
+    for path in all_pages().into_iter().filter(found) {
+        let (plain_enc, plain_tag, plain) = encoded_get(&path, "identity").await;
+        let (br_enc, br_tag, br) = encoded_get(&path, "gzip, deflate, br").await;
+        let (gz_enc, gz_tag, gz) = encoded_get(&path, "gzip;q=1, br;q=0").await;
+        assert_eq!(plain_enc, "", "GET {path}: identity was asked for");
+        assert_eq!(br_enc, "br", "GET {path}: a browser's Accept-Encoding");
+        assert_eq!(gz_enc, "gzip", "GET {path}: brotli refused");
+        // The fixture's clock stands still: the same page, whatever the encoding.
+        assert_eq!(plain, br, "GET {path}: brotli body differs");
+        assert_eq!(plain, gz, "GET {path}: gzip body differs");
+        assert_eq!(plain_tag, br_tag, "GET {path}: ETag differs by encoding");
+        assert_eq!(plain_tag, gz_tag, "GET {path}: ETag differs by encoding");
+    }
+}
+
+/// The hourly total the English service page shows ("N report(s) in the last hour").
+fn hourly_total(html: &str) -> u64 {
+    let at = html.find("in the last hour").expect("an hourly total");
+    let words: Vec<&str> = html[..at].split_whitespace().rev().take(2).collect();
+    words[1].replace(',', "").parse().expect("a number")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cached_page_shows_the_next_report_at_once() {
+    let app = common::spawn_app(common::AppOptions::sqlite().manual_clock(NOW + 5)).await;
+    let path = format!("/s/{MONZO}?lang=en");
+    let first = app.get(&path).await.text().await.unwrap();
+    assert_eq!(hourly_total(&first), 0);
+    // Served again from the cache: the same bytes.
+    assert_eq!(app.get(&path).await.text().await.unwrap(), first);
+    app.report_ok(
+        MONZO,
+        &serde_json::json!({"problem": "login"}),
+        "cache-test/1",
+    )
+    .await;
+    let second = app.get(&path).await.text().await.unwrap();
+    assert_eq!(hourly_total(&second), 1, "the report is not on the page");
+    // Another service's report leaves this page alone (its cached copy is still right).
+    app.report_ok(
+        INTESA,
+        &serde_json::json!({"problem": "login"}),
+        "cache-test/2",
+    )
+    .await;
+    assert_eq!(app.get(&path).await.text().await.unwrap(), second);
+    app.stop().await;
+}

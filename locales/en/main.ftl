@@ -58,8 +58,10 @@ headline-elevated = Reports about { $service } are above normal since { $time }
 headline-normal = No current problems at { $service }
 updated-waiting = Waiting for the first check
 updated-at = Updated { $time }
-# Always plural in English for now: tests/intake.rs reads the number before "reports in the last hour".
-reports-last-hour = { $count } reports in the last hour
+reports-last-hour = { $n ->
+    [one] { $count } report in the last hour
+   *[other] { $count } reports in the last hour
+}
 link-website = Website
 link-status-page = Official status page
 link-data = Data (JSON)

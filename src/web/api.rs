@@ -63,6 +63,7 @@ pub(super) async fn create_report(
         .intake
         .submit(&slug, &input, &origin(&req, state.trust_forwarded_for))
         .await?;
+    state.pages.generations.bump(&slug);
     Ok(HttpResponse::Created()
         .insert_header((
             "Location",

@@ -6,6 +6,7 @@ pub mod errors;
 mod history;
 pub mod i18n;
 mod ops;
+pub mod page_cache;
 mod pages;
 mod request;
 
@@ -40,6 +41,8 @@ pub struct AppState {
     pub trust_forwarded_for: bool,
     /// Serving simulated data: pages say so.
     pub demo: bool,
+    /// Rendered pages and embeds, kept until their data changes.
+    pub pages: page_cache::PageCache,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -4,6 +4,7 @@ use super::AppState;
 use super::errors::ApiError;
 use super::errors::{Kind, PageError};
 use super::i18n::{self, Arg, Lang, Locale};
+use super::page_cache::{self, CachedBody, Stamp};
 use super::request::{origin, read_body};
 use super::{chart, history};
 use crate::catalog::Service;
@@ -13,44 +14,86 @@ use crate::detect::Status;
 use crate::domain::ProblemKind;
 use crate::intake::{IntakeError, ReportInput};
 use crate::store::StoredOutage;
-use actix_web::http::header::ContentType;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use chrono_tz::Tz;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// Renders a page with a validator: pages change at most once a minute (the monitor's pace), so a
-/// client revalidating with `If-None-Match` usually gets a bodiless 304.
-fn render(req: &HttpRequest, t: &impl Template, loc: Locale) -> Result<HttpResponse, PageError> {
-    let body = t
-        .render()
-        .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(loc.lang))?;
-    // Weak: the compression middleware may change the bytes on the wire, not the page.
-    let etag = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        body.hash(&mut h);
-        format!("W/\"{:016x}\"", h.finish())
+/// Renders a template to HTML.
+fn html(t: &impl Template, lang: Lang) -> Result<String, PageError> {
+    t.render()
+        .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// Where a page may come from the cache: its key (only bounded values: validated slugs, languages,
+/// zones, filters) and what it depends on. `None` for variants that must be rendered every time.
+type CacheSlot = Option<(String, Stamp)>;
+
+fn page_slot(state: &AppState, key: String, data: u64) -> CacheSlot {
+    Some((
+        key,
+        Stamp::new(data, state.board.updated_at(), state.clock.now()),
+    ))
+}
+
+/// Serves a page from the cache when its stamp still holds, else renders it with `build` (and keeps
+/// it). Pages change at most once a minute for a given stamp, so they are `no-cache` with a weak
+/// validator: a client revalidating with `If-None-Match` usually gets a bodiless 304.
+async fn cached_page<F>(
+    state: &AppState,
+    req: &HttpRequest,
+    loc: Locale,
+    slot: CacheSlot,
+    build: F,
+) -> Result<HttpResponse, PageError>
+where
+    F: Future<Output = Result<String, PageError>>,
+{
+    let now = state.clock.now();
+    let hit = slot
+        .as_ref()
+        .and_then(|(key, stamp)| state.pages.get(key, *stamp, now));
+    let body = match hit {
+        Some(body) => body,
+        None => {
+            let stamp = slot.as_ref().map_or(Stamp::new(0, 0, now), |s| s.1);
+            let body = CachedBody::new(build.await?, HTML, stamp, now);
+            match slot {
+                Some((key, _)) => state.pages.put(key, body),
+                None => std::sync::Arc::new(body),
+            }
+        }
     };
-    let fresh = req
-        .headers()
-        .get("if-none-match")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
+    Ok(respond(req, &body, loc, "no-cache"))
+}
+
+/// The response for a cached body: 304 when the client holds it, else the body in the best encoding
+/// the client accepts. Language cookies and `Vary` come from `loc`.
+pub(super) fn respond(
+    req: &HttpRequest,
+    body: &CachedBody,
+    loc: Locale,
+    cache_control: &'static str,
+) -> HttpResponse {
+    let fresh = body.matches(req);
     let mut res = if fresh {
         HttpResponse::NotModified()
     } else {
         HttpResponse::Ok()
     };
-    res.insert_header(("Cache-Control", "no-cache"))
-        .insert_header(("ETag", etag));
+    res.insert_header(("Cache-Control", cache_control))
+        .insert_header(("ETag", body.etag.as_str()));
     loc.headers(&mut res);
+    res.append_header(("Vary", "Accept-Encoding"));
     if fresh {
-        return Ok(res.finish());
+        return res.finish();
     }
-    res.content_type(ContentType::html());
-    Ok(res.body(body))
+    let (bytes, encoding) = body.encoded(req);
+    page_cache::body_headers(&mut res, body, encoding);
+    res.body(bytes)
 }
 
 /// A problem kind as the visitor's language names it.
@@ -250,6 +293,20 @@ pub(super) async fn index(
         .unwrap_or("")
         .trim()
         .to_ascii_uppercase();
+    let slot = q.is_empty().then(|| {
+        let key = format!("home|{}|{country}", lang.code());
+        (key, state.pages.generations.all())
+    });
+    let slot = slot.and_then(|(key, data)| page_slot(&state, key, data));
+    cached_page(&state, &req, loc, slot, home_html(&state, lang, q, country)).await
+}
+
+async fn home_html(
+    state: &AppState,
+    lang: Lang,
+    q: String,
+    country: String,
+) -> Result<String, PageError> {
     let range = Resolution::Hour.window_ending_at(state.clock.now(), DAY);
     let mut countries: Vec<&str> = state
         .catalog
@@ -308,8 +365,7 @@ pub(super) async fn index(
         let group = groups.remove(at);
         groups.insert(0, group);
     }
-    render(
-        &req,
+    html(
         &IndexPage {
             i: lang,
             demo: state.demo,
@@ -329,7 +385,7 @@ pub(super) async fn index(
             ),
             q,
         },
-        loc,
+        lang,
     )
 }
 
@@ -382,14 +438,6 @@ pub(super) async fn service_page(
             .with_back("/")
             .in_lang(lang)
     })?;
-    let range = Resolution::Minute.window_ending_at(state.clock.now(), HOUR);
-    // The page still renders when counters are unreachable; it just cannot show the hour's total.
-    let reports_last_hour = state
-        .counts
-        .series(service.slug.as_str(), &Dim::All, Resolution::Minute, range)
-        .await
-        .map(|c| c.iter().sum())
-        .unwrap_or(0);
     let counted = query.counted != Some(0);
     let thanks = query
         .reported
@@ -403,9 +451,40 @@ pub(super) async fn service_page(
             };
             lang.t1(key, "problem", &problem_label(kind, lang))
         });
+    let tz = service_zone(loc, Some(service));
+    let slot = thanks.is_none().then(|| {
+        let key = format!("s|{}|{}|{}", service.slug.as_str(), lang.code(), tz.name());
+        (key, state.pages.generations.of(service.slug.as_str()))
+    });
+    let slot = slot.and_then(|(key, data)| page_slot(&state, key, data));
+    cached_page(
+        &state,
+        &req,
+        loc,
+        slot,
+        service_html(&state, service, loc, tz, thanks),
+    )
+    .await
+}
+
+async fn service_html(
+    state: &AppState,
+    service: &Service,
+    loc: Locale,
+    tz: Tz,
+    thanks: Option<String>,
+) -> Result<String, PageError> {
+    let lang = loc.lang;
+    let range = Resolution::Minute.window_ending_at(state.clock.now(), HOUR);
+    // The page still renders when counters are unreachable; it just cannot show the hour's total.
+    let reports_last_hour = state
+        .counts
+        .series(service.slug.as_str(), &Dim::All, Resolution::Minute, range)
+        .await
+        .map(|c| c.iter().sum())
+        .unwrap_or(0);
     let status = state.board.get(service.slug.as_str());
     let name = || Arg::from(service.name.as_str());
-    let tz = service_zone(loc, Some(service));
     let since = || Arg::from(clock(lang, status.since, tz));
     let headline = match status.status {
         Status::Outage => lang.ta("headline-outage", &[("service", name()), ("time", since())]),
@@ -449,8 +528,7 @@ pub(super) async fn service_page(
         .await
         .unwrap_or_default();
     let total: u64 = breakdown.iter().map(|b| b.1).sum();
-    render(
-        &req,
+    html(
         &ServicePage {
             regions: region_choices(&state.regions, service),
             i: lang,
@@ -489,7 +567,7 @@ pub(super) async fn service_page(
                 .collect(),
             thanks,
         },
-        loc,
+        lang,
     )
 }
 
@@ -559,16 +637,19 @@ pub(super) async fn report_form(
         .submit(&slug, &input, &origin(&req, state.trust_forwarded_for))
         .await
     {
-        Ok(accepted) => Ok(HttpResponse::SeeOther()
-            .insert_header((
-                "Location",
-                format!(
-                    "{back}?reported={}&counted={}#report",
-                    input.problem.trim(),
-                    u8::from(accepted.counted)
-                ),
-            ))
-            .finish()),
+        Ok(accepted) => {
+            state.pages.generations.bump(&slug);
+            Ok(HttpResponse::SeeOther()
+                .insert_header((
+                    "Location",
+                    format!(
+                        "{back}?reported={}&counted={}#report",
+                        input.problem.trim(),
+                        u8::from(accepted.counted)
+                    ),
+                ))
+                .finish())
+        }
         Err(e) => {
             // Validation details come from the domain types, in English.
             let (kind, message) = match &e {
@@ -609,6 +690,19 @@ pub(super) async fn outage_page(
             .in_lang(lang)
     };
     let id: i64 = id.parse().map_err(|_| missing())?;
+    // The outage's service is not known before the lookup: any new report may refresh it.
+    let key = format!("o|{id}|{}|{}", lang.code(), loc.tz.map_or("", |t| t.name()));
+    let slot = page_slot(&state, key, state.pages.generations.all());
+    cached_page(&state, &req, loc, slot, outage_html(&state, id, loc)).await
+}
+
+async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, PageError> {
+    let lang = loc.lang;
+    let missing = || {
+        PageError::new(Kind::NotFound, lang.t("error-no-outage"))
+            .with_back("/outages")
+            .in_lang(lang)
+    };
     let stored = state
         .db
         .outage(id)
@@ -643,8 +737,7 @@ pub(super) async fn outage_page(
         lang,
         tz,
     );
-    render(
-        &req,
+    html(
         &OutagePage {
             i: lang,
             tz: tz.name(),
@@ -653,7 +746,7 @@ pub(super) async fn outage_page(
             chart,
             table: bars.iter().map(|b| TableRow::new(b, lang, tz)).collect(),
         },
-        loc,
+        lang,
     )
 }
 
@@ -691,13 +784,42 @@ pub(super) async fn outages_page(
         .as_deref()
         .map(|c| c.trim().to_ascii_uppercase())
         .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()));
+    let known = service.is_none_or(|s| state.catalog.get(s).is_some());
+    let slot = known.then(|| {
+        let key = format!(
+            "outages|{}|{}|{}|{}",
+            lang.code(),
+            loc.tz.map_or("", |t| t.name()),
+            service.unwrap_or(""),
+            country.as_deref().unwrap_or("")
+        );
+        // Outages change only with a monitor pass, which the stamp's `board` follows.
+        (key, 0)
+    });
+    let slot = slot.and_then(|(key, data)| page_slot(&state, key, data));
+    cached_page(
+        &state,
+        &req,
+        loc,
+        slot,
+        outages_html(&state, loc, service, country),
+    )
+    .await
+}
+
+async fn outages_html(
+    state: &AppState,
+    loc: Locale,
+    service: Option<&str>,
+    country: Option<String>,
+) -> Result<String, PageError> {
+    let lang = loc.lang;
     let outages = state
         .db
         .latest_outages(service, country.as_deref(), 100)
         .await
         .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))?;
-    render(
-        &req,
+    html(
         &OutagesPage {
             i: lang,
             demo: state.demo,
@@ -708,6 +830,6 @@ pub(super) async fn outages_page(
             service: service.unwrap_or_default().to_owned(),
             country: country.unwrap_or_default(),
         },
-        loc,
+        lang,
     )
 }

@@ -262,6 +262,8 @@ pub async fn spawn_app(opts: AppOptions) -> TestApp {
     settings.trust_forwarded_for = opts.trust_forwarded_for;
     settings.workers = Some(1);
     settings.clock = opts.clock.clone();
+    // Tests read pages right after reporting; production tolerates a few seconds of lag.
+    settings.page_fresh_secs = 0;
     let app = Application::build(settings)
         .await
         .expect("the application builds");
