@@ -4,6 +4,7 @@
 pub mod backfill;
 pub mod catalog;
 pub mod clock;
+pub mod comments;
 pub mod config;
 pub mod counts;
 pub mod detect;

@@ -157,6 +157,7 @@ impl Application {
         );
         let state = AppState {
             pages,
+            comments: crate::comments::Comments::new(db.clone(), clock.clone()),
             catalog,
             regions,
             board,
@@ -177,6 +178,7 @@ impl Application {
             App::new()
                 .app_data(data.clone())
                 .wrap(Compress::default())
+                .wrap(crate::web::security_headers())
                 .wrap(from_fn(observe_latency))
                 .configure(routes)
         })

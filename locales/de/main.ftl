@@ -87,7 +87,28 @@ region-none = Keine Angabe
 locate-button = Meinen Standort verwenden
 locate-note = Dein Standort wird auf etwa 1 km gerundet und nur zur Bestimmung deiner Region verwendet.
 locate-done = Standort hinzugefügt.
-comment-label = Kommentar
+comment-label = Kommentar (öffentlich sichtbar)
+
+# Comments
+comments-heading = Kommentare
+comment-name-label = Name (optional)
+comment-body-label = Ihr Kommentar
+comment-rules = Kommentare sind öffentlich. Geben Sie keine Kontonummern, Passwörter oder Codes ein.
+comment-submit = Kommentar veröffentlichen
+comment-thanks = Danke, Ihr Kommentar ist veröffentlicht.
+comments-empty = Noch keine Kommentare.
+comment-anonymous = Anonym
+comment-with-report = mit einer Meldung zu { $problem }
+comments-pages = Weitere Kommentare
+comments-newer = Neuere Kommentare
+comments-older = Ältere Kommentare
+error-title-429 = Zu viele Anfragen
+error-too-many = Sie haben in den letzten Minuten mehrere Kommentare geschrieben. Bitte warten Sie etwas.
+error-comment-empty = Der Kommentar ist leer.
+error-comment-too-long = Der Kommentar ist länger als 500 Zeichen.
+error-comment-name-too-long = Der Name ist länger als 40 Zeichen.
+error-comment-unavailable = Der Kommentar konnte nicht gespeichert werden; bitte erneut versuchen.
+
 history-heading = Störungsverlauf
 no-outages = Keine Störungen erfasst.
 ongoing = andauernd

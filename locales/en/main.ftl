@@ -87,7 +87,28 @@ region-none = Not given
 locate-button = Use my location
 locate-note = Your position is rounded to about 1 km and only used to find your region.
 locate-done = Location added.
-comment-label = Comment
+comment-label = Comment (shown publicly)
+
+# Comments
+comments-heading = Comments
+comment-name-label = Name (optional)
+comment-body-label = Your comment
+comment-rules = Comments are public. Do not post account numbers, passwords or codes.
+comment-submit = Post comment
+comment-thanks = Thank you, your comment is published.
+comments-empty = No comments yet.
+comment-anonymous = Anonymous
+comment-with-report = with a report about { $problem }
+comments-pages = More comments
+comments-newer = Newer comments
+comments-older = Older comments
+error-title-429 = Too many requests
+error-too-many = You have posted several comments in the last minutes. Please wait a little.
+error-comment-empty = The comment is empty.
+error-comment-too-long = The comment is longer than 500 characters.
+error-comment-name-too-long = The name is longer than 40 characters.
+error-comment-unavailable = The comment could not be stored; please try again.
+
 history-heading = Outage history
 no-outages = No outages recorded.
 ongoing = ongoing

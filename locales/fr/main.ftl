@@ -87,7 +87,28 @@ region-none = Non précisée
 locate-button = Utiliser ma position
 locate-note = Votre position est arrondie à environ 1 km et sert uniquement à trouver votre région.
 locate-done = Position ajoutée.
-comment-label = Commentaire
+comment-label = Commentaire (visible publiquement)
+
+# Comments
+comments-heading = Commentaires
+comment-name-label = Nom (facultatif)
+comment-body-label = Votre commentaire
+comment-rules = Les commentaires sont publics. N’indiquez ni numéro de compte, ni mot de passe, ni code.
+comment-submit = Publier le commentaire
+comment-thanks = Merci, votre commentaire est publié.
+comments-empty = Pas encore de commentaire.
+comment-anonymous = Anonyme
+comment-with-report = avec un signalement : { $problem }
+comments-pages = Autres commentaires
+comments-newer = Commentaires plus récents
+comments-older = Commentaires plus anciens
+error-title-429 = Trop de requêtes
+error-too-many = Vous avez publié plusieurs commentaires ces dernières minutes. Veuillez patienter un peu.
+error-comment-empty = Le commentaire est vide.
+error-comment-too-long = Le commentaire dépasse 500 caractères.
+error-comment-name-too-long = Le nom dépasse 40 caractères.
+error-comment-unavailable = Le commentaire n’a pas pu être enregistré ; veuillez réessayer.
+
 history-heading = Historique des pannes
 no-outages = Aucune panne enregistrée.
 ongoing = en cours

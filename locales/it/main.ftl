@@ -87,7 +87,28 @@ region-none = Non indicata
 locate-button = Usa la mia posizione
 locate-note = La posizione è arrotondata a circa 1 km e usata solo per trovare la tua regione.
 locate-done = Posizione aggiunta.
-comment-label = Commento
+comment-label = Commento (visibile a tutti)
+
+# Comments
+comments-heading = Commenti
+comment-name-label = Nome (facoltativo)
+comment-body-label = Il tuo commento
+comment-rules = I commenti sono pubblici. Non inserire numeri di conto, password o codici.
+comment-submit = Pubblica commento
+comment-thanks = Grazie, il tuo commento è stato pubblicato.
+comments-empty = Ancora nessun commento.
+comment-anonymous = Anonimo
+comment-with-report = con una segnalazione su { $problem }
+comments-pages = Altri commenti
+comments-newer = Commenti più recenti
+comments-older = Commenti meno recenti
+error-title-429 = Troppe richieste
+error-too-many = Hai pubblicato diversi commenti negli ultimi minuti. Attendi un po’.
+error-comment-empty = Il commento è vuoto.
+error-comment-too-long = Il commento supera i 500 caratteri.
+error-comment-name-too-long = Il nome supera i 40 caratteri.
+error-comment-unavailable = Non è stato possibile salvare il commento; riprova.
+
 history-heading = Storico dei disservizi
 no-outages = Nessun disservizio registrato.
 ongoing = in corso

@@ -87,7 +87,28 @@ region-none = Ikke oppgitt
 locate-button = Bruk posisjonen min
 locate-note = Posisjonen din rundes av til omtrent 1 km og brukes bare til å finne regionen din.
 locate-done = Posisjon lagt til.
-comment-label = Kommentar
+comment-label = Kommentar (vises offentlig)
+
+# Comments
+comments-heading = Kommentarer
+comment-name-label = Navn (valgfritt)
+comment-body-label = Din kommentar
+comment-rules = Kommentarer er offentlige. Ikke skriv kontonumre, passord eller koder.
+comment-submit = Publiser kommentar
+comment-thanks = Takk, kommentaren din er publisert.
+comments-empty = Ingen kommentarer ennå.
+comment-anonymous = Anonym
+comment-with-report = med en melding om { $problem }
+comments-pages = Flere kommentarer
+comments-newer = Nyere kommentarer
+comments-older = Eldre kommentarer
+error-title-429 = For mange forespørsler
+error-too-many = Du har skrevet flere kommentarer de siste minuttene. Vent litt.
+error-comment-empty = Kommentaren er tom.
+error-comment-too-long = Kommentaren er lengre enn 500 tegn.
+error-comment-name-too-long = Navnet er lengre enn 40 tegn.
+error-comment-unavailable = Kommentaren kunne ikke lagres; prøv igjen.
+
 history-heading = Tidligere driftsavbrudd
 no-outages = Ingen driftsavbrudd registrert.
 ongoing = pågår

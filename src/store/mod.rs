@@ -1,11 +1,13 @@
 //! The SQL store, the source of truth: SQLite by default, PostgreSQL when the URL says so. One set of
 //! portable queries (`$n` placeholders work in both); each backend has its own migration folder.
 
+mod comments;
 mod outages;
 mod reports;
 mod salts;
 mod services;
 
+pub use comments::StoredComment;
 pub use outages::{OutageRecord, StatusRow, StoredOutage};
 pub use reports::{NewReport, StoredCounts};
 

@@ -15,6 +15,7 @@ pub enum Kind {
     NotFound,
     PayloadTooLarge,
     Unprocessable,
+    TooManyRequests,
     Unavailable,
     Internal,
 }
@@ -26,6 +27,7 @@ impl Kind {
             Kind::NotFound => StatusCode::NOT_FOUND,
             Kind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Kind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+            Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -170,6 +172,7 @@ impl ResponseError for PageError {
                 Kind::NotFound => "error-no-page",
                 Kind::PayloadTooLarge => "error-too-large",
                 Kind::Unprocessable => "error-bad-request",
+                Kind::TooManyRequests => "error-too-many",
                 Kind::Unavailable => "error-unavailable",
                 Kind::Internal => "error-internal",
             })

@@ -43,6 +43,7 @@ pub struct AppState {
     pub demo: bool,
     /// Rendered pages and embeds, kept until their data changes.
     pub pages: page_cache::PageCache,
+    pub comments: crate::comments::Comments,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -56,6 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(pages::index)
         .service(pages::service_page)
         .service(pages::report_form)
+        .service(pages::comment_form)
         .service(pages::outage_page)
         .service(pages::outages_page)
         .default_service(web::to(not_found));
@@ -67,6 +69,19 @@ async fn not_found(req: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
     } else {
         Err(PageError::no_page(i18n::Locale::of(&req).lang).into())
     }
+}
+
+/// Everything downtally serves is its own (no other host's scripts, styles, fonts or frames), and no
+/// other site may frame its pages. Embeds set their own policy (`frame-ancestors *`); these headers
+/// are defaults, added only where a handler set none.
+pub const PAGE_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+     frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    actix_web::middleware::DefaultHeaders::new()
+        .add(("Content-Security-Policy", PAGE_POLICY))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
 }
 
 /// The route pattern of a path, for metric labels. `HttpRequest::match_pattern` would walk the router's
@@ -85,6 +100,8 @@ fn route_label(path: &str) -> &'static str {
     if let Some(rest) = path.strip_prefix("/s/") {
         return if rest.ends_with("/report") {
             "/s/{slug}/report"
+        } else if rest.ends_with("/comments") {
+            "/s/{slug}/comments"
         } else {
             "/s/{slug}"
         };

@@ -8,6 +8,7 @@ use super::page_cache::{self, CachedBody, Stamp};
 use super::request::{origin, read_body};
 use super::{chart, history};
 use crate::catalog::Service;
+use crate::comments::{self, CommentError};
 use crate::counts::buckets::{DAY, HOUR};
 use crate::counts::{CountStore, Dim, Resolution};
 use crate::detect::Status;
@@ -416,12 +417,30 @@ struct ServicePage<'a> {
     regions: Vec<(String, String)>,
     /// The thank-you note after a report.
     thanks: Option<String>,
+    comment_thanks: Option<String>,
+    comments: Vec<CommentRow>,
+    /// Which page of comments is shown (1 = newest), and whether older ones follow.
+    comment_page: i64,
+    comments_more: bool,
+}
+
+/// A comment as the service page shows it (askama escapes every field).
+struct CommentRow {
+    when: String,
+    name: String,
+    /// The problem reported with it, for comments left with a report.
+    problem: Option<String>,
+    body: String,
 }
 
 #[derive(Deserialize)]
 struct ServiceQuery {
     reported: Option<String>,
     counted: Option<u8>,
+    /// After posting a comment.
+    commented: Option<u8>,
+    /// Page of comments (1 = newest).
+    comments: Option<i64>,
 }
 
 #[get("/s/{slug}")]
@@ -451,9 +470,16 @@ pub(super) async fn service_page(
             };
             lang.t1(key, "problem", &problem_label(kind, lang))
         });
+    let thanks_comment = (query.commented == Some(1)).then(|| lang.t("comment-thanks"));
+    let comment_page = query.comments.unwrap_or(1).clamp(1, comments::MAX_PAGES);
     let tz = service_zone(loc, Some(service));
-    let slot = thanks.is_none().then(|| {
-        let key = format!("s|{}|{}|{}", service.slug.as_str(), lang.code(), tz.name());
+    let slot = (thanks.is_none() && thanks_comment.is_none()).then(|| {
+        let key = format!(
+            "s|{}|{}|{}|{comment_page}",
+            service.slug.as_str(),
+            lang.code(),
+            tz.name()
+        );
         (key, state.pages.generations.of(service.slug.as_str()))
     });
     let slot = slot.and_then(|(key, data)| page_slot(&state, key, data));
@@ -462,9 +488,25 @@ pub(super) async fn service_page(
         &req,
         loc,
         slot,
-        service_html(&state, service, loc, tz, thanks),
+        service_html(
+            &state,
+            service,
+            loc,
+            tz,
+            Notices {
+                report: thanks,
+                comment: thanks_comment,
+            },
+            comment_page,
+        ),
     )
     .await
+}
+
+/// Thank-you notes after a form was sent.
+struct Notices {
+    report: Option<String>,
+    comment: Option<String>,
 }
 
 async fn service_html(
@@ -472,9 +514,32 @@ async fn service_html(
     service: &Service,
     loc: Locale,
     tz: Tz,
-    thanks: Option<String>,
+    notices: Notices,
+    comment_page: i64,
 ) -> Result<String, PageError> {
     let lang = loc.lang;
+    let page = state
+        .comments
+        .page(service.slug.as_str(), comment_page)
+        .await
+        .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))?;
+    let comment_rows = page
+        .comments
+        .iter()
+        .map(|c| CommentRow {
+            when: stamp(lang, c.created_at, tz),
+            name: c
+                .name
+                .clone()
+                .unwrap_or_else(|| lang.t("comment-anonymous")),
+            problem: c
+                .problem
+                .as_deref()
+                .and_then(|p| ProblemKind::parse(p).ok())
+                .map(|p| problem_label(p, lang)),
+            body: c.body.clone(),
+        })
+        .collect();
     let range = Resolution::Minute.window_ending_at(state.clock.now(), HOUR);
     // The page still renders when counters are unreachable; it just cannot show the hour's total.
     let reports_last_hour = state
@@ -565,7 +630,11 @@ async fn service_html(
                     label: problem_label(k, lang),
                 })
                 .collect(),
-            thanks,
+            thanks: notices.report,
+            comment_thanks: notices.comment,
+            comments: comment_rows,
+            comment_page,
+            comments_more: page.more,
         },
         lang,
     )
@@ -661,6 +730,65 @@ pub(super) async fn report_form(
                 IntakeError::Unavailable => (Kind::Unavailable, lang.t("error-unavailable")),
             };
             Err(back_in_lang(PageError::new(kind, message)))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CommentForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    body: String,
+}
+
+#[post("/s/{slug}/comments")]
+pub(super) async fn comment_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    payload: web::Payload,
+    loc: Locale,
+) -> Result<HttpResponse, PageError> {
+    let lang = loc.lang;
+    let back = format!("/s/{}#comments", slug.as_str());
+    let Some(service) = state.catalog.get(&slug) else {
+        return Err(PageError::new(Kind::NotFound, lang.t("error-no-service"))
+            .with_back("/")
+            .in_lang(lang));
+    };
+    let slug = service.slug.as_str();
+    let fail = |kind, key: &str| {
+        PageError::new(kind, lang.t(key))
+            .with_back(back.clone())
+            .in_lang(lang)
+    };
+    let body = read_body(&req, payload)
+        .await
+        .map_err(|e| PageError::from(e).with_back(back.clone()).in_lang(lang))?;
+    let form: CommentForm = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| fail(Kind::BadRequest, "error-form-unreadable"))?;
+    let origin = origin(&req, state.trust_forwarded_for);
+    match state
+        .comments
+        .post(slug, &form.name, &form.body, &origin)
+        .await
+    {
+        Ok(_) => {
+            state.pages.generations.bump(slug);
+            Ok(HttpResponse::SeeOther()
+                .insert_header(("Location", format!("/s/{slug}?commented=1#comments")))
+                .finish())
+        }
+        Err(CommentError::Empty) => Err(fail(Kind::Unprocessable, "error-comment-empty")),
+        Err(CommentError::TooLong(_)) => Err(fail(Kind::Unprocessable, "error-comment-too-long")),
+        Err(CommentError::NameTooLong(_)) => {
+            Err(fail(Kind::Unprocessable, "error-comment-name-too-long"))
+        }
+        Err(CommentError::TooMany) => Err(fail(Kind::TooManyRequests, "error-too-many")),
+        Err(CommentError::Store(e)) => {
+            tracing::error!(error = %e, "cannot store a comment");
+            Err(fail(Kind::Unavailable, "error-comment-unavailable"))
         }
     }
 }
