@@ -48,8 +48,9 @@ pub(super) async fn metrics(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// Files under `static/`, compiled in: (name, content type, body). `locate.js` is the progressive
-/// enhancement of the report form ("use my location", asked only on click).
-const STATIC_FILES: [(&str, &str, &str); 3] = [
+/// enhancement of the report form ("use my location", asked only on click); `live.js` refreshes the
+/// parts of a page marked `data-live` every minute.
+const STATIC_FILES: [(&str, &str, &str); 4] = [
     (
         "style.css",
         "text/css; charset=utf-8",
@@ -59,6 +60,11 @@ const STATIC_FILES: [(&str, &str, &str); 3] = [
         "locate.js",
         "text/javascript; charset=utf-8",
         include_str!("../../static/locate.js"),
+    ),
+    (
+        "live.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/live.js"),
     ),
     (
         "favicon.svg",
