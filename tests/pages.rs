@@ -72,7 +72,7 @@ async fn start() -> (Fixture, Server) {
             minutes: 120,
             factor: 8.0,
             problems: vec![("login", 0.6), ("mobile_app", 0.4)],
-            regions: Vec::new(),
+            regions: vec!["IT-25".into()],
         });
         backfill_service(&db, INTESA, &intesa).await.unwrap();
         backfill_service(&db, MONZO, &SimSpec::quiet(start, days, 3.0, 12))
@@ -318,7 +318,14 @@ async fn home_lists_the_catalog_with_services_in_outage_on_top() {
     assert!(form.contains("method=\"get\""), "{form}");
     assert!(form.contains("name=\"q\"") && form.contains("<label for=\"q\""));
     assert!(form.contains("name=\"country\"") && form.contains("<label for=\"country\""));
-    assert!(!html.contains("<script src"), "no script is needed");
+    // The only script is the deferred live refresh; the board is complete without it.
+    assert_eq!(
+        html.matches("<script").count(),
+        html.matches("<script src=\"/static/live.js\" defer></script>")
+            .count(),
+        "a script other than the live refresh"
+    );
+    assert!(main.contains("id=\"board\" data-live"));
 }
 
 #[tokio::test]
@@ -533,6 +540,17 @@ async fn outage_permalink_shows_start_duration_peak_and_problems() {
     );
     assert!(facts.contains("ongoing"), "the outage is still going on");
     assert!(facts.contains("Login"), "top problems: {facts}");
+    // The outage's reports came from Lombardy: the permalink names the region, in the visitor's
+    // language (the local name for Italian visitors).
+    let regions = between(facts, "<dt>Regions</dt><dd>", "</dd>").expect("a Regions fact");
+    assert!(regions.starts_with("Lombardy ("), "regions: {regions}");
+    let it = page(&format!("/outages/{}?lang=it", o.id)).await;
+    assert!(element(&it, "<dl", "dl").contains("Lombardia ("));
+    let service = page(&format!("/s/{INTESA}?lang=en")).await;
+    assert!(
+        service.contains("Most reports from: Lombardy"),
+        "the service page does not say where"
+    );
 }
 
 #[tokio::test]

@@ -58,6 +58,7 @@ headline-elevated = Seit { $time } gibt es mehr Meldungen zu { $service } als ü
 headline-normal = Keine aktuellen Probleme bei { $service }
 updated-waiting = Warten auf die erste Prüfung
 updated-at = Aktualisiert um { $time }
+affected-regions = Die meisten Meldungen aus: { $regions }
 reports-last-hour = { $n ->
     [one] { $count } Meldung in der letzten Stunde
    *[other] { $count } Meldungen in der letzten Stunde

@@ -58,6 +58,7 @@ headline-elevated = Reports about { $service } are above normal since { $time }
 headline-normal = No current problems at { $service }
 updated-waiting = Waiting for the first check
 updated-at = Updated { $time }
+affected-regions = Most reports from: { $regions }
 reports-last-hour = { $n ->
     [one] { $count } report in the last hour
    *[other] { $count } reports in the last hour

@@ -58,6 +58,7 @@ headline-elevated = Les signalements concernant { $service } sont au-dessus de l
 headline-normal = Aucun problème en cours chez { $service }
 updated-waiting = En attente de la première vérification
 updated-at = Mis à jour à { $time }
+affected-regions = La plupart des signalements viennent de : { $regions }
 reports-last-hour = { $n ->
     [one] { $count } signalement au cours de la dernière heure
    *[other] { $count } signalements au cours de la dernière heure

@@ -58,6 +58,7 @@ headline-elevated = Le segnalazioni su { $service } sono sopra la norma dalle { 
 headline-normal = Nessun problema in corso con { $service }
 updated-waiting = In attesa del primo controllo
 updated-at = Aggiornato alle { $time }
+affected-regions = La maggior parte delle segnalazioni da: { $regions }
 reports-last-hour = { $n ->
     [one] { $count } segnalazione nell'ultima ora
    *[other] { $count } segnalazioni nell'ultima ora

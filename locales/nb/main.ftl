@@ -58,6 +58,7 @@ headline-elevated = Meldinger om { $service } har vært over det normale siden {
 headline-normal = Ingen kjente problemer hos { $service } nå
 updated-waiting = Venter på første kontroll
 updated-at = Oppdatert { $time }
+affected-regions = Flest meldinger fra: { $regions }
 reports-last-hour = { $n ->
     [one] { $count } melding siste time
    *[other] { $count } meldinger siste time

@@ -14,6 +14,7 @@ use crate::counts::{CountStore, Dim, Resolution};
 use crate::detect::Status;
 use crate::domain::ProblemKind;
 use crate::intake::{IntakeError, ReportInput};
+use crate::regions::RegionCatalog;
 use crate::store::StoredOutage;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
@@ -192,8 +193,24 @@ fn tally_text(items: &[(String, i64)], label: impl Fn(&str) -> String) -> String
         .join(", ")
 }
 
+/// A region as the visitor knows it: the local name when the visitor's language is the region's
+/// country's, else the English one; an id the catalog does not know is shown as it is.
+pub(super) fn region_name(regions: &RegionCatalog, id: &str, lang: Lang) -> String {
+    regions.get(id).map_or_else(
+        || id.to_owned(),
+        |r| {
+            if lang.home_country() == Some(r.country.as_str()) {
+                r.name_local.clone()
+            } else {
+                r.name.clone()
+            }
+        },
+    )
+}
+
 impl OutageRow {
-    fn new(o: &StoredOutage, catalog: &crate::catalog::Catalog, loc: Locale) -> Self {
+    fn new(o: &StoredOutage, state: &AppState, loc: Locale) -> Self {
+        let catalog = &state.catalog;
         let lang = loc.lang;
         let r = &o.record;
         let end = r.ended_at;
@@ -204,11 +221,19 @@ impl OutageRow {
             id: o.id,
             service: r.service.clone(),
             subject: match &r.region {
-                Some(region) => format!("{service_name} ({region})"),
+                Some(region) => {
+                    format!(
+                        "{service_name} ({})",
+                        region_name(&state.regions, region, lang)
+                    )
+                }
                 None => service_name.clone(),
             },
             service_name,
-            region: r.region.clone(),
+            region: r
+                .region
+                .as_deref()
+                .map(|id| region_name(&state.regions, id, lang)),
             start: stamp(lang, r.started_at, tz),
             duration: end.map_or_else(String::new, |e| lang.duration(e - r.started_at)),
             ongoing: end.is_none(),
@@ -224,7 +249,7 @@ impl OutageRow {
             problems: tally_text(&r.top_problems, |k| {
                 ProblemKind::parse(k).map_or_else(|_| k.to_owned(), |p| problem_label(p, lang))
             }),
-            regions: tally_text(&r.regions, str::to_owned),
+            regions: tally_text(&r.regions, |id| region_name(&state.regions, id, lang)),
         }
     }
 }
@@ -415,6 +440,8 @@ struct ServicePage<'a> {
     problems: Vec<ProblemButton>,
     /// (id, "name (id)") of the regions of the service's countries, for the region select.
     regions: Vec<(String, String)>,
+    /// "Most reports from …" while an outage is going on.
+    affected: Option<String>,
     /// The thank-you note after a report.
     thanks: Option<String>,
     comment_thanks: Option<String>,
@@ -503,6 +530,32 @@ pub(super) async fn service_page(
     .await
 }
 
+/// Where an ongoing outage is felt: the regions of the service-wide outage's reports (most first),
+/// else the regions with an outage of their own.
+fn affected_regions(state: &AppState, outages: &[StoredOutage], lang: Lang) -> Option<String> {
+    let ongoing = || outages.iter().filter(|o| o.record.ended_at.is_none());
+    let mut names: Vec<String> = ongoing()
+        .find(|o| o.record.region.is_none())
+        .map(|o| {
+            o.record
+                .regions
+                .iter()
+                .take(5)
+                .map(|(id, _)| region_name(&state.regions, id, lang))
+                .collect()
+        })
+        .unwrap_or_default();
+    if names.is_empty() {
+        names = ongoing()
+            .filter_map(|o| o.record.region.as_deref())
+            .map(|id| region_name(&state.regions, id, lang))
+            .collect();
+        names.sort();
+        names.dedup();
+    }
+    (!names.is_empty()).then(|| lang.t1("affected-regions", "regions", &names.join(", ")))
+}
+
 /// Thank-you notes after a form was sent.
 struct Notices {
     report: Option<String>,
@@ -570,6 +623,7 @@ async fn service_html(
         .recent_outages(slug_str, 10)
         .await
         .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))?;
+    let affected = affected_regions(state, &outages, lang);
     let to = now.div_euclid(QUARTER) * QUARTER + QUARTER;
     let bars = history::chart_bars(
         &state.counts,
@@ -621,7 +675,7 @@ async fn service_html(
                 .collect(),
             outages: outages
                 .iter()
-                .map(|o| OutageRow::new(o, &state.catalog, loc))
+                .map(|o| OutageRow::new(o, state, loc))
                 .collect(),
             problems: ProblemKind::ALL
                 .into_iter()
@@ -630,6 +684,7 @@ async fn service_html(
                     label: problem_label(k, lang),
                 })
                 .collect(),
+            affected,
             thanks: notices.report,
             comment_thanks: notices.comment,
             comments: comment_rows,
@@ -856,7 +911,7 @@ async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, P
     )
     .await
     .unwrap_or_default();
-    let row = OutageRow::new(&stored, &state.catalog, loc);
+    let row = OutageRow::new(&stored, state, loc);
     let tz = service_zone(loc, state.catalog.get(&r.service));
     let chart = chart::spike_chart(
         &bars,
@@ -953,7 +1008,7 @@ async fn outages_html(
             demo: state.demo,
             outages: outages
                 .iter()
-                .map(|o| OutageRow::new(o, &state.catalog, loc))
+                .map(|o| OutageRow::new(o, state, loc))
                 .collect(),
             service: service.unwrap_or_default().to_owned(),
             country: country.unwrap_or_default(),
