@@ -132,6 +132,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         db.sync_catalog(&catalog, now).await?;
         if let Some(n) = downtally::backfill::demo_history(&db, &catalog, now).await? {
             println!("demo: simulated {n} reports over 14 days in {url}");
+            let past = downtally::monitor::declare_past_outages(
+                &db,
+                &catalog,
+                downtally::detect::DetectorConfig::default(),
+                now - 14 * 86_400,
+                now,
+            )
+            .await?;
+            println!("demo: {past} outages found in the history older than 48 hours");
         }
         db.close().await;
         let mut settings = Settings::new(&args.bind, url, None);

@@ -316,7 +316,6 @@ impl Monitor {
         Ok(detector)
     }
 
-    /// Inserts or updates the outage row (matching one stored before a restart) with its breakdown.
     async fn record_outage(
         &self,
         key: &SeriesKey,
@@ -324,44 +323,7 @@ impl Monitor {
         id: Option<i64>,
         now: i64,
     ) -> Result<i64, MonitorError> {
-        let until = o.end.unwrap_or(now);
-        let (top_problems, regions) = self
-            .db
-            .report_breakdown(&key.service, key.region.as_deref(), o.start, until + 60)
-            .await?;
-        let record = OutageRecord {
-            service: key.service.clone(),
-            region: key.region.clone(),
-            started_at: o.start,
-            ended_at: o.end,
-            peak_at: o.peak_at,
-            peak_count: o.peak_count,
-            baseline_at_peak: o.baseline_at_peak,
-            top_problems,
-            regions,
-        };
-        let id = match id {
-            Some(id) => Some(id),
-            None => {
-                self.db
-                    .overlapping_outage(&key.service, key.region.as_deref(), o.start, until)
-                    .await?
-            }
-        };
-        match id {
-            Some(id) => {
-                self.db.update_outage(id, &record, now).await?;
-                Ok(id)
-            }
-            None => {
-                let id = self.db.insert_outage(&record, now).await?;
-                tracing::warn!(
-                    service = %key.service, region = ?key.region, outage = id,
-                    started_at = o.start, "outage declared"
-                );
-                Ok(id)
-            }
-        }
+        store_outage(&self.db, key, o, id, now).await
     }
 
     fn publish_status(&mut self, key: &SeriesKey, now: i64) {
@@ -459,4 +421,100 @@ pub async fn run(mut monitor: Monitor, leadership: Leadership, interval: Duratio
             }
         }
     }
+}
+
+/// Inserts or updates the outage row (matching one stored before a restart) with its breakdown.
+async fn store_outage(
+    db: &Db,
+    key: &SeriesKey,
+    o: &Outage,
+    id: Option<i64>,
+    now: i64,
+) -> Result<i64, MonitorError> {
+    let until = o.end.unwrap_or(now);
+    let (top_problems, regions) = db
+        .report_breakdown(&key.service, key.region.as_deref(), o.start, until + 60)
+        .await?;
+    let record = OutageRecord {
+        service: key.service.clone(),
+        region: key.region.clone(),
+        started_at: o.start,
+        ended_at: o.end,
+        peak_at: o.peak_at,
+        peak_count: o.peak_count,
+        baseline_at_peak: o.baseline_at_peak,
+        top_problems,
+        regions,
+    };
+    let id = match id {
+        Some(id) => Some(id),
+        None => {
+            db.overlapping_outage(&key.service, key.region.as_deref(), o.start, until)
+                .await?
+        }
+    };
+    match id {
+        Some(id) => {
+            db.update_outage(id, &record, now).await?;
+            Ok(id)
+        }
+        None => {
+            let id = db.insert_outage(&record, now).await?;
+            tracing::warn!(
+                service = %key.service, region = ?key.region, outage = id,
+                started_at = o.start, "outage declared"
+            );
+            Ok(id)
+        }
+    }
+}
+
+/// A detector fed from nothing spends its first days learning what is normal; outages it declares
+/// then are not trusted by [`declare_past_outages`].
+const HISTORY_WARM_UP_SECS: i64 = 3 * 86_400;
+
+/// Runs each service's detector over its reports in SQL from `from` to the oldest minute the counter
+/// store keeps at `now`, and stores the outages that ended in that time (after the detector's first
+/// [`HISTORY_WARM_UP_SECS`]). The monitor watches only
+/// what the counters hold (48 hours of minutes), so history loaded at once (the demo's 14 days, an
+/// import) would otherwise show no outage older than two days. Returns how many were stored.
+pub async fn declare_past_outages(
+    db: &Db,
+    catalog: &Catalog,
+    config: DetectorConfig,
+    from: i64,
+    now: i64,
+) -> Result<usize, MonitorError> {
+    let until = Resolution::Minute.oldest_kept(now);
+    let from = Resolution::Minute.floor(from);
+    let mut stored = 0;
+    for service in catalog.services() {
+        let slug = service.slug.as_str();
+        let counts = db.counted_per_minute(slug, from, until).await?;
+        let Some(&(first, _)) = counts.first() else {
+            continue;
+        };
+        let key = SeriesKey {
+            service: slug.to_owned(),
+            region: None,
+        };
+        let mut detector = Detector::new(config, Resolution::Minute.step())?;
+        let mut reported = counts.into_iter().peekable();
+        for at in (first..until).step_by(Resolution::Minute.step() as usize) {
+            let count = match reported.peek() {
+                Some(&(t, n)) if t == at => {
+                    reported.next();
+                    n
+                }
+                _ => 0,
+            };
+            if let Some(Event::Resolved(o)) = detector.update(at, count as f64)?.event
+                && o.start >= first + HISTORY_WARM_UP_SECS
+            {
+                store_outage(db, &key, &o, None, now).await?;
+                stored += 1;
+            }
+        }
+    }
+    Ok(stored)
 }

@@ -152,3 +152,52 @@ async fn exactly_one_node_runs_the_monitor() {
     );
     assert!(!a.hold().await);
 }
+
+/// History loaded at once (the demo's 14 days) holds outages older than the 48 hours of minutes the
+/// monitor watches: `declare_past_outages` finds them in SQL, once, and leaves quiet services alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outages_older_than_the_minute_counters_are_found_in_history() {
+    use downtally::simulate::SimOutage;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/history.db", dir.path().display());
+    let now = ONSET;
+    let days = 8;
+    let start = now - days * 86_400;
+    let db = open_db(&url).await.unwrap();
+    let catalog = downtally::catalog::Catalog::embedded().unwrap();
+    db.sync_catalog(&catalog, start).await.unwrap();
+    let outage_at = now - 4 * 86_400;
+    let mut spec = SimSpec::quiet(start, days as u32, 4.0, 7);
+    spec.outages.push(SimOutage {
+        at: outage_at,
+        minutes: 90,
+        factor: 8.0,
+        problems: vec![("payments", 1.0)],
+        regions: Vec::new(),
+    });
+    backfill_service(&db, SERVICE, &spec).await.unwrap();
+    backfill_service(&db, "monzo", &SimSpec::quiet(start, days as u32, 4.0, 8))
+        .await
+        .unwrap();
+    let config = downtally::detect::DetectorConfig::default();
+    let found = downtally::monitor::declare_past_outages(&db, &catalog, config, start, now)
+        .await
+        .unwrap();
+    let stored = db.latest_outages(None, None, 10).await.unwrap();
+    assert_eq!(found, 1, "{stored:?}");
+    let o = &stored[0].record;
+    assert_eq!(o.service, SERVICE);
+    assert!(
+        (outage_at..outage_at + 30 * 60).contains(&o.started_at),
+        "declared at {} for an outage from {outage_at}",
+        o.started_at
+    );
+    let ended = o.ended_at.expect("the outage ended");
+    assert!(ended > outage_at + 60 * 60 && ended < outage_at + 4 * 3600);
+    assert_eq!(o.top_problems[0].0, "payments");
+    // A second run finds the same outage and stores nothing new.
+    downtally::monitor::declare_past_outages(&db, &catalog, config, start, now)
+        .await
+        .unwrap();
+    assert_eq!(db.latest_outages(None, None, 10).await.unwrap().len(), 1);
+}

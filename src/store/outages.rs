@@ -237,6 +237,32 @@ impl Db {
         Ok(out)
     }
 
+    /// Counted reports of a service per minute in `[from, to)`, minutes without reports left out: for
+    /// detection over history older than the counter store keeps minutes.
+    pub async fn counted_per_minute(
+        &self,
+        service: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, u64)>, StoreError> {
+        on_pool!(self, p => {
+            let rows = sqlx::query(
+                "SELECT (created_at / 60) * 60 AS minute, COUNT(*) AS n FROM reports \
+                 WHERE service = $1 AND created_at >= $2 AND created_at < $3 AND counted = TRUE \
+                 GROUP BY minute ORDER BY minute",
+            )
+            .bind(service)
+            .bind(from)
+            .bind(to)
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| Ok((r.try_get::<i64, _>("minute")?, r.try_get::<i64, _>("n")? as u64)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()
+                .map_err(StoreError::from)
+        })
+    }
+
     /// (service, region) pairs with counted reports since `since`: the regional series to watch.
     pub async fn active_regions(&self, since: i64) -> Result<Vec<(String, String)>, StoreError> {
         on_pool!(self, p => {
