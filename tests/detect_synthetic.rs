@@ -155,3 +155,55 @@ fn steady_growth_of_twenty_percent_a_week_is_not_an_outage() {
         assert!(late.is_empty(), "peak {peak}/min: outages at {late:?}");
     }
 }
+
+#[test]
+fn an_incident_lasting_half_a_day_does_not_become_the_baseline() {
+    // x2 for 12 hours from 08:00: the level correction must not take the incident for
+    // growth, or a slowly building incident would hide itself
+    for (v, peak) in VOLUMES.iter().enumerate() {
+        for seed in [1, 2] {
+            let at = weekday_ten(3, 2) - 2 * 3600;
+            let quiet = SimSpec::quiet(MONDAY, 25, *peak, seed + 10 * v as u64);
+            let mut spec = quiet.clone();
+            spec.outages = vec![SimOutage {
+                minutes: 12 * 60,
+                factor: 2.0,
+                ..outage(at)
+            }];
+            let (normal, incident) = (replay(&quiet), replay(&spec));
+            let late = at + 11 * 3600;
+            let i = normal.iter().position(|(t, _, _)| *t == late).unwrap();
+            let ratio = incident[i].2.baseline / normal[i].2.baseline;
+            assert!(
+                ratio < 1.2,
+                "peak {peak}/min seed {seed}: baseline x{ratio:.2} after 11 h of the incident"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_lasting_doubling_is_not_declared_over_and_over() {
+    // traffic doubles for good (a week) on a Wednesday morning: the rise may be declared, and
+    // the change is adopted over days, shown as elevated meanwhile; short dips of the noisy
+    // 5-minute window must not turn it into an outage every hour or two
+    for (v, peak) in VOLUMES.iter().enumerate() {
+        for seed in 1..=8 {
+            let at = weekday_ten(3, 2);
+            let mut spec = SimSpec::quiet(MONDAY, 35, *peak, seed + 10 * v as u64);
+            spec.outages = vec![SimOutage {
+                minutes: 7 * 1440,
+                factor: 2.0,
+                ..outage(at)
+            }];
+            let after: Vec<i64> = starts(&replay(&spec))
+                .into_iter()
+                .filter(|t| *t >= at)
+                .collect();
+            assert!(
+                after.len() <= 3,
+                "peak {peak}/min seed {seed}: outages at {after:?}"
+            );
+        }
+    }
+}

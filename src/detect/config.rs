@@ -33,7 +33,13 @@ pub struct DetectorConfig {
     /// wider windows would blur the daily cycle more than they reduce noise.
     pub max_half_width_slots: u32,
     /// Window over which the recent level is compared with the profile to follow growth and
-    /// decline. Default 24 h: a whole daily cycle, so the time of day cancels out. 0 disables.
+    /// decline. Default 7 days: a whole weekly cycle, so the time of day and the day of week
+    /// cancel out (the daily profile of a new service mixes weekdays and weekends), and an
+    /// incident lasting hours barely moves it (x2 for 12 h raises the baseline by about 10 %;
+    /// a 24 h window raised it by 50-70 % and so hid slowly building incidents from the
+    /// detector). Steady growth is still followed without lag, because the profile and the
+    /// counts grow alike and their ratio stays constant; a sudden lasting change is adopted
+    /// over days, shown as elevated meanwhile. Kept in at most 96 bins. 0 disables.
     pub level_window_secs: i64,
     /// Pseudo-count that shrinks the level ratio towards 1 when the level window holds few
     /// reports. Default 30 (the same precision target as `baseline_min_count`).
@@ -97,7 +103,10 @@ pub struct DetectorConfig {
     pub warmup_secs: i64,
     /// After an outage is resolved, no new outage is declared for this long; a renewed rise is
     /// shown as elevated. Default 3600 s: reports trail off unevenly after an incident, and a
-    /// flare-up within the hour is the same incident to a reader.
+    /// flare-up within the hour is the same incident to a reader. After it, a new outage also
+    /// needs the deviation to have fallen below `elevated_z` once since the last one ended:
+    /// counts that never settled (a lasting change the baseline is still adopting, whose
+    /// short window dipped long enough to resolve) are the same incident, not a new one.
     pub refractory_secs: i64,
 }
 
@@ -110,7 +119,7 @@ impl Default for DetectorConfig {
             recent_slots: 16,
             baseline_min_count: 30.0,
             max_half_width_slots: 8,
-            level_window_secs: 86_400,
+            level_window_secs: 7 * 86_400,
             level_prior_count: 30.0,
             floor_per_hour: 0.5,
             dispersion_prior: 0.05,

@@ -146,7 +146,7 @@ impl Detector {
             .chain([reporter_buckets])
             .max()
             .unwrap_or(1);
-        let level_slots = (cfg.level_window_secs / slot_secs) as usize;
+        let level_slots = cfg.level_window_secs / slot_secs;
         Ok(Self {
             cfg,
             step: step_secs,
@@ -396,60 +396,89 @@ impl Detector {
 /// both the profile in use and its weekly-only profile, so when the weekly profile takes
 /// over from the daily one (which lags growth by days, not weeks) the correction is already
 /// the weekly profile's and the baseline does not drop by weeks of growth overnight.
+///
+/// Slots are summed into at most `LEVEL_BINS` bins of whole slots, so a window of a week
+/// costs no more memory than one of a day; the window then covers its length to within one
+/// bin (the bin being filled counts with the slots it holds so far).
 #[derive(Debug, Clone)]
 struct Level {
-    slots: Vec<i64>,
-    profile: Vec<f32>,
-    /// Weekly-only profile of the slot (NaN when there was no past week).
-    weekly: Vec<f32>,
+    /// Slots per bin.
+    bin_slots: i64,
+    /// Absolute bin index held at each position (`i64::MIN` for none).
+    bins: Vec<i64>,
+    /// Per bin: sum of actual counts and of the profile in use over its slots.
     actual: Vec<f32>,
+    profile: Vec<f32>,
+    /// Per bin: the same over the slots that had a weekly-only profile.
+    weekly_actual: Vec<f32>,
+    weekly: Vec<f32>,
 }
 
+/// Most bins a level window is split into.
+const LEVEL_BINS: i64 = 96;
+
 impl Level {
-    fn new(len: usize) -> Self {
+    fn new(window_slots: i64) -> Self {
+        let bin_slots = ((window_slots + LEVEL_BINS - 1) / LEVEL_BINS).max(1);
+        let len = ((window_slots + bin_slots - 1) / bin_slots) as usize;
         Self {
-            slots: vec![i64::MIN; len],
-            profile: vec![0.0; len],
-            weekly: vec![f32::NAN; len],
+            bin_slots,
+            bins: vec![i64::MIN; len],
             actual: vec![0.0; len],
+            profile: vec![0.0; len],
+            weekly_actual: vec![0.0; len],
+            weekly: vec![0.0; len],
         }
     }
 
     fn enabled(&self) -> bool {
-        !self.slots.is_empty()
+        !self.bins.is_empty()
     }
 
     fn heap_bytes(&self) -> usize {
-        self.slots.capacity() * 8
-            + (self.profile.capacity() + self.weekly.capacity() + self.actual.capacity()) * 4
+        self.bins.capacity() * 8
+            + (self.actual.capacity()
+                + self.profile.capacity()
+                + self.weekly_actual.capacity()
+                + self.weekly.capacity())
+                * 4
     }
 
     fn record(&mut self, slot: i64, profile: f64, weekly: Option<f64>, actual: f64) {
-        if self.slots.is_empty() {
+        if self.bins.is_empty() {
             return;
         }
-        let i = slot.rem_euclid(self.slots.len() as i64) as usize;
-        self.slots[i] = slot;
-        self.profile[i] = profile as f32;
-        self.weekly[i] = weekly.map_or(f32::NAN, |w| w as f32);
-        self.actual[i] = actual as f32;
+        let bin = slot.div_euclid(self.bin_slots);
+        let i = bin.rem_euclid(self.bins.len() as i64) as usize;
+        if self.bins[i] != bin {
+            self.bins[i] = bin;
+            self.actual[i] = 0.0;
+            self.profile[i] = 0.0;
+            self.weekly_actual[i] = 0.0;
+            self.weekly[i] = 0.0;
+        }
+        self.actual[i] += actual as f32;
+        self.profile[i] += profile as f32;
+        if let Some(w) = weekly {
+            self.weekly_actual[i] += actual as f32;
+            self.weekly[i] += w as f32;
+        }
     }
 
     /// Level ratio for a slot at `now`, against the weekly-only profiles when `weekly`.
     fn ratio(&self, now: i64, prior: f64, weekly: bool) -> f64 {
-        let oldest = now - self.slots.len() as i64;
+        let current = now.div_euclid(self.bin_slots);
+        let oldest = current - self.bins.len() as i64;
         let (mut a, mut p) = (prior, prior);
-        for i in 0..self.slots.len() {
-            if self.slots[i] >= oldest && self.slots[i] < now {
-                let profile = if weekly {
-                    self.weekly[i]
+        for i in 0..self.bins.len() {
+            if self.bins[i] > oldest && self.bins[i] <= current {
+                let (x, m) = if weekly {
+                    (self.weekly_actual[i], self.weekly[i])
                 } else {
-                    self.profile[i]
+                    (self.actual[i], self.profile[i])
                 };
-                if !profile.is_nan() {
-                    a += f64::from(self.actual[i]);
-                    p += f64::from(profile);
-                }
+                a += f64::from(x);
+                p += f64::from(m);
             }
         }
         a / p

@@ -1,5 +1,6 @@
 //! Outage state machine with hysteresis: a high bar to declare (deviation and reporters),
-//! a sustained return to normal to resolve, and a refractory period after resolution.
+//! a sustained return to normal to resolve, and a refractory period after resolution; a new
+//! outage also needs the deviation to have settled below the elevated bar since the last one.
 
 use serde::Serialize;
 
@@ -68,11 +69,25 @@ pub(crate) struct Evidence {
     pub warmed_up: bool,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Lifecycle {
     open: Option<Outage>,
     quiet_since: Option<i64>,
     last_end: Option<i64>,
+    /// Set once the deviation has fallen below `elevated_z` since the last outage ended:
+    /// until then a renewed rise is the same incident, not a new outage.
+    settled: bool,
+}
+
+impl Default for Lifecycle {
+    fn default() -> Self {
+        Self {
+            open: None,
+            quiet_since: None,
+            last_end: None,
+            settled: true,
+        }
+    }
 }
 
 impl Lifecycle {
@@ -95,6 +110,7 @@ impl Lifecycle {
                     self.open = None;
                     self.quiet_since = None;
                     self.last_end = Some(since);
+                    self.settled = false;
                     return (self.quiet_status(e, cfg), Some(Event::Resolved(done)));
                 }
             } else {
@@ -102,11 +118,15 @@ impl Lifecycle {
             }
             return (Status::Outage, None);
         }
+        if e.z < cfg.elevated_z {
+            self.settled = true;
+        }
         let refractory = self
             .last_end
             .is_some_and(|end| e.at < end + cfg.refractory_secs);
         if e.warmed_up
             && !refractory
+            && self.settled
             && e.reporters >= cfg.min_reporters
             && (e.z >= e.threshold || e.z_shift >= e.shift_threshold)
         {
@@ -181,8 +201,39 @@ mod tests {
         assert!(matches!(e, Some(Event::Resolved(o)) if o.end == Some(180) && o.peak_at == 120));
         // within the refractory hour a new spike only shows as elevated
         assert_eq!(l.step(&ev(600, 9.0, 50.0), &cfg), (Status::Elevated, None));
+        assert_eq!(l.step(&ev(1200, 0.0, 1.0), &cfg), (Status::Normal, None));
         assert!(matches!(
             l.step(&ev(180 + 3600, 9.0, 50.0), &cfg),
+            (Status::Outage, Some(Event::Started(_)))
+        ));
+    }
+
+    #[test]
+    fn a_rise_that_never_settles_is_the_same_incident() {
+        let cfg = DetectorConfig::default();
+        let mut l = Lifecycle::default();
+        l.step(&ev(0, 9.0, 50.0), &cfg);
+        // the short window dips under resolve_z for resolve_secs while the deviation (the
+        // longer windows) stays above elevated_z
+        let mut dip = ev(60, 4.0, 50.0);
+        for t in 1..=5 {
+            dip.at = 60 * t;
+            dip.z_short = 1.0;
+            l.step(&dip, &cfg);
+        }
+        assert!(l.open().is_none(), "resolved by the quiet short window");
+        // still elevated after the refractory hour: not a new outage
+        for t in 6..=200 {
+            let (s, e) = l.step(&ev(60 * t, 9.0, 50.0), &cfg);
+            assert_eq!((s, e), (Status::Elevated, None), "minute {t}");
+        }
+        // once back under elevated_z, the next rise is a new outage
+        assert_eq!(
+            l.step(&ev(60 * 201, 1.0, 5.0), &cfg),
+            (Status::Normal, None)
+        );
+        assert!(matches!(
+            l.step(&ev(60 * 202, 9.0, 50.0), &cfg),
             (Status::Outage, Some(Event::Started(_)))
         ));
     }
