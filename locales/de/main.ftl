@@ -161,3 +161,19 @@ error-unavailable = Die Meldung konnte nicht gespeichert werden; bitte versuchen
 error-bad-request = Die Anfrage konnte nicht gelesen werden.
 error-too-large = Die Anfrage ist zu groß.
 error-internal = Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es später erneut.
+
+## Heatmap
+heatmap-legend-title = Im Vergleich zu sonst
+heatmap-level-none = Keine Meldungen
+heatmap-level-normal = Normal
+heatmap-level-above = Über normal
+heatmap-level-well-above = Deutlich über normal
+heatmap-level-far-above = Weit über normal
+heatmap-region-title = { $region }: { $n ->
+    [one] { $count } Meldung
+   *[other] { $count } Meldungen
+}
+heatmap-col-region = Region
+heatmap-col-reports = Meldungen
+heatmap-col-typical = Üblich
+heatmap-col-level = Im Vergleich zu sonst

@@ -161,3 +161,19 @@ error-unavailable = The report could not be stored; please try again.
 error-bad-request = The request could not be read.
 error-too-large = The request is too large.
 error-internal = Something went wrong on our side. Please try again later.
+
+## Heatmap
+heatmap-legend-title = Reports vs. usual
+heatmap-level-none = No reports
+heatmap-level-normal = Normal
+heatmap-level-above = Above normal
+heatmap-level-well-above = Well above normal
+heatmap-level-far-above = Far above normal
+heatmap-region-title = { $region }: { $n ->
+    [one] { $count } report
+   *[other] { $count } reports
+}
+heatmap-col-region = Region
+heatmap-col-reports = Reports
+heatmap-col-typical = Typical
+heatmap-col-level = Compared with usual

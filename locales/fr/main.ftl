@@ -161,3 +161,19 @@ error-unavailable = Le signalement n’a pas pu être enregistré ; veuillez ré
 error-bad-request = La requête n’a pas pu être lue.
 error-too-large = La requête est trop volumineuse.
 error-internal = Un problème est survenu de notre côté. Veuillez réessayer plus tard.
+
+## Heatmap
+heatmap-legend-title = Comparé à l'habitude
+heatmap-level-none = Aucun signalement
+heatmap-level-normal = Normal
+heatmap-level-above = Au-dessus de la normale
+heatmap-level-well-above = Nettement au-dessus
+heatmap-level-far-above = Très au-dessus
+heatmap-region-title = { $region } : { $n ->
+    [one] { $count } signalement
+   *[other] { $count } signalements
+}
+heatmap-col-region = Région
+heatmap-col-reports = Signalements
+heatmap-col-typical = D'habitude
+heatmap-col-level = Par rapport à l'habitude

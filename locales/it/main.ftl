@@ -161,3 +161,19 @@ error-unavailable = Non è stato possibile salvare la segnalazione; riprova.
 error-bad-request = Non è stato possibile leggere la richiesta.
 error-too-large = La richiesta è troppo grande.
 error-internal = Qualcosa è andato storto da parte nostra. Riprova più tardi.
+
+## Heatmap
+heatmap-legend-title = Rispetto al solito
+heatmap-level-none = Nessuna segnalazione
+heatmap-level-normal = Nella norma
+heatmap-level-above = Sopra la norma
+heatmap-level-well-above = Ben sopra la norma
+heatmap-level-far-above = Molto sopra la norma
+heatmap-region-title = { $region }: { $n ->
+    [one] { $count } segnalazione
+   *[other] { $count } segnalazioni
+}
+heatmap-col-region = Regione
+heatmap-col-reports = Segnalazioni
+heatmap-col-typical = Di solito
+heatmap-col-level = Rispetto al solito

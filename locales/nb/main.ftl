@@ -161,3 +161,19 @@ error-unavailable = Meldingen kunne ikke lagres; prøv igjen.
 error-bad-request = Forespørselen kunne ikke leses.
 error-too-large = Forespørselen er for stor.
 error-internal = Noe gikk galt hos oss. Prøv igjen senere.
+
+## Heatmap
+heatmap-legend-title = Mot vanlig nivå
+heatmap-level-none = Ingen meldinger
+heatmap-level-normal = Normalt
+heatmap-level-above = Over normalt
+heatmap-level-well-above = Godt over normalt
+heatmap-level-far-above = Langt over normalt
+heatmap-region-title = { $region }: { $n ->
+    [one] { $count } melding
+   *[other] { $count } meldinger
+}
+heatmap-col-region = Region
+heatmap-col-reports = Meldinger
+heatmap-col-typical = Vanligvis
+heatmap-col-level = Mot vanlig nivå

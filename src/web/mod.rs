@@ -3,6 +3,7 @@
 mod api;
 pub mod chart;
 pub mod errors;
+pub mod heatmap;
 mod history;
 pub mod i18n;
 mod ops;
