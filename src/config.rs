@@ -56,6 +56,11 @@ pub struct ServeArgs {
     /// minute always refreshes it). 0 renders again after every report.
     #[arg(long, env = "DOWNTALLY_PAGE_FRESH_SECS", default_value_t = 5)]
     pub page_fresh_secs: i64,
+
+    /// The address visitors reach downtally at (`https://downtally.example`), for the embed snippets
+    /// other sites copy; default `http://` + the bind address.
+    #[arg(long, env = "DOWNTALLY_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -156,6 +156,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     settings.trust_forwarded_for = args.trust_forwarded_for;
     settings.workers = args.workers;
     settings.page_fresh_secs = args.page_fresh_secs.max(0);
+    settings.public_url = args.public_url;
     settings.monitor_interval = std::time::Duration::from_secs(args.monitor_interval_secs.max(1));
     let app = Application::build(settings).await?;
     let handle = app.handle();

@@ -40,6 +40,9 @@ pub struct Settings {
     pub demo: bool,
     /// Seconds a cached page may lag behind new reports for its service (see `web/page_cache.rs`).
     pub page_fresh_secs: i64,
+    /// Where visitors reach this server (embed snippets name it); default `http://` + the address
+    /// listened on.
+    pub public_url: Option<String>,
 }
 
 impl Settings {
@@ -56,6 +59,7 @@ impl Settings {
             detector: DetectorConfig::default(),
             demo: false,
             page_fresh_secs: 5,
+            public_url: None,
         }
     }
 }
@@ -151,11 +155,16 @@ impl Application {
             },
             Counts::Memory(_) => Leadership::Alone,
         };
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let local = listener.local_addr()?;
         let pages = PageCache::new(
             Generations::new(catalog.services().iter().map(|s| s.slug.as_str())),
             settings.page_fresh_secs,
         );
         let state = AppState {
+            maps: crate::web::heatmap::MapViews::new(regions.clone()),
             pages,
             comments: crate::comments::Comments::new(db.clone(), clock.clone()),
             catalog,
@@ -168,11 +177,14 @@ impl Application {
             clock,
             trust_forwarded_for: settings.trust_forwarded_for,
             demo: settings.demo,
+            public_url: settings
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{local}"))
+                .trim_end_matches('/')
+                .to_owned(),
         };
 
-        let listener = TcpListener::bind(&settings.bind)
-            .with_context(|| format!("cannot listen on {}", settings.bind))?;
-        let port = listener.local_addr()?.port();
         let data = web::Data::new(state.clone());
         let mut server = HttpServer::new(move || {
             App::new()

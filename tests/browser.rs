@@ -56,6 +56,8 @@ fn start_app() -> (String, i64) {
             db.close().await;
             let mut settings = Settings::new("127.0.0.1:0", &url, None);
             settings.clock = Clock::manual(NOW);
+            // The clock stands still: pages must show a new report at once, not after 5 s.
+            settings.page_fresh_secs = 0;
             settings.monitor_interval = Duration::from_millis(100);
             settings.workers = Some(2);
             let app = Application::build(settings).await.unwrap();
@@ -271,7 +273,16 @@ impl Browser {
 /// What went wrong on a page, from the events of its session.
 fn problems(events: &[Value], session: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for e in events.iter().filter(|e| e["sessionId"] == session) {
+    let ours = || events.iter().filter(|e| e["sessionId"] == session);
+    // Failures name only a request id; the URL comes with the request.
+    let urls: std::collections::HashMap<&str, &str> = ours()
+        .filter(|e| e["method"] == "Network.requestWillBeSent")
+        .filter_map(|e| {
+            let p = &e["params"];
+            Some((p["requestId"].as_str()?, p["request"]["url"].as_str()?))
+        })
+        .collect();
+    for e in ours() {
         let p = &e["params"];
         match e["method"].as_str().unwrap_or("") {
             "Runtime.consoleAPICalled"
@@ -289,9 +300,13 @@ fn problems(events: &[Value], session: &str) -> Vec<String> {
                 ));
             }
             "Network.loadingFailed" => {
+                let url = p["requestId"].as_str().and_then(|id| urls.get(id));
                 out.push(format!(
-                    "request failed: {} {} {}",
-                    p["type"], p["errorText"], p["blockedReason"]
+                    "request failed: {} {} {} {}",
+                    p["type"],
+                    p["errorText"],
+                    p["blockedReason"],
+                    url.unwrap_or(&"(unknown URL)")
                 ));
             }
             "Network.responseReceived" if p["response"]["status"].as_u64() >= Some(400) => {
@@ -338,6 +353,18 @@ fn screenshot_dir() -> PathBuf {
 
 /// Loads `url` in a fresh tab `width` px wide; returns what went wrong (empty when nothing did).
 fn visit(browser: &mut Browser, url: &str, width: u32, shot: &Path) -> Vec<String> {
+    visit_and_run(browser, url, width, shot, None).0
+}
+
+/// [`visit`], and before the tab closes, evaluates `script` (awaiting a promise) and returns its
+/// value; problems the script causes are reported too.
+fn visit_and_run(
+    browser: &mut Browser,
+    url: &str,
+    width: u32,
+    shot: &Path,
+    script: Option<&str>,
+) -> (Vec<String>, Value) {
     let target =
         browser.call(None, "Target.createTarget", json!({ "url": "about:blank" }))["targetId"]
             .as_str()
@@ -371,6 +398,16 @@ fn visit(browser: &mut Browser, url: &str, width: u32, shot: &Path) -> Vec<Strin
     }
     // Late errors (scripts that run after load, live refresh starting) get a moment to show up.
     browser.wait_event(Duration::from_millis(700), |_| false);
+    let mut value = Value::Null;
+    if let Some(script) = script {
+        let result = browser.call(
+            s,
+            "Runtime.evaluate",
+            json!({ "expression": script, "awaitPromise": true, "returnByValue": true }),
+        );
+        value = result["result"]["value"].clone();
+        browser.wait_event(Duration::from_millis(300), |_| false);
+    }
     found.extend(problems(&browser.events, &session));
 
     let check = browser.call(
@@ -409,7 +446,7 @@ fn visit(browser: &mut Browser, url: &str, width: u32, shot: &Path) -> Vec<Strin
     browser
         .events
         .retain(|e| e["sessionId"] != session.as_str());
-    found
+    (found, value)
 }
 
 #[test]
@@ -447,6 +484,120 @@ fn pages_load_cleanly_in_chromium_at_phone_and_desktop_widths() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The live refresh swaps in a new report without reloading: a report is posted from the page, then
+/// `downtallyRefresh()` (what the 60-second timer calls) must update the parts that changed.
+#[test]
+fn live_refresh_updates_the_service_page_in_place() {
+    let Some(bin) = chromium_bin() else { return };
+    let (base, _) = start_app();
+    let mut browser = Browser::launch(&bin);
+    let shot = screenshot_dir().join("service-live-refresh.png");
+    let script = format!(
+        "(async () => {{ \
+           const before = document.getElementById('updated').textContent; \
+           document.getElementById('comment').value = 'typed, not sent'; \
+           const res = await fetch('/api/v1/services/{INTESA}/reports', {{ method: 'POST', \
+             headers: {{ 'content-type': 'application/json' }}, body: JSON.stringify({{ problem: 'card' }}) }}); \
+           const changed = await window.downtallyRefresh(); \
+           return JSON.stringify({{ status: res.status, changed, before, \
+             after: document.getElementById('updated').textContent, \
+             typed: document.getElementById('comment').value }}); }})()"
+    );
+    let (found, value) = visit_and_run(
+        &mut browser,
+        &format!("{base}/s/{INTESA}?lang=en"),
+        1280,
+        &shot,
+        Some(&script),
+    );
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    let facts: Value = serde_json::from_str(value.as_str().expect("the script's answer")).unwrap();
+    assert_eq!(facts["status"], 201, "{facts}");
+    assert!(
+        facts["changed"].as_u64() >= Some(1),
+        "nothing was refreshed: {facts}"
+    );
+    assert_ne!(
+        facts["before"], facts["after"],
+        "the hourly total did not move: {facts}"
+    );
+    assert_eq!(
+        facts["typed"], "typed, not sent",
+        "the refresh touched the form"
+    );
+}
+
+/// A page on another origin frames the map embed: it must render there without console errors,
+/// while framing an ordinary page is refused by its `frame-ancestors 'none'`.
+#[test]
+fn the_map_embed_renders_inside_another_sites_page() {
+    let Some(bin) = chromium_bin() else { return };
+    let (base, _) = start_app();
+    let embed = format!("{base}/embed/{INTESA}/map");
+    let page = format!("{base}/s/{INTESA}");
+    let host = serve_host_page(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>News</title></head>\
+         <body><h1>A bank is down</h1>\
+         <iframe src=\"{embed}\" width=\"340\" height=\"420\" title=\"Map\"></iframe>\
+         <iframe src=\"{page}\" width=\"10\" height=\"10\" title=\"Not allowed\"></iframe>\
+         </body></html>"
+    ));
+    let mut browser = Browser::launch(&bin);
+    let shot = screenshot_dir().join("embed-map-in-host-page.png");
+    let (found, frames) = visit_and_run(
+        &mut browser,
+        &host,
+        1280,
+        &shot,
+        Some("JSON.stringify(Array.from(document.querySelectorAll('iframe')).map(f => f.src))"),
+    );
+    assert!(frames.is_string(), "the host page did not run");
+    let (refused, other): (Vec<String>, Vec<String>) = found.into_iter().partition(|p| {
+        p.contains("frame-ancestors")
+            || (p.contains(&format!("/s/{INTESA}")) && !p.contains("/embed/"))
+    });
+    assert!(
+        !refused.is_empty(),
+        "the service page was framed by another origin without complaint"
+    );
+    assert!(other.is_empty(), "{}", other.join("\n"));
+    let bytes = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
+    assert!(bytes > 1_000, "the screenshot is empty");
+}
+
+/// Serves `html` at `/` (and 204 for anything else) from another loopback origin; returns its URL.
+fn serve_host_page(html: String) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let root = request.starts_with(b"GET / ");
+            let response = if root {
+                format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{html}",
+                    html.len()
+                )
+            } else {
+                "HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_owned()
+            };
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    // Another origin than the app's (another port), but the same site, so that Chromium keeps the
+    // frame in the page's process and its console messages reach this test's session.
+    format!("http://127.0.0.1:{port}/")
 }
 
 #[test]

@@ -70,7 +70,12 @@ pub fn spike_chart(bars: &[Bar], title: &str, desc: &str, lang: Lang, tz: Tz) ->
             y = y(v),
             tx = LEFT - 4.0,
             ty = y(v) + 4.0,
-            v = lang.integer(v.round() as u64)
+            // A half of 5 is 2.5: write it so rather than round the gridline's value.
+            v = if v.fract() == 0.0 {
+                lang.integer(v as u64)
+            } else {
+                lang.decimal(v, 1)
+            }
         );
     }
     // The normal range: a band from typical to the top of normal, and the typical line.
@@ -135,6 +140,30 @@ pub fn spike_chart(bars: &[Bar], title: &str, desc: &str, lang: Lang, tz: Tz) ->
     svg
 }
 
+/// Colours of a chart outside downtally's pages (the page stylesheet is not there).
+const LIGHT_CHART: &str = ".bg{fill:#fff}.bar{fill:#0b57d0}.bar.outage{fill:#b3261e}\
+.band{fill:#1a7f37;fill-opacity:.15}.typical{fill:none;stroke:#1a7f37;stroke-width:1.5}\
+.grid{stroke:#d0d7de}.axis{fill:#57606a;font:11px system-ui,sans-serif}";
+const DARK_CHART: &str = ".bg{fill:#0d1117}.bar{fill:#58a6ff}.bar.outage{fill:#ff7b72}\
+.band{fill:#3fb950;fill-opacity:.2}.typical{fill:none;stroke:#3fb950;stroke-width:1.5}\
+.grid{stroke:#30363d}.axis{fill:#9da7b3;font:11px system-ui,sans-serif}";
+
+/// A chart from [`spike_chart`] made self-contained, for use as an image on other sites: its own
+/// size, background and colours (`dark` for dark pages).
+pub fn standalone(svg: &str, dark: bool) -> String {
+    let style = if dark { DARK_CHART } else { LIGHT_CHART };
+    let sized = svg.replacen(
+        "<svg class=\"chart\"",
+        &format!("<svg class=\"chart\" width=\"{W}\" height=\"{H}\""),
+        1,
+    );
+    sized.replacen(
+        "</desc>",
+        &format!("</desc><style>{style}</style><rect class=\"bg\" width=\"{W}\" height=\"{H}\"/>"),
+        1,
+    )
+}
+
 /// A small line of counts (oldest first) for lists, with a `<title>` saying what it shows.
 pub fn sparkline(counts: &[u64], title: &str) -> String {
     let (w, h) = (96.0, 24.0);
@@ -192,6 +221,25 @@ pub fn typical_range(hours: &[(i64, u64)], t: i64, len: i64) -> Option<(f64, f64
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn standalone_charts_carry_their_own_size_and_colours() {
+        let bars = [Bar {
+            start: 0,
+            count: 3,
+            typical: Some((1.0, 2.0)),
+            in_outage: true,
+        }];
+        let inline = spike_chart(&bars, "T", "D", Lang::En, chrono_tz::UTC);
+        for dark in [false, true] {
+            let svg = standalone(&inline, dark);
+            assert!(svg.starts_with("<svg class=\"chart\" width=\"720\" height=\"220\""));
+            assert!(svg.contains("</desc><style>.bg{fill:#"));
+            assert_eq!(svg.matches("<rect class=\"bg\"").count(), 1);
+            assert!(svg.ends_with("</svg>"));
+            assert_eq!(svg.contains("#0d1117"), dark);
+        }
+    }
 
     #[test]
     fn nice_axis() {

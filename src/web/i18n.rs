@@ -501,13 +501,13 @@ mod tests {
             .map(|k| format!("problem-{}", k.code()))
             .collect();
         dynamic.extend(["outage", "elevated", "normal"].map(|s| format!("status-{s}")));
-        dynamic.extend([400, 404, 413, 422, 500, 503].map(|s| format!("error-title-{s}")));
+        dynamic.extend([400, 404, 413, 422, 429, 500, 503].map(|s| format!("error-title-{s}")));
         dynamic.extend(
             ["DE", "FR", "GB", "IT", "NL", "NO", "SE", "US"].map(|c| format!("country-{c}")),
         );
         let mut args: HashMap<&str, FluentValue> = [
             "count", "service", "time", "problem", "shown", "total", "typical", "tz", "start",
-            "detail", "field",
+            "detail", "field", "regions", "region",
         ]
         .into_iter()
         .map(|k| (k, FluentValue::from("x")))

@@ -2,6 +2,7 @@
 
 mod api;
 pub mod chart;
+mod embed;
 pub mod errors;
 pub mod heatmap;
 mod history;
@@ -33,6 +34,8 @@ pub use api::parse_duration;
 pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub regions: Arc<crate::regions::RegionCatalog>,
+    /// Projected region outlines per set of countries, for the heatmaps.
+    pub maps: heatmap::MapViews,
     pub board: StatusBoard,
     pub db: Db,
     pub counts: Counts,
@@ -42,6 +45,8 @@ pub struct AppState {
     pub trust_forwarded_for: bool,
     /// Serving simulated data: pages say so.
     pub demo: bool,
+    /// Where visitors reach this server (`https://downtally.example`), for embed snippets.
+    pub public_url: String,
     /// Rendered pages and embeds, kept until their data changes.
     pub pages: page_cache::PageCache,
     pub comments: crate::comments::Comments,
@@ -61,6 +66,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(pages::comment_form)
         .service(pages::outage_page)
         .service(pages::outages_page)
+        .service(embed::chart_svg)
+        .service(embed::map_svg)
+        .service(embed::map_page)
+        .service(embed::preflight)
         .default_service(web::to(not_found));
 }
 
@@ -105,6 +114,17 @@ fn route_label(path: &str) -> &'static str {
             "/s/{slug}/comments"
         } else {
             "/s/{slug}"
+        };
+    }
+    if let Some(rest) = path.strip_prefix("/embed/") {
+        return if rest.ends_with("/chart.svg") {
+            "/embed/{slug}/chart.svg"
+        } else if rest.ends_with("/map.svg") {
+            "/embed/{slug}/map.svg"
+        } else if rest.ends_with("/map") {
+            "/embed/{slug}/map"
+        } else {
+            "other"
         };
     }
     match path {

@@ -442,6 +442,11 @@ struct ServicePage<'a> {
     regions: Vec<(String, String)>,
     /// "Most reports from …" while an outage is going on.
     affected: Option<String>,
+    /// The region heatmap (24 hours) and its table.
+    map: String,
+    map_rows: Vec<super::heatmap::HeatRow>,
+    /// For the embed snippet.
+    public_url: &'a str,
     /// The thank-you note after a report.
     thanks: Option<String>,
     comment_thanks: Option<String>,
@@ -530,6 +535,29 @@ pub(super) async fn service_page(
     .await
 }
 
+/// The status headline: "User reports indicate problems with X since 10:42", or "No current problems".
+pub(super) fn headline(state: &AppState, service: &Service, lang: Lang, tz: Tz) -> String {
+    let status = state.board.get(service.slug.as_str());
+    let name = || Arg::from(service.name.as_str());
+    let since = || Arg::from(clock(lang, status.since, tz));
+    match status.status {
+        Status::Outage => lang.ta("headline-outage", &[("service", name()), ("time", since())]),
+        Status::Elevated => lang.ta(
+            "headline-elevated",
+            &[("service", name()), ("time", since())],
+        ),
+        Status::Normal => lang.ta("headline-normal", &[("service", name())]),
+    }
+}
+
+/// When the monitor last looked: "Updated 10:43 CET".
+pub(super) fn updated_line(state: &AppState, lang: Lang, tz: Tz) -> String {
+    match state.board.updated_at() {
+        0 => lang.t("updated-waiting"),
+        t => lang.t1("updated-at", "time", &clock(lang, t, tz)),
+    }
+}
+
 /// Where an ongoing outage is felt: the regions of the service-wide outage's reports (most first),
 /// else the regions with an outage of their own.
 fn affected_regions(state: &AppState, outages: &[StoredOutage], lang: Lang) -> Option<String> {
@@ -603,19 +631,8 @@ async fn service_html(
         .unwrap_or(0);
     let status = state.board.get(service.slug.as_str());
     let name = || Arg::from(service.name.as_str());
-    let since = || Arg::from(clock(lang, status.since, tz));
-    let headline = match status.status {
-        Status::Outage => lang.ta("headline-outage", &[("service", name()), ("time", since())]),
-        Status::Elevated => lang.ta(
-            "headline-elevated",
-            &[("service", name()), ("time", since())],
-        ),
-        Status::Normal => lang.ta("headline-normal", &[("service", name())]),
-    };
-    let updated = match state.board.updated_at() {
-        0 => lang.t("updated-waiting"),
-        t => lang.t1("updated-at", "time", &clock(lang, t, tz)),
-    };
+    let headline = headline(state, service, lang, tz);
+    let updated = updated_line(state, lang, tz);
     let now = state.clock.now();
     let slug_str = service.slug.as_str();
     let outages = state
@@ -624,6 +641,7 @@ async fn service_html(
         .await
         .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))?;
     let affected = affected_regions(state, &outages, lang);
+    let (map, map_rows) = super::embed::service_heatmap(state, service, lang).await;
     let to = now.div_euclid(QUARTER) * QUARTER + QUARTER;
     let bars = history::chart_bars(
         &state.counts,
@@ -685,6 +703,9 @@ async fn service_html(
                 })
                 .collect(),
             affected,
+            map,
+            map_rows,
+            public_url: &state.public_url,
             thanks: notices.report,
             comment_thanks: notices.comment,
             comments: comment_rows,

@@ -1,0 +1,330 @@
+//! Embeds for other sites: the spike chart as an SVG image, the region heatmap as an SVG image and
+//! as an HTML page for iframes with the status line.
+//!
+//! Embeds may be framed by any site (`frame-ancestors *`), set no cookies and read none (the
+//! language comes from `?lang=` or `Accept-Language`), are `public, max-age=60` with an ETag, and
+//! the SVGs answer CORS requests. They come from the page cache, keyed by every option.
+
+use super::AppState;
+use super::chart;
+use super::errors::{Kind, PageError};
+use super::heatmap::{self, HeatRow, Theme};
+use super::history::{self, Window};
+use super::i18n::{Lang, country_zone};
+use super::page_cache::{self, CachedBody, Stamp};
+use super::pages;
+use crate::catalog::Service;
+use crate::counts::buckets::{DAY, HOUR, MINUTE};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, route, web};
+use askama::Template;
+use serde::Deserialize;
+use std::sync::Arc;
+
+const CACHE_CONTROL: &str = "public, max-age=60";
+/// Any site may frame an embed; an embed loads nothing but itself.
+const EMBED_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; \
+                            frame-ancestors *; base-uri 'none'; form-action 'none'";
+const SVG: &str = "image/svg+xml";
+
+#[derive(Deserialize)]
+struct EmbedQuery {
+    theme: Option<String>,
+    lang: Option<String>,
+    window: Option<String>,
+}
+
+/// The options of one embed request; unknown values fall back to the defaults (a snippet pasted
+/// with a typo still shows something).
+#[derive(Debug, Clone, Copy)]
+struct Options {
+    theme: Theme,
+    lang: Lang,
+    window: Window,
+}
+
+impl Options {
+    fn of(req: &HttpRequest, q: &EmbedQuery) -> Self {
+        let lang = q
+            .lang
+            .as_deref()
+            .and_then(Lang::from_tag)
+            .or_else(|| {
+                req.headers()
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|h| h.to_str().ok())
+                    .and_then(Lang::from_accept_language)
+            })
+            .unwrap_or_default();
+        Self {
+            theme: q
+                .theme
+                .as_deref()
+                .and_then(Theme::parse)
+                .unwrap_or_default(),
+            lang,
+            window: q
+                .window
+                .as_deref()
+                .and_then(Window::parse)
+                .unwrap_or_default(),
+        }
+    }
+
+    fn key(&self, what: &str, slug: &str) -> String {
+        format!(
+            "e|{what}|{slug}|{}|{}|{}",
+            self.lang.code(),
+            self.theme.code(),
+            self.window.code()
+        )
+    }
+}
+
+fn service<'a>(state: &'a AppState, slug: &str, lang: Lang) -> Result<&'a Service, PageError> {
+    state.catalog.get(slug).ok_or_else(|| {
+        PageError::new(Kind::NotFound, lang.t("error-no-service"))
+            .with_back("/")
+            .in_lang(lang)
+    })
+}
+
+/// Serves an embed from the cache, or renders and keeps it.
+async fn cached_embed<F>(
+    state: &AppState,
+    req: &HttpRequest,
+    key: String,
+    slug: &str,
+    content_type: &'static str,
+    build: F,
+) -> Result<HttpResponse, PageError>
+where
+    F: Future<Output = Result<String, PageError>>,
+{
+    let now = state.clock.now();
+    let stamp = Stamp::new(
+        state.pages.generations.of(slug),
+        state.board.updated_at(),
+        now,
+    );
+    let body = match state.pages.get(&key, stamp, now) {
+        Some(body) => body,
+        None => state
+            .pages
+            .put(key, CachedBody::new(build.await?, content_type, stamp, now)),
+    };
+    Ok(respond(req, &body))
+}
+
+fn respond(req: &HttpRequest, body: &Arc<CachedBody>) -> HttpResponse {
+    let fresh = body.matches(req);
+    let mut res = if fresh {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header((header::CACHE_CONTROL, CACHE_CONTROL))
+        .insert_header((header::ETAG, body.etag.as_str()))
+        .insert_header(("Content-Security-Policy", EMBED_POLICY))
+        .insert_header((header::VARY, "Accept-Language, Accept-Encoding"));
+    if body.content_type == SVG {
+        res.insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
+            .insert_header((header::ACCESS_CONTROL_EXPOSE_HEADERS, "ETag"));
+    }
+    if fresh {
+        return res.finish();
+    }
+    let (bytes, encoding) = body.encoded(req);
+    page_cache::body_headers(&mut res, body, encoding);
+    res.body(bytes)
+}
+
+/// (length, bar) of the spike chart for a window: 15-minute bars over 24 hours, minutes over one hour.
+fn chart_shape(window: Window) -> (i64, i64) {
+    match window {
+        Window::Day => (DAY, 15 * MINUTE),
+        Window::Hour => (HOUR, MINUTE),
+    }
+}
+
+#[get("/embed/{slug}/chart.svg")]
+pub(super) async fn chart_svg(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<EmbedQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let opts = Options::of(&req, &query);
+    let service = service(&state, &slug, opts.lang)?;
+    let slug = service.slug.as_str();
+    let key = opts.key("chart", slug);
+    cached_embed(
+        &state,
+        &req,
+        key,
+        slug,
+        SVG,
+        chart_body(&state, service, opts),
+    )
+    .await
+}
+
+async fn chart_body(
+    state: &AppState,
+    service: &Service,
+    opts: Options,
+) -> Result<String, PageError> {
+    let lang = opts.lang;
+    let now = state.clock.now();
+    let slug = service.slug.as_str();
+    let (len, bucket) = chart_shape(opts.window);
+    let to = now.div_euclid(bucket) * bucket + bucket;
+    let outages = state.db.recent_outages(slug, 10).await.unwrap_or_default();
+    let bars = history::chart_bars(&state.counts, slug, to - len, to, bucket, now, &outages)
+        .await
+        .unwrap_or_default();
+    let tz = country_zone(&service.countries[0]);
+    let name = service.name.as_str();
+    let (title_key, desc_key) = match opts.window {
+        Window::Day => ("chart-title-day", "embed-chart-desc-day"),
+        Window::Hour => ("chart-title-hour", "embed-chart-desc-hour"),
+    };
+    let inline = chart::spike_chart(
+        &bars,
+        &lang.t1(title_key, "service", name),
+        &lang.t1(desc_key, "tz", tz.name()),
+        lang,
+        tz,
+    );
+    Ok(chart::standalone(&inline, opts.theme == Theme::Dark))
+}
+
+/// CORS preflight for the SVGs: a script on another site may fetch them with revalidation headers.
+#[route("/embed/{slug}/{file}", method = "OPTIONS")]
+pub(super) async fn preflight() -> HttpResponse {
+    HttpResponse::NoContent()
+        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
+        .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD, OPTIONS"))
+        .insert_header((
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            "If-None-Match, Accept-Language",
+        ))
+        .insert_header((header::ACCESS_CONTROL_MAX_AGE, "86400"))
+        .finish()
+}
+
+/// The heatmap of a service for a window, with its text rows.
+async fn heatmap_parts(
+    state: &AppState,
+    service: &Service,
+    lang: Lang,
+    theme: Theme,
+    window: Window,
+) -> (String, Vec<HeatRow>) {
+    let view = state.maps.get(&service.countries);
+    let now = state.clock.now();
+    // Without counters the map still draws, every region without reports.
+    let activity = history::region_activity(
+        &state.counts,
+        service.slug.as_str(),
+        view.region_ids(),
+        window,
+        now,
+    )
+    .await
+    .unwrap_or_default();
+    let name = service.name.as_str();
+    let title = match window {
+        Window::Day => lang.t1("heatmap-title-day", "service", name),
+        Window::Hour => lang.t1("heatmap-title-hour", "service", name),
+    };
+    let svg = heatmap::heatmap_svg(
+        &view,
+        &activity,
+        lang,
+        theme,
+        &title,
+        &lang.t("heatmap-desc"),
+    );
+    (svg, heatmap::heat_table(&view, &activity, lang))
+}
+
+/// The heatmap for the service page: 24 hours, light, and the table that stands in for it.
+pub(super) async fn service_heatmap(
+    state: &AppState,
+    service: &Service,
+    lang: Lang,
+) -> (String, Vec<HeatRow>) {
+    heatmap_parts(state, service, lang, Theme::Light, Window::Day).await
+}
+
+#[get("/embed/{slug}/map.svg")]
+pub(super) async fn map_svg(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<EmbedQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let opts = Options::of(&req, &query);
+    let service = service(&state, &slug, opts.lang)?;
+    let slug = service.slug.as_str();
+    let key = opts.key("map.svg", slug);
+    let build = async {
+        Ok(
+            heatmap_parts(&state, service, opts.lang, opts.theme, opts.window)
+                .await
+                .0,
+        )
+    };
+    cached_embed(&state, &req, key, slug, SVG, build).await
+}
+
+#[derive(Template)]
+#[template(path = "embed_map.html")]
+struct MapPage<'a> {
+    i: Lang,
+    theme: &'static str,
+    service: &'a Service,
+    status_class: &'static str,
+    headline: String,
+    updated: String,
+    map: String,
+    rows: Vec<HeatRow>,
+}
+
+/// Regions listed under the embedded map: the busiest few (the service page lists them all).
+const EMBED_TABLE_ROWS: usize = 8;
+
+#[get("/embed/{slug}/map")]
+pub(super) async fn map_page(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<EmbedQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let opts = Options::of(&req, &query);
+    let service = service(&state, &slug, opts.lang)?;
+    let slug = service.slug.as_str();
+    let key = opts.key("map", slug);
+    let build = async {
+        let lang = opts.lang;
+        let tz = country_zone(&service.countries[0]);
+        let (map, mut rows) = heatmap_parts(&state, service, lang, opts.theme, opts.window).await;
+        rows.truncate(EMBED_TABLE_ROWS);
+        MapPage {
+            i: lang,
+            theme: opts.theme.code(),
+            service,
+            status_class: state.board.get(slug).status.as_str(),
+            headline: pages::headline(&state, service, lang, tz),
+            updated: pages::updated_line(&state, lang, tz),
+            map,
+            rows,
+        }
+        .render()
+        .map_err(|e| PageError::from(super::errors::ApiError::internal(e)).in_lang(lang))
+    };
+    cached_embed(&state, &req, key, slug, HTML, build).await
+}
+
+const HTML: &str = "text/html; charset=utf-8";
