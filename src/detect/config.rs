@@ -73,8 +73,13 @@ pub struct DetectorConfig {
     /// calibrated on its own declustered upper tail with the same false-alarm budget.
     pub shift_ratio: f64,
     /// Deviation (in standard-normal units of the upper tail) that marks a series as elevated.
-    /// Default 3 (one-sided p ≈ 1.3e-3): worth showing, not worth declaring.
+    /// Default 3 (one-sided p ≈ 1.3e-3): worth showing, not worth declaring. Shown only once it
+    /// has held for `elevated_secs` with at least half of `min_reporters` in the reporter window.
     pub elevated_z: f64,
+    /// How long the deviation must stay above `elevated_z` before a series shows as elevated.
+    /// Default 300 s: over four scoring windows a quiet series crosses p ≈ 1e-3 in some single
+    /// minute several times a day; "reports are above normal" must not flicker on that noise.
+    pub elevated_secs: i64,
     /// Deviation needed to declare an outage. Default 5 (p ≈ 3e-7): with 40,320 one-minute
     /// buckets in four weeks and three windows this keeps false declarations of a well-modelled
     /// series well under one per four weeks, leaving room for model error.
@@ -130,6 +135,7 @@ impl Default for DetectorConfig {
             long_window_secs: 3600,
             shift_ratio: 5.0,
             elevated_z: 3.0,
+            elevated_secs: 300,
             outage_z: 5.0,
             false_alarm_interval_secs: 28 * 86_400,
             tail_halflife_secs: 14 * 86_400,
@@ -189,8 +195,10 @@ impl DetectorConfig {
                 "window lengths must be > 0",
             ),
             (
-                self.elevated_z > 0.0 && self.outage_z >= self.elevated_z,
-                "need 0 < elevated_z <= outage_z",
+                self.elevated_z > 0.0
+                    && self.outage_z >= self.elevated_z
+                    && self.elevated_secs >= 0,
+                "need 0 < elevated_z <= outage_z and elevated_secs >= 0",
             ),
             (
                 self.false_alarm_interval_secs > 0

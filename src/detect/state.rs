@@ -77,6 +77,8 @@ pub(crate) struct Lifecycle {
     /// Set once the deviation has fallen below `elevated_z` since the last outage ended:
     /// until then a renewed rise is the same incident, not a new outage.
     settled: bool,
+    /// Start of the current run of buckets above the elevated bar (see `elevated_secs`).
+    raised_since: Option<i64>,
 }
 
 impl Default for Lifecycle {
@@ -86,6 +88,7 @@ impl Default for Lifecycle {
             quiet_since: None,
             last_end: None,
             settled: true,
+            raised_since: None,
         }
     }
 }
@@ -96,6 +99,8 @@ impl Lifecycle {
     }
 
     pub(crate) fn step(&mut self, e: &Evidence, cfg: &DetectorConfig) -> (Status, Option<Event>) {
+        let raised = e.z >= cfg.elevated_z && e.reporters >= cfg.min_reporters / 2.0;
+        self.raised_since = raised.then(|| self.raised_since.unwrap_or(e.at));
         if let Some(o) = self.open.as_mut() {
             if e.count > o.peak_count {
                 o.peak_at = e.at;
@@ -143,11 +148,12 @@ impl Lifecycle {
         (self.quiet_status(e, cfg), None)
     }
 
+    /// Elevated once the deviation has stayed above `elevated_z`, with at least half the
+    /// reporters an outage needs, for `elevated_secs`: a single noisy minute is not news.
     fn quiet_status(&self, e: &Evidence, cfg: &DetectorConfig) -> Status {
-        if e.z >= cfg.elevated_z {
-            Status::Elevated
-        } else {
-            Status::Normal
+        match self.raised_since {
+            Some(since) if e.at + e.step - since >= cfg.elevated_secs => Status::Elevated,
+            _ => Status::Normal,
         }
     }
 }
@@ -180,11 +186,15 @@ mod tests {
     fn declares_resolves_and_respects_the_refractory_period() {
         let cfg = DetectorConfig::default();
         let mut l = Lifecycle::default();
-        assert_eq!(l.step(&ev(0, 4.0, 50.0), &cfg), (Status::Elevated, None));
+        assert_eq!(
+            l.step(&ev(0, 4.0, 50.0), &cfg),
+            (Status::Normal, None),
+            "one raised minute is not yet elevated"
+        );
         assert_eq!(
             l.step(&ev(60, 9.0, 5.0), &cfg).0,
-            Status::Elevated,
-            "too few reporters"
+            Status::Normal,
+            "too few reporters to declare"
         );
         let (s, e) = l.step(&ev(120, 9.0, 50.0), &cfg);
         assert_eq!(s, Status::Outage);
@@ -199,8 +209,14 @@ mod tests {
         let (s, e) = l.step(&ev(420, 0.0, 1.0), &cfg);
         assert_eq!(s, Status::Normal);
         assert!(matches!(e, Some(Event::Resolved(o)) if o.end == Some(180) && o.peak_at == 120));
-        // within the refractory hour a new spike only shows as elevated
-        assert_eq!(l.step(&ev(600, 9.0, 50.0), &cfg), (Status::Elevated, None));
+        // within the refractory hour a new rise only shows as elevated, once it lasts 5 minutes
+        for t in 0..4 {
+            assert_eq!(
+                l.step(&ev(600 + 60 * t, 9.0, 50.0), &cfg),
+                (Status::Normal, None)
+            );
+        }
+        assert_eq!(l.step(&ev(840, 9.0, 50.0), &cfg), (Status::Elevated, None));
         assert_eq!(l.step(&ev(1200, 0.0, 1.0), &cfg), (Status::Normal, None));
         assert!(matches!(
             l.step(&ev(180 + 3600, 9.0, 50.0), &cfg),
@@ -262,6 +278,33 @@ mod tests {
         let mut l = Lifecycle::default();
         let mut e = ev(0, 20.0, 100.0);
         e.warmed_up = false;
-        assert_eq!(l.step(&e, &cfg), (Status::Elevated, None));
+        for t in 0..5 {
+            e.at = 60 * t;
+            let expected = if t < 4 {
+                Status::Normal
+            } else {
+                Status::Elevated
+            };
+            assert_eq!(l.step(&e, &cfg), (expected, None), "minute {t}");
+        }
+    }
+
+    #[test]
+    fn elevated_needs_a_lasting_rise_with_reporters() {
+        let cfg = DetectorConfig::default();
+        let mut l = Lifecycle::default();
+        // Sparse noise: a high deviation from two or three reports never shows.
+        for t in 0..30 {
+            assert_eq!(l.step(&ev(60 * t, 6.0, 3.0), &cfg).0, Status::Normal);
+        }
+        // A minute back under the bar restarts the run.
+        for t in 30..34 {
+            l.step(&ev(60 * t, 4.0, 8.0), &cfg);
+        }
+        l.step(&ev(60 * 34, 1.0, 8.0), &cfg);
+        for t in 35..39 {
+            assert_eq!(l.step(&ev(60 * t, 4.0, 8.0), &cfg).0, Status::Normal);
+        }
+        assert_eq!(l.step(&ev(60 * 39, 4.0, 8.0), &cfg).0, Status::Elevated);
     }
 }

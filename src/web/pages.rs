@@ -69,24 +69,19 @@ where
             }
         }
     };
-    Ok(respond(req, &body, loc, "no-cache"))
+    Ok(respond(req, &body, loc))
 }
 
 /// The response for a cached body: 304 when the client holds it, else the body in the best encoding
 /// the client accepts. Language cookies and `Vary` come from `loc`.
-pub(super) fn respond(
-    req: &HttpRequest,
-    body: &CachedBody,
-    loc: Locale,
-    cache_control: &'static str,
-) -> HttpResponse {
+fn respond(req: &HttpRequest, body: &CachedBody, loc: Locale) -> HttpResponse {
     let fresh = body.matches(req);
     let mut res = if fresh {
         HttpResponse::NotModified()
     } else {
         HttpResponse::Ok()
     };
-    res.insert_header(("Cache-Control", cache_control))
+    res.insert_header(("Cache-Control", "no-cache"))
         .insert_header(("ETag", body.etag.as_str()));
     loc.headers(&mut res);
     res.append_header(("Vary", "Accept-Encoding"));
@@ -319,7 +314,10 @@ pub(super) async fn index(
         .unwrap_or("")
         .trim()
         .to_ascii_uppercase();
-    let slot = q.is_empty().then(|| {
+    // Only a country code makes a cache key (any other text would let the cache grow without end).
+    let bounded = country.is_empty()
+        || (country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()));
+    let slot = (q.is_empty() && bounded).then(|| {
         let key = format!("home|{}|{country}", lang.code());
         (key, state.pages.generations.all())
     });
