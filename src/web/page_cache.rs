@@ -143,9 +143,9 @@ impl CachedBody {
         }
     }
 
-    /// The uncompressed body (tests, and callers that embed it elsewhere).
-    pub fn text(&self) -> &[u8] {
-        &self.identity
+    /// The uncompressed body.
+    pub fn plain(&self) -> Bytes {
+        self.identity.clone()
     }
 }
 

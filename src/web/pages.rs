@@ -58,23 +58,21 @@ where
     let hit = slot
         .as_ref()
         .and_then(|(key, stamp)| state.pages.get(key, *stamp, now));
-    let body = match hit {
-        Some(body) => body,
-        None => {
-            let stamp = slot.as_ref().map_or(Stamp::new(0, 0, now), |s| s.1);
-            let body = CachedBody::new(build.await?, HTML, stamp, now);
-            match slot {
-                Some((key, _)) => state.pages.put(key, body),
-                None => std::sync::Arc::new(body),
-            }
-        }
-    };
-    Ok(respond(req, &body, loc))
+    if let Some(body) = hit {
+        return Ok(respond(req, &body, loc, true));
+    }
+    let stamp = slot.as_ref().map_or(Stamp::new(0, 0, now), |s| s.1);
+    let body = CachedBody::new(build.await?, HTML, stamp, now);
+    Ok(match slot {
+        Some((key, _)) => respond(req, &state.pages.put(key, body), loc, true),
+        None => respond(req, &body, loc, false),
+    })
 }
 
-/// The response for a cached body: 304 when the client holds it, else the body in the best encoding
-/// the client accepts. Language cookies and `Vary` come from `loc`.
-fn respond(req: &HttpRequest, body: &CachedBody, loc: Locale) -> HttpResponse {
+/// The response for a body: 304 when the client holds it, else the body in the best encoding the
+/// client accepts; compressed once and kept when `cached`, else left to the compression middleware
+/// (its faster setting suits a body sent once). Language cookies and `Vary` come from `loc`.
+fn respond(req: &HttpRequest, body: &CachedBody, loc: Locale, cached: bool) -> HttpResponse {
     let fresh = body.matches(req);
     let mut res = if fresh {
         HttpResponse::NotModified()
@@ -87,6 +85,10 @@ fn respond(req: &HttpRequest, body: &CachedBody, loc: Locale) -> HttpResponse {
     res.append_header(("Vary", "Accept-Encoding"));
     if fresh {
         return res.finish();
+    }
+    if !cached {
+        page_cache::body_headers(&mut res, body, None);
+        return res.body(body.plain());
     }
     let (bytes, encoding) = body.encoded(req);
     page_cache::body_headers(&mut res, body, encoding);
