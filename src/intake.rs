@@ -17,7 +17,7 @@ use crate::domain::{
 use crate::metrics::Metrics;
 use crate::privacy::{Salts, reporter_key};
 use crate::regions::RegionCatalog;
-use crate::store::{Db, NewReport};
+use crate::store::{Db, NewReport, ReportWriter};
 use serde::Deserialize;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -273,6 +273,7 @@ async fn write_loop(
     ctx: Arc<WriterContext>,
 ) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
+    let mut store = ReportWriter::new(&ctx.db);
     loop {
         {
             let mut rx = rx.lock().await;
@@ -295,12 +296,25 @@ async fn write_loop(
                 }
             }
         }
-        ctx.write_batch(&mut jobs).await;
+        ctx.write_batch(&mut store, &mut jobs).await;
     }
 }
 
 impl WriterContext {
-    async fn write_batch(&self, jobs: &mut Vec<Job>) {
+    /// One metric update per label and batch, not per report.
+    fn count_accepted(&self, reports: &[NewReport]) {
+        let counted = reports.iter().filter(|r| r.counted).count();
+        for (label, n) in [("true", counted), ("false", reports.len() - counted)] {
+            if n > 0 {
+                self.metrics
+                    .reports_accepted
+                    .with_label_values(&[label])
+                    .inc_by(n as u64);
+            }
+        }
+    }
+
+    async fn write_batch(&self, store: &mut ReportWriter, jobs: &mut Vec<Job>) {
         let now = self.clock.now();
         let claims: Vec<(String, String)> = jobs
             .iter()
@@ -334,7 +348,7 @@ impl WriterContext {
         }
         self.metrics.intake_batch_size.observe(reports.len() as f64);
 
-        let ids = match self.db.insert_reports(&reports).await {
+        let ids = match store.insert_reports(&reports).await {
             Ok(ids) => ids,
             Err(e) => {
                 tracing::error!(error = %e, batch = reports.len(), "storing reports failed");
@@ -373,11 +387,8 @@ impl WriterContext {
                 .inc();
         }
 
+        self.count_accepted(&reports);
         for ((reply, report), id) in replies.into_iter().zip(reports).zip(ids) {
-            self.metrics
-                .reports_accepted
-                .with_label_values(&[if report.counted { "true" } else { "false" }])
-                .inc();
             let _ = reply.send(Ok(Accepted {
                 id,
                 bucket_start: Resolution::Minute.floor(report.created_at),

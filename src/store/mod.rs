@@ -5,9 +5,11 @@ mod outages;
 mod reports;
 mod salts;
 mod services;
+mod writer;
 
 pub use outages::{OutageRecord, StatusRow, StoredOutage};
 pub use reports::{NewReport, StoredCounts};
+pub use writer::ReportWriter;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
