@@ -114,14 +114,11 @@ const INSERT_SQLITE: &str = "INSERT INTO reports \
      SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
      value ->> 6, value ->> 7, value ->> 8 FROM json_each($1) ORDER BY key";
 
-/// The SQLite insert, on the pool or on a writer's own connection. Without RETURNING the answer is one
+/// The SQLite insert through the pool (backfills; the intake has its own writer). Without RETURNING the answer is one
 /// message from sqlx's worker thread instead of one per row: the ids are the last one and those just
 /// before it, since a single statement under SQLite's one write lock numbers its rows consecutively
 /// (AUTOINCREMENT: each new id is the largest ever given plus one).
-pub(super) async fn insert_sqlite<'e, E>(db: E, batch: &[NewReport]) -> Result<Vec<i64>, StoreError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
-{
+async fn insert_sqlite(db: &sqlx::SqlitePool, batch: &[NewReport]) -> Result<Vec<i64>, StoreError> {
     let done = sqlx::query(INSERT_SQLITE)
         .bind(rows_as_json(batch))
         .execute(db)

@@ -1,49 +1,28 @@
 //! Where an intake writer stores its batches.
 
-use super::reports::insert_sqlite;
+use super::sqlite_writer::SqliteWriter;
 use super::{Db, NewReport, StoreError};
-use sqlx::{SqliteConnection, SqlitePool};
+use std::future::Future;
 
-/// A writer's hold on the SQL store. SQLite has one writer, which keeps a connection of its own: no
-/// pool hand-off (and its ping) per batch, and a page cache that no other connection's commit
-/// invalidates. PostgreSQL writers share the pool, whose connections overlap their commits.
-pub enum ReportWriter {
-    Sqlite {
-        pool: SqlitePool,
-        /// Opened on first use, and again after a failed batch (the connection may be the problem).
-        conn: Option<SqliteConnection>,
-    },
-    Postgres(Db),
+/// A store for batches of reports. `Ok` from [`ReportSink::insert_reports`] means the batch's
+/// transaction has committed durably; the ids come back in batch order.
+pub trait ReportSink {
+    fn insert_reports(
+        &mut self,
+        batch: &[NewReport],
+    ) -> impl Future<Output = Result<Vec<i64>, StoreError>>;
 }
 
-impl ReportWriter {
-    pub fn new(db: &Db) -> Self {
-        match db {
-            Db::Sqlite(pool) => ReportWriter::Sqlite {
-                pool: pool.clone(),
-                conn: None,
-            },
-            Db::Postgres(_) => ReportWriter::Postgres(db.clone()),
-        }
+/// Through the pool: PostgreSQL's writers, whose connections overlap their commits.
+impl ReportSink for Db {
+    async fn insert_reports(&mut self, batch: &[NewReport]) -> Result<Vec<i64>, StoreError> {
+        Db::insert_reports(self, batch).await
     }
+}
 
-    /// Inserts a batch in one transaction; see [`Db::insert_reports`]. `Ok` means committed durably.
-    pub async fn insert_reports(&mut self, batch: &[NewReport]) -> Result<Vec<i64>, StoreError> {
-        match self {
-            ReportWriter::Postgres(db) => db.insert_reports(batch).await,
-            ReportWriter::Sqlite { .. } if batch.is_empty() => Ok(Vec::new()),
-            ReportWriter::Sqlite { pool, conn } => {
-                let c = match conn {
-                    Some(c) => c,
-                    // Taken out of the pool for good (the pool opens another when it needs one).
-                    None => conn.insert(pool.acquire().await?.detach()),
-                };
-                let result = insert_sqlite(&mut *c, batch).await;
-                if result.is_err() {
-                    *conn = None;
-                }
-                result
-            }
-        }
+/// SQLite's one writer, on its own thread: the insert blocks that thread, which is what it is for.
+impl ReportSink for &SqliteWriter<'_> {
+    async fn insert_reports(&mut self, batch: &[NewReport]) -> Result<Vec<i64>, StoreError> {
+        SqliteWriter::insert_reports(self, batch)
     }
 }
