@@ -1,8 +1,9 @@
 //! The write path: validate, de-duplicate, store durably, count.
 //!
-//! Handlers hand validated reports to a few writer tasks through a channel. A writer takes whatever
-//! has queued up (group commit), claims the reporters in the counter store, inserts the whole batch in
-//! one SQL transaction, increments the counters in one pipeline, and only then answers each handler.
+//! Handlers hand validated reports to the writers through a channel: four tasks for PostgreSQL, one
+//! thread of its own for SQLite (which has a single writer). A writer takes whatever has queued up
+//! (group commit), claims the reporters in the counter store, inserts the whole batch in one SQL
+//! transaction, increments the counters in one pipeline, and only then answers each handler.
 //! So no report is acknowledged before the transaction holding it has committed, and a burst costs one
 //! commit per batch instead of one per report. A counter store failure never fails a report: SQL is the
 //! source of truth and counters are rebuilt from it.

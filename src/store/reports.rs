@@ -109,29 +109,17 @@ impl Db {
     }
 }
 
-const INSERT_SQLITE: &str = "INSERT INTO reports \
-     (service, problem, region, lat, lon, comment, reporter, counted, created_at) \
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
-     value ->> 6, value ->> 7, value ->> 8 FROM json_each($1) ORDER BY key";
-
-/// The SQLite insert through the pool (backfills; the intake has its own writer). Without RETURNING the answer is one
-/// message from sqlx's worker thread instead of one per row: the ids are the last one and those just
-/// before it, since a single statement under SQLite's one write lock numbers its rows consecutively
-/// (AUTOINCREMENT: each new id is the largest ever given plus one).
-async fn insert_sqlite(db: &sqlx::SqlitePool, batch: &[NewReport]) -> Result<Vec<i64>, StoreError> {
-    let done = sqlx::query(INSERT_SQLITE)
-        .bind(rows_as_json(batch))
-        .execute(db)
-        .await?;
-    let n = batch.len() as i64;
-    if done.rows_affected() != batch.len() as u64 {
-        return Err(StoreError::Sqlx(sqlx::Error::Protocol(format!(
-            "inserted {} reports of {n}",
-            done.rows_affected()
-        ))));
-    }
-    let last = done.last_insert_rowid();
-    Ok((last - n + 1..=last).collect())
+/// The SQLite insert through the pool (backfills; the intake has a writer of its own).
+async fn insert_sqlite(p: &sqlx::SqlitePool, batch: &[NewReport]) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query(
+        "INSERT INTO reports (service, problem, region, lat, lon, comment, reporter, counted, created_at) \
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
+         value ->> 6, value ->> 7, value ->> 8 FROM json_each($1) ORDER BY key RETURNING id",
+    )
+    .bind(rows_as_json(batch))
+    .fetch_all(p)
+    .await?;
+    sorted_ids(&rows)
 }
 
 /// The batch as one JSON array of row arrays, written straight to a string (no `Value` tree).
@@ -172,7 +160,15 @@ async fn insert_postgres(p: &sqlx::PgPool, batch: &[NewReport]) -> Result<Vec<i6
     .bind(batch.iter().map(|r| r.created_at).collect::<Vec<_>>())
     .fetch_all(p)
     .await?;
-    // RETURNING order is unspecified, but ids grow in row order within one statement.
+    sorted_ids(&rows)
+}
+
+/// RETURNING order is unspecified, but ids grow in row order within one statement.
+fn sorted_ids<R: Row>(rows: &[R]) -> Result<Vec<i64>, StoreError>
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
     let mut ids = rows
         .iter()
         .map(|row| row.try_get::<i64, _>(0))
