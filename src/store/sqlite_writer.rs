@@ -55,6 +55,11 @@ impl<'lock> SqliteWriter<'lock> {
     fn new(lock: &'lock mut LockedSqliteHandle<'_>) -> Result<Self, StoreError> {
         let db = lock.as_raw_handle();
         check_durable(db)?;
+        // Checkpoint (copy the WAL into the database file, then fsync it) every 10,000 pages
+        // (~40 MB) instead of SQLite's 1,000: the intake rewrites the same few hundred hot pages
+        // (index leaves per service, the table's tail), so one checkpoint copies each once for ten
+        // times as many commits. Durability is unchanged: each COMMIT still fsyncs the WAL.
+        exec(db, c"PRAGMA wal_autocheckpoint = 10000")?;
         let mut stmt = std::ptr::null_mut();
         // SAFETY: `db` is open and, while `lock` lives, used by this thread alone; INSERT is
         // nul-terminated (-1: read up to the nul).
