@@ -1,8 +1,9 @@
 //! The write path: validate, de-duplicate, store durably, count.
 //!
-//! Handlers hand validated reports to a few writer tasks through a channel. A writer takes whatever
-//! has queued up (group commit), claims the reporters in the counter store, inserts the whole batch in
-//! one SQL transaction, increments the counters in one pipeline, and only then answers each handler.
+//! Handlers hand validated reports to the writers through a channel: four tasks for PostgreSQL, one
+//! thread of its own for SQLite (which has a single writer). A writer takes whatever has queued up
+//! (group commit), claims the reporters in the counter store, inserts the whole batch in one SQL
+//! transaction, increments the counters in one pipeline, and only then answers each handler.
 //! So no report is acknowledged before the transaction holding it has committed, and a burst costs one
 //! commit per batch instead of one per report. A counter store failure never fails a report: SQL is the
 //! source of truth and counters are rebuilt from it.
@@ -17,10 +18,12 @@ use crate::domain::{
 use crate::metrics::Metrics;
 use crate::privacy::{Salts, reporter_key};
 use crate::regions::RegionCatalog;
-use crate::store::{Db, NewReport};
+use crate::store::{Db, NewReport, ReportSink, with_sqlite_writer};
 use serde::Deserialize;
+use sqlx::SqlitePool;
 use std::net::IpAddr;
 use std::sync::Arc;
+use tokio::runtime::Handle;
 use tokio::sync::{Mutex, mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
@@ -173,7 +176,6 @@ impl Writers {
 }
 
 struct WriterContext {
-    db: Db,
     counts: Counts,
     clock: Clock,
     metrics: Metrics,
@@ -193,16 +195,25 @@ impl Intake {
         let (queue, rx) = mpsc::channel(QUEUE_CAPACITY);
         let rx = Arc::new(Mutex::new(rx));
         let ctx = Arc::new(WriterContext {
-            db: db.clone(),
             counts,
             clock: clock.clone(),
             metrics: metrics.clone(),
             fallback_claims: MemoryCounts::new(),
         });
         let (close, closing) = watch::channel(false);
-        let tasks = (0..db.writer_count())
-            .map(|_| tokio::spawn(write_loop(rx.clone(), closing.clone(), ctx.clone())))
-            .collect();
+        let tasks = match &db {
+            Db::Sqlite(pool) => vec![spawn_sqlite_writer(pool.clone(), rx, closing, ctx)],
+            Db::Postgres(_) => (0..db.writer_count())
+                .map(|_| {
+                    tokio::spawn(write_loop(
+                        rx.clone(),
+                        closing.clone(),
+                        ctx.clone(),
+                        db.clone(),
+                    ))
+                })
+                .collect(),
+        };
         let intake = Intake {
             catalog,
             regions,
@@ -267,40 +278,105 @@ impl Intake {
     }
 }
 
-async fn write_loop(
-    rx: Arc<Mutex<mpsc::Receiver<Job>>>,
+type Queue = Arc<Mutex<mpsc::Receiver<Job>>>;
+
+/// SQLite's one writer gets an OS thread of its own: it blocks in COMMIT (the fsync) without holding
+/// up a runtime thread, and calls SQLite directly instead of handing each statement to sqlx's worker
+/// thread and waiting to be woken (see `store/sqlite_writer.rs`). The returned task ends with it.
+fn spawn_sqlite_writer(
+    pool: SqlitePool,
+    rx: Queue,
+    closing: watch::Receiver<bool>,
+    ctx: Arc<WriterContext>,
+) -> JoinHandle<()> {
+    let rt = Handle::current();
+    let (done, finished) = oneshot::channel::<()>();
+    std::thread::Builder::new()
+        .name("sqlite-writer".into())
+        .spawn(move || {
+            sqlite_writer(&pool, &rt, rx, closing, ctx);
+            let _ = done.send(());
+        })
+        .expect("cannot start the SQLite writer thread");
+    tokio::spawn(async move {
+        let _ = finished.await;
+    })
+}
+
+fn sqlite_writer(
+    pool: &SqlitePool,
+    rt: &Handle,
+    rx: Queue,
     mut closing: watch::Receiver<bool>,
     ctx: Arc<WriterContext>,
 ) {
-    let mut jobs = Vec::with_capacity(MAX_BATCH);
     loop {
-        {
-            let mut rx = rx.lock().await;
-            let next = tokio::select! {
-                job = rx.recv() => job,
-                _ = async { let _ = closing.wait_for(|&closed| closed).await; } => {
-                    // No new reports from here on; what is queued is still stored below.
-                    rx.close();
-                    rx.recv().await
-                }
-            };
-            match next {
-                Some(job) => jobs.push(job),
-                None => return,
-            }
-            while jobs.len() < MAX_BATCH {
-                match rx.try_recv() {
-                    Ok(job) => jobs.push(job),
-                    Err(_) => break,
-                }
-            }
+        let run = with_sqlite_writer(pool, rt, |writer| {
+            rt.block_on(write_loop(rx.clone(), closing.clone(), ctx.clone(), writer))
+        });
+        let Err(e) = run else { return };
+        // Without a connection nothing can be stored: answer what is queued, then try again.
+        tracing::error!(error = %e, "cannot open the SQLite intake writer");
+        let mut jobs = Vec::new();
+        if !rt.block_on(next_batch(&rx, &mut closing, &mut jobs)) {
+            return;
         }
-        ctx.write_batch(&mut jobs).await;
+        for job in jobs {
+            let _ = job.reply.send(Err(IntakeError::Unavailable));
+        }
     }
 }
 
+async fn write_loop(
+    rx: Queue,
+    mut closing: watch::Receiver<bool>,
+    ctx: Arc<WriterContext>,
+    mut store: impl ReportSink,
+) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    while next_batch(&rx, &mut closing, &mut jobs).await {
+        ctx.write_batch(&mut store, &mut jobs).await;
+    }
+}
+
+/// Waits for a report, then takes whatever else is queued, up to [`MAX_BATCH`]. False once the queue
+/// is closed and empty.
+async fn next_batch(rx: &Queue, closing: &mut watch::Receiver<bool>, jobs: &mut Vec<Job>) -> bool {
+    let mut rx = rx.lock().await;
+    let next = tokio::select! {
+        job = rx.recv() => job,
+        _ = async { let _ = closing.wait_for(|&closed| closed).await; } => {
+            // No new reports from here on; what is queued is still stored.
+            rx.close();
+            rx.recv().await
+        }
+    };
+    let Some(job) = next else { return false };
+    jobs.push(job);
+    while jobs.len() < MAX_BATCH {
+        match rx.try_recv() {
+            Ok(job) => jobs.push(job),
+            Err(_) => break,
+        }
+    }
+    true
+}
+
 impl WriterContext {
-    async fn write_batch(&self, jobs: &mut Vec<Job>) {
+    /// One metric update per label and batch, not per report.
+    fn count_accepted(&self, reports: &[NewReport]) {
+        let counted = reports.iter().filter(|r| r.counted).count();
+        for (label, n) in [("true", counted), ("false", reports.len() - counted)] {
+            if n > 0 {
+                self.metrics
+                    .reports_accepted
+                    .with_label_values(&[label])
+                    .inc_by(n as u64);
+            }
+        }
+    }
+
+    async fn write_batch(&self, store: &mut impl ReportSink, jobs: &mut Vec<Job>) {
         let now = self.clock.now();
         let claims: Vec<(String, String)> = jobs
             .iter()
@@ -334,7 +410,7 @@ impl WriterContext {
         }
         self.metrics.intake_batch_size.observe(reports.len() as f64);
 
-        let ids = match self.db.insert_reports(&reports).await {
+        let ids = match store.insert_reports(&reports).await {
             Ok(ids) => ids,
             Err(e) => {
                 tracing::error!(error = %e, batch = reports.len(), "storing reports failed");
@@ -373,11 +449,8 @@ impl WriterContext {
                 .inc();
         }
 
+        self.count_accepted(&reports);
         for ((reply, report), id) in replies.into_iter().zip(reports).zip(ids) {
-            self.metrics
-                .reports_accepted
-                .with_label_values(&[if report.counted { "true" } else { "false" }])
-                .inc();
             let _ = reply.send(Ok(Accepted {
                 id,
                 bucket_start: Resolution::Minute.floor(report.created_at),

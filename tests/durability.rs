@@ -10,6 +10,7 @@ use downtally::counts::{CountStore, Dim, RedisCounts, Resolution};
 use downtally::domain::ProblemKind;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const PROBLEMS: [&str; 4] = ["login", "sms_verification", "card", "payments"];
@@ -374,4 +375,142 @@ async fn rebuild_counts_without_redis_fails_clearly() {
     assert!(!status.success(), "{stdout}{stderr}");
     assert!(stderr.contains("error"), "{stderr}");
     assert!(stored_reports(&db.url).await.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Acknowledged means committed: a batch is stored whole or not at all, and a crash loses no 201.
+
+/// Runs one statement on its own connection (the server's writer keeps its own).
+async fn sql(db_url: &str, statement: &str) {
+    let db = downtally::store::Db::connect(db_url).await.unwrap();
+    if let downtally::store::Db::Sqlite(p) = &db {
+        sqlx::query(statement).execute(p).await.unwrap();
+    }
+    db.close().await;
+}
+
+/// POSTs one report; the status and, for a 201, the stored id.
+async fn post_status(
+    client: &reqwest::Client,
+    address: &str,
+    ua: &str,
+    comment: &str,
+) -> (u16, Option<i64>) {
+    match client
+        .post(format!("{address}/api/v1/services/{MONZO}/reports"))
+        .header("User-Agent", ua)
+        .json(&json!({"problem": "card", "comment": comment}))
+        .send()
+        .await
+    {
+        Ok(res) if res.status() == 201 => {
+            let v: Value = res.json().await.expect("a 201 carries its JSON");
+            (201, v["id"].as_i64())
+        }
+        Ok(res) => (res.status().as_u16(), None),
+        Err(_) => (0, None),
+    }
+}
+
+/// SQL refuses one report of a burst: the batch holding it is rolled back whole and answered 503, the
+/// other batches are stored, and exactly the acknowledged reports are in SQL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_refused_midway_is_stored_not_at_all() {
+    let app = spawn_app(AppOptions::sqlite()).await;
+    sql(
+        &app.db_url,
+        "CREATE TRIGGER poison BEFORE INSERT ON reports WHEN NEW.comment = 'poison' \
+         BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    )
+    .await;
+    let tasks: Vec<_> = (0..120)
+        .map(|i| {
+            let (client, address) = (app.client.clone(), app.address.clone());
+            let comment = if i % 60 == 30 {
+                "poison".to_owned()
+            } else {
+                format!("r{i}")
+            };
+            tokio::spawn(async move {
+                let answer = post_status(&client, &address, &format!("burst-{i}"), &comment).await;
+                (comment, answer)
+            })
+        })
+        .collect();
+    let mut acknowledged = BTreeMap::new();
+    for t in tasks {
+        let (comment, (status, id)) = t.await.unwrap();
+        match status {
+            201 => {
+                acknowledged.insert(id.unwrap(), comment);
+            }
+            503 => {}
+            other => panic!("{comment}: unexpected status {other}"),
+        }
+    }
+    eprintln!("{} of 120 acknowledged", acknowledged.len());
+    assert!(acknowledged.values().all(|c| c != "poison"));
+    assert!(
+        !acknowledged.is_empty(),
+        "batches without the poison are stored"
+    );
+    let stored: BTreeMap<i64, String> = stored_reports(&app.db_url)
+        .await
+        .into_iter()
+        .map(|r| (r.id, r.comment.unwrap()))
+        .collect();
+    assert_eq!(
+        stored, acknowledged,
+        "SQL holds exactly the acknowledged reports"
+    );
+    // The writer is not left inside a transaction.
+    sql(&app.db_url, "DROP TRIGGER poison").await;
+    let (status, _) = post_status(&app.client, &app.address, "after", "fine").await;
+    assert_eq!(status, 201);
+}
+
+/// A server killed (SIGKILL) in the middle of a steady load: every report it acknowledged is in SQL
+/// when the database is opened again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_server_loses_no_acknowledged_report() {
+    let db = SqliteFile::new();
+    let mut server = spawn_binary(&[], &[("DATABASE_URL", &db.url)]).await;
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    // 32 clients, each posting until the server is gone.
+    let clients: Vec<_> = (0..32)
+        .map(|c| {
+            let (client, address, acknowledged) =
+                (client(), server.address.clone(), acknowledged.clone());
+            tokio::spawn(async move {
+                for i in 0.. {
+                    match post_status(&client, &address, &format!("crash-{c}-{i}"), "c").await {
+                        (201, Some(id)) => acknowledged.lock().unwrap().push(id),
+                        _ => return,
+                    }
+                }
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    while acknowledged.lock().unwrap().len() < 300 {
+        assert!(started.elapsed() < Duration::from_secs(30), "too slow");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    server.child.kill().expect("SIGKILL");
+    let _ = server.child.wait();
+    for c in clients {
+        c.await.unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    let stored: HashSet<i64> = stored_reports(&db.url).await.iter().map(|r| r.id).collect();
+    let missing: Vec<_> = acknowledged
+        .iter()
+        .filter(|id| !stored.contains(id))
+        .collect();
+    assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
+    eprintln!(
+        "{} acknowledged, {} stored at the kill",
+        acknowledged.len(),
+        stored.len()
+    );
 }

@@ -6,10 +6,14 @@ mod outages;
 mod reports;
 mod salts;
 mod services;
+mod sqlite_writer;
+mod writer;
 
 pub use comments::StoredComment;
 pub use outages::{OutageRecord, StatusRow, StoredOutage};
 pub use reports::{NewReport, StoredCounts};
+pub use sqlite_writer::{SqliteWriter, with_sqlite_writer};
+pub use writer::ReportSink;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -22,6 +26,8 @@ use std::time::Duration;
 pub enum StoreError {
     #[error("database: {0}")]
     Sqlx(#[from] sqlx::Error),
+    #[error("database: {0}")]
+    Sqlite(String),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot create the database folder {path}: {source}")]

@@ -33,62 +33,10 @@ impl Db {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = match self {
-            Db::Sqlite(p) => {
-                let json = serde_json::Value::Array(
-                    batch
-                        .iter()
-                        .map(|r| {
-                            serde_json::json!([
-                                r.service,
-                                r.problem.code(),
-                                r.region,
-                                r.coordinates.map(|c| c.lat()),
-                                r.coordinates.map(|c| c.lon()),
-                                r.comment,
-                                r.reporter,
-                                r.counted,
-                                r.created_at
-                            ])
-                        })
-                        .collect(),
-                );
-                sqlx::query(
-                    "INSERT INTO reports (service, problem, region, lat, lon, comment, reporter, counted, created_at) \
-                     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
-                     value ->> 6, value ->> 7, value ->> 8 FROM json_each($1) ORDER BY key RETURNING id",
-                )
-                .bind(json.to_string())
-                .fetch_all(p)
-                .await?
-                .iter()
-                .map(|row| row.try_get::<i64, _>(0))
-                .collect::<Result<Vec<_>, _>>()?
-            }
-            Db::Postgres(p) => sqlx::query(
-                "INSERT INTO reports (service, problem, region, lat, lon, comment, reporter, counted, created_at) \
-                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], \
-                 $6::text[], $7::text[], $8::bool[], $9::int8[]) RETURNING id",
-            )
-            .bind(batch.iter().map(|r| r.service.as_str()).collect::<Vec<_>>())
-            .bind(batch.iter().map(|r| r.problem.code()).collect::<Vec<_>>())
-            .bind(batch.iter().map(|r| r.region.as_deref()).collect::<Vec<_>>())
-            .bind(batch.iter().map(|r| r.coordinates.map(|c| c.lat())).collect::<Vec<_>>())
-            .bind(batch.iter().map(|r| r.coordinates.map(|c| c.lon())).collect::<Vec<_>>())
-            .bind(batch.iter().map(|r| r.comment.as_deref()).collect::<Vec<_>>())
-            .bind(batch.iter().map(|r| r.reporter.as_str()).collect::<Vec<_>>())
-            .bind(batch.iter().map(|r| r.counted).collect::<Vec<_>>())
-            .bind(batch.iter().map(|r| r.created_at).collect::<Vec<_>>())
-            .fetch_all(p)
-            .await?
-            .iter()
-            .map(|row| row.try_get::<i64, _>(0))
-            .collect::<Result<Vec<_>, _>>()?,
-        };
-        // RETURNING order is unspecified, but ids grow in row order within one statement.
-        let mut ids = rows;
-        ids.sort_unstable();
-        Ok(ids)
+        match self {
+            Db::Sqlite(p) => insert_sqlite(p, batch).await,
+            Db::Postgres(p) => insert_postgres(p, batch).await,
+        }
     }
 
     /// Every counted report since `since`, aggregated into counter buckets of both resolutions and all
@@ -159,4 +107,72 @@ impl Db {
             })
         })
     }
+}
+
+/// The SQLite insert through the pool (backfills; the intake has a writer of its own).
+async fn insert_sqlite(p: &sqlx::SqlitePool, batch: &[NewReport]) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query(
+        "INSERT INTO reports (service, problem, region, lat, lon, comment, reporter, counted, created_at) \
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
+         value ->> 6, value ->> 7, value ->> 8 FROM json_each($1) ORDER BY key RETURNING id",
+    )
+    .bind(rows_as_json(batch))
+    .fetch_all(p)
+    .await?;
+    sorted_ids(&rows)
+}
+
+/// The batch as one JSON array of row arrays, written straight to a string (no `Value` tree).
+fn rows_as_json(batch: &[NewReport]) -> String {
+    let rows: Vec<_> = batch
+        .iter()
+        .map(|r| {
+            (
+                &r.service,
+                r.problem.code(),
+                &r.region,
+                r.coordinates.map(|c| c.lat()),
+                r.coordinates.map(|c| c.lon()),
+                &r.comment,
+                &r.reporter,
+                r.counted,
+                r.created_at,
+            )
+        })
+        .collect();
+    serde_json::to_string(&rows).expect("strings and numbers always serialize")
+}
+
+async fn insert_postgres(p: &sqlx::PgPool, batch: &[NewReport]) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query(
+        "INSERT INTO reports (service, problem, region, lat, lon, comment, reporter, counted, created_at) \
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], \
+         $6::text[], $7::text[], $8::bool[], $9::int8[]) RETURNING id",
+    )
+    .bind(batch.iter().map(|r| r.service.as_str()).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.problem.code()).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.region.as_deref()).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.coordinates.map(|c| c.lat())).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.coordinates.map(|c| c.lon())).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.comment.as_deref()).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.reporter.as_str()).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.counted).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.created_at).collect::<Vec<_>>())
+    .fetch_all(p)
+    .await?;
+    sorted_ids(&rows)
+}
+
+/// RETURNING order is unspecified, but ids grow in row order within one statement.
+fn sorted_ids<R: Row>(rows: &[R]) -> Result<Vec<i64>, StoreError>
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let mut ids = rows
+        .iter()
+        .map(|row| row.try_get::<i64, _>(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    ids.sort_unstable();
+    Ok(ids)
 }
