@@ -69,17 +69,27 @@ pub async fn demo_history(
         return Ok(None);
     }
     let start = (now - 14 * 86_400).div_euclid(60) * 60;
+    let regions = crate::regions::RegionCatalog::embedded()?;
+    let known = |ids: &[&str]| -> Vec<String> {
+        ids.iter()
+            .filter(|id| regions.is_known(id))
+            .map(|id| (*id).to_owned())
+            .collect()
+    };
     let minutes = |m: i64| start + 14 * 86_400 - m * 60;
-    let outage =
-        |ago_minutes: i64, length: u32, factor: f64, problems: Vec<(&'static str, f64)>| {
-            crate::simulate::SimOutage {
-                at: minutes(ago_minutes),
-                minutes: length,
-                factor,
-                problems,
-                regions: Vec::new(),
-            }
-        };
+    let outage = |ago_minutes: i64,
+                  length: u32,
+                  factor: f64,
+                  problems: Vec<(&'static str, f64)>,
+                  regions: Vec<String>| {
+        crate::simulate::SimOutage {
+            at: minutes(ago_minutes),
+            minutes: length,
+            factor,
+            problems,
+            regions,
+        }
+    };
     let mut total = 0;
     for (i, service) in catalog.services().iter().enumerate() {
         // Deterministic spread of volumes: 0.2 to ~8 reports a minute at the daily peak; the services
@@ -91,24 +101,28 @@ pub async fn demo_history(
                 120,
                 8.0,
                 vec![("login", 0.5), ("mobile_app", 0.3), ("website", 0.2)],
+                known(&["IT-25", "IT-45", "IT-21"]),
             )],
             "american-express" => vec![outage(
                 3 * 1440,
                 180,
                 6.0,
                 vec![("sms_verification", 0.8), ("card", 0.2)],
+                Vec::new(),
             )],
             "monzo" => vec![outage(
                 6 * 1440 + 300,
                 90,
                 10.0,
                 vec![("login", 0.7), ("mobile_app", 0.3)],
+                known(&["TLI"]),
             )],
             "barclays" => vec![outage(
                 2 * 1440 + 600,
                 240,
                 5.0,
                 vec![("payments", 0.6), ("balance", 0.4)],
+                known(&["TLI", "TLJ", "TLK"]),
             )],
             _ => Vec::new(),
         };
@@ -120,8 +134,14 @@ pub async fn demo_history(
             peak_per_minute: peak,
             weekend_factor: 0.7,
             growth_per_week: 0.0,
-            regions: Vec::new(),
-            located_share: 0.0,
+            // Everyday reports from anywhere in the main country (half of them located), so that
+            // the heatmaps have something to show; the outages above come from where they say.
+            regions: regions
+                .regions_of(&service.countries[0])
+                .iter()
+                .map(|r| r.id.clone())
+                .collect(),
+            located_share: 0.5,
             outages,
             seed: 1_000 + i as u64,
         };
