@@ -107,12 +107,10 @@ where
         state.board.updated_at(),
         now,
     );
-    let body = match state.pages.get(&key, stamp, now) {
-        Some(body) => body,
-        None => state
-            .pages
-            .put(key, CachedBody::new(build.await?, content_type, stamp, now)),
-    };
+    let body = state
+        .pages
+        .get_or_fill(key, stamp, now, content_type, build)
+        .await?;
     Ok(respond(req, &body))
 }
 

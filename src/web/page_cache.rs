@@ -149,10 +149,15 @@ impl CachedBody {
     }
 }
 
+/// Renders in progress, one lock per key: when a popular page expires (every minute), the
+/// requests that find it missing wait for one render instead of each rendering it.
+type Fills = Arc<parking_lot::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>;
+
 /// The cache itself; cheap to clone.
 #[derive(Clone)]
 pub struct PageCache {
     entries: Arc<RwLock<HashMap<String, Arc<CachedBody>>>>,
+    fills: Fills,
     pub generations: Arc<Generations>,
     /// Seconds a body may outlive a change of its data generation (0: never).
     min_fresh: i64,
@@ -162,9 +167,47 @@ impl PageCache {
     pub fn new(generations: Generations, min_fresh: i64) -> Self {
         Self {
             entries: Arc::default(),
+            fills: Arc::default(),
             generations: Arc::new(generations),
             min_fresh,
         }
+    }
+
+    /// The body for `key` at `stamp`: from the cache, or rendered by `build` and kept. Of several
+    /// requests that miss the same key at once, one renders and the others wait for its result.
+    pub async fn get_or_fill<F, E>(
+        &self,
+        key: String,
+        stamp: Stamp,
+        now: i64,
+        content_type: &'static str,
+        build: F,
+    ) -> Result<Arc<CachedBody>, E>
+    where
+        F: Future<Output = Result<String, E>>,
+    {
+        if let Some(body) = self.get(&key, stamp, now) {
+            return Ok(body);
+        }
+        let lock = self.fills.lock().entry(key.clone()).or_default().clone();
+        let turn = lock.clone().lock_owned().await;
+        // Whoever held the lock before may have filled it.
+        let result = match self.get(&key, stamp, now) {
+            Some(body) => Ok(body),
+            None => match build.await {
+                Ok(text) => {
+                    Ok(self.put(key.clone(), CachedBody::new(text, content_type, stamp, now)))
+                }
+                Err(e) => Err(e),
+            },
+        };
+        drop(turn);
+        let mut fills = self.fills.lock();
+        // The map's handle and ours: nobody else waits, so the entry can go.
+        if Arc::strong_count(&lock) == 2 {
+            fills.remove(&key);
+        }
+        result
     }
 
     /// The cached body for `key` if it still holds at `stamp` (and `now`).
@@ -339,6 +382,44 @@ mod tests {
         let stamp = Stamp::new(cache.generations.of("a"), 1, now);
         assert!(cache.get("k", stamp, now + 4).is_some());
         assert!(cache.get("k", stamp, now + 5).is_none());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_misses_render_once() {
+        let cache = PageCache::new(Generations::new(["a"]), 0);
+        let renders = Arc::new(AtomicU64::new(0));
+        let stamp = Stamp::new(0, 1, 600);
+        let tasks: Vec<_> = (0..16)
+            .map(|_| {
+                let (cache, renders) = (cache.clone(), renders.clone());
+                tokio::spawn(async move {
+                    cache
+                        .get_or_fill("k".into(), stamp, 600, "text/html", async {
+                            renders.fetch_add(1, Ordering::SeqCst);
+                            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                            Ok::<_, ()>("page".to_owned())
+                        })
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(&t.await.unwrap().plain()[..], b"page");
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 1);
+        assert!(
+            cache.fills.lock().is_empty(),
+            "fill locks are not left behind"
+        );
+        // A failed render is not kept, and the next request tries again.
+        let failed = cache
+            .get_or_fill("e".into(), stamp, 600, "text/html", async {
+                Err::<String, _>("down")
+            })
+            .await;
+        assert_eq!(failed.err(), Some("down"));
+        assert!(cache.get("e", stamp, 600).is_none());
     }
 
     #[test]

@@ -54,19 +54,21 @@ async fn cached_page<F>(
 where
     F: Future<Output = Result<String, PageError>>,
 {
-    let now = state.clock.now();
-    let hit = slot
-        .as_ref()
-        .and_then(|(key, stamp)| state.pages.get(key, *stamp, now));
-    if let Some(body) = hit {
-        return Ok(respond(req, &body, loc, true));
+    match slot {
+        Some((key, stamp)) => {
+            let now = state.clock.now();
+            let body = state
+                .pages
+                .get_or_fill(key, stamp, now, HTML, build)
+                .await?;
+            Ok(respond(req, &body, loc, true))
+        }
+        None => {
+            let now = state.clock.now();
+            let body = CachedBody::new(build.await?, HTML, Stamp::new(0, 0, now), now);
+            Ok(respond(req, &body, loc, false))
+        }
     }
-    let stamp = slot.as_ref().map_or(Stamp::new(0, 0, now), |s| s.1);
-    let body = CachedBody::new(build.await?, HTML, stamp, now);
-    Ok(match slot {
-        Some((key, _)) => respond(req, &state.pages.put(key, body), loc, true),
-        None => respond(req, &body, loc, false),
-    })
 }
 
 /// The response for a body: 304 when the client holds it, else the body in the best encoding the
