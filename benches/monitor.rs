@@ -39,17 +39,6 @@ const HISTORY_DAYS: u32 = 14;
 /// The first pass runs on a Monday at 10:30:05 UTC, near the daily peak.
 const FIRST_NOW: i64 = MONDAY + HISTORY_DAYS as i64 * 86_400 + 10 * 3_600 + 30 * 60 + 5;
 
-const PROBLEMS: [ProblemKind; 8] = [
-    ProblemKind::Login,
-    ProblemKind::Balance,
-    ProblemKind::SmsVerification,
-    ProblemKind::Payments,
-    ProblemKind::Card,
-    ProblemKind::MobileApp,
-    ProblemKind::Website,
-    ProblemKind::Other,
-];
-
 fn slug(i: usize) -> String {
     format!("svc-{:05}", i + 1)
 }
@@ -200,7 +189,7 @@ impl Fixture {
             for j in 0..minutes[k] as usize {
                 hits.push(Hit {
                     service: service.clone(),
-                    problem: PROBLEMS[(i + j) % PROBLEMS.len()],
+                    problem: ProblemKind::ALL[(i + j) % ProblemKind::ALL.len()],
                     region: None,
                     at: closed + (j as i64 * 7) % 60,
                 });

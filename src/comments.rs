@@ -44,12 +44,9 @@ pub struct Comments {
 }
 
 impl Comments {
-    pub fn new(db: Db, clock: Clock) -> Self {
-        Self {
-            salts: Salts::new(db.clone()),
-            db,
-            clock,
-        }
+    /// `salts`: the intake's, so that a visitor has one key per service and day.
+    pub fn new(db: Db, salts: Salts, clock: Clock) -> Self {
+        Self { db, salts, clock }
     }
 
     /// Stores a comment on `service` (a slug the caller checked), returning its id.

@@ -225,6 +225,11 @@ impl Intake {
         (intake, Writers { tasks, close })
     }
 
+    /// The daily salts of reporter keys, for other writers that key visitors the same way (comments).
+    pub fn salts(&self) -> &Salts {
+        &self.salts
+    }
+
     /// Validates and stores one report; returns once it is durably stored (and counted, when it counts).
     pub async fn submit(
         &self,

@@ -166,7 +166,11 @@ impl Application {
         let state = AppState {
             maps: crate::web::heatmap::MapViews::new(regions.clone()),
             pages,
-            comments: crate::comments::Comments::new(db.clone(), clock.clone()),
+            comments: crate::comments::Comments::new(
+                db.clone(),
+                intake.salts().clone(),
+                clock.clone(),
+            ),
             catalog,
             regions,
             board,

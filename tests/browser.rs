@@ -29,55 +29,44 @@ const NOW: i64 = 1_727_092_800;
 /// Starts the app (SQLite, manual clock) with three days of history for Intesa Sanpaolo and an outage
 /// that began 40 minutes ago, on a thread of its own; returns its address and the outage id.
 fn start_app() -> (String, i64) {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
+    common::start_on_own_thread(|| async {
+        // Kept for the life of the test process, like the server.
+        let dir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
+        let url = format!("sqlite://{}/browser.db", dir.path().display());
+        let start = NOW - 3 * 86_400;
+        let db = open_db(&url).await.unwrap();
+        db.sync_catalog(&Catalog::embedded().unwrap(), start)
+            .await
             .unwrap();
-        rt.block_on(async move {
-            let dir = tempfile::tempdir().unwrap();
-            let url = format!("sqlite://{}/browser.db", dir.path().display());
-            let start = NOW - 3 * 86_400;
-            let db = open_db(&url).await.unwrap();
-            db.sync_catalog(&Catalog::embedded().unwrap(), start)
-                .await
-                .unwrap();
-            let mut spec = SimSpec::quiet(start, 3, 5.0, 21);
-            spec.outages.push(SimOutage {
-                at: NOW - 40 * 60,
-                minutes: 120,
-                factor: 8.0,
-                problems: vec![("login", 0.6), ("mobile_app", 0.4)],
-                regions: Vec::new(),
-            });
-            backfill_service(&db, INTESA, &spec).await.unwrap();
-            db.close().await;
-            let mut settings = Settings::new("127.0.0.1:0", &url, None);
-            settings.clock = Clock::manual(NOW);
-            // The clock stands still: pages must show a new report at once, not after 5 s.
-            settings.page_fresh_secs = 0;
-            settings.monitor_interval = Duration::from_millis(100);
-            settings.workers = Some(2);
-            let app = Application::build(settings).await.unwrap();
-            let base = format!("http://127.0.0.1:{}", app.port());
-            let state = app.state().clone();
-            let server = tokio::spawn(app.run_until_stopped());
-            let deadline = Instant::now() + Duration::from_secs(120);
-            while state.board.updated_at() < NOW {
-                assert!(Instant::now() < deadline, "the monitor ran no pass");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-            assert_eq!(state.board.get(INTESA).status, Status::Outage);
-            let id = state.db.recent_outages(INTESA, 1).await.unwrap()[0].id;
-            tx.send((base, id)).unwrap();
-            server.await.unwrap().unwrap();
-            drop(dir);
+        let mut spec = SimSpec::quiet(start, 3, 5.0, 21);
+        spec.outages.push(SimOutage {
+            at: NOW - 40 * 60,
+            minutes: 120,
+            factor: 8.0,
+            problems: vec![("login", 0.6), ("mobile_app", 0.4)],
+            regions: Vec::new(),
         });
-    });
-    rx.recv_timeout(Duration::from_secs(300))
-        .expect("the app did not start")
+        backfill_service(&db, INTESA, &spec).await.unwrap();
+        db.close().await;
+        let mut settings = Settings::new("127.0.0.1:0", &url, None);
+        settings.clock = Clock::manual(NOW);
+        // The clock stands still: pages must show a new report at once, not after 5 s.
+        settings.page_fresh_secs = 0;
+        settings.monitor_interval = Duration::from_millis(100);
+        settings.workers = Some(2);
+        let app = Application::build(settings).await.unwrap();
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state().clone();
+        let server = tokio::spawn(app.run_until_stopped());
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while state.board.updated_at() < NOW {
+            assert!(Instant::now() < deadline, "the monitor ran no pass");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(state.board.get(INTESA).status, Status::Outage);
+        let id = state.db.recent_outages(INTESA, 1).await.unwrap()[0].id;
+        ((base, id), server)
+    })
 }
 
 /// Chromium: CHROMIUM_BIN, else `chromium` on PATH; `None` (test skipped) unless CI is set.

@@ -126,28 +126,31 @@ async fn lang_parameter_sets_a_cookie_that_later_requests_follow() {
     app.stop().await;
 }
 
+/// An Intesa Sanpaolo outage from three hours before NOW, peaking at 12 against 1.5.
+async fn intesa_outage(app: &TestApp, ended_at: Option<i64>, problems: Vec<(String, i64)>) -> i64 {
+    let record = OutageRecord {
+        service: INTESA.into(),
+        region: None,
+        started_at: NOW - 3 * 3600,
+        ended_at,
+        peak_at: NOW - 2 * 3600,
+        peak_count: 12.0,
+        baseline_at_peak: 1.5,
+        top_problems: problems,
+        regions: vec![],
+    };
+    app.state.db.insert_outage(&record, NOW).await.unwrap()
+}
+
 #[tokio::test]
 async fn every_page_renders_in_every_language_without_missing_texts() {
     let app = spawn_app(AppOptions::sqlite().manual_clock(NOW)).await;
-    let id = app
-        .state
-        .db
-        .insert_outage(
-            &OutageRecord {
-                service: INTESA.into(),
-                region: None,
-                started_at: NOW - 3 * 3600,
-                ended_at: Some(NOW - 3600 - 25 * 60),
-                peak_at: NOW - 2 * 3600,
-                peak_count: 12.0,
-                baseline_at_peak: 1.5,
-                top_problems: vec![("login".into(), 9), ("mobile_app".into(), 3)],
-                regions: vec![],
-            },
-            NOW,
-        )
-        .await
-        .unwrap();
+    let id = intesa_outage(
+        &app,
+        Some(NOW - 3600 - 25 * 60),
+        vec![("login".into(), 9), ("mobile_app".into(), 3)],
+    )
+    .await;
     let outage = format!("/outages/{id}");
     let service = format!("/s/{INTESA}?reported=login&counted=0");
     let paths = [
@@ -196,25 +199,7 @@ async fn every_page_renders_in_every_language_without_missing_texts() {
 #[tokio::test]
 async fn times_are_in_the_service_country_zone_unless_the_visitor_sets_tz() {
     let app = spawn_app(AppOptions::sqlite().manual_clock(NOW)).await;
-    let id = app
-        .state
-        .db
-        .insert_outage(
-            &OutageRecord {
-                service: INTESA.into(),
-                region: None,
-                started_at: NOW - 3 * 3600,
-                ended_at: None,
-                peak_at: NOW - 2 * 3600,
-                peak_count: 12.0,
-                baseline_at_peak: 1.5,
-                top_problems: vec![],
-                regions: vec![],
-            },
-            NOW,
-        )
-        .await
-        .unwrap();
+    let id = intesa_outage(&app, None, vec![]).await;
     let outage = format!("/outages/{id}");
     let rome = get(&app, &outage, &[]).await;
     assert!(rome.text.contains("2026-11-22 08:42 CET"), "{}", rome.text);

@@ -36,28 +36,10 @@ struct Fixture {
 /// The shared app, started once on a thread of its own (its runtime outlives every test's).
 fn app() -> &'static Fixture {
     static APP: OnceLock<Fixture> = OnceLock::new();
-    APP.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let (fixture, server) = start().await;
-                tx.send(fixture).unwrap();
-                server.await.unwrap().unwrap();
-            });
-        });
-        rx.recv_timeout(Duration::from_secs(300))
-            .expect("the page fixture did not start")
-    })
+    APP.get_or_init(|| common::start_on_own_thread(start))
 }
 
-type Server = tokio::task::JoinHandle<anyhow::Result<()>>;
-
-async fn start() -> (Fixture, Server) {
+async fn start() -> (Fixture, common::Background) {
     let dir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
     let url = format!("sqlite://{}/pages.db", dir.path().display());
     let days = 4;

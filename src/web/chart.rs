@@ -43,7 +43,33 @@ pub fn nice_max(max: f64) -> f64 {
 
 /// Bars of reports, the normal range as a shaded band with the typical count as a line, outage
 /// buckets in red, hour labels along the bottom in `tz`, numbers and times written for `lang`.
+/// Styled by the page's stylesheet.
 pub fn spike_chart(bars: &[Bar], title: &str, desc: &str, lang: Lang, tz: Tz) -> String {
+    draw(bars, title, desc, lang, tz, None)
+}
+
+/// [`spike_chart`] as an image for other sites (the page stylesheet is not there): its own size,
+/// background and colours (`dark` for dark pages).
+pub fn standalone_chart(
+    bars: &[Bar],
+    title: &str,
+    desc: &str,
+    lang: Lang,
+    tz: Tz,
+    dark: bool,
+) -> String {
+    draw(
+        bars,
+        title,
+        desc,
+        lang,
+        tz,
+        Some(if dark { DARK_CHART } else { LIGHT_CHART }),
+    )
+}
+
+/// `style`: `None` inside a page, else the colours of a self-contained image.
+fn draw(bars: &[Bar], title: &str, desc: &str, lang: Lang, tz: Tz, style: Option<&str>) -> String {
     let mut svg = String::with_capacity(16 * 1024);
     let n = bars.len().max(1) as f64;
     let max = bars
@@ -56,12 +82,23 @@ pub fn spike_chart(bars: &[Bar], title: &str, desc: &str, lang: Lang, tz: Tz) ->
     let bw = plot_w / n;
     let x = |i: usize| LEFT + i as f64 * bw;
     let y = |v: f64| TOP + plot_h * (1.0 - v / ymax);
+    let size = if style.is_some() {
+        format!(r#" width="{W}" height="{H}""#)
+    } else {
+        String::new()
+    };
     let _ = write!(
         svg,
-        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-title">{}</title><desc id="chart-desc">{}</desc>"#,
+        r#"<svg class="chart"{size} viewBox="0 0 {W} {H}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-title">{}</title><desc id="chart-desc">{}</desc>"#,
         escape(title),
         escape(desc)
     );
+    if let Some(style) = style {
+        let _ = write!(
+            svg,
+            r#"<style>{style}</style><rect class="bg" width="{W}" height="{H}"/>"#
+        );
+    }
     for frac in [0.0, 0.5, 1.0] {
         let v = ymax * frac;
         let _ = write!(
@@ -148,22 +185,6 @@ const DARK_CHART: &str = ".bg{fill:#0d1117}.bar{fill:#58a6ff}.bar.outage{fill:#f
 .band{fill:#3fb950;fill-opacity:.2}.typical{fill:none;stroke:#3fb950;stroke-width:1.5}\
 .grid{stroke:#30363d}.axis{fill:#9da7b3;font:11px system-ui,sans-serif}";
 
-/// A chart from [`spike_chart`] made self-contained, for use as an image on other sites: its own
-/// size, background and colours (`dark` for dark pages).
-pub fn standalone(svg: &str, dark: bool) -> String {
-    let style = if dark { DARK_CHART } else { LIGHT_CHART };
-    let sized = svg.replacen(
-        "<svg class=\"chart\"",
-        &format!("<svg class=\"chart\" width=\"{W}\" height=\"{H}\""),
-        1,
-    );
-    sized.replacen(
-        "</desc>",
-        &format!("</desc><style>{style}</style><rect class=\"bg\" width=\"{W}\" height=\"{H}\"/>"),
-        1,
-    )
-}
-
 /// A small line of counts (oldest first) for lists, with a `<title>` saying what it shows.
 pub fn sparkline(counts: &[u64], title: &str) -> String {
     let (w, h) = (96.0, 24.0);
@@ -231,8 +252,9 @@ mod tests {
             in_outage: true,
         }];
         let inline = spike_chart(&bars, "T", "D", Lang::En, chrono_tz::UTC);
+        assert!(inline.starts_with("<svg class=\"chart\" viewBox") && !inline.contains("<style>"));
         for dark in [false, true] {
-            let svg = standalone(&inline, dark);
+            let svg = standalone_chart(&bars, "T", "D", Lang::En, chrono_tz::UTC, dark);
             assert!(svg.starts_with("<svg class=\"chart\" width=\"720\" height=\"220\""));
             assert!(svg.contains("</desc><style>.bg{fill:#"));
             assert_eq!(svg.matches("<rect class=\"bg\"").count(), 1);

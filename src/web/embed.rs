@@ -7,7 +7,7 @@
 
 use super::AppState;
 use super::chart;
-use super::errors::{Kind, PageError};
+use super::errors::PageError;
 use super::heatmap::{self, HeatRow, Theme};
 use super::history::{self, Window};
 use super::i18n::{Lang, country_zone};
@@ -81,12 +81,18 @@ impl Options {
     }
 }
 
-fn service<'a>(state: &'a AppState, slug: &str, lang: Lang) -> Result<&'a Service, PageError> {
-    state.catalog.get(slug).ok_or_else(|| {
-        PageError::new(Kind::NotFound, lang.t("error-no-service"))
-            .with_back("/")
-            .in_lang(lang)
-    })
+/// What an embed request asks for: its options, its service (or the 404 page) and its cache key.
+fn target<'a>(
+    state: &'a AppState,
+    req: &HttpRequest,
+    query: &EmbedQuery,
+    slug: &str,
+    what: &str,
+) -> Result<(Options, &'a Service, String), PageError> {
+    let opts = Options::of(req, query);
+    let service = pages::find_service(state, slug, opts.lang)?;
+    let key = opts.key(what, service.slug.as_str());
+    Ok((opts, service, key))
 }
 
 /// Serves an embed from the cache, or renders and keeps it.
@@ -152,10 +158,8 @@ pub(super) async fn chart_svg(
     query: web::Query<EmbedQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let opts = Options::of(&req, &query);
-    let service = service(&state, &slug, opts.lang)?;
+    let (opts, service, key) = target(&state, &req, &query, &slug, "chart")?;
     let slug = service.slug.as_str();
-    let key = opts.key("chart", slug);
     cached_embed(
         &state,
         &req,
@@ -187,14 +191,14 @@ async fn chart_body(
         Window::Day => ("chart-title-day", "embed-chart-desc-day"),
         Window::Hour => ("chart-title-hour", "embed-chart-desc-hour"),
     };
-    let inline = chart::spike_chart(
+    Ok(chart::standalone_chart(
         &bars,
         &lang.t1(title_key, "service", name),
         &lang.t1(desc_key, "tz", tz.name()),
         lang,
         tz,
-    );
-    Ok(chart::standalone(&inline, opts.theme == Theme::Dark))
+        opts.theme == Theme::Dark,
+    ))
 }
 
 /// CORS preflight for the SVGs: a script on another site may fetch them with revalidation headers.
@@ -263,10 +267,8 @@ pub(super) async fn map_svg(
     query: web::Query<EmbedQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let opts = Options::of(&req, &query);
-    let service = service(&state, &slug, opts.lang)?;
+    let (opts, service, key) = target(&state, &req, &query, &slug, "map.svg")?;
     let slug = service.slug.as_str();
-    let key = opts.key("map.svg", slug);
     let build = async {
         Ok(
             heatmap_parts(&state, service, opts.lang, opts.theme, opts.window)
@@ -300,10 +302,8 @@ pub(super) async fn map_page(
     query: web::Query<EmbedQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let opts = Options::of(&req, &query);
-    let service = service(&state, &slug, opts.lang)?;
+    let (opts, service, key) = target(&state, &req, &query, &slug, "map")?;
     let slug = service.slug.as_str();
-    let key = opts.key("map", slug);
     let build = async {
         let lang = opts.lang;
         let tz = country_zone(&service.countries[0]);

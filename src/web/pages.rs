@@ -31,15 +31,9 @@ fn html(t: &impl Template, lang: Lang) -> Result<String, PageError> {
 const HTML: &str = "text/html; charset=utf-8";
 
 /// Where a page may come from the cache: its key (only bounded values: validated slugs, languages,
-/// zones, filters) and what it depends on. `None` for variants that must be rendered every time.
-type CacheSlot = Option<(String, Stamp)>;
-
-fn page_slot(state: &AppState, key: String, data: u64) -> CacheSlot {
-    Some((
-        key,
-        Stamp::new(data, state.board.updated_at(), state.clock.now()),
-    ))
-}
+/// zones, filters) and the data generation it shows (`page_cache::Generations`). `None` for variants
+/// that must be rendered every time.
+type CacheSlot = Option<(String, u64)>;
 
 /// Serves a page from the cache when its stamp still holds, else renders it with `build` (and keeps
 /// it). Pages change at most once a minute for a given stamp, so they are `no-cache` with a weak
@@ -54,9 +48,10 @@ async fn cached_page<F>(
 where
     F: Future<Output = Result<String, PageError>>,
 {
+    let now = state.clock.now();
     match slot {
-        Some((key, stamp)) => {
-            let now = state.clock.now();
+        Some((key, data)) => {
+            let stamp = Stamp::new(data, state.board.updated_at(), now);
             let body = state
                 .pages
                 .get_or_fill(key, stamp, now, HTML, build)
@@ -64,7 +59,6 @@ where
             Ok(respond(req, &body, loc, true))
         }
         None => {
-            let now = state.clock.now();
             let body = CachedBody::new(build.await?, HTML, Stamp::new(0, 0, now), now);
             Ok(respond(req, &body, loc, false))
         }
@@ -95,6 +89,19 @@ fn respond(req: &HttpRequest, body: &CachedBody, loc: Locale, cached: bool) -> H
     let (bytes, encoding) = body.encoded(req);
     page_cache::body_headers(&mut res, body, encoding);
     res.body(bytes)
+}
+
+/// The catalog's service named in a path, or the "no such service" page.
+pub(super) fn find_service<'a>(
+    state: &'a AppState,
+    slug: &str,
+    lang: Lang,
+) -> Result<&'a Service, PageError> {
+    state.catalog.get(slug).ok_or_else(|| {
+        PageError::new(Kind::NotFound, lang.t("error-no-service"))
+            .with_back("/")
+            .in_lang(lang)
+    })
 }
 
 /// A problem kind as the visitor's language names it.
@@ -325,7 +332,6 @@ pub(super) async fn index(
         let key = format!("home|{}|{country}", lang.code());
         (key, state.pages.generations.all())
     });
-    let slot = slot.and_then(|(key, data)| page_slot(&state, key, data));
     cached_page(&state, &req, loc, slot, home_html(&state, lang, q, country)).await
 }
 
@@ -486,11 +492,7 @@ pub(super) async fn service_page(
     loc: Locale,
 ) -> Result<HttpResponse, PageError> {
     let lang = loc.lang;
-    let service = state.catalog.get(&slug).ok_or_else(|| {
-        PageError::new(Kind::NotFound, lang.t("error-no-service"))
-            .with_back("/")
-            .in_lang(lang)
-    })?;
+    let service = find_service(&state, &slug, lang)?;
     let counted = query.counted != Some(0);
     let thanks = query
         .reported
@@ -516,7 +518,6 @@ pub(super) async fn service_page(
         );
         (key, state.pages.generations.of(service.slug.as_str()))
     });
-    let slot = slot.and_then(|(key, data)| page_slot(&state, key, data));
     cached_page(
         &state,
         &req,
@@ -755,12 +756,7 @@ pub(super) async fn report_form(
 ) -> Result<HttpResponse, PageError> {
     let lang = loc.lang;
     let back = format!("/s/{}", slug.as_str());
-    if state.catalog.get(&slug).is_none() {
-        state.metrics.reject("unknown_service");
-        return Err(PageError::new(Kind::NotFound, lang.t("error-no-service"))
-            .with_back("/")
-            .in_lang(lang));
-    }
+    find_service(&state, &slug, lang).inspect_err(|_| state.metrics.reject("unknown_service"))?;
     let back_in_lang = |e: PageError| e.with_back(back.clone()).in_lang(lang);
     let body = read_body(&req, payload)
         .await
@@ -830,12 +826,7 @@ pub(super) async fn comment_form(
 ) -> Result<HttpResponse, PageError> {
     let lang = loc.lang;
     let back = format!("/s/{}#comments", slug.as_str());
-    let Some(service) = state.catalog.get(&slug) else {
-        return Err(PageError::new(Kind::NotFound, lang.t("error-no-service"))
-            .with_back("/")
-            .in_lang(lang));
-    };
-    let slug = service.slug.as_str();
+    let slug = find_service(&state, &slug, lang)?.slug.as_str();
     let fail = |kind, key: &str| {
         PageError::new(kind, lang.t(key))
             .with_back(back.clone())
@@ -898,7 +889,7 @@ pub(super) async fn outage_page(
     let id: i64 = id.parse().map_err(|_| missing())?;
     // The outage's service is not known before the lookup: any new report may refresh it.
     let key = format!("o|{id}|{}|{}", lang.code(), loc.tz.map_or("", |t| t.name()));
-    let slot = page_slot(&state, key, state.pages.generations.all());
+    let slot = Some((key, state.pages.generations.all()));
     cached_page(&state, &req, loc, slot, outage_html(&state, id, loc)).await
 }
 
@@ -1002,7 +993,6 @@ pub(super) async fn outages_page(
         // Outages change only with a monitor pass, which the stamp's `board` follows.
         (key, 0)
     });
-    let slot = slot.and_then(|(key, data)| page_slot(&state, key, data));
     cached_page(
         &state,
         &req,

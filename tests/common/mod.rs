@@ -698,6 +698,35 @@ pub fn redis_url_with_db(url: &str, db: u32) -> String {
     format!("{base}/{db}")
 }
 
+/// A server that outlives the test that started it.
+pub type Background = tokio::task::JoinHandle<anyhow::Result<()>>;
+
+/// Runs `start` on a thread with a runtime of its own, which outlives any one test's runtime (for
+/// apps shared by the tests of a file), and returns what it hands back once the app is up; the
+/// server it returns keeps serving until the test process ends.
+pub fn start_on_own_thread<T, F, Fut>(start: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = (T, Background)>,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let (ready, server) = start().await;
+            tx.send(ready).unwrap();
+            server.await.unwrap().unwrap();
+        });
+    });
+    rx.recv_timeout(Duration::from_secs(300))
+        .expect("the app did not start in 300 s")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
