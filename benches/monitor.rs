@@ -19,7 +19,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use downtally::catalog::Catalog;
 use downtally::clock::Clock;
-use downtally::counts::{BucketCount, CountStore, Counts, Dim, Hit, MemoryCounts, Resolution};
+use downtally::counts::{BucketCount, CountStore, Counts, Dim, Hit, Resolution};
 use downtally::detect::{Detector, DetectorConfig};
 use downtally::domain::ProblemKind;
 use downtally::monitor::{Monitor, StatusBoard};
@@ -132,7 +132,7 @@ impl Fixture {
         let url = format!("sqlite://{}", dir.path().join("bench.db").display());
         let db = open_db(&url).await.expect("database");
         db.sync_catalog(&catalog, FIRST_NOW).await.expect("sync");
-        let counts = Counts::Memory(MemoryCounts::new());
+        let counts = Counts::memory();
         let buckets = history(FIRST_NOW);
         let stored = buckets.len();
         counts

@@ -3,7 +3,7 @@
 //! rebuilt from SQL as after any other change to the source of truth.
 
 use crate::counts::Counts;
-use crate::domain::ProblemKind;
+use crate::domain::{ProblemKind, RegionId, ReporterKey, ServiceSlug};
 use crate::rebuild::rebuild_counts;
 use crate::simulate::{SimSpec, simulate_reports};
 use crate::store::{Db, NewReport};
@@ -12,18 +12,22 @@ use crate::store::{Db, NewReport};
 const BATCH: usize = 5_000;
 
 /// Stores the reports `spec` generates for `service`; returns how many.
-pub async fn backfill_service(db: &Db, service: &str, spec: &SimSpec) -> anyhow::Result<usize> {
+pub async fn backfill_service(
+    db: &Db,
+    service: &ServiceSlug,
+    spec: &SimSpec,
+) -> anyhow::Result<usize> {
     let mut batch = Vec::with_capacity(BATCH);
     let mut total = 0;
     for (n, report) in simulate_reports(spec).enumerate() {
         batch.push(NewReport {
-            service: service.to_owned(),
+            service: service.clone(),
             problem: ProblemKind::parse(report.problem)?,
-            region: report.region,
+            region: report.region.as_deref().map(RegionId::parse).transpose()?,
             coordinates: None,
             comment: None,
             // Distinct per simulated report: each stands for a different person.
-            reporter: format!("sim{:016x}{n:016x}", spec.seed),
+            reporter: ReporterKey::from_hex(format!("sim{:016x}{n:016x}", spec.seed)),
             counted: true,
             created_at: report.at,
         });
@@ -44,7 +48,7 @@ pub async fn backfill_service(db: &Db, service: &str, spec: &SimSpec) -> anyhow:
 pub async fn backfill(
     db: &Db,
     counts: &Counts,
-    services: &[String],
+    services: &[ServiceSlug],
     spec: &SimSpec,
     now: i64,
 ) -> anyhow::Result<usize> {
@@ -145,7 +149,7 @@ pub async fn demo_history(
             outages,
             seed: 1_000 + i as u64,
         };
-        total += backfill_service(db, service.slug.as_str(), &spec).await?;
+        total += backfill_service(db, &service.slug, &spec).await?;
     }
     Ok(Some(total))
 }

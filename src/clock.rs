@@ -31,3 +31,19 @@ impl Clock {
         }
     }
 }
+
+/// An epoch time as RFC 3339 in UTC (`2026-11-30T08:37:00Z`), for logs and exports.
+pub fn rfc3339(epoch_seconds: i64) -> String {
+    match chrono::DateTime::from_timestamp(epoch_seconds, 0) {
+        Some(t) => t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        None => epoch_seconds.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rfc3339_in_utc() {
+        assert_eq!(super::rfc3339(1_727_344_800), "2024-09-26T10:00:00Z");
+    }
+}

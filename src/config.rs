@@ -40,7 +40,8 @@ pub struct ServeArgs {
     pub trust_forwarded_for: bool,
 
     /// HTTP worker threads (default: one per core).
-    #[arg(long, env = "DOWNTALLY_WORKERS")]
+    #[arg(long, env = "DOWNTALLY_WORKERS",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1024))]
     pub workers: Option<usize>,
 
     /// Serve 14 days of simulated history from a separate database (`sqlite://data/demo.db`, created and
@@ -49,13 +50,15 @@ pub struct ServeArgs {
     pub demo: bool,
 
     /// Seconds between monitor passes (detection over every service and region).
-    #[arg(long, env = "DOWNTALLY_MONITOR_INTERVAL_SECS", default_value_t = 60)]
+    #[arg(long, env = "DOWNTALLY_MONITOR_INTERVAL_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub monitor_interval_secs: u64,
 
     /// Seconds a cached page may lag behind new reports for its service (a new monitor pass or
     /// minute always refreshes it). 0 renders again after every report.
-    #[arg(long, env = "DOWNTALLY_PAGE_FRESH_SECS", default_value_t = 5)]
-    pub page_fresh_secs: i64,
+    #[arg(long, env = "DOWNTALLY_PAGE_FRESH_SECS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub page_fresh_secs: u64,
 
     /// The address visitors reach downtally at (`https://downtally.example`), for the embed snippets
     /// other sites copy; default `http://` + the bind address.

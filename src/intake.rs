@@ -8,9 +8,9 @@
 //! commit per batch instead of one per report. A counter store failure never fails a report: SQL is the
 //! source of truth and counters are rebuilt from it.
 
-use crate::catalog::Catalog;
+use crate::catalog::Service;
 use crate::clock::Clock;
-use crate::counts::{CountStore, Counts, Hit, MemoryCounts, Resolution};
+use crate::counts::{Claim, CountStore, Counts, Hit, Resolution};
 use crate::domain::{
     Comment, CommentTooLong, Coordinates, LocationError, ProblemKind, RegionId, RegionIdError,
     UnknownProblem,
@@ -130,13 +130,11 @@ pub struct Accepted {
     pub id: i64,
     pub bucket_start: i64,
     pub counted: bool,
-    pub region: Option<String>,
+    pub region: Option<RegionId>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
-    #[error("unknown service {0:?}")]
-    UnknownService(String),
     #[error(transparent)]
     Invalid(#[from] Invalid),
     #[error("the report could not be stored; please try again")]
@@ -150,7 +148,6 @@ struct Job {
 
 #[derive(Clone)]
 pub struct Intake {
-    catalog: Arc<Catalog>,
     regions: Arc<RegionCatalog>,
     salts: Salts,
     clock: Clock,
@@ -179,13 +176,10 @@ struct WriterContext {
     counts: Counts,
     clock: Clock,
     metrics: Metrics,
-    /// Stands in for the counter store's claims while it is unreachable.
-    fallback_claims: MemoryCounts,
 }
 
 impl Intake {
     pub fn start(
-        catalog: Arc<Catalog>,
         regions: Arc<RegionCatalog>,
         db: Db,
         counts: Counts,
@@ -198,7 +192,6 @@ impl Intake {
             counts,
             clock: clock.clone(),
             metrics: metrics.clone(),
-            fallback_claims: MemoryCounts::new(),
         });
         let (close, closing) = watch::channel(false);
         let tasks = match &db {
@@ -215,7 +208,6 @@ impl Intake {
                 .collect(),
         };
         let intake = Intake {
-            catalog,
             regions,
             salts: Salts::new(db),
             clock,
@@ -230,17 +222,18 @@ impl Intake {
         &self.salts
     }
 
-    /// Validates and stores one report; returns once it is durably stored (and counted, when it counts).
+    /// Validates and stores one report for `service` (which the caller found in the catalog); returns
+    /// once it is durably stored (and counted, when it counts).
+    #[tracing::instrument(name = "submit", skip_all, fields(service = %service.slug))]
     pub async fn submit(
         &self,
-        service: &str,
+        service: &Service,
         input: &ReportInput,
         origin: &Origin,
     ) -> Result<Accepted, IntakeError> {
         let result = self.submit_inner(service, input, origin).await;
         if let Err(e) = &result {
             self.metrics.reject(match e {
-                IntakeError::UnknownService(_) => "unknown_service",
                 IntakeError::Invalid(invalid) => invalid.reason(),
                 IntakeError::Unavailable => "unavailable",
             });
@@ -250,14 +243,10 @@ impl Intake {
 
     async fn submit_inner(
         &self,
-        service: &str,
+        service: &Service,
         input: &ReportInput,
         origin: &Origin,
     ) -> Result<Accepted, IntakeError> {
-        let service = self
-            .catalog
-            .get(service)
-            .ok_or_else(|| IntakeError::UnknownService(service.to_owned()))?;
         let valid = validate(input, &self.regions)?;
         let now = self.clock.now();
         let salt = self.salts.for_time(now).await.map_err(|e| {
@@ -265,12 +254,12 @@ impl Intake {
             IntakeError::Unavailable
         })?;
         let report = NewReport {
-            service: service.slug.as_str().to_owned(),
+            service: service.slug.clone(),
             problem: valid.problem,
-            region: valid.region.map(|r| r.as_str().to_owned()),
+            region: valid.region,
             coordinates: valid.coordinates,
-            comment: valid.comment.map(|c| c.as_str().to_owned()),
-            reporter: reporter_key(&salt, origin.ip, &origin.user_agent, service.slug.as_str()),
+            comment: valid.comment,
+            reporter: reporter_key(&salt, origin.ip, &origin.user_agent, &service.slug),
             counted: false,
             created_at: now,
         };
@@ -381,30 +370,20 @@ impl WriterContext {
         }
     }
 
+    #[tracing::instrument(name = "write_batch", skip_all, fields(reports = jobs.len()))]
     async fn write_batch(&self, store: &mut impl ReportSink, jobs: &mut Vec<Job>) {
         let now = self.clock.now();
-        let claims: Vec<(String, String)> = jobs
+        let claims: Vec<Claim> = jobs
             .iter()
-            .map(|j| (j.report.service.clone(), j.report.reporter.clone()))
+            .map(|j| Claim {
+                service: j.report.service.clone(),
+                reporter: j.report.reporter.clone(),
+            })
             .collect();
-        let counted = match self
+        let counted = self
             .counts
-            .claim_reporters(&claims, now, DEDUP_WINDOW_SECONDS)
-            .await
-        {
-            Ok(counted) => counted,
-            Err(e) => {
-                tracing::warn!(error = %e, "counter store unavailable for de-duplication; using local claims");
-                self.metrics
-                    .counter_store_errors
-                    .with_label_values(&["claim"])
-                    .inc();
-                self.fallback_claims
-                    .claim_reporters(&claims, now, DEDUP_WINDOW_SECONDS)
-                    .await
-                    .expect("in-process claims cannot fail")
-            }
-        };
+            .claim(&claims, now, DEDUP_WINDOW_SECONDS)
+            .await;
         let mut replies = Vec::with_capacity(jobs.len());
         let mut reports: Vec<NewReport> = Vec::with_capacity(jobs.len());
         for (job, counted) in jobs.drain(..).zip(counted) {
@@ -420,15 +399,13 @@ impl WriterContext {
             Err(e) => {
                 tracing::error!(error = %e, batch = reports.len(), "storing reports failed");
                 // Nothing was stored, so nobody was counted: the retries must be able to count.
-                let won: Vec<(String, String)> = claims
+                let won: Vec<Claim> = claims
                     .into_iter()
                     .zip(&reports)
                     .filter(|(_, r)| r.counted)
                     .map(|(c, _)| c)
                     .collect();
-                if self.counts.release_reporters(&won).await.is_err() {
-                    let _ = self.fallback_claims.release_reporters(&won).await;
-                }
+                self.counts.release(&won).await;
                 for reply in replies {
                     let _ = reply.send(Err(IntakeError::Unavailable));
                 }
@@ -448,10 +425,7 @@ impl WriterContext {
             .collect();
         if let Err(e) = self.counts.record(&hits, now).await {
             tracing::warn!(error = %e, hits = hits.len(), "counting failed; counts will be rebuilt from SQL");
-            self.metrics
-                .counter_store_errors
-                .with_label_values(&["record"])
-                .inc();
+            self.counts.count_error("record");
         }
 
         self.count_accepted(&reports);

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod comments;
 pub mod config;
 pub mod counts;
+pub mod demo;
 pub mod detect;
 pub mod domain;
 pub mod intake;

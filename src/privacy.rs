@@ -3,6 +3,7 @@
 //! and no stored value leads back to an address.
 
 use crate::counts::buckets::DAY;
+use crate::domain::{ReporterKey, ServiceSlug};
 use crate::store::{Db, StoreError};
 use hmac::{Hmac, Mac};
 use parking_lot::RwLock;
@@ -31,14 +32,19 @@ pub fn network_prefix(ip: IpAddr) -> Vec<u8> {
 }
 
 /// Hex of the first 128 bits of HMAC-SHA256(salt, prefix ‖ user agent ‖ service).
-pub fn reporter_key(salt: &[u8], ip: IpAddr, user_agent: &str, service: &str) -> String {
+pub fn reporter_key(
+    salt: &[u8],
+    ip: IpAddr,
+    user_agent: &str,
+    service: &ServiceSlug,
+) -> ReporterKey {
     let mut mac = Hmac::<Sha256>::new_from_slice(salt).expect("HMAC takes keys of any length");
     mac.update(&network_prefix(ip));
     mac.update(&[0xff]);
     mac.update(user_agent.as_bytes());
     mac.update(&[0xff]);
-    mac.update(service.as_bytes());
-    hex::encode(&mac.finalize().into_bytes()[..16])
+    mac.update(service.as_str().as_bytes());
+    ReporterKey::from_hex(hex::encode(&mac.finalize().into_bytes()[..16]))
 }
 
 /// A UTC day number and its salt.
@@ -83,16 +89,17 @@ mod tests {
         let a: IpAddr = "203.0.113.7".parse().unwrap();
         let b: IpAddr = "203.0.113.200".parse().unwrap();
         let c: IpAddr = "203.0.114.7".parse().unwrap();
-        let k = |ip, ua, svc| reporter_key(b"salt", ip, ua, svc);
+        let slug = |s: &str| ServiceSlug::parse(s).unwrap();
+        let k = |ip, ua, svc: &str| reporter_key(b"salt", ip, ua, &slug(svc));
         assert_eq!(k(a, "UA", "monzo"), k(b, "UA", "monzo"));
         assert_ne!(k(a, "UA", "monzo"), k(c, "UA", "monzo"));
         assert_ne!(k(a, "UA", "monzo"), k(a, "UA2", "monzo"));
         assert_ne!(k(a, "UA", "monzo"), k(a, "UA", "barclays"));
         assert_ne!(
             k(a, "UA", "monzo"),
-            reporter_key(b"other", a, "UA", "monzo")
+            reporter_key(b"other", a, "UA", &slug("monzo"))
         );
-        assert_eq!(k(a, "UA", "monzo").len(), 32);
+        assert_eq!(k(a, "UA", "monzo").as_str().len(), 32);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use crate::catalog::Catalog;
 use crate::clock::Clock;
-use crate::counts::{Counts, MemoryCounts, RedisCounts};
+use crate::config::ServeArgs;
+use crate::counts::{Backend, Counts, RedisCounts};
 use crate::detect::DetectorConfig;
 use crate::intake::{Intake, Writers};
 use crate::metrics::Metrics;
@@ -38,8 +39,8 @@ pub struct Settings {
     pub detector: DetectorConfig,
     /// Pages carry a "demo data" banner.
     pub demo: bool,
-    /// Seconds a cached page may lag behind new reports for its service (see `web/page_cache.rs`).
-    pub page_fresh_secs: i64,
+    /// How long a cached page may lag behind new reports for its service (see `web/page_cache.rs`).
+    pub page_fresh: Duration,
     /// Where visitors reach this server (embed snippets name it); default `http://` + the address
     /// listened on.
     pub public_url: Option<String>,
@@ -58,9 +59,31 @@ impl Settings {
             monitor_interval: Duration::from_secs(60),
             detector: DetectorConfig::default(),
             demo: false,
-            page_fresh_secs: 5,
+            page_fresh: Duration::from_secs(5),
             public_url: None,
         }
+    }
+
+    /// The settings `serve` runs with. Under `--demo`: the demo's own database and in-process
+    /// counters, whatever the storage flags say (see `demo.rs`).
+    pub fn from_args(args: &ServeArgs) -> Self {
+        let mut settings = if args.demo {
+            let mut demo = Self::new(&args.bind, crate::demo::DEMO_DATABASE_URL, None);
+            demo.demo = true;
+            demo
+        } else {
+            Self::new(
+                &args.bind,
+                &args.storage.database_url,
+                args.storage.redis_url.as_deref(),
+            )
+        };
+        settings.trust_forwarded_for = args.trust_forwarded_for;
+        settings.workers = args.workers;
+        settings.page_fresh = Duration::from_secs(args.page_fresh_secs);
+        settings.public_url = args.public_url.clone();
+        settings.monitor_interval = Duration::from_secs(args.monitor_interval_secs);
+        settings
     }
 }
 
@@ -76,12 +99,12 @@ pub async fn open_db(url: &str) -> anyhow::Result<Db> {
 /// Opens the counter store: Redis when a URL is given, in-process otherwise.
 pub async fn open_counts(redis_url: Option<&str>) -> anyhow::Result<Counts> {
     Ok(match redis_url {
-        Some(url) => Counts::Redis(
+        Some(url) => Counts::new(Backend::Redis(
             RedisCounts::connect(url)
                 .await
                 .with_context(|| format!("cannot connect to Redis at {}", redact(url)))?,
-        ),
-        None => Counts::Memory(MemoryCounts::new()),
+        )),
+        None => Counts::memory(),
     })
 }
 
@@ -127,7 +150,6 @@ impl Application {
             crate::regions::RegionCatalog::embedded().context("the region catalog is invalid")?,
         );
         let (intake, writers) = Intake::start(
-            catalog.clone(),
             regions.clone(),
             db.clone(),
             counts.clone(),
@@ -147,21 +169,14 @@ impl Application {
             board.clone(),
             settings.detector,
         );
-        let leadership = match &counts {
-            Counts::Redis(redis) => Leadership::Redis {
-                conn: redis.connection(),
-                node: format!("{:016x}", rand::random::<u64>()),
-                ttl: settings.monitor_interval * 3,
-            },
-            Counts::Memory(_) => Leadership::Alone,
-        };
+        let leadership = Leadership::over(&counts, settings.monitor_interval);
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let local = listener.local_addr()?;
         let pages = PageCache::new(
             Generations::new(catalog.services().iter().map(|s| s.slug.as_str())),
-            settings.page_fresh_secs,
+            settings.page_fresh.as_secs() as i64,
         );
         let state = AppState {
             maps: crate::web::heatmap::MapViews::new(regions.clone()),

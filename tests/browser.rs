@@ -51,7 +51,7 @@ fn start_app() -> (String, i64) {
         let mut settings = Settings::new("127.0.0.1:0", &url, None);
         settings.clock = Clock::manual(NOW);
         // The clock stands still: pages must show a new report at once, not after 5 s.
-        settings.page_fresh_secs = 0;
+        settings.page_fresh = Duration::ZERO;
         settings.monitor_interval = Duration::from_millis(100);
         settings.workers = Some(2);
         let app = Application::build(settings).await.unwrap();

@@ -109,8 +109,8 @@ async fn status_line_reports_an_outage_within_three_minutes() {
 /// takes over only once the holder stops renewing.
 #[tokio::test]
 async fn exactly_one_node_runs_the_monitor() {
-    use downtally::counts::RedisCounts;
-    use downtally::monitor::Leadership;
+    use downtally::counts::{Backend, Counts, RedisCounts};
+    use downtally::monitor::{LEADER_LEASE, Leadership};
     let Ok(url) = std::env::var("REDIS_URL") else {
         assert!(
             std::env::var("CI").map_or(true, |v| v.is_empty() || v == "0" || v == "false"),
@@ -119,20 +119,27 @@ async fn exactly_one_node_runs_the_monitor() {
         eprintln!("skipping: REDIS_URL not set (scripts/test provisions it)");
         return;
     };
-    let node = |name: &str, conn| Leadership::Redis {
-        conn,
-        node: format!("{name}-{}", std::process::id()),
-        ttl: Duration::from_millis(400),
+    let counts = Counts::new(Backend::Redis(RedisCounts::connect(&url).await.unwrap()));
+    let node = |name: &str| {
+        Leadership::contend(
+            counts.lease(LEADER_LEASE).expect("Redis has leases"),
+            format!("{name}-{}", std::process::id()),
+            Duration::from_millis(400),
+        )
     };
-    let conn = RedisCounts::connect(&url).await.unwrap().connection();
     // A key left by an earlier run would make the test wait; start from a clean lock.
-    redis::cmd("DEL")
-        .arg("dt:monitor:leader")
-        .query_async::<()>(&mut conn.clone())
+    let mut conn = redis::Client::open(url.as_str())
+        .unwrap()
+        .get_multiplexed_async_connection()
         .await
         .unwrap();
-    let a = node("a", conn.clone());
-    let b = node("b", conn.clone());
+    redis::cmd("DEL")
+        .arg(LEADER_LEASE)
+        .query_async::<()>(&mut conn)
+        .await
+        .unwrap();
+    let a = node("a");
+    let b = node("b");
     assert!(a.hold().await, "the first node takes the lock");
     assert!(
         !b.hold().await,

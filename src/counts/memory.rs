@@ -1,7 +1,8 @@
 //! In-process counter store: the embedded default. Sharded maps of sparse, time-ordered buckets, so a
 //! quiet series costs a few bytes and a busy one at most its retention's worth of buckets.
 
-use super::{BucketCount, BucketRange, CountError, CountStore, Dim, Hit, Resolution};
+use super::{BucketCount, BucketRange, Claim, CountError, CountStore, Dim, Hit, Resolution};
+use crate::domain::ServiceSlug;
 use parking_lot::Mutex;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
@@ -58,8 +59,8 @@ impl Series {
 
 #[derive(Default)]
 struct Shard {
-    series: HashMap<(String, Dim), Series>,
-    claims: HashMap<(String, String), i64>,
+    series: HashMap<(ServiceSlug, Dim), Series>,
+    claims: HashMap<Claim, i64>,
     claims_since_sweep: usize,
 }
 
@@ -82,7 +83,7 @@ impl Default for MemoryCounts {
     }
 }
 
-fn shard_of(service: &str) -> usize {
+fn shard_of(service: &ServiceSlug) -> usize {
     let mut h = DefaultHasher::new();
     service.hash(&mut h);
     (h.finish() as usize) % SHARDS
@@ -96,11 +97,45 @@ impl MemoryCounts {
         }
     }
 
-    fn add(&self, service: &str, dim: Dim, res: Resolution, start: i64, n: u64, now: i64) {
+    /// Claims made here cannot fail: [`CountStore::claim_reporters`] without the future, also the
+    /// fallback that [`super::Counts`] uses while its backend is unreachable.
+    pub fn claim_now(&self, claims: &[Claim], now: i64, ttl: i64) -> Vec<bool> {
+        claims
+            .iter()
+            .map(|claim| {
+                let mut shard = self.shards[shard_of(&claim.service)].lock();
+                shard.claims_since_sweep += 1;
+                if shard.claims_since_sweep > 4_096 {
+                    shard.sweep_claims(now);
+                }
+                let expiry = shard
+                    .claims
+                    .entry(claim.clone())
+                    .or_insert(i64::MIN);
+                if *expiry > now {
+                    false
+                } else {
+                    *expiry = now + ttl;
+                    true
+                }
+            })
+            .collect()
+    }
+
+    pub fn release_now(&self, claims: &[Claim]) {
+        for claim in claims {
+            self.shards[shard_of(&claim.service)]
+                .lock()
+                .claims
+                .remove(claim);
+        }
+    }
+
+    fn add(&self, service: &ServiceSlug, dim: Dim, res: Resolution, start: i64, n: u64, now: i64) {
         let mut shard = self.shards[shard_of(service)].lock();
         shard
             .series
-            .entry((service.to_owned(), dim))
+            .entry((service.clone(), dim))
             .or_default()
             .at(res)
             .add(start, n, res.oldest_kept(now));
@@ -110,36 +145,15 @@ impl MemoryCounts {
 impl CountStore for MemoryCounts {
     async fn claim_reporters(
         &self,
-        claims: &[(String, String)],
+        claims: &[Claim],
         now: i64,
         ttl: i64,
     ) -> Result<Vec<bool>, CountError> {
-        Ok(claims
-            .iter()
-            .map(|(service, reporter)| {
-                let mut shard = self.shards[shard_of(service)].lock();
-                shard.claims_since_sweep += 1;
-                if shard.claims_since_sweep > 4_096 {
-                    shard.sweep_claims(now);
-                }
-                let expiry = shard
-                    .claims
-                    .entry((service.clone(), reporter.clone()))
-                    .or_insert(i64::MIN);
-                if *expiry > now {
-                    false
-                } else {
-                    *expiry = now + ttl;
-                    true
-                }
-            })
-            .collect())
+        Ok(self.claim_now(claims, now, ttl))
     }
 
-    async fn release_reporters(&self, claims: &[(String, String)]) -> Result<(), CountError> {
-        for key in claims {
-            self.shards[shard_of(&key.0)].lock().claims.remove(key);
-        }
+    async fn release_reporters(&self, claims: &[Claim]) -> Result<(), CountError> {
+        self.release_now(claims);
         Ok(())
     }
 
@@ -154,14 +168,14 @@ impl CountStore for MemoryCounts {
 
     async fn series(
         &self,
-        service: &str,
+        service: &ServiceSlug,
         dim: &Dim,
         resolution: Resolution,
         range: BucketRange,
     ) -> Result<Vec<u64>, CountError> {
         let mut out = vec![0; range.count];
         let mut shard = self.shards[shard_of(service)].lock();
-        if let Some(series) = shard.series.get_mut(&(service.to_owned(), dim.clone())) {
+        if let Some(series) = shard.series.get_mut(&(service.clone(), dim.clone())) {
             series.at(resolution).read(range, &mut out);
         }
         Ok(out)

@@ -2,7 +2,8 @@
 //! the block, so a 24-hour read is two HGETALLs. Every key carries the `{slug}` hash tag: a service's
 //! keys share a Redis Cluster slot. Writes are pipelined, one pipeline per intake batch.
 
-use super::{BucketCount, BucketRange, CountError, CountStore, Dim, Hit, Resolution};
+use super::{BucketCount, BucketRange, Claim, CountError, CountStore, Dim, Hit, Resolution};
+use crate::domain::ServiceSlug;
 use redis::aio::ConnectionManager;
 use std::collections::HashMap;
 
@@ -14,13 +15,15 @@ pub struct RedisCounts {
     conn: ConnectionManager,
 }
 
-fn counter_key(service: &str, dim: &Dim, res: Resolution, block_start: i64) -> String {
+/// Every key of a service carries its slug as the hash tag; a slug holds no `{` or `}` (see
+/// [`ServiceSlug::parse`]), so the tag is always exactly the slug.
+fn counter_key(service: &ServiceSlug, dim: &Dim, res: Resolution, block_start: i64) -> String {
     format!("dt:{{{service}}}:{}:{}:{block_start}", res.tag(), dim.tag())
 }
 
 /// Claims live under their own prefix so that a rebuild's `dt:*` scan never touches them.
-fn claim_key(service: &str, reporter: &str) -> String {
-    format!("dtc:{{{service}}}:{reporter}")
+fn claim_key(claim: &Claim) -> String {
+    format!("dtc:{{{}}}:{}", claim.service, claim.reporter)
 }
 
 impl RedisCounts {
@@ -34,8 +37,8 @@ impl RedisCounts {
         Ok(Self { conn })
     }
 
-    /// The shared connection, for other users of the same Redis (the monitor's leader lock).
-    pub fn connection(&self) -> ConnectionManager {
+    /// The shared connection, for leases kept in the same Redis (see `lease.rs`).
+    pub(super) fn connection(&self) -> ConnectionManager {
         self.conn.clone()
     }
 
@@ -63,7 +66,7 @@ impl RedisCounts {
 impl CountStore for RedisCounts {
     async fn claim_reporters(
         &self,
-        claims: &[(String, String)],
+        claims: &[Claim],
         _now: i64,
         ttl: i64,
     ) -> Result<Vec<bool>, CountError> {
@@ -71,9 +74,9 @@ impl CountStore for RedisCounts {
             return Ok(Vec::new());
         }
         let mut pipe = redis::pipe();
-        for (service, reporter) in claims {
+        for claim in claims {
             pipe.cmd("SET")
-                .arg(claim_key(service, reporter))
+                .arg(claim_key(claim))
                 .arg(1)
                 .arg("NX")
                 .arg("EX")
@@ -83,11 +86,11 @@ impl CountStore for RedisCounts {
         Ok(answers.into_iter().map(|a| a.is_some()).collect())
     }
 
-    async fn release_reporters(&self, claims: &[(String, String)]) -> Result<(), CountError> {
+    async fn release_reporters(&self, claims: &[Claim]) -> Result<(), CountError> {
         if claims.is_empty() {
             return Ok(());
         }
-        let keys: Vec<String> = claims.iter().map(|(s, r)| claim_key(s, r)).collect();
+        let keys: Vec<String> = claims.iter().map(claim_key).collect();
         redis::cmd("DEL")
             .arg(keys)
             .query_async::<()>(&mut self.conn.clone())
@@ -120,7 +123,7 @@ impl CountStore for RedisCounts {
 
     async fn series(
         &self,
-        service: &str,
+        service: &ServiceSlug,
         dim: &Dim,
         resolution: Resolution,
         range: BucketRange,
@@ -217,13 +220,18 @@ mod tests {
 
     #[test]
     fn keys_carry_the_service_hash_tag() {
+        let monzo = ServiceSlug::parse("monzo").unwrap();
         let k = counter_key(
-            "monzo",
-            &Dim::Region("GB-ENG".into()),
+            &monzo,
+            &Dim::Region(crate::domain::RegionId::parse("GB-ENG").unwrap()),
             Resolution::Minute,
             86_400,
         );
         assert_eq!(k, "dt:{monzo}:m:r.GB-ENG:86400");
-        assert_eq!(claim_key("monzo", "ab12"), "dtc:{monzo}:ab12");
+        let claim = Claim {
+            service: monzo,
+            reporter: crate::domain::ReporterKey::from_hex("ab12".into()),
+        };
+        assert_eq!(claim_key(&claim), "dtc:{monzo}:ab12");
     }
 }

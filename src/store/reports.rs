@@ -1,18 +1,27 @@
 use super::{Db, StoreError, on_pool};
 use crate::counts::{BucketCount, Dim, Resolution};
-use crate::domain::{Coordinates, ProblemKind};
+use crate::domain::{Comment, Coordinates, ProblemKind, RegionId, ReporterKey, ServiceSlug};
 use sqlx::Row;
 use std::collections::HashMap;
+
+/// The `reports` columns every insert writes, in the order each one binds them (the fields of
+/// [`NewReport`]); a macro so that the statements stay compile-time strings.
+macro_rules! report_columns {
+    () => {
+        "service, problem, region, lat, lon, comment, reporter, counted, created_at"
+    };
+}
+pub(crate) use report_columns;
 
 /// A validated report on its way into the `reports` table.
 #[derive(Debug, Clone)]
 pub struct NewReport {
-    pub service: String,
+    pub service: ServiceSlug,
     pub problem: ProblemKind,
-    pub region: Option<String>,
+    pub region: Option<RegionId>,
     pub coordinates: Option<Coordinates>,
-    pub comment: Option<String>,
-    pub reporter: String,
+    pub comment: Option<Comment>,
+    pub reporter: ReporterKey,
     pub counted: bool,
     pub created_at: i64,
 }
@@ -57,13 +66,13 @@ impl Db {
                  GROUP BY service, problem, region, bucket",
                 step = res.step()
             );
-            let mut merged: HashMap<(String, Dim, i64), u64> = HashMap::new();
+            let mut merged: HashMap<(ServiceSlug, Dim, i64), u64> = HashMap::new();
             on_pool!(self, p => {
                 let rows = sqlx::query(&sql).bind(since).fetch_all(p).await?;
                 for row in rows {
-                    let service: String = row.try_get("service")?;
+                    let service: ServiceSlug = row.try_get("service")?;
                     let problem: String = row.try_get("problem")?;
-                    let region: Option<String> = row.try_get("region")?;
+                    let region: Option<RegionId> = row.try_get("region")?;
                     let bucket: i64 = row.try_get("bucket")?;
                     let n = row.try_get::<i64, _>("n")? as u64;
                     // Rows with a problem code this build does not know still count for the service.
@@ -112,9 +121,12 @@ impl Db {
 /// The SQLite insert through the pool (backfills; the intake has a writer of its own).
 async fn insert_sqlite(p: &sqlx::SqlitePool, batch: &[NewReport]) -> Result<Vec<i64>, StoreError> {
     let rows = sqlx::query(
-        "INSERT INTO reports (service, problem, region, lat, lon, comment, reporter, counted, created_at) \
-         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
-         value ->> 6, value ->> 7, value ->> 8 FROM json_each($1) ORDER BY key RETURNING id",
+        concat!(
+            "INSERT INTO reports (",
+            report_columns!(),
+            ") SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
+         value ->> 6, value ->> 7, value ->> 8 FROM json_each($1) ORDER BY key RETURNING id"
+        ),
     )
     .bind(rows_as_json(batch))
     .fetch_all(p)
@@ -128,13 +140,13 @@ fn rows_as_json(batch: &[NewReport]) -> String {
         .iter()
         .map(|r| {
             (
-                &r.service,
+                r.service.as_str(),
                 r.problem.code(),
-                &r.region,
+                r.region.as_ref().map(RegionId::as_str),
                 r.coordinates.map(|c| c.lat()),
                 r.coordinates.map(|c| c.lon()),
-                &r.comment,
-                &r.reporter,
+                r.comment.as_ref().map(Comment::as_str),
+                r.reporter.as_str(),
                 r.counted,
                 r.created_at,
             )
@@ -145,16 +157,19 @@ fn rows_as_json(batch: &[NewReport]) -> String {
 
 async fn insert_postgres(p: &sqlx::PgPool, batch: &[NewReport]) -> Result<Vec<i64>, StoreError> {
     let rows = sqlx::query(
-        "INSERT INTO reports (service, problem, region, lat, lon, comment, reporter, counted, created_at) \
-         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], \
-         $6::text[], $7::text[], $8::bool[], $9::int8[]) RETURNING id",
+        concat!(
+            "INSERT INTO reports (",
+            report_columns!(),
+            ") SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], \
+         $6::text[], $7::text[], $8::bool[], $9::int8[]) RETURNING id"
+        ),
     )
     .bind(batch.iter().map(|r| r.service.as_str()).collect::<Vec<_>>())
     .bind(batch.iter().map(|r| r.problem.code()).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.region.as_deref()).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.region.as_ref().map(RegionId::as_str)).collect::<Vec<_>>())
     .bind(batch.iter().map(|r| r.coordinates.map(|c| c.lat())).collect::<Vec<_>>())
     .bind(batch.iter().map(|r| r.coordinates.map(|c| c.lon())).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.comment.as_deref()).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.comment.as_ref().map(Comment::as_str)).collect::<Vec<_>>())
     .bind(batch.iter().map(|r| r.reporter.as_str()).collect::<Vec<_>>())
     .bind(batch.iter().map(|r| r.counted).collect::<Vec<_>>())
     .bind(batch.iter().map(|r| r.created_at).collect::<Vec<_>>())

@@ -189,11 +189,11 @@ pub async fn region_activity<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::counts::{Hit, MemoryCounts};
+    use crate::counts::Hit;
 
     #[tokio::test]
     async fn bars_sum_the_buckets_and_mark_outages() {
-        let counts = Counts::Memory(MemoryCounts::new());
+        let counts = Counts::memory();
         let now = 100 * DAY;
         let hits: Vec<Hit> = (0..30)
             .map(|i| Hit {
@@ -231,7 +231,7 @@ mod tests {
 
     #[tokio::test]
     async fn region_activity_compares_the_window_with_past_days() {
-        let counts = Counts::Memory(MemoryCounts::new());
+        let counts = Counts::memory();
         let now = 100 * DAY + 12 * HOUR + 30 * MINUTE;
         let hit = |at: i64, region: &str| Hit {
             service: "monzo".into(),

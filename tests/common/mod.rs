@@ -263,7 +263,7 @@ pub async fn spawn_app(opts: AppOptions) -> TestApp {
     settings.workers = Some(1);
     settings.clock = opts.clock.clone();
     // Tests read pages right after reporting; production tolerates a few seconds of lag.
-    settings.page_fresh_secs = 0;
+    settings.page_fresh = Duration::ZERO;
     let app = Application::build(settings)
         .await
         .expect("the application builds");
