@@ -3,7 +3,7 @@
 //! rebuilt from SQL as after any other change to the source of truth.
 
 use crate::counts::Counts;
-use crate::domain::{ProblemKind, RegionId, ReporterKey, ServiceSlug};
+use crate::domain::{NetworkKey, ProblemKind, RegionId, ReporterKey, ServiceSlug};
 use crate::rebuild::rebuild_counts;
 use crate::simulate::{SimSpec, simulate_reports};
 use crate::store::{Db, NewReport};
@@ -30,6 +30,12 @@ pub async fn backfill_service(
             reporter: ReporterKey::from_hex(format!("sim{:016x}{n:016x}", spec.seed)),
             counted: true,
             created_at: report.at,
+            // And from a network of its own, as a crowd's reports mostly are.
+            network: NetworkKey::from_hex(format!(
+                "{:016x}",
+                spec.seed.rotate_left(32) ^ (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            )),
+            uncounted: None,
         });
         if batch.len() == BATCH {
             db.insert_reports(&batch).await?;

@@ -24,6 +24,14 @@ impl Clock {
         }
     }
 
+    /// Current UTC time in epoch milliseconds (a manual clock has whole seconds).
+    pub fn now_ms(&self) -> i64 {
+        match self {
+            Clock::System => chrono::Utc::now().timestamp_millis(),
+            Clock::Manual(t) => t.load(Ordering::Relaxed) * 1000,
+        }
+    }
+
     /// Moves a manual clock; a no-op on the system clock.
     pub fn set(&self, t: i64) {
         if let Clock::Manual(cell) = self {

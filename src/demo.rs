@@ -26,7 +26,10 @@ pub async fn prepare(url: &str) -> anyhow::Result<()> {
             "demo: simulating history for every service (about a minute on first start)"
         );
         if let Some(n) = crate::backfill::demo_history(&db, &catalog, now).await? {
-            tracing::info!(reports = n, "demo: history stored; looking for its past outages");
+            tracing::info!(
+                reports = n,
+                "demo: history stored; looking for its past outages"
+            );
             let past = crate::monitor::declare_past_outages(
                 &db,
                 &catalog,

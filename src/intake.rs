@@ -10,13 +10,15 @@
 
 use crate::catalog::Service;
 use crate::clock::Clock;
-use crate::counts::{Claim, CountStore, Counts, Hit, Resolution};
+use crate::counts::admission::Rules;
+use crate::counts::{Claim, CountStore, Counts, Hit, Resolution, Verdict};
+use crate::domain::NetworkKey;
 use crate::domain::{
     Comment, CommentTooLong, Coordinates, LocationError, ProblemKind, RegionId, RegionIdError,
     UnknownProblem,
 };
 use crate::metrics::Metrics;
-use crate::privacy::{Salts, reporter_key};
+use crate::privacy::{Salts, network_key, reporter_key};
 use crate::regions::RegionCatalog;
 use crate::store::{Db, NewReport, ReportSink, with_sqlite_writer};
 use serde::Deserialize;
@@ -139,6 +141,9 @@ pub enum IntakeError {
     Invalid(#[from] Invalid),
     #[error("the report could not be stored; please try again")]
     Unavailable,
+    /// The network sent more reports than the rate limit allows (see `counts::RateLimit`).
+    #[error("too many reports from your network; please try again in {retry_after} seconds")]
+    RateLimited { retry_after: u64 },
 }
 
 struct Job {
@@ -176,6 +181,7 @@ struct WriterContext {
     counts: Counts,
     clock: Clock,
     metrics: Metrics,
+    rules: Rules,
 }
 
 impl Intake {
@@ -185,6 +191,7 @@ impl Intake {
         counts: Counts,
         clock: Clock,
         metrics: Metrics,
+        rules: Rules,
     ) -> (Intake, Writers) {
         let (queue, rx) = mpsc::channel(QUEUE_CAPACITY);
         let rx = Arc::new(Mutex::new(rx));
@@ -192,6 +199,7 @@ impl Intake {
             counts,
             clock: clock.clone(),
             metrics: metrics.clone(),
+            rules,
         });
         let (close, closing) = watch::channel(false);
         let tasks = match &db {
@@ -233,10 +241,12 @@ impl Intake {
     ) -> Result<Accepted, IntakeError> {
         let result = self.submit_inner(service, input, origin).await;
         if let Err(e) = &result {
-            self.metrics.reject(match e {
-                IntakeError::Invalid(invalid) => invalid.reason(),
-                IntakeError::Unavailable => "unavailable",
-            });
+            match e {
+                IntakeError::Invalid(invalid) => self.metrics.reject(invalid.reason()),
+                IntakeError::Unavailable => self.metrics.reject("unavailable"),
+                // Counted where it is decided (refuse_over_limit).
+                IntakeError::RateLimited { .. } => {}
+            }
         }
         result
     }
@@ -260,7 +270,9 @@ impl Intake {
             coordinates: valid.coordinates,
             comment: valid.comment,
             reporter: reporter_key(&salt, origin.ip, &origin.user_agent, &service.slug),
+            network: network_key(&salt, origin.ip),
             counted: false,
+            uncounted: None,
             created_at: now,
         };
         let (reply, answer) = oneshot::channel();
@@ -359,36 +371,77 @@ async fn next_batch(rx: &Queue, closing: &mut watch::Receiver<bool>, jobs: &mut 
 impl WriterContext {
     /// One metric update per label and batch, not per report.
     fn count_accepted(&self, reports: &[NewReport]) {
-        let counted = reports.iter().filter(|r| r.counted).count();
-        for (label, n) in [("true", counted), ("false", reports.len() - counted)] {
-            if n > 0 {
-                self.metrics
-                    .reports_accepted
-                    .with_label_values(&[label])
-                    .inc_by(n as u64);
+        let mut tally: Vec<(&str, &str, u64)> = Vec::new();
+        for r in reports {
+            let labels = match r.uncounted {
+                None => ("true", ""),
+                Some(reason) => ("false", reason),
+            };
+            match tally.iter_mut().find(|(c, why, _)| (*c, *why) == labels) {
+                Some((_, _, n)) => *n += 1,
+                None => tally.push((labels.0, labels.1, 1)),
             }
         }
+        for (counted, reason, n) in tally {
+            self.metrics
+                .reports_accepted
+                .with_label_values(&[counted, reason])
+                .inc_by(n);
+        }
+    }
+
+    /// Refuses the jobs whose network has used up its rate limit (answered 429, never stored).
+    async fn refuse_over_limit(&self, jobs: &mut Vec<Job>) {
+        let networks: Vec<NetworkKey> = jobs.iter().map(|j| j.report.network.clone()).collect();
+        let now_ms = self.clock.now_ms();
+        let waits = self
+            .counts
+            .take_tokens_or_local(&networks, now_ms, &self.rules.rate)
+            .await;
+        if waits.iter().all(Option::is_none) {
+            return;
+        }
+        let mut kept = Vec::with_capacity(jobs.len());
+        for (job, wait) in jobs.drain(..).zip(waits) {
+            match wait {
+                None => kept.push(job),
+                Some(retry_after) => {
+                    self.metrics.reject("rate_limited");
+                    let _ = job
+                        .reply
+                        .send(Err(IntakeError::RateLimited { retry_after }));
+                }
+            }
+        }
+        *jobs = kept;
     }
 
     #[tracing::instrument(name = "write_batch", skip_all, fields(reports = jobs.len()))]
     async fn write_batch(&self, store: &mut impl ReportSink, jobs: &mut Vec<Job>) {
+        self.refuse_over_limit(jobs).await;
+        if jobs.is_empty() {
+            return;
+        }
         let now = self.clock.now();
         let claims: Vec<Claim> = jobs
             .iter()
             .map(|j| Claim {
                 service: j.report.service.clone(),
                 reporter: j.report.reporter.clone(),
+                network: j.report.network.clone(),
             })
             .collect();
-        let counted = self
+        let bound = &self.rules.network;
+        let verdicts = self
             .counts
-            .claim(&claims, now, DEDUP_WINDOW_SECONDS)
+            .admit_or_local(&claims, now, DEDUP_WINDOW_SECONDS, bound)
             .await;
         let mut replies = Vec::with_capacity(jobs.len());
         let mut reports: Vec<NewReport> = Vec::with_capacity(jobs.len());
-        for (job, counted) in jobs.drain(..).zip(counted) {
+        for (job, verdict) in jobs.drain(..).zip(&verdicts) {
             let mut report = job.report;
-            report.counted = counted;
+            report.counted = verdict.counted();
+            report.uncounted = verdict.reason();
             reports.push(report);
             replies.push(job.reply);
         }
@@ -405,7 +458,7 @@ impl WriterContext {
                     .filter(|(_, r)| r.counted)
                     .map(|(c, _)| c)
                     .collect();
-                self.counts.release(&won).await;
+                self.counts.release_or_local(&won, now, bound).await;
                 for reply in replies {
                     let _ = reply.send(Err(IntakeError::Unavailable));
                 }
@@ -415,12 +468,16 @@ impl WriterContext {
 
         let hits: Vec<Hit> = reports
             .iter()
-            .filter(|r| r.counted)
-            .map(|r| Hit {
-                service: r.service.clone(),
-                problem: r.problem,
-                region: r.region.clone(),
-                at: r.created_at,
+            .zip(&verdicts)
+            .filter_map(|(r, verdict)| match verdict {
+                Verdict::Counted { first_of_network } => Some(Hit {
+                    service: r.service.clone(),
+                    problem: r.problem,
+                    region: r.region.clone(),
+                    at: r.created_at,
+                    first_of_network: *first_of_network,
+                }),
+                _ => None,
             })
             .collect();
         if let Err(e) = self.counts.record(&hits, now).await {

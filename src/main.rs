@@ -2,8 +2,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use downtally::clock::Clock;
 use downtally::config::{LogArgs, ServeArgs, StorageArgs};
-use downtally::startup::{Application, Settings, open_counts, open_db};
 use downtally::domain::ServiceSlug;
+use downtally::startup::{Application, Settings, open_counts, open_db};
 use downtally::{catalog::Catalog, rebuild, telemetry};
 
 /// downtally: crowd-sourced outage reports for banks and payment services.

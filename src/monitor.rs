@@ -255,11 +255,20 @@ impl Monitor {
             .counts
             .series(&key.service, &key.dim(), Resolution::Minute, range)
             .await?;
+        // Breadth is the service's: a regional outage also needs reports from many networks.
+        let networks = self
+            .counts
+            .series(&key.service, &Dim::Networks, Resolution::Minute, range)
+            .await?;
         let mut events = Vec::new();
         {
             let tracked = self.tracked.get_mut(key).expect("inserted above");
-            for (at, count) in range.starts().zip(counts) {
-                let update = tracked.detector.update(at, count as f64)?;
+            for ((at, count), networks) in range.starts().zip(counts).zip(networks) {
+                let update = tracked.detector.update_with_networks(
+                    at,
+                    count as f64,
+                    Some(networks as f64),
+                )?;
                 if let Some(event) = update.event {
                     events.push(event);
                 }
@@ -425,12 +434,13 @@ pub async fn run(mut monitor: Monitor, leadership: Leadership, interval: Duratio
             }
             match monitor.pass().await {
                 Ok(s) if s.started + s.resolved > 0 => tracing::info!(
-                    series = s.series, buckets = s.buckets, started = s.started,
-                    resolved = s.resolved, "monitor pass"
+                    series = s.series,
+                    buckets = s.buckets,
+                    started = s.started,
+                    resolved = s.resolved,
+                    "monitor pass"
                 ),
-                Ok(s) => tracing::debug!(
-                    series = s.series, buckets = s.buckets, "monitor pass"
-                ),
+                Ok(s) => tracing::debug!(series = s.series, buckets = s.buckets, "monitor pass"),
                 Err(e) => {
                     tracing::error!(error = %e, "monitor pass failed; retrying next interval")
                 }

@@ -3,7 +3,7 @@
 //! and no stored value leads back to an address.
 
 use crate::counts::buckets::DAY;
-use crate::domain::{ReporterKey, ServiceSlug};
+use crate::domain::{NetworkKey, ReporterKey, ServiceSlug};
 use crate::store::{Db, StoreError};
 use hmac::{Hmac, Mac};
 use parking_lot::RwLock;
@@ -29,6 +29,28 @@ pub fn network_prefix(ip: IpAddr) -> Vec<u8> {
             }
         },
     }
+}
+
+/// The network whose weight on the counts is bounded: IPv4 /24 or IPv6 /48 (a site; one household
+/// or office can hold a whole /48, so its /64s are not separate networks).
+pub fn weight_prefix(ip: IpAddr) -> Vec<u8> {
+    match ip {
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+            let mut out = vec![6];
+            out.extend_from_slice(&v6.octets()[..6]);
+            out
+        }
+        _ => network_prefix(ip),
+    }
+}
+
+/// Hex of the first 64 bits of HMAC-SHA256(salt, "network" ‖ /24 or /48 prefix): the same for every
+/// service, so one network's reports to several services are seen as one network.
+pub fn network_key(salt: &[u8], ip: IpAddr) -> NetworkKey {
+    let mut mac = Hmac::<Sha256>::new_from_slice(salt).expect("HMAC takes keys of any length");
+    mac.update(b"network\xff");
+    mac.update(&weight_prefix(ip));
+    NetworkKey::from_hex(hex::encode(&mac.finalize().into_bytes()[..8]))
 }
 
 /// Hex of the first 128 bits of HMAC-SHA256(salt, prefix ‖ user agent ‖ service).
@@ -100,6 +122,21 @@ mod tests {
             reporter_key(b"other", a, "UA", &slug("monzo"))
         );
         assert_eq!(k(a, "UA", "monzo").as_str().len(), 32);
+    }
+
+    #[test]
+    fn network_keys_group_a_24_or_a_48_and_differ_by_day() {
+        let k = |ip: &str| network_key(b"salt", ip.parse().unwrap());
+        assert_eq!(k("203.0.113.7"), k("203.0.113.250"));
+        assert_ne!(k("203.0.113.7"), k("203.0.112.7"));
+        assert_eq!(k("2001:db8:1:2::1"), k("2001:db8:1:ffff::1"));
+        assert_ne!(k("2001:db8:1::1"), k("2001:db8:2::1"));
+        assert_eq!(k("::ffff:203.0.113.9"), k("203.0.113.1"));
+        assert_ne!(
+            k("203.0.113.7"),
+            network_key(b"other", "203.0.113.7".parse().unwrap())
+        );
+        assert_eq!(k("203.0.113.7").as_str().len(), 16);
     }
 
     #[test]

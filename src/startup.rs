@@ -4,6 +4,7 @@
 use crate::catalog::Catalog;
 use crate::clock::Clock;
 use crate::config::ServeArgs;
+use crate::counts::admission::Rules;
 use crate::counts::{Backend, Counts, RedisCounts};
 use crate::detect::DetectorConfig;
 use crate::intake::{Intake, Writers};
@@ -37,6 +38,8 @@ pub struct Settings {
     /// How often the monitor runs the detectors.
     pub monitor_interval: Duration,
     pub detector: DetectorConfig,
+    /// What one network may add to the counts, and how often it may write (see `counts/admission.rs`).
+    pub admission: Rules,
     /// Pages carry a "demo data" banner.
     pub demo: bool,
     /// How long a cached page may lag behind new reports for its service (see `web/page_cache.rs`).
@@ -58,6 +61,7 @@ impl Settings {
             clock: Clock::System,
             monitor_interval: Duration::from_secs(60),
             detector: DetectorConfig::default(),
+            admission: Rules::default(),
             demo: false,
             page_fresh: Duration::from_secs(5),
             public_url: None,
@@ -138,14 +142,16 @@ impl Application {
         db.sync_catalog(&catalog, clock.now())
             .await
             .context("cannot sync the service catalog")?;
-        let counts = open_counts(settings.redis_url.as_deref()).await?;
+        let metrics = Metrics::new();
+        let counts = open_counts(settings.redis_url.as_deref())
+            .await?
+            .observed(&metrics);
         if let Some(buckets) = rebuild_if_needed(&db, &counts, clock.now())
             .await
             .context("cannot rebuild counters from SQL")?
         {
             tracing::info!(buckets, store = counts.kind(), "counters rebuilt from SQL");
         }
-        let metrics = Metrics::new();
         let regions = Arc::new(
             crate::regions::RegionCatalog::embedded().context("the region catalog is invalid")?,
         );
@@ -155,6 +161,7 @@ impl Application {
             counts.clone(),
             clock.clone(),
             metrics.clone(),
+            settings.admission,
         );
         let board = StatusBoard::default();
         board

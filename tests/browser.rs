@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::INTESA;
+use common::{INTESA, slug};
 use downtally::backfill::backfill_service;
 use downtally::catalog::Catalog;
 use downtally::clock::Clock;
@@ -46,7 +46,7 @@ fn start_app() -> (String, i64) {
             problems: vec![("login", 0.6), ("mobile_app", 0.4)],
             regions: Vec::new(),
         });
-        backfill_service(&db, INTESA, &spec).await.unwrap();
+        backfill_service(&db, &slug(INTESA), &spec).await.unwrap();
         db.close().await;
         let mut settings = Settings::new("127.0.0.1:0", &url, None);
         settings.clock = Clock::manual(NOW);
@@ -63,8 +63,8 @@ fn start_app() -> (String, i64) {
             assert!(Instant::now() < deadline, "the monitor ran no pass");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        assert_eq!(state.board.get(INTESA).status, Status::Outage);
-        let id = state.db.recent_outages(INTESA, 1).await.unwrap()[0].id;
+        assert_eq!(state.board.get(&slug(INTESA)).status, Status::Outage);
+        let id = state.db.recent_outages(&slug(INTESA), 1).await.unwrap()[0].id;
         ((base, id), server)
     })
 }

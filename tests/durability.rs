@@ -7,7 +7,7 @@ use common::*;
 use downtally::clock::Clock;
 use downtally::counts::buckets::{HOUR, MINUTE};
 use downtally::counts::{CountStore, Dim, RedisCounts, Resolution};
-use downtally::domain::ProblemKind;
+use downtally::domain::{ProblemKind, RegionId};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
@@ -64,7 +64,7 @@ fn expected_counts(rows: &[ReportRow], res: Resolution) -> BTreeMap<(String, Dim
             Dim::Problem(ProblemKind::parse(&r.problem).unwrap()),
         ];
         if let Some(region) = &r.region {
-            dims.push(Dim::Region(region.clone()));
+            dims.push(Dim::Region(RegionId::parse(region).unwrap()));
         }
         for d in dims {
             *out.entry((r.service.clone(), d, start)).or_default() += 1;
@@ -81,12 +81,13 @@ async fn assert_counts_equal_sql<S: CountStore>(store: &S, rows: &[ReportRow], n
         .map(|r| r.service.as_str())
         .chain([BARCLAYS])
         .collect();
-    let mut dims: BTreeSet<Dim> = [Dim::All, Dim::Region("FR-IDF".into())].into();
+    let mut dims: BTreeSet<Dim> =
+        [Dim::All, Dim::Region(RegionId::parse("FR-IDF").unwrap())].into();
     for k in ProblemKind::ALL {
         dims.insert(Dim::Problem(k));
     }
     for r in REGIONS.iter().flatten() {
-        dims.insert(Dim::Region((*r).to_owned()));
+        dims.insert(Dim::Region(RegionId::parse(r).unwrap()));
     }
     let oldest = rows.iter().map(|r| r.created_at).min().unwrap_or(now);
     for (res, span) in [(Resolution::Minute, MINUTE), (Resolution::Hour, HOUR)] {
@@ -96,7 +97,7 @@ async fn assert_counts_equal_sql<S: CountStore>(store: &S, rows: &[ReportRow], n
         for svc in &services {
             for dim in &dims {
                 let got = store
-                    .series(svc, dim, res, range)
+                    .series(&common::slug(svc), dim, res, range)
                     .await
                     .expect("read counters");
                 let want: Vec<u64> = range

@@ -974,7 +974,7 @@ async fn check_operations(app: &TestApp, counters: &str) {
     assert_eq!(res.status(), 200);
     let text = res.text().await.unwrap();
     for needle in [
-        r#"downtally_reports_accepted_total{counted="true"} 1"#,
+        r#"downtally_reports_accepted_total{counted="true",reason=""} 1"#,
         r#"downtally_reports_rejected_total{reason="unknown_problem"} 1"#,
         "downtally_http_request_duration_seconds_bucket",
         "# TYPE downtally_http_request_duration_seconds histogram",
@@ -1013,14 +1013,15 @@ async fn health_readiness_and_metrics_postgres_redis() {
 // ---------------------------------------------------------------------------------------------------
 // Restart and graceful shutdown with the real binary
 
+/// POSTs a report as `ua` would, from a network of its own (see `network_of`).
 async fn post_to(
-    client: &reqwest::Client,
+    _client: &reqwest::Client,
     address: &str,
     slug: &str,
     body: &Value,
     ua: &str,
 ) -> reqwest::Response {
-    client
+    client_from(network_of(ua))
         .post(format!("{address}/api/v1/services/{slug}/reports"))
         .header("User-Agent", ua)
         .json(body)

@@ -3,9 +3,14 @@
 
 use downtally::backfill::backfill_service;
 use downtally::clock::Clock;
+use downtally::domain::{ProblemKind, ServiceSlug};
 use downtally::simulate::SimSpec;
 use downtally::startup::{Application, Settings, open_db};
 use std::time::{Duration, Instant};
+
+fn slug(s: &str) -> ServiceSlug {
+    ServiceSlug::parse(s).unwrap()
+}
 
 /// Monday 2024-09-23 11:00 UTC: a weekday late morning, near the daily peak.
 const ONSET: i64 = 1_727_089_200;
@@ -45,7 +50,7 @@ async fn status_line_reports_an_outage_within_three_minutes() {
         let db = open_db(&url).await.unwrap();
         let catalog = downtally::catalog::Catalog::embedded().unwrap();
         db.sync_catalog(&catalog, ONSET).await.unwrap();
-        backfill_service(&db, SERVICE, &spec).await.unwrap();
+        backfill_service(&db, &slug(SERVICE), &spec).await.unwrap();
         db.close().await;
     }
 
@@ -68,13 +73,19 @@ async fn status_line_reports_an_outage_within_three_minutes() {
         "quiet history must not look like an outage"
     );
 
-    // Five times the normal rate, each report from a different browser.
+    // Five times the normal rate, each report from a different browser on a network of its own
+    // (the whole of 127.0.0.0/8 is local: one /24 per report).
     let per_minute = (normal_now * 5.0).round() as usize;
     let mut declared_after = None;
     for minute in 0..10i64 {
         clock.set(ONSET + minute * 60 + 1);
         for i in 0..per_minute {
-            let res = client
+            let n = minute as usize * per_minute + i;
+            let source = std::net::Ipv4Addr::new(127, 1 + (n / 256) as u8, (n % 256) as u8, 1);
+            let res = reqwest::Client::builder()
+                .local_address(std::net::IpAddr::V4(source))
+                .build()
+                .unwrap()
                 .post(format!("{base}/api/v1/services/{SERVICE}/reports"))
                 .header("user-agent", format!("outage-test/{minute}-{i}"))
                 .json(&serde_json::json!({ "problem": "login" }))
@@ -95,11 +106,11 @@ async fn status_line_reports_an_outage_within_three_minutes() {
     let minutes = declared_after.expect("the outage was never shown on the service page");
     assert!(minutes <= 3, "shown only {minutes} minutes after onset");
 
-    let outages = state.db.recent_outages(SERVICE, 5).await.unwrap();
+    let outages = state.db.recent_outages(&slug(SERVICE), 5).await.unwrap();
     let outage = &outages.first().expect("outage stored").record;
     assert!(outage.ended_at.is_none());
     assert!(outage.started_at >= ONSET && outage.started_at < ONSET + 3 * 60);
-    assert_eq!(outage.top_problems[0].0, "login");
+    assert_eq!(outage.top_problems[0].0, ProblemKind::Login);
 
     handle.stop(true).await;
     server.await.unwrap().unwrap();
@@ -182,10 +193,14 @@ async fn outages_older_than_the_minute_counters_are_found_in_history() {
         problems: vec![("payments", 1.0)],
         regions: Vec::new(),
     });
-    backfill_service(&db, SERVICE, &spec).await.unwrap();
-    backfill_service(&db, "monzo", &SimSpec::quiet(start, days as u32, 4.0, 8))
-        .await
-        .unwrap();
+    backfill_service(&db, &slug(SERVICE), &spec).await.unwrap();
+    backfill_service(
+        &db,
+        &slug("monzo"),
+        &SimSpec::quiet(start, days as u32, 4.0, 8),
+    )
+    .await
+    .unwrap();
     let config = downtally::detect::DetectorConfig::default();
     let found = downtally::monitor::declare_past_outages(&db, &catalog, config, start, now)
         .await
@@ -193,7 +208,7 @@ async fn outages_older_than_the_minute_counters_are_found_in_history() {
     let stored = db.latest_outages(None, None, 10).await.unwrap();
     assert_eq!(found, 1, "{stored:?}");
     let o = &stored[0].record;
-    assert_eq!(o.service, SERVICE);
+    assert_eq!(o.service, slug(SERVICE));
     assert!(
         (outage_at..outage_at + 30 * 60).contains(&o.started_at),
         "declared at {} for an outage from {outage_at}",
@@ -201,7 +216,7 @@ async fn outages_older_than_the_minute_counters_are_found_in_history() {
     );
     let ended = o.ended_at.expect("the outage ended");
     assert!(ended > outage_at + 60 * 60 && ended < outage_at + 4 * 3600);
-    assert_eq!(o.top_problems[0].0, "payments");
+    assert_eq!(o.top_problems[0].0, ProblemKind::Payments);
     // A second run finds the same outage and stores nothing new.
     downtally::monitor::declare_past_outages(&db, &catalog, config, start, now)
         .await

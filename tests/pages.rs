@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{BARCLAYS, INTESA, MONZO};
+use common::{BARCLAYS, INTESA, MONZO, slug};
 use downtally::backfill::backfill_service;
 use downtally::catalog::Catalog;
 use downtally::clock::Clock;
@@ -56,7 +56,7 @@ async fn start() -> (Fixture, common::Background) {
             problems: vec![("login", 0.6), ("mobile_app", 0.4)],
             regions: vec!["IT-25".into()],
         });
-        backfill_service(&db, INTESA, &intesa).await.unwrap();
+        backfill_service(&db, &slug(INTESA), &intesa).await.unwrap();
         // The quiet controls have no weekly rhythm: with four days of history a detector compares
         // Monday noon with the same hour of Thursday to Sunday (a weekly profile needs three
         // weeks), so weekend-quiet traffic would honestly read as "above normal" on Monday.
@@ -64,8 +64,10 @@ async fn start() -> (Fixture, common::Background) {
             weekend_factor: 1.0,
             ..SimSpec::quiet(start, days, peak, seed)
         };
-        backfill_service(&db, MONZO, &flat(3.0, 12)).await.unwrap();
-        backfill_service(&db, BARCLAYS, &flat(2.0, 13))
+        backfill_service(&db, &slug(MONZO), &flat(3.0, 12))
+            .await
+            .unwrap();
+        backfill_service(&db, &slug(BARCLAYS), &flat(2.0, 13))
             .await
             .unwrap();
         db.close().await;
@@ -82,7 +84,7 @@ async fn start() -> (Fixture, common::Background) {
     let deadline = Instant::now() + Duration::from_secs(120);
     let status = loop {
         if state.board.updated_at() >= NOW {
-            break state.board.get(INTESA);
+            break state.board.get(&slug(INTESA));
         }
         assert!(
             Instant::now() < deadline,
@@ -97,7 +99,7 @@ async fn start() -> (Fixture, common::Background) {
     );
     let outage = state
         .db
-        .recent_outages(INTESA, 5)
+        .recent_outages(&slug(INTESA), 5)
         .await
         .unwrap()
         .into_iter()

@@ -13,6 +13,7 @@ footer-language = Sprache:
 status-outage = Störung
 status-elevated = erhöht
 status-normal = normal
+status-unknown = unbekannt
 
 ## Problem kinds
 problem-login = Anmeldung
@@ -56,6 +57,7 @@ service-title = { $service } down? Aktuelle Probleme und Störungen
 headline-outage = Nutzermeldungen deuten seit { $time } auf Probleme bei { $service } hin
 headline-elevated = Seit { $time } gibt es mehr Meldungen zu { $service } als üblich
 headline-normal = Keine aktuellen Probleme bei { $service }
+headline-unknown = Der Status von { $service } ist gerade nicht bekannt
 updated-waiting = Warten auf die erste Prüfung
 updated-at = Aktualisiert um { $time }
 affected-regions = Die meisten Meldungen aus: { $regions }
@@ -161,6 +163,7 @@ field-latitude = Breitengrad
 field-longitude = Längengrad
 error-invalid-report = Die Meldung wurde nicht angenommen: { $detail }
 error-unavailable = Die Meldung konnte nicht gespeichert werden; bitte versuchen Sie es erneut.
+error-rate-limited = Aus Ihrem Netz kamen in den letzten Minuten zu viele Meldungen. Bitte versuchen Sie es in { $seconds } Sekunden erneut.
 error-bad-request = Die Anfrage konnte nicht gelesen werden.
 error-too-large = Die Anfrage ist zu groß.
 error-internal = Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es später erneut.

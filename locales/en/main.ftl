@@ -13,6 +13,7 @@ footer-language = Language:
 status-outage = outage
 status-elevated = elevated
 status-normal = normal
+status-unknown = unknown
 
 ## Problem kinds
 problem-login = Login
@@ -56,6 +57,7 @@ service-title = { $service } down? Current problems and outages
 headline-outage = User reports indicate problems with { $service } since { $time }
 headline-elevated = Reports about { $service } are above normal since { $time }
 headline-normal = No current problems at { $service }
+headline-unknown = The status of { $service } is not known right now
 updated-waiting = Waiting for the first check
 updated-at = Updated { $time }
 affected-regions = Most reports from: { $regions }
@@ -161,6 +163,7 @@ field-latitude = Latitude
 field-longitude = Longitude
 error-invalid-report = The report was not accepted: { $detail }
 error-unavailable = The report could not be stored; please try again.
+error-rate-limited = Too many reports have come from your network in the last minutes. Please try again in { $seconds } seconds.
 error-bad-request = The request could not be read.
 error-too-large = The request is too large.
 error-internal = Something went wrong on our side. Please try again later.

@@ -13,6 +13,7 @@ footer-language = Langue :
 status-outage = panne
 status-elevated = élevé
 status-normal = normal
+status-unknown = inconnu
 
 ## Problem kinds
 problem-login = Connexion
@@ -56,6 +57,7 @@ service-title = { $service } en panne ? Problèmes actuels et pannes
 headline-outage = Les signalements des utilisateurs indiquent des problèmes chez { $service } depuis { $time }
 headline-elevated = Les signalements concernant { $service } sont au-dessus de la normale depuis { $time }
 headline-normal = Aucun problème en cours chez { $service }
+headline-unknown = L’état de { $service } n’est pas connu pour le moment
 updated-waiting = En attente de la première vérification
 updated-at = Mis à jour à { $time }
 affected-regions = La plupart des signalements viennent de : { $regions }
@@ -161,6 +163,7 @@ field-latitude = Latitude
 field-longitude = Longitude
 error-invalid-report = Le signalement n’a pas été accepté : { $detail }
 error-unavailable = Le signalement n’a pas pu être enregistré ; veuillez réessayer.
+error-rate-limited = Trop de signalements sont venus de votre réseau ces dernières minutes. Veuillez réessayer dans { $seconds } secondes.
 error-bad-request = La requête n’a pas pu être lue.
 error-too-large = La requête est trop volumineuse.
 error-internal = Un problème est survenu de notre côté. Veuillez réessayer plus tard.

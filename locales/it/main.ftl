@@ -13,6 +13,7 @@ footer-language = Lingua:
 status-outage = disservizio
 status-elevated = segnalazioni elevate
 status-normal = normale
+status-unknown = sconosciuto
 
 ## Problem kinds
 problem-login = Accesso
@@ -56,6 +57,7 @@ service-title = { $service } non funziona? Problemi attuali e disservizi
 headline-outage = Le segnalazioni degli utenti indicano problemi con { $service } dalle { $time }
 headline-elevated = Le segnalazioni su { $service } sono sopra la norma dalle { $time }
 headline-normal = Nessun problema in corso con { $service }
+headline-unknown = Lo stato di { $service } al momento non è noto
 updated-waiting = In attesa del primo controllo
 updated-at = Aggiornato alle { $time }
 affected-regions = La maggior parte delle segnalazioni da: { $regions }
@@ -161,6 +163,7 @@ field-latitude = Latitudine
 field-longitude = Longitudine
 error-invalid-report = La segnalazione non è stata accettata: { $detail }
 error-unavailable = Non è stato possibile salvare la segnalazione; riprova.
+error-rate-limited = Dalla tua rete sono arrivate troppe segnalazioni negli ultimi minuti. Riprova tra { $seconds } secondi.
 error-bad-request = Non è stato possibile leggere la richiesta.
 error-too-large = La richiesta è troppo grande.
 error-internal = Qualcosa è andato storto da parte nostra. Riprova più tardi.

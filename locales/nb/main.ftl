@@ -13,6 +13,7 @@ footer-language = Språk:
 status-outage = driftsavbrudd
 status-elevated = forhøyet
 status-normal = normal
+status-unknown = ukjent
 
 ## Problem kinds
 problem-login = Innlogging
@@ -56,6 +57,7 @@ service-title = Er { $service } nede? Aktuelle problemer og driftsavbrudd
 headline-outage = Brukermeldinger tyder på problemer hos { $service } siden { $time }
 headline-elevated = Meldinger om { $service } har vært over det normale siden { $time }
 headline-normal = Ingen kjente problemer hos { $service } nå
+headline-unknown = Statusen til { $service } er ikke kjent akkurat nå
 updated-waiting = Venter på første kontroll
 updated-at = Oppdatert { $time }
 affected-regions = Flest meldinger fra: { $regions }
@@ -161,6 +163,7 @@ field-latitude = Breddegrad
 field-longitude = Lengdegrad
 error-invalid-report = Meldingen ble ikke godtatt: { $detail }
 error-unavailable = Meldingen kunne ikke lagres; prøv igjen.
+error-rate-limited = Det har kommet for mange meldinger fra nettverket ditt de siste minuttene. Prøv igjen om { $seconds } sekunder.
 error-bad-request = Forespørselen kunne ikke leses.
 error-too-large = Forespørselen er for stor.
 error-internal = Noe gikk galt hos oss. Prøv igjen senere.

@@ -35,7 +35,10 @@ impl Status {
         match Self::DECIDED.into_iter().find(|s| s.as_str() == code) {
             Some(status) => status,
             None => {
-                tracing::warn!(status = code, "a stored status this build does not know; shown as unknown");
+                tracing::warn!(
+                    status = code,
+                    "a stored status this build does not know; shown as unknown"
+                );
                 Status::Unknown
             }
         }
@@ -82,6 +85,9 @@ pub(crate) struct Evidence {
     pub shift_threshold: f64,
     /// Reports in the reporter window.
     pub reporters: f64,
+    /// Whether enough distinct networks reported for an outage (always, for series without
+    /// networks).
+    pub broad: bool,
     /// Whether the detector has seen enough history to declare outages.
     pub warmed_up: bool,
 }
@@ -150,6 +156,7 @@ impl Lifecycle {
             && !refractory
             && self.settled
             && e.reporters >= cfg.min_reporters
+            && e.broad
             && (e.z >= e.threshold || e.z_shift >= e.shift_threshold)
         {
             let o = Outage {
@@ -204,6 +211,7 @@ mod tests {
             z_shift: 0.0,
             shift_threshold: cfg_outage_z(),
             reporters,
+            broad: true,
             warmed_up: true,
         }
     }

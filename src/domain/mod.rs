@@ -10,7 +10,7 @@ mod sql;
 pub use location::{Coordinates, LocationError};
 pub use problem::{ProblemKind, UnknownProblem};
 pub use region::{RegionId, RegionIdError};
-pub use reporter::ReporterKey;
+pub use reporter::{NetworkKey, ReporterKey};
 pub use slug::{ServiceSlug, SlugError};
 
 /// Longest comment a reporter may attach, in characters (not bytes).

@@ -1,7 +1,7 @@
 //! Public comments: those posted with the comment form, and those left with a report.
 
-use crate::domain::{ReporterKey, ServiceSlug};
 use super::{Db, StoreError, on_pool};
+use crate::domain::{ReporterKey, ServiceSlug};
 use sqlx::Row;
 
 /// A comment as pages show it.

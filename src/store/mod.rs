@@ -11,8 +11,8 @@ mod writer;
 
 pub use comments::StoredComment;
 pub use outages::{OutageRecord, StatusRow, StoredOutage};
-pub use reports::{NewReport, StoredCounts};
 use reports::report_columns;
+pub use reports::{NewReport, StoredCounts};
 pub use sqlite_writer::{SqliteWriter, with_sqlite_writer};
 pub use writer::ReportSink;
 

@@ -45,7 +45,10 @@ fn encode_tally<K: Display>(items: &[(K, i64)]) -> String {
         .join(",")
 }
 
-fn typed_tally<K: FromStr>(items: Vec<(String, i64)>) -> Vec<(K, i64)> {
+/// (code, reports) as read from SQL, before the codes are parsed.
+type Tally = Vec<(String, i64)>;
+
+fn typed_tally<K: FromStr>(items: Tally) -> Vec<(K, i64)> {
     items
         .into_iter()
         .filter_map(|(k, n)| Some((k.parse().ok()?, n)))
@@ -227,7 +230,7 @@ impl Db {
         from: i64,
         to: i64,
     ) -> Result<(Vec<(ProblemKind, i64)>, Vec<(RegionId, i64)>), StoreError> {
-        let mut out: (Vec<(String, i64)>, Vec<(String, i64)>) = (Vec::new(), Vec::new());
+        let mut out: (Tally, Tally) = (Vec::new(), Vec::new());
         for (column, target) in [("problem", &mut out.0), ("region", &mut out.1)] {
             let sql = format!(
                 "SELECT {column} AS k, COUNT(*) AS n FROM reports WHERE service = $1 \

@@ -1,6 +1,9 @@
 use super::{Db, StoreError, on_pool};
+use crate::counts::admission::NETWORK_WINDOW_SECS;
 use crate::counts::{BucketCount, Dim, Resolution};
-use crate::domain::{Comment, Coordinates, ProblemKind, RegionId, ReporterKey, ServiceSlug};
+use crate::domain::{
+    Comment, Coordinates, NetworkKey, ProblemKind, RegionId, ReporterKey, ServiceSlug,
+};
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -8,7 +11,7 @@ use std::collections::HashMap;
 /// [`NewReport`]); a macro so that the statements stay compile-time strings.
 macro_rules! report_columns {
     () => {
-        "service, problem, region, lat, lon, comment, reporter, counted, created_at"
+        "service, problem, region, lat, lon, comment, reporter, counted, created_at, network, uncounted"
     };
 }
 pub(crate) use report_columns;
@@ -24,6 +27,9 @@ pub struct NewReport {
     pub reporter: ReporterKey,
     pub counted: bool,
     pub created_at: i64,
+    pub network: NetworkKey,
+    /// Why it was not counted (see `counts::Verdict::reason`); `None` when counted.
+    pub uncounted: Option<&'static str>,
 }
 
 /// Totals the SQL store holds, for checks and tests.
@@ -88,6 +94,25 @@ impl Db {
                     }
                 }
             });
+            // A network's first counted report in each block adds one to the networks series.
+            let sql = format!(
+                "SELECT service, (first / {step}) * {step} AS bucket, COUNT(*) AS n FROM \
+                 (SELECT service, MIN(created_at) AS first FROM reports \
+                  WHERE counted = TRUE AND network IS NOT NULL AND created_at >= $1 \
+                  GROUP BY service, network, created_at / {window}) AS firsts \
+                 GROUP BY service, bucket",
+                step = res.step(),
+                window = NETWORK_WINDOW_SECS,
+            );
+            on_pool!(self, p => {
+                let since = since - since.rem_euclid(NETWORK_WINDOW_SECS);
+                for row in sqlx::query(&sql).bind(since).fetch_all(p).await? {
+                    let service: ServiceSlug = row.try_get("service")?;
+                    let bucket: i64 = row.try_get("bucket")?;
+                    let n = row.try_get::<i64, _>("n")? as u64;
+                    *merged.entry((service, Dim::Networks, bucket)).or_default() += n;
+                }
+            });
             out.extend(
                 merged
                     .into_iter()
@@ -125,7 +150,7 @@ async fn insert_sqlite(p: &sqlx::SqlitePool, batch: &[NewReport]) -> Result<Vec<
             "INSERT INTO reports (",
             report_columns!(),
             ") SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
-         value ->> 6, value ->> 7, value ->> 8 FROM json_each($1) ORDER BY key RETURNING id"
+         value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10 FROM json_each($1) ORDER BY key RETURNING id"
         ),
     )
     .bind(rows_as_json(batch))
@@ -149,6 +174,8 @@ fn rows_as_json(batch: &[NewReport]) -> String {
                 r.reporter.as_str(),
                 r.counted,
                 r.created_at,
+                r.network.as_str(),
+                r.uncounted,
             )
         })
         .collect();
@@ -156,23 +183,48 @@ fn rows_as_json(batch: &[NewReport]) -> String {
 }
 
 async fn insert_postgres(p: &sqlx::PgPool, batch: &[NewReport]) -> Result<Vec<i64>, StoreError> {
-    let rows = sqlx::query(
-        concat!(
-            "INSERT INTO reports (",
-            report_columns!(),
-            ") SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], \
-         $6::text[], $7::text[], $8::bool[], $9::int8[]) RETURNING id"
-        ),
-    )
+    let rows = sqlx::query(concat!(
+        "INSERT INTO reports (",
+        report_columns!(),
+        ") SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], \
+         $6::text[], $7::text[], $8::bool[], $9::int8[], $10::text[], $11::text[]) RETURNING id"
+    ))
     .bind(batch.iter().map(|r| r.service.as_str()).collect::<Vec<_>>())
     .bind(batch.iter().map(|r| r.problem.code()).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.region.as_ref().map(RegionId::as_str)).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.coordinates.map(|c| c.lat())).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.coordinates.map(|c| c.lon())).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.comment.as_ref().map(Comment::as_str)).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.reporter.as_str()).collect::<Vec<_>>())
+    .bind(
+        batch
+            .iter()
+            .map(|r| r.region.as_ref().map(RegionId::as_str))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        batch
+            .iter()
+            .map(|r| r.coordinates.map(|c| c.lat()))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        batch
+            .iter()
+            .map(|r| r.coordinates.map(|c| c.lon()))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        batch
+            .iter()
+            .map(|r| r.comment.as_ref().map(Comment::as_str))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        batch
+            .iter()
+            .map(|r| r.reporter.as_str())
+            .collect::<Vec<_>>(),
+    )
     .bind(batch.iter().map(|r| r.counted).collect::<Vec<_>>())
     .bind(batch.iter().map(|r| r.created_at).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.network.as_str()).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.uncounted).collect::<Vec<_>>())
     .fetch_all(p)
     .await?;
     sorted_ids(&rows)

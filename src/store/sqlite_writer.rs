@@ -22,7 +22,7 @@ const INSERT: &CStr = match CStr::from_bytes_with_nul(
     concat!(
         "INSERT INTO reports (",
         report_columns!(),
-        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)\0"
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)\0"
     )
     .as_bytes(),
 ) {
@@ -129,6 +129,8 @@ impl<'lock> SqliteWriter<'lock> {
                 bind_text(stmt, 7, Some(r.reporter.as_str())),
                 ffi::sqlite3_bind_int64(stmt, 8, i64::from(r.counted)),
                 ffi::sqlite3_bind_int64(stmt, 9, r.created_at),
+                bind_text(stmt, 10, Some(r.network.as_str())),
+                bind_text(stmt, 11, r.uncounted),
             ];
             let rc = match bound.into_iter().find(|&rc| rc != ffi::SQLITE_OK) {
                 Some(failed) => failed,
@@ -267,7 +269,7 @@ fn error(db: NonNull<ffi::sqlite3>, rc: c_int) -> StoreError {
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
-    use crate::domain::{Coordinates, ProblemKind, ReporterKey, ServiceSlug};
+    use crate::domain::{Coordinates, NetworkKey, ProblemKind, ReporterKey, ServiceSlug};
     use crate::store::Db;
     use sqlx::Row;
 
@@ -305,6 +307,8 @@ mod tests {
             reporter: ReporterKey::from_hex("k".repeat(32)),
             counted: true,
             created_at: 1_727_344_800,
+            network: NetworkKey::from_hex("n".repeat(16)),
+            uncounted: None,
         }
     }
 

@@ -32,13 +32,13 @@ pub(super) async fn create_report(
     slug: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    if state.catalog.get(&slug).is_none() {
+    let Some(service) = state.catalog.get(&slug) else {
         state.metrics.reject("unknown_service");
         return Err(ApiError::new(
             Kind::NotFound,
             format!("unknown service {:?}", slug.as_str()),
         ));
-    }
+    };
     let body = read_body(&req, payload).await.inspect_err(|e| {
         state.metrics.reject(if e.kind == Kind::PayloadTooLarge {
             "too_large"
@@ -61,7 +61,7 @@ pub(super) async fn create_report(
     })?;
     let accepted = state
         .intake
-        .submit(&slug, &input, &origin(&req, state.trust_forwarded_for))
+        .submit(service, &input, &origin(&req, state.trust_forwarded_for))
         .await?;
     state.pages.generations.bump(&slug);
     Ok(HttpResponse::Created()
@@ -74,7 +74,7 @@ pub(super) async fn create_report(
             service: slug.into_inner(),
             bucket_start: rfc3339(accepted.bucket_start),
             counted: accepted.counted,
-            region: accepted.region,
+            region: accepted.region.map(|r| r.as_str().to_owned()),
         }))
 }
 
@@ -126,12 +126,12 @@ pub(super) async fn series(
     slug: web::Path<String>,
     query: web::Query<SeriesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if state.catalog.get(&slug).is_none() {
+    let Some(service) = state.catalog.get(&slug) else {
         return Err(ApiError::new(
             Kind::NotFound,
             format!("unknown service {:?}", slug.as_str()),
         ));
-    }
+    };
     let invalid = |m: String| ApiError::new(Kind::Unprocessable, m);
     let step_text = query.step.as_deref().unwrap_or("1m");
     let resolution = parse_duration(step_text)
@@ -158,18 +158,15 @@ pub(super) async fn series(
         (Some(p), None) => {
             Dim::Problem(crate::domain::ProblemKind::parse(p).map_err(|e| invalid(e.to_string()))?)
         }
-        (None, Some(r)) => Dim::Region(
-            crate::domain::RegionId::parse(r)
-                .map_err(|e| invalid(e.to_string()))?
-                .as_str()
-                .to_owned(),
-        ),
+        (None, Some(r)) => {
+            Dim::Region(crate::domain::RegionId::parse(r).map_err(|e| invalid(e.to_string()))?)
+        }
         (None, None) => Dim::All,
     };
     let range = resolution.window_ending_at(state.clock.now(), window);
     let counts = state
         .counts
-        .series(&slug, &dim, resolution, range)
+        .series(&service.slug, &dim, resolution, range)
         .await
         .map_err(|e| ApiError::new(Kind::Unavailable, format!("counter store unavailable: {e}")))?;
     Ok(HttpResponse::Ok()

@@ -178,13 +178,24 @@ async fn chart_body(
 ) -> Result<String, PageError> {
     let lang = opts.lang;
     let now = state.clock.now();
-    let slug = service.slug.as_str();
     let (len, bucket) = chart_shape(opts.window);
     let to = now.div_euclid(bucket) * bucket + bucket;
-    let outages = state.db.recent_outages(slug, 10).await.unwrap_or_default();
-    let bars = history::chart_bars(&state.counts, slug, to - len, to, bucket, now, &outages)
+    let outages = state
+        .db
+        .recent_outages(&service.slug, 10)
         .await
         .unwrap_or_default();
+    let bars = history::chart_bars(
+        &state.counts,
+        &service.slug,
+        to - len,
+        to,
+        bucket,
+        now,
+        &outages,
+    )
+    .await
+    .unwrap_or_default();
     let tz = country_zone(&service.countries[0]);
     let name = service.name.as_str();
     let (title_key, desc_key) = match opts.window {
@@ -226,15 +237,10 @@ async fn heatmap_parts(
     let view = state.maps.get(&service.countries);
     let now = state.clock.now();
     // Without counters the map still draws, every region without reports.
-    let activity = history::region_activity(
-        &state.counts,
-        service.slug.as_str(),
-        view.region_ids(),
-        window,
-        now,
-    )
-    .await
-    .unwrap_or_default();
+    let activity =
+        history::region_activity(&state.counts, &service.slug, view.region_ids(), window, now)
+            .await
+            .unwrap_or_default();
     let name = service.name.as_str();
     let title = match window {
         Window::Day => lang.t1("heatmap-title-day", "service", name),
@@ -313,7 +319,7 @@ pub(super) async fn map_page(
             i: lang,
             theme: opts.theme.code(),
             service,
-            status_class: state.board.get(slug).status.as_str(),
+            status_class: state.board.get(&service.slug).status.as_str(),
             headline: pages::headline(&state, service, lang, tz),
             updated: pages::updated_line(&state, lang, tz),
             map,

@@ -76,9 +76,9 @@ impl ResponseError for ApiError {
 impl From<IntakeError> for ApiError {
     fn from(e: IntakeError) -> Self {
         let kind = match &e {
-            IntakeError::UnknownService(_) => Kind::NotFound,
             IntakeError::Invalid(_) => Kind::Unprocessable,
             IntakeError::Unavailable => Kind::Unavailable,
+            IntakeError::RateLimited { .. } => Kind::TooManyRequests,
         };
         Self::new(kind, e.to_string())
     }

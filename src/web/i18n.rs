@@ -500,14 +500,14 @@ mod tests {
             .iter()
             .map(|k| format!("problem-{}", k.code()))
             .collect();
-        dynamic.extend(["outage", "elevated", "normal"].map(|s| format!("status-{s}")));
+        dynamic.extend(["outage", "elevated", "normal", "unknown"].map(|s| format!("status-{s}")));
         dynamic.extend([400, 404, 413, 422, 429, 500, 503].map(|s| format!("error-title-{s}")));
         dynamic.extend(
             ["DE", "FR", "GB", "IT", "NL", "NO", "SE", "US"].map(|c| format!("country-{c}")),
         );
         let mut args: HashMap<&str, FluentValue> = [
             "count", "service", "time", "problem", "shown", "total", "typical", "tz", "start",
-            "detail", "field", "regions", "region",
+            "detail", "field", "regions", "region", "seconds",
         ]
         .into_iter()
         .map(|k| (k, FluentValue::from("x")))

@@ -191,7 +191,7 @@ struct OutageRow {
     regions: String,
 }
 
-fn tally_text(items: &[(String, i64)], label: impl Fn(&str) -> String) -> String {
+fn tally_text<K>(items: &[(K, i64)], label: impl Fn(&K) -> String) -> String {
     items
         .iter()
         .map(|(k, n)| format!("{} ({n})", label(k)))
@@ -220,17 +220,17 @@ impl OutageRow {
         let lang = loc.lang;
         let r = &o.record;
         let end = r.ended_at;
-        let service = catalog.get(&r.service);
+        let service = catalog.get(r.service.as_str());
         let tz = service_zone(loc, service);
-        let service_name = service.map_or_else(|| r.service.clone(), |s| s.name.clone());
+        let service_name = service.map_or_else(|| r.service.to_string(), |s| s.name.clone());
         Self {
             id: o.id,
-            service: r.service.clone(),
+            service: r.service.to_string(),
             subject: match &r.region {
                 Some(region) => {
                     format!(
                         "{service_name} ({})",
-                        region_name(&state.regions, region, lang)
+                        region_name(&state.regions, region.as_str(), lang)
                     )
                 }
                 None => service_name.clone(),
@@ -238,8 +238,8 @@ impl OutageRow {
             service_name,
             region: r
                 .region
-                .as_deref()
-                .map(|id| region_name(&state.regions, id, lang)),
+                .as_ref()
+                .map(|id| region_name(&state.regions, id.as_str(), lang)),
             start: stamp(lang, r.started_at, tz),
             duration: end.map_or_else(String::new, |e| lang.duration(e - r.started_at)),
             ongoing: end.is_none(),
@@ -252,10 +252,10 @@ impl OutageRow {
                     ("typical", Arg::from(lang.decimal(r.baseline_at_peak, 1))),
                 ],
             ),
-            problems: tally_text(&r.top_problems, |k| {
-                ProblemKind::parse(k).map_or_else(|_| k.to_owned(), |p| problem_label(p, lang))
+            problems: tally_text(&r.top_problems, |&p| problem_label(p, lang)),
+            regions: tally_text(&r.regions, |id| {
+                region_name(&state.regions, id.as_str(), lang)
             }),
-            regions: tally_text(&r.regions, |id| region_name(&state.regions, id, lang)),
         }
     }
 }
@@ -360,10 +360,10 @@ async fn home_html(
         shown += 1;
         let counts = state
             .counts
-            .series(service.slug.as_str(), &Dim::All, Resolution::Hour, range)
+            .series(&service.slug, &Dim::All, Resolution::Hour, range)
             .await
             .unwrap_or_default();
-        let status = state.board.get(service.slug.as_str()).status;
+        let status = state.board.get(&service.slug).status;
         let title = lang.count("sparkline-title", counts.iter().sum::<u64>(), &[]);
         let card = |service| ServiceCard {
             service,
@@ -540,7 +540,7 @@ pub(super) async fn service_page(
 
 /// The status headline: "User reports indicate problems with X since 10:42", or "No current problems".
 pub(super) fn headline(state: &AppState, service: &Service, lang: Lang, tz: Tz) -> String {
-    let status = state.board.get(service.slug.as_str());
+    let status = state.board.get(&service.slug);
     let name = || Arg::from(service.name.as_str());
     let since = || Arg::from(clock(lang, status.since, tz));
     match status.status {
@@ -550,6 +550,7 @@ pub(super) fn headline(state: &AppState, service: &Service, lang: Lang, tz: Tz) 
             &[("service", name()), ("time", since())],
         ),
         Status::Normal => lang.ta("headline-normal", &[("service", name())]),
+        Status::Unknown => lang.ta("headline-unknown", &[("service", name())]),
     }
 }
 
@@ -572,14 +573,14 @@ fn affected_regions(state: &AppState, outages: &[StoredOutage], lang: Lang) -> O
                 .regions
                 .iter()
                 .take(5)
-                .map(|(id, _)| region_name(&state.regions, id, lang))
+                .map(|(id, _)| region_name(&state.regions, id.as_str(), lang))
                 .collect()
         })
         .unwrap_or_default();
     if names.is_empty() {
         names = ongoing()
-            .filter_map(|o| o.record.region.as_deref())
-            .map(|id| region_name(&state.regions, id, lang))
+            .filter_map(|o| o.record.region.as_ref())
+            .map(|id| region_name(&state.regions, id.as_str(), lang))
             .collect();
         names.sort();
         names.dedup();
@@ -604,7 +605,7 @@ async fn service_html(
     let lang = loc.lang;
     let page = state
         .comments
-        .page(service.slug.as_str(), comment_page)
+        .page(&service.slug, comment_page)
         .await
         .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))?;
     let comment_rows = page
@@ -628,35 +629,27 @@ async fn service_html(
     // The page still renders when counters are unreachable; it just cannot show the hour's total.
     let reports_last_hour = state
         .counts
-        .series(service.slug.as_str(), &Dim::All, Resolution::Minute, range)
+        .series(&service.slug, &Dim::All, Resolution::Minute, range)
         .await
         .map(|c| c.iter().sum())
         .unwrap_or(0);
-    let status = state.board.get(service.slug.as_str());
+    let status = state.board.get(&service.slug);
     let name = || Arg::from(service.name.as_str());
     let headline = headline(state, service, lang, tz);
     let updated = updated_line(state, lang, tz);
     let now = state.clock.now();
-    let slug_str = service.slug.as_str();
+    let slug = &service.slug;
     let outages = state
         .db
-        .recent_outages(slug_str, 10)
+        .recent_outages(slug, 10)
         .await
         .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))?;
     let affected = affected_regions(state, &outages, lang);
     let (map, map_rows) = super::embed::service_heatmap(state, service, lang).await;
     let to = now.div_euclid(QUARTER) * QUARTER + QUARTER;
-    let bars = history::chart_bars(
-        &state.counts,
-        slug_str,
-        to - DAY,
-        to,
-        QUARTER,
-        now,
-        &outages,
-    )
-    .await
-    .unwrap_or_default();
+    let bars = history::chart_bars(&state.counts, slug, to - DAY, to, QUARTER, now, &outages)
+        .await
+        .unwrap_or_default();
     let chart = chart::spike_chart(
         &bars,
         &lang.ta("chart-title-day", &[("service", name())]),
@@ -664,7 +657,7 @@ async fn service_html(
         lang,
         tz,
     );
-    let breakdown = history::problem_breakdown(&state.counts, slug_str, now)
+    let breakdown = history::problem_breakdown(&state.counts, slug, now)
         .await
         .unwrap_or_default();
     let total: u64 = breakdown.iter().map(|b| b.1).sum();
@@ -756,7 +749,8 @@ pub(super) async fn report_form(
 ) -> Result<HttpResponse, PageError> {
     let lang = loc.lang;
     let back = format!("/s/{}", slug.as_str());
-    find_service(&state, &slug, lang).inspect_err(|_| state.metrics.reject("unknown_service"))?;
+    let service = find_service(&state, &slug, lang)
+        .inspect_err(|_| state.metrics.reject("unknown_service"))?;
     let back_in_lang = |e: PageError| e.with_back(back.clone()).in_lang(lang);
     let body = read_body(&req, payload)
         .await
@@ -777,7 +771,7 @@ pub(super) async fn report_form(
     };
     match state
         .intake
-        .submit(&slug, &input, &origin(&req, state.trust_forwarded_for))
+        .submit(service, &input, &origin(&req, state.trust_forwarded_for))
         .await
     {
         Ok(accepted) => {
@@ -796,12 +790,15 @@ pub(super) async fn report_form(
         Err(e) => {
             // Validation details come from the domain types, in English.
             let (kind, message) = match &e {
-                IntakeError::UnknownService(_) => (Kind::NotFound, lang.t("error-no-service")),
                 IntakeError::Invalid(detail) => (
                     Kind::Unprocessable,
                     lang.t1("error-invalid-report", "detail", &detail.to_string()),
                 ),
                 IntakeError::Unavailable => (Kind::Unavailable, lang.t("error-unavailable")),
+                IntakeError::RateLimited { retry_after } => (
+                    Kind::TooManyRequests,
+                    lang.t1("error-rate-limited", "seconds", &retry_after.to_string()),
+                ),
             };
             Err(back_in_lang(PageError::new(kind, message)))
         }
@@ -826,7 +823,8 @@ pub(super) async fn comment_form(
 ) -> Result<HttpResponse, PageError> {
     let lang = loc.lang;
     let back = format!("/s/{}#comments", slug.as_str());
-    let slug = find_service(&state, &slug, lang)?.slug.as_str();
+    let service = &find_service(&state, &slug, lang)?.slug;
+    let slug = service.as_str();
     let fail = |kind, key: &str| {
         PageError::new(kind, lang.t(key))
             .with_back(back.clone())
@@ -840,7 +838,7 @@ pub(super) async fn comment_form(
     let origin = origin(&req, state.trust_forwarded_for);
     match state
         .comments
-        .post(slug, &form.name, &form.body, &origin)
+        .post(service, &form.name, &form.body, &origin)
         .await
     {
         Ok(_) => {
@@ -926,7 +924,7 @@ async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, P
     .await
     .unwrap_or_default();
     let row = OutageRow::new(&stored, state, loc);
-    let tz = service_zone(loc, state.catalog.get(&r.service));
+    let tz = service_zone(loc, state.catalog.get(r.service.as_str()));
     let chart = chart::spike_chart(
         &bars,
         &lang.t1("chart-title-outage", "service", &row.service_name),
@@ -1012,7 +1010,11 @@ async fn outages_html(
     let lang = loc.lang;
     let outages = state
         .db
-        .latest_outages(service, country.as_deref(), 100)
+        .latest_outages(
+            service.and_then(|s| state.catalog.get(s)).map(|s| &s.slug),
+            country.as_deref(),
+            100,
+        )
         .await
         .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))?;
     html(

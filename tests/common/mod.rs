@@ -28,6 +28,11 @@ pub const BARCLAYS: &str = "barclays";
 /// A fixed, minute-aligned instant (2024-09-26T10:00:00Z, the AmEx Italy SMS outage day) for manual clocks.
 pub const T0: i64 = 1_727_344_800;
 
+/// A catalog slug as the domain type.
+pub fn slug(s: &str) -> downtally::domain::ServiceSlug {
+    downtally::domain::ServiceSlug::parse(s).expect("a valid slug")
+}
+
 /// True when `CI` is set to anything but "", "0" or "false".
 pub fn ci() -> bool {
     match std::env::var("CI") {
@@ -65,6 +70,42 @@ pub fn random_hex(bytes: usize) -> String {
     let mut b = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut b);
     hex::encode(b)
+}
+
+/// A loopback address in a /24 of its own for `name` (127.A.B.1, never 127.0.0.x): on Linux the whole
+/// of 127.0.0.0/8 is local, so a test can play many networks from one machine.
+pub fn network_of(name: &str) -> std::net::IpAddr {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    name.hash(&mut h);
+    let h = h.finish();
+    std::net::IpAddr::V4(std::net::Ipv4Addr::new(
+        127,
+        1 + (h % 254) as u8,
+        (h >> 8) as u8,
+        1,
+    ))
+}
+
+/// The `n`th of many distinct /24 networks on loopback (127.A.B.1 with A from 1).
+pub fn nth_network(n: u32) -> std::net::IpAddr {
+    std::net::IpAddr::V4(std::net::Ipv4Addr::new(
+        127,
+        1 + (n / 256 % 254) as u8,
+        (n % 256) as u8,
+        1,
+    ))
+}
+
+/// [`client`], sending from `source`.
+pub fn client_from(source: std::net::IpAddr) -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .local_address(source)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("reqwest client")
 }
 
 /// An HTTP client that does not follow redirects and ignores proxy variables.
@@ -297,14 +338,15 @@ impl TestApp {
             .expect("GET answers")
     }
 
-    /// POSTs a JSON report with this User-Agent.
+    /// POSTs a JSON report with this User-Agent, from a network of its own: tests play one person
+    /// per User-Agent, and people report from many networks (see [`network_of`]).
     pub async fn post_report(
         &self,
         slug: &str,
         body: &serde_json::Value,
         user_agent: &str,
     ) -> reqwest::Response {
-        self.client
+        client_from(network_of(user_agent))
             .post(self.url(&format!("/api/v1/services/{slug}/reports")))
             .header("User-Agent", user_agent)
             .json(body)
