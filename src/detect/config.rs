@@ -102,15 +102,20 @@ pub struct DetectorConfig {
     pub min_reporters: f64,
     /// Window for `min_reporters`. Default 300 s.
     pub reporter_window_secs: i64,
-    /// Breadth: distinct networks (IPv4 /24, IPv6 /48) that must have reported in the breadth
-    /// window before an outage is declared, so that a handful of networks cannot declare one
-    /// whatever they send. Default 6. Only where the series carries networks: `replay` (counts
-    /// alone, as in the NAB kit) skips the rule.
+    /// Breadth: distinct networks (IPv4 /24, IPv6 /48) beyond those normal traffic brings (about
+    /// one per expected report) that must have reported in the breadth window before an outage is
+    /// declared, so that a handful of networks cannot declare one whatever they send. Default 6.
+    /// Only where the series carries networks: `replay` (counts alone, as in the NAB kit) skips
+    /// the rule.
     pub min_networks: f64,
-    /// Breadth scaled to the service's usual traffic: at least this share of the reports normal
-    /// traffic would bring in the breadth window must come from distinct networks. Default 0.25: a
-    /// busy service's outage brings reports from many networks, so a few dozen cannot pass for one.
+    /// Breadth scaled to the service's usual traffic: the extra networks must also number this
+    /// share of the reports normal traffic brings in the breadth window. Default 0.25: a busy
+    /// service's outage brings reports from many networks, so a few dozen cannot pass for one.
     pub networks_share: f64,
+    /// Margin for the noise of normal traffic's networks, in Poisson standard deviations
+    /// (`sqrt` of the expected reports in the window). Default 2: a quiet quarter hour that
+    /// happens to bring a few more people than usual does not pass for breadth.
+    pub breadth_z: f64,
     /// Window over which networks are counted for breadth. Default 900 s, the window of the
     /// network bound (each network is counted once per 15-minute block).
     pub breadth_window_secs: i64,
@@ -158,6 +163,7 @@ impl Default for DetectorConfig {
             reporter_window_secs: 300,
             min_networks: 6.0,
             networks_share: 0.25,
+            breadth_z: 2.0,
             breadth_window_secs: 900,
             warmup_secs: 3600,
             refractory_secs: 3600,
@@ -232,8 +238,9 @@ impl DetectorConfig {
             (
                 self.min_networks >= 0.0
                     && (0.0..=1.0).contains(&self.networks_share)
+                    && self.breadth_z >= 0.0
                     && self.breadth_window_secs > 0,
-                "need min_networks >= 0, networks_share in 0..=1 and breadth_window_secs > 0",
+                "need min_networks >= 0, networks_share in 0..=1, breadth_z >= 0 and breadth_window_secs > 0",
             ),
         ];
         match checks.iter().find(|(ok, _)| !ok) {

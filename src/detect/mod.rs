@@ -374,7 +374,10 @@ impl Detector {
         })
     }
 
-    /// Records this bucket's networks and says whether the breadth window holds enough of them.
+    /// Records this bucket's networks and says whether the breadth window holds enough of them: at
+    /// least `min_networks`, and `networks_share` of the expected reports, beyond the networks that
+    /// normal traffic brings (about one per expected report, give or take `breadth_z` standard
+    /// deviations of its Poisson noise).
     fn broad(&mut self, networks: Option<f64>) -> bool {
         match networks {
             Some(n) => self.networks.push_back(n.max(0.0)),
@@ -384,13 +387,14 @@ impl Detector {
         while self.networks.len() > self.breadth_buckets {
             self.networks.pop_front();
         }
+        // Normal traffic brings about one network per expected report: breadth is what comes on top.
         let distinct: f64 = self.networks.iter().sum();
         let (_, expected) = self.recent.sums(self.breadth_buckets);
-        distinct
-            >= self
-                .cfg
-                .min_networks
-                .max(self.cfg.networks_share * expected)
+        let wanted = self
+            .cfg
+            .min_networks
+            .max(self.cfg.networks_share * expected);
+        distinct - expected >= wanted + self.cfg.breadth_z * expected.sqrt()
     }
 
     /// The accumulator of `slot`, closing the previous slot into history if needed.
