@@ -429,7 +429,9 @@ pub async fn run(mut monitor: Monitor, leadership: Leadership, interval: Duratio
         tick.tick().await;
         if leadership.hold().await {
             if !leading {
-                tracing::info!("this node runs the monitor");
+                tracing::info!(
+                    "this node runs the monitor; its first pass learns every series' history"
+                );
                 leading = true;
             }
             match monitor.pass().await {
@@ -500,7 +502,7 @@ async fn store_outage(
         }
         None => {
             let id = db.insert_outage(&record, now).await?;
-            tracing::warn!(
+            tracing::info!(
                 service = %key.service,
                 region = key.region.as_ref().map_or("all", RegionId::as_str),
                 outage = id,
