@@ -34,10 +34,11 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub storage: StorageArgs,
 
-    /// Take the client address from X-Forwarded-For. Only behind a proxy that sets it: otherwise anyone
-    /// could pose as many reporters.
-    #[arg(long, env = "DOWNTALLY_TRUST_FORWARDED_FOR", default_value_t = false)]
-    pub trust_forwarded_for: bool,
+    /// Proxies (addresses and CIDR blocks, comma-separated) whose `Forwarded` / `X-Forwarded-For`
+    /// headers are believed: a request from one of them is from the right-most forwarded address that
+    /// is not itself one of them. Empty (the default): headers are ignored, the socket is the client.
+    #[arg(long, env = "DOWNTALLY_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: crate::forwarded::TrustedProxies,
 
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "DOWNTALLY_WORKERS",

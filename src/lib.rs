@@ -10,6 +10,7 @@ pub mod counts;
 pub mod demo;
 pub mod detect;
 pub mod domain;
+pub mod forwarded;
 pub mod intake;
 pub mod metrics;
 pub mod monitor;

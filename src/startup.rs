@@ -32,7 +32,7 @@ pub struct Settings {
     pub bind: String,
     pub database_url: String,
     pub redis_url: Option<String>,
-    pub trust_forwarded_for: bool,
+    pub trusted_proxies: crate::forwarded::TrustedProxies,
     pub workers: Option<usize>,
     pub clock: Clock,
     /// How often the monitor runs the detectors.
@@ -56,7 +56,7 @@ impl Settings {
             bind: bind.to_owned(),
             database_url: database_url.to_owned(),
             redis_url: redis_url.map(str::to_owned),
-            trust_forwarded_for: false,
+            trusted_proxies: Default::default(),
             workers: None,
             clock: Clock::System,
             monitor_interval: Duration::from_secs(60),
@@ -82,7 +82,7 @@ impl Settings {
                 args.storage.redis_url.as_deref(),
             )
         };
-        settings.trust_forwarded_for = args.trust_forwarded_for;
+        settings.trusted_proxies = args.trusted_proxies.clone();
         settings.workers = args.workers;
         settings.page_fresh = Duration::from_secs(args.page_fresh_secs);
         settings.public_url = args.public_url.clone();
@@ -201,7 +201,7 @@ impl Application {
             intake,
             metrics,
             clock,
-            trust_forwarded_for: settings.trust_forwarded_for,
+            trusted_proxies: settings.trusted_proxies.clone(),
             demo: settings.demo,
             public_url: settings
                 .public_url

@@ -156,7 +156,7 @@ async fn redis_outage(database: Database) {
     let app = spawn_app(AppOptions {
         database,
         redis_url: Some(redis.url.clone()),
-        trust_forwarded_for: false,
+        trusted_proxies: Default::default(),
         clock: Clock::System,
     })
     .await;
@@ -288,7 +288,7 @@ async fn rebuild_at_start_after_flush(database: Database) {
     let opts = AppOptions {
         database,
         redis_url: Some(redis.url.clone()),
-        trust_forwarded_for: false,
+        trusted_proxies: Default::default(),
         clock: Clock::System,
     };
     let first = spawn_app(opts.clone()).await;

@@ -99,7 +99,7 @@ async fn postgres_with_redis(clock: Clock) -> Option<(TestApp, AnyRedis)> {
     let app = spawn_app(AppOptions {
         database: Database::FreshPostgres(admin),
         redis_url: Some(redis.url().to_owned()),
-        trust_forwarded_for: false,
+        trusted_proxies: Default::default(),
         clock,
     })
     .await;
@@ -712,7 +712,7 @@ async fn post_from(app: &TestApp, forwarded_for: &str, ua: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forwarded_for_separates_networks_only_when_trusted() {
     let trusted = spawn_app(AppOptions {
-        trust_forwarded_for: true,
+        trusted_proxies: "127.0.0.0/8".parse().unwrap(),
         ..AppOptions::sqlite().manual_clock(T0)
     })
     .await;
@@ -726,8 +726,12 @@ async fn forwarded_for_separates_networks_only_when_trusted() {
         "another /24"
     );
     assert!(
-        post_from(&trusted, "203.0.114.7, 10.0.0.1", "same-ua").await,
-        "the first address of the list is the client"
+        !post_from(&trusted, "203.0.114.7, 198.51.100.7", "same-ua").await,
+        "the right-most address is the client: a spoofed left-most entry makes no new reporter"
+    );
+    assert!(
+        post_from(&trusted, "198.51.100.7, 192.0.2.5, 127.0.0.9", "same-ua").await,
+        "trusted hops are skipped from the right"
     );
     assert!(post_from(&trusted, "2001:db8:1:2::1", "same-ua").await);
     assert!(

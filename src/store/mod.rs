@@ -16,11 +16,11 @@ pub use reports::{NewReport, StoredCounts};
 pub use sqlite_writer::{SqliteWriter, with_sqlite_writer};
 pub use writer::ReportSink;
 
+use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::ConnectOptions;
 use std::str::FromStr;
 use std::time::Duration;
 

@@ -61,7 +61,7 @@ pub(super) async fn create_report(
     })?;
     let accepted = state
         .intake
-        .submit(service, &input, &origin(&req, state.trust_forwarded_for))
+        .submit(service, &input, &origin(&req, &state.trusted_proxies))
         .await?;
     state.pages.generations.bump(&slug);
     Ok(HttpResponse::Created()

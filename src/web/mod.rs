@@ -42,7 +42,8 @@ pub struct AppState {
     pub intake: Intake,
     pub metrics: Metrics,
     pub clock: Clock,
-    pub trust_forwarded_for: bool,
+    /// Proxies whose forwarding headers name the client (see `forwarded.rs`).
+    pub trusted_proxies: crate::forwarded::TrustedProxies,
     /// Serving simulated data: pages say so.
     pub demo: bool,
     /// Where visitors reach this server (`https://downtally.example`), for embed snippets.

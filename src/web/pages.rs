@@ -771,7 +771,7 @@ pub(super) async fn report_form(
     };
     match state
         .intake
-        .submit(service, &input, &origin(&req, state.trust_forwarded_for))
+        .submit(service, &input, &origin(&req, &state.trusted_proxies))
         .await
     {
         Ok(accepted) => {
@@ -835,7 +835,7 @@ pub(super) async fn comment_form(
         .map_err(|e| PageError::from(e).with_back(back.clone()).in_lang(lang))?;
     let form: CommentForm = serde_urlencoded::from_bytes(&body)
         .map_err(|_| fail(Kind::BadRequest, "error-form-unreadable"))?;
-    let origin = origin(&req, state.trust_forwarded_for);
+    let origin = origin(&req, &state.trusted_proxies);
     match state
         .comments
         .post(service, &form.name, &form.body, &origin)

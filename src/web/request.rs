@@ -1,6 +1,7 @@
 //! Reading what a request carries: a size-limited body and the reporter's origin.
 
 use super::errors::{ApiError, Kind};
+use crate::forwarded::TrustedProxies;
 use crate::intake::Origin;
 use actix_web::HttpRequest;
 use actix_web::web::{Bytes, BytesMut, Payload};
@@ -40,18 +41,27 @@ pub async fn read_body(req: &HttpRequest, mut payload: Payload) -> Result<Bytes,
     Ok(body.freeze())
 }
 
-/// The client's address and browser. `X-Forwarded-For` is believed only when the operator says a
-/// trusted proxy sets it; otherwise anyone could pose as many reporters.
-pub fn origin(req: &HttpRequest, trust_forwarded_for: bool) -> Origin {
-    let forwarded = trust_forwarded_for
-        .then(|| req.headers().get("x-forwarded-for"))
-        .flatten()
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .and_then(|first| first.trim().parse::<IpAddr>().ok());
-    let ip = forwarded
-        .or_else(|| req.peer_addr().map(|a| a.ip()))
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+/// The client's address as seen through trusted proxies (see `forwarded.rs`): forwarding headers
+/// are believed only from a socket the operator trusts; otherwise anyone could pose as many networks.
+pub fn client_ip(req: &HttpRequest, proxies: &TrustedProxies) -> IpAddr {
+    let socket = req
+        .peer_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
+    if proxies.is_empty() {
+        return socket;
+    }
+    let values = |name| -> Vec<&str> {
+        req.headers()
+            .get_all(name)
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    };
+    proxies.client(socket, &values("forwarded"), &values("x-forwarded-for"))
+}
+
+/// The client's address and browser.
+pub fn origin(req: &HttpRequest, proxies: &TrustedProxies) -> Origin {
+    let ip = client_ip(req, proxies);
     let user_agent = req
         .headers()
         .get("user-agent")

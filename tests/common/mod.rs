@@ -248,7 +248,7 @@ pub enum Database {
 pub struct AppOptions {
     pub database: Database,
     pub redis_url: Option<String>,
-    pub trust_forwarded_for: bool,
+    pub trusted_proxies: downtally::forwarded::TrustedProxies,
     pub clock: Clock,
 }
 
@@ -257,7 +257,7 @@ impl Default for AppOptions {
         Self {
             database: Database::FreshSqlite,
             redis_url: None,
-            trust_forwarded_for: false,
+            trusted_proxies: Default::default(),
             clock: Clock::System,
         }
     }
@@ -300,7 +300,7 @@ pub async fn spawn_app(opts: AppOptions) -> TestApp {
         Database::Url(url) => (url, None),
     };
     let mut settings = Settings::new("127.0.0.1:0", &db_url, opts.redis_url.as_deref());
-    settings.trust_forwarded_for = opts.trust_forwarded_for;
+    settings.trusted_proxies = opts.trusted_proxies.clone();
     settings.workers = Some(1);
     settings.clock = opts.clock.clone();
     // Tests read pages right after reporting; production tolerates a few seconds of lag.
@@ -428,7 +428,7 @@ pub async fn spawn_binary(args: &[&str], env: &[(&str, &str)]) -> BinaryApp {
             "DATABASE_URL",
             "REDIS_URL",
             "DOWNTALLY_BIND",
-            "DOWNTALLY_TRUST_FORWARDED_FOR",
+            "DOWNTALLY_TRUSTED_PROXIES",
             "DOWNTALLY_WORKERS",
             "DOWNTALLY_LOG_FORMAT",
         ] {
