@@ -3,13 +3,16 @@
 
 pub mod backfill;
 pub mod catalog;
+pub mod chart;
 pub mod clock;
 pub mod comments;
 pub mod config;
 pub mod counts;
 pub mod detect;
 pub mod domain;
+pub mod i18n;
 pub mod intake;
+pub mod map;
 pub mod metrics;
 pub mod monitor;
 pub mod privacy;

@@ -164,7 +164,7 @@ impl Application {
             settings.page_fresh_secs,
         );
         let state = AppState {
-            maps: crate::web::heatmap::MapViews::new(regions.clone()),
+            maps: crate::map::MapViews::new(regions.clone()),
             pages,
             comments: crate::comments::Comments::new(
                 db.clone(),

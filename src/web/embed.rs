@@ -6,15 +6,15 @@
 //! the SVGs answer CORS requests. They come from the page cache, keyed by every option.
 
 use super::AppState;
-use super::chart;
 use super::errors::PageError;
-use super::heatmap::{self, HeatRow, Theme};
 use super::history::{self, Window};
-use super::i18n::{Lang, country_zone};
 use super::page_cache::{self, CachedBody, Stamp};
 use super::pages;
 use crate::catalog::Service;
+use crate::chart;
 use crate::counts::buckets::{DAY, HOUR, MINUTE};
+use crate::i18n::{Lang, country_zone};
+use crate::map::{self, HeatRow, Theme};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, route, web};
 use askama::Template;
@@ -240,7 +240,7 @@ async fn heatmap_parts(
         Window::Day => lang.t1("heatmap-title-day", "service", name),
         Window::Hour => lang.t1("heatmap-title-hour", "service", name),
     };
-    let svg = heatmap::heatmap_svg(
+    let svg = map::heatmap_svg(
         &view,
         &activity,
         lang,
@@ -248,7 +248,7 @@ async fn heatmap_parts(
         &title,
         &lang.t("heatmap-desc"),
     );
-    (svg, heatmap::heat_table(&view, &activity, lang))
+    (svg, map::heat_table(&view, &activity, lang))
 }
 
 /// The heatmap for the service page: 24 hours, light, and the table that stands in for it.

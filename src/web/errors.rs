@@ -6,7 +6,8 @@ use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 use std::fmt;
 
-use super::i18n::{Lang, Locale};
+use super::i18n::Locale;
+use crate::i18n::Lang;
 use crate::intake::IntakeError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

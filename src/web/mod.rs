@@ -1,10 +1,8 @@
 //! HTTP: routes, handlers, error pages and the request-latency middleware.
 
 mod api;
-pub mod chart;
 mod embed;
 pub mod errors;
-pub mod heatmap;
 mod history;
 pub mod i18n;
 mod ops;
@@ -35,7 +33,7 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub regions: Arc<crate::regions::RegionCatalog>,
     /// Projected region outlines per set of countries, for the heatmaps.
-    pub maps: heatmap::MapViews,
+    pub maps: crate::map::MapViews,
     pub board: StatusBoard,
     pub db: Db,
     pub counts: Counts,

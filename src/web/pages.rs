@@ -3,16 +3,18 @@
 use super::AppState;
 use super::errors::ApiError;
 use super::errors::{Kind, PageError};
-use super::i18n::{self, Arg, Lang, Locale};
+use super::history;
+use super::i18n::Locale;
 use super::page_cache::{self, CachedBody, Stamp};
 use super::request::{origin, read_body};
-use super::{chart, history};
 use crate::catalog::Service;
+use crate::chart;
 use crate::comments::{self, CommentError};
 use crate::counts::buckets::{DAY, HOUR};
 use crate::counts::{CountStore, Dim, Resolution};
 use crate::detect::Status;
 use crate::domain::ProblemKind;
+use crate::i18n::{self, Arg, Lang};
 use crate::intake::{IntakeError, ReportInput};
 use crate::regions::RegionCatalog;
 use crate::store::StoredOutage;
@@ -452,7 +454,7 @@ struct ServicePage<'a> {
     affected: Option<String>,
     /// The region heatmap (24 hours) and its table.
     map: String,
-    map_rows: Vec<super::heatmap::HeatRow>,
+    map_rows: Vec<crate::map::HeatRow>,
     /// For the embed snippet.
     public_url: &'a str,
     /// The thank-you note after a report.

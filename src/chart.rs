@@ -1,7 +1,7 @@
 //! Server-rendered SVG charts (pure: numbers in, markup out). Accessible: `<title>`, `<desc>`, and
 //! the page shows the same numbers as a table.
 
-use super::i18n::Lang;
+use crate::i18n::Lang;
 use chrono_tz::Tz;
 use std::fmt::Write;
 
