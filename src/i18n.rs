@@ -337,7 +337,13 @@ mod tests {
 
     /// Every source file that looks up keys by name.
     const SOURCES: &[(&str, &str)] = &[
-        ("web/pages.rs", include_str!("web/pages.rs")),
+        ("web/pages/mod.rs", include_str!("web/pages/mod.rs")),
+        ("web/pages/home.rs", include_str!("web/pages/home.rs")),
+        ("web/pages/service.rs", include_str!("web/pages/service.rs")),
+        ("web/pages/outages.rs", include_str!("web/pages/outages.rs")),
+        ("web/pages/forms.rs", include_str!("web/pages/forms.rs")),
+        ("web/view.rs", include_str!("web/view.rs")),
+        ("web/embed.rs", include_str!("web/embed.rs")),
         ("web/errors.rs", include_str!("web/errors.rs")),
         ("i18n.rs", include_str!("i18n.rs")),
         ("web/mod.rs", include_str!("web/mod.rs")),

@@ -9,12 +9,12 @@ use super::AppState;
 use super::errors::PageError;
 use super::history::{self, Window};
 use super::page_cache::{self, CachedBody, Stamp};
-use super::pages;
+use super::view::{self, HTML, find_service, headline, html, updated_line};
 use crate::catalog::Service;
 use crate::chart;
 use crate::counts::buckets::{DAY, HOUR, MINUTE};
 use crate::i18n::{Lang, country_zone};
-use crate::map::{self, HeatRow, Theme};
+use crate::map::{HeatRow, Theme};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, route, web};
 use askama::Template;
@@ -90,7 +90,7 @@ fn target<'a>(
     what: &str,
 ) -> Result<(Options, &'a Service, String), PageError> {
     let opts = Options::of(req, query);
-    let service = pages::find_service(state, slug, opts.lang)?;
+    let service = find_service(state, slug, opts.lang)?;
     let key = opts.key(what, service.slug.as_str());
     Ok((opts, service, key))
 }
@@ -215,51 +215,6 @@ pub(super) async fn preflight() -> HttpResponse {
         .finish()
 }
 
-/// The heatmap of a service for a window, with its text rows.
-async fn heatmap_parts(
-    state: &AppState,
-    service: &Service,
-    lang: Lang,
-    theme: Theme,
-    window: Window,
-) -> (String, Vec<HeatRow>) {
-    let view = state.maps.get(&service.countries);
-    let now = state.clock.now();
-    // Without counters the map still draws, every region without reports.
-    let activity = history::region_activity(
-        &state.counts,
-        service.slug.as_str(),
-        view.region_ids(),
-        window,
-        now,
-    )
-    .await
-    .unwrap_or_default();
-    let name = service.name.as_str();
-    let title = match window {
-        Window::Day => lang.t1("heatmap-title-day", "service", name),
-        Window::Hour => lang.t1("heatmap-title-hour", "service", name),
-    };
-    let svg = map::heatmap_svg(
-        &view,
-        &activity,
-        lang,
-        theme,
-        &title,
-        &lang.t("heatmap-desc"),
-    );
-    (svg, map::heat_table(&view, &activity, lang))
-}
-
-/// The heatmap for the service page: 24 hours, light, and the table that stands in for it.
-pub(super) async fn service_heatmap(
-    state: &AppState,
-    service: &Service,
-    lang: Lang,
-) -> (String, Vec<HeatRow>) {
-    heatmap_parts(state, service, lang, Theme::Light, Window::Day).await
-}
-
 #[get("/embed/{slug}/map.svg")]
 pub(super) async fn map_svg(
     state: web::Data<AppState>,
@@ -271,7 +226,7 @@ pub(super) async fn map_svg(
     let slug = service.slug.as_str();
     let build = async {
         Ok(
-            heatmap_parts(&state, service, opts.lang, opts.theme, opts.window)
+            view::heatmap(&state, service, opts.lang, opts.theme, opts.window)
                 .await
                 .0,
         )
@@ -307,22 +262,19 @@ pub(super) async fn map_page(
     let build = async {
         let lang = opts.lang;
         let tz = country_zone(&service.countries[0]);
-        let (map, mut rows) = heatmap_parts(&state, service, lang, opts.theme, opts.window).await;
+        let (map, mut rows) = view::heatmap(&state, service, lang, opts.theme, opts.window).await;
         rows.truncate(EMBED_TABLE_ROWS);
-        MapPage {
+        let page = MapPage {
             i: lang,
             theme: opts.theme.code(),
             service,
             status_class: state.board.get(slug).status.as_str(),
-            headline: pages::headline(&state, service, lang, tz),
-            updated: pages::updated_line(&state, lang, tz),
+            headline: headline(&state, service, lang, tz),
+            updated: updated_line(&state, lang, tz),
             map,
             rows,
-        }
-        .render()
-        .map_err(|e| PageError::from(super::errors::ApiError::internal(e)).in_lang(lang))
+        };
+        html(&page, lang)
     };
     cached_embed(&state, &req, key, slug, HTML, build).await
 }
-
-const HTML: &str = "text/html; charset=utf-8";

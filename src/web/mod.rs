@@ -9,6 +9,7 @@ mod ops;
 pub mod page_cache;
 mod pages;
 mod request;
+mod view;
 
 use crate::catalog::Catalog;
 use crate::clock::Clock;

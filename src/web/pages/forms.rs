@@ -1,0 +1,155 @@
+//! The forms a page posts: a report (then back to the service page, thanked) and a comment.
+
+use crate::comments::CommentError;
+use crate::i18n::Lang;
+use crate::intake::{IntakeError, ReportInput};
+use crate::web::AppState;
+use crate::web::errors::{Kind, PageError};
+use crate::web::i18n::Locale;
+use crate::web::request::{origin, read_body};
+use crate::web::view::find_service;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use serde::Deserialize;
+
+/// Form fields arrive as strings; empty ones mean "not given".
+#[derive(Deserialize)]
+struct ReportForm {
+    #[serde(default)]
+    problem: String,
+    region: Option<String>,
+    lat: Option<String>,
+    lon: Option<String>,
+    comment: Option<String>,
+}
+
+fn optional_number(
+    field_key: &str,
+    value: Option<String>,
+    lang: Lang,
+) -> Result<Option<f64>, PageError> {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => v.parse::<f64>().map(Some).map_err(|_| {
+            PageError::new(
+                Kind::Unprocessable,
+                lang.t1("error-not-number", "field", &lang.t(field_key)),
+            )
+        }),
+    }
+}
+
+#[post("/s/{slug}/report")]
+pub(in crate::web) async fn report_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    payload: web::Payload,
+    loc: Locale,
+) -> Result<HttpResponse, PageError> {
+    let lang = loc.lang;
+    let back = format!("/s/{}", slug.as_str());
+    find_service(&state, &slug, lang).inspect_err(|_| state.metrics.reject("unknown_service"))?;
+    let back_in_lang = |e: PageError| e.with_back(back.clone()).in_lang(lang);
+    let body = read_body(&req, payload)
+        .await
+        .map_err(|e| back_in_lang(PageError::from(e)))?;
+    let form: ReportForm = serde_urlencoded::from_bytes(&body).map_err(|_| {
+        state.metrics.reject("malformed");
+        back_in_lang(PageError::new(
+            Kind::BadRequest,
+            lang.t("error-form-unreadable"),
+        ))
+    })?;
+    let input = ReportInput {
+        problem: form.problem,
+        region: form.region,
+        lat: optional_number("field-latitude", form.lat, lang).map_err(back_in_lang)?,
+        lon: optional_number("field-longitude", form.lon, lang).map_err(back_in_lang)?,
+        comment: form.comment,
+    };
+    match state
+        .intake
+        .submit(&slug, &input, &origin(&req, state.trust_forwarded_for))
+        .await
+    {
+        Ok(accepted) => {
+            state.pages.generations.bump(&slug);
+            Ok(HttpResponse::SeeOther()
+                .insert_header((
+                    "Location",
+                    format!(
+                        "{back}?reported={}&counted={}#report",
+                        input.problem.trim(),
+                        u8::from(accepted.counted)
+                    ),
+                ))
+                .finish())
+        }
+        Err(e) => {
+            // Validation details come from the domain types, in English.
+            let (kind, message) = match &e {
+                IntakeError::UnknownService(_) => (Kind::NotFound, lang.t("error-no-service")),
+                IntakeError::Invalid(detail) => (
+                    Kind::Unprocessable,
+                    lang.t1("error-invalid-report", "detail", &detail.to_string()),
+                ),
+                IntakeError::Unavailable => (Kind::Unavailable, lang.t("error-unavailable")),
+            };
+            Err(back_in_lang(PageError::new(kind, message)))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CommentForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    body: String,
+}
+
+#[post("/s/{slug}/comments")]
+pub(in crate::web) async fn comment_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    slug: web::Path<String>,
+    payload: web::Payload,
+    loc: Locale,
+) -> Result<HttpResponse, PageError> {
+    let lang = loc.lang;
+    let back = format!("/s/{}#comments", slug.as_str());
+    let slug = find_service(&state, &slug, lang)?.slug.as_str();
+    let fail = |kind, key: &str| {
+        PageError::new(kind, lang.t(key))
+            .with_back(back.clone())
+            .in_lang(lang)
+    };
+    let body = read_body(&req, payload)
+        .await
+        .map_err(|e| PageError::from(e).with_back(back.clone()).in_lang(lang))?;
+    let form: CommentForm = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| fail(Kind::BadRequest, "error-form-unreadable"))?;
+    let origin = origin(&req, state.trust_forwarded_for);
+    match state
+        .comments
+        .post(slug, &form.name, &form.body, &origin)
+        .await
+    {
+        Ok(_) => {
+            state.pages.generations.bump(slug);
+            Ok(HttpResponse::SeeOther()
+                .insert_header(("Location", format!("/s/{slug}?commented=1#comments")))
+                .finish())
+        }
+        Err(CommentError::Empty) => Err(fail(Kind::Unprocessable, "error-comment-empty")),
+        Err(CommentError::TooLong(_)) => Err(fail(Kind::Unprocessable, "error-comment-too-long")),
+        Err(CommentError::NameTooLong(_)) => {
+            Err(fail(Kind::Unprocessable, "error-comment-name-too-long"))
+        }
+        Err(CommentError::TooMany) => Err(fail(Kind::TooManyRequests, "error-too-many")),
+        Err(CommentError::Store(e)) => {
+            tracing::error!(error = %e, "cannot store a comment");
+            Err(fail(Kind::Unavailable, "error-comment-unavailable"))
+        }
+    }
+}
