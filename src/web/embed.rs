@@ -8,7 +8,7 @@
 use super::AppState;
 use super::errors::PageError;
 use super::history::{self, Window};
-use super::page_cache::{self, CachedBody, Stamp};
+use super::page_cache::{self, CachedBody, Embed, PageKey, Stamp};
 use super::view::{self, HTML, find_service, headline, html, updated_line};
 use crate::catalog::Service;
 use crate::chart;
@@ -71,13 +71,14 @@ impl Options {
         }
     }
 
-    fn key(&self, what: &str, slug: &str) -> String {
-        format!(
-            "e|{what}|{slug}|{}|{}|{}",
-            self.lang.code(),
-            self.theme.code(),
-            self.window.code()
-        )
+    fn key(&self, embed: Embed, service: &Service) -> PageKey {
+        PageKey::Embed {
+            embed,
+            slug: service.slug.clone(),
+            lang: self.lang,
+            theme: self.theme,
+            window: self.window,
+        }
     }
 }
 
@@ -87,11 +88,11 @@ fn target<'a>(
     req: &HttpRequest,
     query: &EmbedQuery,
     slug: &str,
-    what: &str,
-) -> Result<(Options, &'a Service, String), PageError> {
+    embed: Embed,
+) -> Result<(Options, &'a Service, PageKey), PageError> {
     let opts = Options::of(req, query);
     let service = find_service(state, slug, opts.lang)?;
-    let key = opts.key(what, service.slug.as_str());
+    let key = opts.key(embed, service);
     Ok((opts, service, key))
 }
 
@@ -99,7 +100,7 @@ fn target<'a>(
 async fn cached_embed<F>(
     state: &AppState,
     req: &HttpRequest,
-    key: String,
+    key: PageKey,
     slug: &str,
     content_type: &'static str,
     build: F,
@@ -158,7 +159,7 @@ pub(super) async fn chart_svg(
     query: web::Query<EmbedQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let (opts, service, key) = target(&state, &req, &query, &slug, "chart")?;
+    let (opts, service, key) = target(&state, &req, &query, &slug, Embed::Chart)?;
     let slug = service.slug.as_str();
     cached_embed(
         &state,
@@ -222,7 +223,7 @@ pub(super) async fn map_svg(
     query: web::Query<EmbedQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let (opts, service, key) = target(&state, &req, &query, &slug, "map.svg")?;
+    let (opts, service, key) = target(&state, &req, &query, &slug, Embed::MapSvg)?;
     let slug = service.slug.as_str();
     let build = async {
         Ok(
@@ -257,7 +258,7 @@ pub(super) async fn map_page(
     query: web::Query<EmbedQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let (opts, service, key) = target(&state, &req, &query, &slug, "map")?;
+    let (opts, service, key) = target(&state, &req, &query, &slug, Embed::MapPage)?;
     let slug = service.slug.as_str();
     let build = async {
         let lang = opts.lang;

@@ -10,6 +10,7 @@ use crate::i18n::{Arg, Lang};
 use crate::web::AppState;
 use crate::web::errors::PageError;
 use crate::web::i18n::Locale;
+use crate::web::page_cache::PageKey;
 use crate::web::view::html;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
@@ -76,8 +77,11 @@ pub(in crate::web) async fn index(
     let bounded = country.is_empty()
         || (country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()));
     let slot = (q.is_empty() && bounded).then(|| {
-        let key = format!("home|{}|{country}", lang.code());
-        (key, state.pages.generations.all())
+        let country = (!country.is_empty()).then(|| country.clone());
+        (
+            PageKey::Home { lang, country },
+            state.pages.generations.all(),
+        )
     });
     cached_page(&state, &req, loc, slot, home_html(&state, lang, q, country)).await
 }

@@ -18,7 +18,7 @@ pub(super) use service::service_page;
 use super::AppState;
 use super::errors::PageError;
 use super::i18n::Locale;
-use super::page_cache::{self, CachedBody, Stamp};
+use super::page_cache::{self, CachedBody, PageKey, Stamp};
 use super::view::{HTML, clock};
 use crate::catalog::Service;
 use crate::chart;
@@ -29,10 +29,9 @@ use crate::store::StoredOutage;
 use actix_web::{HttpRequest, HttpResponse};
 use chrono_tz::Tz;
 
-/// Where a page may come from the cache: its key (only bounded values: validated slugs, languages,
-/// zones, filters) and the data generation it shows (`page_cache::Generations`). `None` for variants
-/// that must be rendered every time.
-type CacheSlot = Option<(String, u64)>;
+/// Where a page may come from the cache: its key and the data generation it shows
+/// (`page_cache::Generations`). `None` for variants that must be rendered every time.
+type CacheSlot = Option<(PageKey, u64)>;
 
 /// Serves a page from the cache when its stamp still holds, else renders it with `build` (and keeps
 /// it). Pages change at most once a minute for a given stamp, so they are `no-cache` with a weak

@@ -9,6 +9,7 @@ use crate::web::AppState;
 use crate::web::errors::{ApiError, Kind, PageError};
 use crate::web::history;
 use crate::web::i18n::Locale;
+use crate::web::page_cache::PageKey;
 use crate::web::view::html;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
@@ -40,7 +41,11 @@ pub(in crate::web) async fn outage_page(
     };
     let id: i64 = id.parse().map_err(|_| missing())?;
     // The outage's service is not known before the lookup: any new report may refresh it.
-    let key = format!("o|{id}|{}|{}", lang.code(), loc.tz.map_or("", |t| t.name()));
+    let key = PageKey::Outage {
+        id,
+        lang,
+        tz: loc.tz,
+    };
     let slot = Some((key, state.pages.generations.all()));
     cached_page(&state, &req, loc, slot, outage_html(&state, id, loc)).await
 }
@@ -133,15 +138,18 @@ pub(in crate::web) async fn outages_page(
         .as_deref()
         .map(|c| c.trim().to_ascii_uppercase())
         .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()));
-    let known = service.is_none_or(|s| state.catalog.get(s).is_some());
-    let slot = known.then(|| {
-        let key = format!(
-            "outages|{}|{}|{}|{}",
-            lang.code(),
-            loc.tz.map_or("", |t| t.name()),
-            service.unwrap_or(""),
-            country.as_deref().unwrap_or("")
-        );
+    // A service the catalog does not know is shown (an empty list) but not kept.
+    let known = match service {
+        None => Some(None),
+        Some(s) => state.catalog.get(s).map(|s| Some(s.slug.clone())),
+    };
+    let slot = known.map(|service| {
+        let key = PageKey::Outages {
+            lang,
+            tz: loc.tz,
+            service,
+            country: country.clone(),
+        };
         // Outages change only with a monitor pass, which the stamp's `board` follows.
         (key, 0)
     });

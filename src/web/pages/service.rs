@@ -15,6 +15,7 @@ use crate::web::AppState;
 use crate::web::errors::{ApiError, PageError};
 use crate::web::history::{self, Window};
 use crate::web::i18n::Locale;
+use crate::web::page_cache::PageKey;
 use crate::web::view::{self, find_service, headline, html, updated_line};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use askama::Template;
@@ -135,12 +136,12 @@ pub(in crate::web) async fn service_page(
     let comment_page = query.comments.unwrap_or(1).clamp(1, comments::MAX_PAGES);
     let tz = service_zone(loc, Some(service));
     let slot = (thanks.is_none() && thanks_comment.is_none()).then(|| {
-        let key = format!(
-            "s|{}|{}|{}|{comment_page}",
-            service.slug.as_str(),
-            lang.code(),
-            tz.name()
-        );
+        let key = PageKey::Service {
+            slug: service.slug.clone(),
+            lang,
+            tz,
+            comments: comment_page,
+        };
         (key, state.pages.generations.of(service.slug.as_str()))
     });
     cached_page(
