@@ -167,11 +167,7 @@ pub(super) async fn series(
         (None, None) => Dim::All,
     };
     let range = resolution.window_ending_at(state.clock.now(), window);
-    let counts = state
-        .counts
-        .series(&slug, &dim, resolution, range)
-        .await
-        .map_err(|e| ApiError::new(Kind::Unavailable, format!("counter store unavailable: {e}")))?;
+    let counts = state.counts.series(&slug, &dim, resolution, range).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=15"))
         .json(SeriesBody {

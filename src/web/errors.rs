@@ -1,4 +1,8 @@
 //! Error answers: JSON `{"error": "…"}` for the API, a readable HTML page for browsers.
+//!
+//! This is the one table from each failure to its HTTP status: [`Kind::status`], and the `From`
+//! impls below for what the layers underneath fail with (the store, the counters, the templates,
+//! the intake, comments). Handlers say which [`Kind`] a bad request is, or let `?` convert.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::ContentType;
@@ -7,8 +11,11 @@ use askama::Template;
 use std::fmt;
 
 use super::i18n::Locale;
+use crate::comments::CommentError;
+use crate::counts::CountError;
 use crate::i18n::Lang;
 use crate::intake::IntakeError;
+use crate::store::StoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -22,7 +29,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn status(self) -> StatusCode {
+    pub fn status(self) -> StatusCode {
         match self {
             Kind::BadRequest => StatusCode::BAD_REQUEST,
             Kind::NotFound => StatusCode::NOT_FOUND,
@@ -32,6 +39,28 @@ impl Kind {
             Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+
+    /// What a page says when no message of its own was given.
+    fn page_key(self) -> &'static str {
+        match self {
+            Kind::BadRequest | Kind::Unprocessable => "error-bad-request",
+            Kind::NotFound => "error-no-page",
+            Kind::PayloadTooLarge => "error-too-large",
+            Kind::TooManyRequests => "error-too-many",
+            Kind::Unavailable => "error-unavailable",
+            Kind::Internal => "error-internal",
+        }
+    }
+}
+
+/// A refused report: an unknown service, a field that does not validate, or a store that cannot
+/// take it now.
+fn intake_kind(e: &IntakeError) -> Kind {
+    match e {
+        IntakeError::UnknownService(_) => Kind::NotFound,
+        IntakeError::Invalid(_) => Kind::Unprocessable,
+        IntakeError::Unavailable => Kind::Unavailable,
     }
 }
 
@@ -50,6 +79,8 @@ impl ApiError {
         }
     }
 
+    /// A failure of ours: logged (inside the request's span, so the log names the route), and
+    /// answered 500 without its details.
     pub fn internal(e: impl fmt::Display) -> Self {
         tracing::error!(error = %e, "internal error");
         Self::new(Kind::Internal, "internal error")
@@ -74,14 +105,28 @@ impl ResponseError for ApiError {
     }
 }
 
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl From<askama::Error> for ApiError {
+    fn from(e: askama::Error) -> Self {
+        Self::internal(e)
+    }
+}
+
+/// Counters are derived and may come back: a read that fails is "try again", not our bug.
+impl From<CountError> for ApiError {
+    fn from(e: CountError) -> Self {
+        Self::new(Kind::Unavailable, format!("counter store unavailable: {e}"))
+    }
+}
+
 impl From<IntakeError> for ApiError {
     fn from(e: IntakeError) -> Self {
-        let kind = match &e {
-            IntakeError::UnknownService(_) => Kind::NotFound,
-            IntakeError::Invalid(_) => Kind::Unprocessable,
-            IntakeError::Unavailable => Kind::Unavailable,
-        };
-        Self::new(kind, e.to_string())
+        Self::new(intake_kind(&e), e.to_string())
     }
 }
 
@@ -118,11 +163,45 @@ impl PageError {
         }
     }
 
+    /// A failure of ours (logged, see [`ApiError::internal`]), on a page in `lang`.
+    pub fn internal(e: impl fmt::Display, lang: Lang) -> Self {
+        Self::from(ApiError::internal(e)).in_lang(lang)
+    }
+
     /// The "not found" page for an address nothing answers.
     pub fn no_page(lang: Lang) -> Self {
         Self::new(Kind::NotFound, lang.t("error-no-page"))
             .with_back("/")
             .in_lang(lang)
+    }
+
+    /// A refused report, in the visitor's language (validation details come from the domain types,
+    /// in English).
+    pub fn intake(e: &IntakeError, lang: Lang) -> Self {
+        let message = match e {
+            IntakeError::UnknownService(_) => lang.t("error-no-service"),
+            IntakeError::Invalid(detail) => {
+                lang.t1("error-invalid-report", "detail", &detail.to_string())
+            }
+            IntakeError::Unavailable => lang.t("error-unavailable"),
+        };
+        Self::new(intake_kind(e), message).in_lang(lang)
+    }
+
+    /// A refused comment, in the visitor's language. A store failure is logged: the visitor is
+    /// told to try again.
+    pub fn comment(e: &CommentError, lang: Lang) -> Self {
+        let (kind, key) = match e {
+            CommentError::Empty => (Kind::Unprocessable, "error-comment-empty"),
+            CommentError::TooLong(_) => (Kind::Unprocessable, "error-comment-too-long"),
+            CommentError::NameTooLong(_) => (Kind::Unprocessable, "error-comment-name-too-long"),
+            CommentError::TooMany => (Kind::TooManyRequests, "error-too-many"),
+            CommentError::Store(e) => {
+                tracing::error!(error = %e, "cannot store a comment");
+                (Kind::Unavailable, "error-comment-unavailable")
+            }
+        };
+        Self::new(kind, lang.t(key)).in_lang(lang)
     }
 
     pub fn in_lang(mut self, lang: Lang) -> Self {
@@ -133,6 +212,30 @@ impl PageError {
     pub fn with_back(mut self, url: impl Into<String>) -> Self {
         self.back = Some(url.into());
         self
+    }
+
+    /// The page, with the demo banner when `demo` (the app's state is not at hand here: see
+    /// `web::observe_latency`, which renders it again for a demo server).
+    pub fn page(&self, demo: bool) -> String {
+        let lang = self.lang;
+        let title = lang.t(&format!(
+            "error-title-{}",
+            self.inner.kind.status().as_u16()
+        ));
+        let message = if self.localized {
+            self.inner.message.clone()
+        } else {
+            lang.t(self.inner.kind.page_key())
+        };
+        let page = ErrorTemplate {
+            i: lang,
+            demo,
+            status: self.inner.kind.status().as_u16(),
+            title: &title,
+            message: &message,
+            back: self.back.as_deref(),
+        };
+        page.render().unwrap_or(message)
     }
 }
 
@@ -147,6 +250,20 @@ impl From<ApiError> for PageError {
     }
 }
 
+/// The failures underneath, on a page: the status from the table above, the words for its kind in
+/// the page's language (set with `in_lang`).
+macro_rules! page_error_from {
+    ($($failure:ty),*) => {$(
+        impl From<$failure> for PageError {
+            fn from(e: $failure) -> Self {
+                ApiError::from(e).into()
+            }
+        }
+    )*};
+}
+
+page_error_from!(StoreError, CountError, askama::Error, IntakeError);
+
 impl fmt::Display for PageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.inner.fmt(f)
@@ -159,42 +276,14 @@ impl ResponseError for PageError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let status = self.status_code();
-        let lang = self.lang;
-        let title = lang.t(&format!(
-            "error-title-{}",
-            self.inner.kind.status().as_u16()
-        ));
-        let message = if self.localized {
-            self.inner.message.clone()
-        } else {
-            lang.t(match self.inner.kind {
-                Kind::BadRequest => "error-bad-request",
-                Kind::NotFound => "error-no-page",
-                Kind::PayloadTooLarge => "error-too-large",
-                Kind::Unprocessable => "error-bad-request",
-                Kind::TooManyRequests => "error-too-many",
-                Kind::Unavailable => "error-unavailable",
-                Kind::Internal => "error-internal",
-            })
-        };
-        let page = ErrorTemplate {
-            i: lang,
-            demo: false,
-            status: status.as_u16(),
-            title: &title,
-            message: &message,
-            back: self.back.as_deref(),
-        };
-        let body = page.render().unwrap_or_else(|_| message.clone());
-        let mut res = HttpResponse::build(status);
+        let mut res = HttpResponse::build(self.status_code());
         res.content_type(ContentType::html())
             .insert_header(("Cache-Control", "no-store"));
         Locale {
-            lang,
+            lang: self.lang,
             ..Locale::default()
         }
         .headers(&mut res);
-        res.body(body)
+        res.body(self.page(false))
     }
 }

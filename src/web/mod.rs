@@ -18,7 +18,7 @@ use crate::intake::Intake;
 use crate::metrics::Metrics;
 use crate::monitor::StatusBoard;
 use crate::store::Db;
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -140,21 +140,32 @@ fn route_label(path: &str) -> &'static str {
 }
 
 /// Records every request's latency, labelled by route pattern (not raw path) to keep cardinality low.
+/// Error pages are rendered without the app's state: a demo server's are rendered again here, with
+/// the banner its other pages carry.
 pub async fn observe_latency(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
+    next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let method = req.method().clone();
     let route = route_label(req.path());
     let res = next.call(req).await?;
-    if let Some(state) = state {
-        state
-            .metrics
-            .request_seconds
-            .with_label_values(&[method.as_str(), route, res.status().as_str()])
-            .observe(started.elapsed().as_secs_f64());
-    }
-    Ok(res)
+    let Some(state) = state else {
+        return Ok(res.map_into_left_body());
+    };
+    state
+        .metrics
+        .request_seconds
+        .with_label_values(&[method.as_str(), route, res.status().as_str()])
+        .observe(started.elapsed().as_secs_f64());
+    let demo_page = state
+        .demo
+        .then(|| res.response().error()?.as_error::<PageError>())
+        .flatten()
+        .map(|page| page.page(true));
+    Ok(match demo_page {
+        Some(page) => res.map_body(|_, _| EitherBody::right(BoxBody::new(page))),
+        None => res.map_into_left_body(),
+    })
 }

@@ -3,7 +3,7 @@
 //! this and not each other.
 
 use super::AppState;
-use super::errors::{ApiError, Kind, PageError};
+use super::errors::{Kind, PageError};
 use super::history::{self, Window};
 use crate::catalog::Service;
 use crate::detect::Status;
@@ -16,8 +16,7 @@ pub const HTML: &str = "text/html; charset=utf-8";
 
 /// Renders a template to HTML.
 pub fn html(t: &impl Template, lang: Lang) -> Result<String, PageError> {
-    t.render()
-        .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))
+    t.render().map_err(|e| PageError::internal(e, lang))
 }
 
 /// The catalog's service named in a path, or the "no such service" page.

@@ -1,8 +1,7 @@
 //! The forms a page posts: a report (then back to the service page, thanked) and a comment.
 
-use crate::comments::CommentError;
 use crate::i18n::Lang;
-use crate::intake::{IntakeError, ReportInput};
+use crate::intake::ReportInput;
 use crate::web::AppState;
 use crate::web::errors::{Kind, PageError};
 use crate::web::i18n::Locale;
@@ -85,18 +84,7 @@ pub(in crate::web) async fn report_form(
                 ))
                 .finish())
         }
-        Err(e) => {
-            // Validation details come from the domain types, in English.
-            let (kind, message) = match &e {
-                IntakeError::UnknownService(_) => (Kind::NotFound, lang.t("error-no-service")),
-                IntakeError::Invalid(detail) => (
-                    Kind::Unprocessable,
-                    lang.t1("error-invalid-report", "detail", &detail.to_string()),
-                ),
-                IntakeError::Unavailable => (Kind::Unavailable, lang.t("error-unavailable")),
-            };
-            Err(back_in_lang(PageError::new(kind, message)))
-        }
+        Err(e) => Err(PageError::intake(&e, lang).with_back(back)),
     }
 }
 
@@ -119,16 +107,16 @@ pub(in crate::web) async fn comment_form(
     let lang = loc.lang;
     let back = format!("/s/{}#comments", slug.as_str());
     let slug = find_service(&state, &slug, lang)?.slug.as_str();
-    let fail = |kind, key: &str| {
-        PageError::new(kind, lang.t(key))
-            .with_back(back.clone())
-            .in_lang(lang)
-    };
+    let back_in_lang = |e: PageError| e.with_back(back.clone()).in_lang(lang);
     let body = read_body(&req, payload)
         .await
-        .map_err(|e| PageError::from(e).with_back(back.clone()).in_lang(lang))?;
-    let form: CommentForm = serde_urlencoded::from_bytes(&body)
-        .map_err(|_| fail(Kind::BadRequest, "error-form-unreadable"))?;
+        .map_err(|e| back_in_lang(PageError::from(e)))?;
+    let form: CommentForm = serde_urlencoded::from_bytes(&body).map_err(|_| {
+        back_in_lang(PageError::new(
+            Kind::BadRequest,
+            lang.t("error-form-unreadable"),
+        ))
+    })?;
     let origin = origin(&req, state.trust_forwarded_for);
     match state
         .comments
@@ -141,15 +129,6 @@ pub(in crate::web) async fn comment_form(
                 .insert_header(("Location", format!("/s/{slug}?commented=1#comments")))
                 .finish())
         }
-        Err(CommentError::Empty) => Err(fail(Kind::Unprocessable, "error-comment-empty")),
-        Err(CommentError::TooLong(_)) => Err(fail(Kind::Unprocessable, "error-comment-too-long")),
-        Err(CommentError::NameTooLong(_)) => {
-            Err(fail(Kind::Unprocessable, "error-comment-name-too-long"))
-        }
-        Err(CommentError::TooMany) => Err(fail(Kind::TooManyRequests, "error-too-many")),
-        Err(CommentError::Store(e)) => {
-            tracing::error!(error = %e, "cannot store a comment");
-            Err(fail(Kind::Unavailable, "error-comment-unavailable"))
-        }
+        Err(e) => Err(PageError::comment(&e, lang).with_back(back)),
     }
 }

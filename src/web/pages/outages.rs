@@ -6,7 +6,7 @@ use crate::counts::Resolution;
 use crate::counts::buckets::HOUR;
 use crate::i18n::Lang;
 use crate::web::AppState;
-use crate::web::errors::{ApiError, Kind, PageError};
+use crate::web::errors::{Kind, PageError};
 use crate::web::history;
 use crate::web::i18n::Locale;
 use crate::web::page_cache::PageKey;
@@ -61,7 +61,7 @@ async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, P
         .db
         .outage(id)
         .await
-        .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))?
+        .map_err(|e| PageError::internal(e, lang))?
         .ok_or_else(missing)?;
     let now = state.clock.now();
     let r = &stored.record;
@@ -174,7 +174,7 @@ async fn outages_html(
         .db
         .latest_outages(service, country.as_deref(), 100)
         .await
-        .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))?;
+        .map_err(|e| PageError::internal(e, lang))?;
     html(
         &OutagesPage {
             i: lang,

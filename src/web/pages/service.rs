@@ -12,7 +12,7 @@ use crate::i18n::{self, Arg, Lang};
 use crate::map::{HeatRow, Theme};
 use crate::store::StoredOutage;
 use crate::web::AppState;
-use crate::web::errors::{ApiError, PageError};
+use crate::web::errors::PageError;
 use crate::web::history::{self, Window};
 use crate::web::i18n::Locale;
 use crate::web::page_cache::PageKey;
@@ -209,7 +209,7 @@ async fn service_html(
         .comments
         .page(service.slug.as_str(), comment_page)
         .await
-        .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))?;
+        .map_err(|e| PageError::internal(e, lang))?;
     let comment_rows = page
         .comments
         .iter()
@@ -245,7 +245,7 @@ async fn service_html(
         .db
         .recent_outages(slug_str, 10)
         .await
-        .map_err(|e| PageError::from(ApiError::internal(e)).in_lang(lang))?;
+        .map_err(|e| PageError::internal(e, lang))?;
     let affected = affected_regions(state, &outages, lang);
     let (map, map_rows) = view::heatmap(state, service, lang, Theme::Light, Window::Day).await;
     let to = now.div_euclid(QUARTER) * QUARTER + QUARTER;
