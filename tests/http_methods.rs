@@ -36,3 +36,34 @@ async fn error_pages_of_a_demo_server_carry_the_banner() {
     let page = app.get("/no-such-page").await.text().await.unwrap();
     assert!(page.contains("<h1>404 ") && !page.contains("demo-banner"));
 }
+
+#[tokio::test]
+async fn every_answer_names_its_request() {
+    let app = spawn_app(AppOptions::sqlite()).await;
+    let id = |res: &reqwest::Response| {
+        res.headers()
+            .get("x-request-id")
+            .expect("X-Request-Id")
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    // Made up when the client gives none (or one that is not a plain token), on errors too.
+    let (a, b) = (app.get("/healthz").await, app.get("/no-such-page").await);
+    for res in [&a, &b] {
+        let id = id(res);
+        assert!(
+            id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{id}"
+        );
+    }
+    assert_ne!(id(&a), id(&b));
+    let with = |value: &'static str| {
+        app.client
+            .get(app.url("/api/v1/services"))
+            .header("X-Request-Id", value)
+            .send()
+    };
+    assert_eq!(id(&with("lb-1f2e3d").await.unwrap()), "lb-1f2e3d");
+    assert_ne!(id(&with("not a token").await.unwrap()), "not a token");
+}

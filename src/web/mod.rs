@@ -25,6 +25,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use errors::{ApiError, Kind, PageError};
 use std::sync::Arc;
 use std::time::Instant;
+use tracing::Instrument;
 
 pub use api::parse_duration;
 
@@ -139,7 +140,9 @@ fn route_label(path: &str) -> &'static str {
     }
 }
 
-/// Records every request's latency, labelled by route pattern (not raw path) to keep cardinality low.
+/// Runs every request inside a span of its own (method, route, status, request id), so that whatever a
+/// handler logs names the route it happened on; answers with the request's id in `X-Request-Id`;
+/// records its latency, labelled by route pattern (not raw path) to keep cardinality low.
 /// Error pages are rendered without the app's state: a demo server's are rendered again here, with
 /// the banner its other pages carry.
 pub async fn observe_latency(
@@ -150,7 +153,17 @@ pub async fn observe_latency(
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let method = req.method().clone();
     let route = route_label(req.path());
-    let res = next.call(req).await?;
+    let id = request::request_id(req.headers());
+    let span = tracing::info_span!(
+        "request",
+        method = method.as_str(),
+        route,
+        status = tracing::field::Empty,
+        request_id = id.to_str().unwrap_or_default(),
+    );
+    let mut res = next.call(req).instrument(span.clone()).await?;
+    span.record("status", res.status().as_u16());
+    res.headers_mut().insert(request::REQUEST_ID, id);
     let Some(state) = state else {
         return Ok(res.map_into_left_body());
     };
@@ -168,4 +181,86 @@ pub async fn observe_latency(
         Some(page) => res.map_body(|_, _| EitherBody::right(BoxBody::new(page))),
         None => res.map_into_left_body(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::middleware::from_fn;
+    use actix_web::test::{TestRequest, call_service, init_service};
+    use actix_web::{App, HttpResponse};
+    use std::sync::{Arc, Mutex};
+
+    /// Log output kept in memory.
+    #[derive(Clone, Default)]
+    struct Logs(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Logs {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl tracing_subscriber::fmt::MakeWriter<'_> for Logs {
+        type Writer = Logs;
+
+        fn make_writer(&self) -> Logs {
+            self.clone()
+        }
+    }
+
+    #[actix_web::test]
+    async fn what_a_handler_logs_names_its_route_and_request() {
+        let logs = Logs::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(logs.clone())
+            .with_ansi(false)
+            .finish();
+        let _default = tracing::subscriber::set_default(subscriber);
+        let app = init_service(App::new().wrap(from_fn(observe_latency)).route(
+            "/s/{slug}",
+            web::get().to(|| async {
+                ApiError::internal("the disk is full");
+                HttpResponse::Ok().finish()
+            }),
+        ))
+        .await;
+
+        let res = call_service(&app, TestRequest::get().uri("/s/monzo").to_request()).await;
+        let id = res
+            .headers()
+            .get(request::REQUEST_ID)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{id}"
+        );
+        let req = TestRequest::get()
+            .uri("/s/monzo")
+            .insert_header(("X-Request-Id", "edge-7f3a"))
+            .to_request();
+        let res = call_service(&app, req).await;
+        assert_eq!(res.headers().get(request::REQUEST_ID).unwrap(), "edge-7f3a");
+
+        let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        for (line, id) in lines.iter().zip([id.as_str(), "edge-7f3a"]) {
+            assert!(
+                line.contains("the disk is full")
+                    && line.contains("route=\"/s/{slug}\"")
+                    && line.contains("method=\"GET\"")
+                    && line.contains(&format!("request_id=\"{id}\"")),
+                "{line}"
+            );
+        }
+    }
 }
