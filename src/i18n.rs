@@ -409,7 +409,8 @@ mod tests {
             .map(|k| format!("problem-{}", k.code()))
             .collect();
         dynamic.extend(["outage", "elevated", "normal"].map(|s| format!("status-{s}")));
-        dynamic.extend([400, 404, 413, 422, 429, 500, 503].map(|s| format!("error-title-{s}")));
+        dynamic
+            .extend([400, 404, 405, 413, 422, 429, 500, 503].map(|s| format!("error-title-{s}")));
         dynamic.extend(
             ["DE", "FR", "GB", "IT", "NL", "NO", "SE", "US"].map(|c| format!("country-{c}")),
         );

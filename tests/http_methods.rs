@@ -22,6 +22,123 @@ async fn spawn_demo() -> (String, SqliteFile) {
 }
 
 #[tokio::test]
+async fn every_get_route_answers_head_with_the_headers_and_no_body() {
+    let app = spawn_app(AppOptions::sqlite()).await;
+    for path in [
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/static/style.css",
+        "/api/v1/services",
+        &format!("/api/v1/services/{MONZO}/series"),
+        "/",
+        &format!("/s/{MONZO}"),
+        "/outages",
+        &format!("/embed/{MONZO}/chart.svg"),
+        &format!("/embed/{MONZO}/map.svg"),
+        &format!("/embed/{MONZO}/map"),
+    ] {
+        let get = app.get(path).await;
+        let head = app.client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(head.status(), 200, "HEAD {path}");
+        assert_eq!(get.status(), 200, "GET {path}");
+        assert_eq!(
+            head.headers().get("content-type"),
+            get.headers().get("content-type"),
+            "{path}"
+        );
+        assert!(
+            head.bytes().await.unwrap().is_empty(),
+            "HEAD {path} has a body"
+        );
+    }
+    // An unknown path is 404 to HEAD as to GET.
+    let head = app.client.head(app.url("/no-such-page")).send().await;
+    assert_eq!(head.unwrap().status(), 404);
+}
+
+#[tokio::test]
+async fn a_known_path_asked_with_another_method_is_405_with_allow() {
+    let app = spawn_app(AppOptions::sqlite()).await;
+    let send =
+        |method: reqwest::Method, path: String| app.client.request(method, app.url(&path)).send();
+    let allow = |res: &reqwest::Response| {
+        res.headers()
+            .get("allow")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+
+    // Pages: the error page, in the visitor's language.
+    let res = send(reqwest::Method::POST, "/healthz".into())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    assert_eq!(allow(&res).as_deref(), Some("GET, HEAD"));
+    let res = app
+        .client
+        .delete(app.url(&format!("/s/{MONZO}?lang=it")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    assert_eq!(allow(&res).as_deref(), Some("GET, HEAD"));
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("<h1>405 Metodo non consentito</h1>"),
+        "{page}"
+    );
+    let res = send(reqwest::Method::GET, format!("/s/{MONZO}/report"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (res.status().as_u16(), allow(&res)),
+        (405, Some("POST".into()))
+    );
+    let res = send(reqwest::Method::PUT, format!("/embed/{MONZO}/chart.svg"))
+        .await
+        .unwrap();
+    assert_eq!(allow(&res).as_deref(), Some("GET, HEAD, OPTIONS"));
+
+    // The API: JSON.
+    let res = send(
+        reqwest::Method::GET,
+        format!("/api/v1/services/{MONZO}/reports"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 405);
+    assert_eq!(allow(&res).as_deref(), Some("POST"));
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "method not allowed");
+    let res = send(reqwest::Method::DELETE, "/api/v1/services".into())
+        .await
+        .unwrap();
+    assert_eq!(
+        (res.status().as_u16(), allow(&res)),
+        (405, Some("GET, HEAD".into()))
+    );
+
+    // Unknown paths stay 404, in the format of their path.
+    let res = send(reqwest::Method::POST, "/api/v1/nothing".into())
+        .await
+        .unwrap();
+    assert_eq!((res.status().as_u16(), allow(&res)), (404, None));
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "no such endpoint");
+    let res = send(reqwest::Method::DELETE, "/no-such-page".into())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert!(res.text().await.unwrap().contains("<h1>404 "));
+}
+
+#[tokio::test]
 async fn error_pages_of_a_demo_server_carry_the_banner() {
     let (address, _db) = spawn_demo().await;
     let client = client();

@@ -16,7 +16,7 @@ use crate::counts::buckets::{DAY, HOUR, MINUTE};
 use crate::i18n::{Lang, country_zone};
 use crate::map::{HeatRow, Theme};
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, route, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -28,7 +28,7 @@ const EMBED_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-s
 const SVG: &str = "image/svg+xml";
 
 #[derive(Deserialize)]
-struct EmbedQuery {
+pub(super) struct EmbedQuery {
     theme: Option<String>,
     lang: Option<String>,
     window: Option<String>,
@@ -152,7 +152,6 @@ fn chart_shape(window: Window) -> (i64, i64) {
     }
 }
 
-#[get("/embed/{slug}/chart.svg")]
 pub(super) async fn chart_svg(
     state: web::Data<AppState>,
     slug: web::Path<String>,
@@ -203,7 +202,6 @@ async fn chart_body(
 }
 
 /// CORS preflight for the SVGs: a script on another site may fetch them with revalidation headers.
-#[route("/embed/{slug}/{file}", method = "OPTIONS")]
 pub(super) async fn preflight() -> HttpResponse {
     HttpResponse::NoContent()
         .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
@@ -216,7 +214,6 @@ pub(super) async fn preflight() -> HttpResponse {
         .finish()
 }
 
-#[get("/embed/{slug}/map.svg")]
 pub(super) async fn map_svg(
     state: web::Data<AppState>,
     slug: web::Path<String>,
@@ -251,7 +248,6 @@ struct MapPage<'a> {
 /// Regions listed under the embedded map: the busiest few (the service page lists them all).
 const EMBED_TABLE_ROWS: usize = 8;
 
-#[get("/embed/{slug}/map")]
 pub(super) async fn map_page(
     state: web::Data<AppState>,
     slug: web::Path<String>,

@@ -21,6 +21,7 @@ use crate::store::StoreError;
 pub enum Kind {
     BadRequest,
     NotFound,
+    MethodNotAllowed,
     PayloadTooLarge,
     Unprocessable,
     TooManyRequests,
@@ -33,6 +34,7 @@ impl Kind {
         match self {
             Kind::BadRequest => StatusCode::BAD_REQUEST,
             Kind::NotFound => StatusCode::NOT_FOUND,
+            Kind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Kind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Kind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
             Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -46,6 +48,7 @@ impl Kind {
         match self {
             Kind::BadRequest | Kind::Unprocessable => "error-bad-request",
             Kind::NotFound => "error-no-page",
+            Kind::MethodNotAllowed => "error-wrong-method",
             Kind::PayloadTooLarge => "error-too-large",
             Kind::TooManyRequests => "error-too-many",
             Kind::Unavailable => "error-unavailable",
@@ -168,9 +171,10 @@ impl PageError {
         Self::from(ApiError::internal(e)).in_lang(lang)
     }
 
-    /// The "not found" page for an address nothing answers.
-    pub fn no_page(lang: Lang) -> Self {
-        Self::new(Kind::NotFound, lang.t("error-no-page"))
+    /// The page for an address nothing answers (`NotFound`), or answers only to other methods
+    /// (`MethodNotAllowed`).
+    pub fn unrouted(kind: Kind, lang: Lang) -> Self {
+        Self::new(kind, lang.t(kind.page_key()))
             .with_back("/")
             .in_lang(lang)
     }

@@ -20,8 +20,10 @@ use crate::monitor::StatusBoard;
 use crate::store::Db;
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder, web};
 use errors::{ApiError, Kind, PageError};
 use std::sync::Arc;
 use std::time::Instant;
@@ -52,33 +54,196 @@ pub struct AppState {
     pub comments: crate::comments::Comments,
 }
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(ops::healthz)
-        .service(ops::readyz)
-        .service(ops::metrics)
-        .service(ops::static_file)
-        .service(api::create_report)
-        .service(api::series)
-        .service(api::services)
-        .service(pages::index)
-        .service(pages::service_page)
-        .service(pages::report_form)
-        .service(pages::comment_form)
-        .service(pages::outage_page)
-        .service(pages::outages_page)
-        .service(embed::chart_svg)
-        .service(embed::map_svg)
-        .service(embed::map_page)
-        .service(embed::preflight)
-        .default_service(web::to(not_found));
+/// One route: its pattern, which is also its metric label (see `route_label`); a path it matches, for
+/// the tests; and its handlers by method.
+struct Route {
+    pattern: &'static str,
+    #[cfg_attr(not(test), allow(dead_code))]
+    example: &'static str,
+    handlers: fn(Methods) -> Methods,
 }
 
-async fn not_found(req: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
-    if req.path().starts_with("/api/") {
-        Err(ApiError::new(Kind::NotFound, "no such endpoint").into())
-    } else {
-        Err(PageError::no_page(i18n::Locale::of(&req).lang).into())
+/// Every route, in the order the router tries them. A GET route answers HEAD too (actix sends the
+/// headers without the body); a known path asked with a method it does not answer gets 405 with
+/// `Allow`; any other path 404.
+const ROUTES: [Route; 16] = [
+    Route {
+        pattern: "/healthz",
+        example: "/healthz",
+        handlers: |m| m.get(ops::healthz),
+    },
+    Route {
+        pattern: "/readyz",
+        example: "/readyz",
+        handlers: |m| m.get(ops::readyz),
+    },
+    Route {
+        pattern: "/metrics",
+        example: "/metrics",
+        handlers: |m| m.get(ops::metrics),
+    },
+    Route {
+        pattern: "/static/{file}",
+        example: "/static/style.css",
+        handlers: |m| m.get(ops::static_file),
+    },
+    Route {
+        pattern: "/api/v1/services/{slug}/reports",
+        example: "/api/v1/services/monzo/reports",
+        handlers: |m| m.post(api::create_report),
+    },
+    Route {
+        pattern: "/api/v1/services/{slug}/series",
+        example: "/api/v1/services/monzo/series",
+        handlers: |m| m.get(api::series),
+    },
+    Route {
+        pattern: "/api/v1/services",
+        example: "/api/v1/services",
+        handlers: |m| m.get(api::services),
+    },
+    Route {
+        pattern: "/",
+        example: "/",
+        handlers: |m| m.get(pages::index),
+    },
+    Route {
+        pattern: "/s/{slug}",
+        example: "/s/monzo",
+        handlers: |m| m.get(pages::service_page),
+    },
+    Route {
+        pattern: "/s/{slug}/report",
+        example: "/s/monzo/report",
+        handlers: |m| m.post(pages::report_form),
+    },
+    Route {
+        pattern: "/s/{slug}/comments",
+        example: "/s/monzo/comments",
+        handlers: |m| m.post(pages::comment_form),
+    },
+    Route {
+        pattern: "/outages/{id}",
+        example: "/outages/42",
+        handlers: |m| m.get(pages::outage_page),
+    },
+    Route {
+        pattern: "/outages",
+        example: "/outages",
+        handlers: |m| m.get(pages::outages_page),
+    },
+    Route {
+        pattern: "/embed/{slug}/chart.svg",
+        example: "/embed/monzo/chart.svg",
+        handlers: |m| m.get(embed::chart_svg).options(embed::preflight),
+    },
+    Route {
+        pattern: "/embed/{slug}/map.svg",
+        example: "/embed/monzo/map.svg",
+        handlers: |m| m.get(embed::map_svg).options(embed::preflight),
+    },
+    Route {
+        pattern: "/embed/{slug}/map",
+        example: "/embed/monzo/map",
+        handlers: |m| m.get(embed::map_page),
+    },
+];
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    for route in &ROUTES {
+        let Methods { resource, allowed } = (route.handlers)(Methods::new(route.pattern));
+        let allow = allow_header(&allowed);
+        cfg.service(resource.default_service(web::to(move |req: HttpRequest| {
+            wrong_method(req, allow.clone())
+        })));
     }
+    cfg.default_service(web::to(not_found));
+}
+
+/// A route's resource being given its handlers, and the methods it answers so far.
+struct Methods {
+    resource: Resource,
+    allowed: Vec<Method>,
+}
+
+impl Methods {
+    fn new(pattern: &str) -> Self {
+        Self {
+            resource: web::resource(pattern),
+            allowed: Vec::new(),
+        }
+    }
+
+    /// GET, and HEAD with the same handler.
+    fn get<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.on(Method::GET, handler.clone())
+            .on(Method::HEAD, handler)
+    }
+
+    fn post<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.on(Method::POST, handler)
+    }
+
+    fn options<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.on(Method::OPTIONS, handler)
+    }
+
+    fn on<F, Args>(mut self, method: Method, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.resource = self.resource.route(web::method(method.clone()).to(handler));
+        self.allowed.push(method);
+        self
+    }
+}
+
+/// `GET, HEAD`: the value of `Allow`.
+fn allow_header(methods: &[Method]) -> HeaderValue {
+    let list: Vec<&str> = methods.iter().map(Method::as_str).collect();
+    HeaderValue::try_from(list.join(", ")).expect("method names are a header value")
+}
+
+/// The answer to a request nothing is routed for, in the format of its path: JSON under `/api/`,
+/// a page in the visitor's language elsewhere.
+fn unrouted(req: &HttpRequest, kind: Kind) -> actix_web::Error {
+    if req.path().starts_with("/api/") {
+        let message = match kind {
+            Kind::MethodNotAllowed => "method not allowed",
+            _ => "no such endpoint",
+        };
+        ApiError::new(kind, message).into()
+    } else {
+        PageError::unrouted(kind, i18n::Locale::of(req).lang).into()
+    }
+}
+
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    HttpResponse::from_error(unrouted(&req, Kind::NotFound))
+}
+
+/// A known path asked with a method it does not answer: 405, and the methods it does answer.
+async fn wrong_method(req: HttpRequest, allow: HeaderValue) -> HttpResponse {
+    let mut res = HttpResponse::from_error(unrouted(&req, Kind::MethodNotAllowed));
+    res.headers_mut().insert(header::ALLOW, allow);
+    res
 }
 
 /// Everything downtally serves is its own (no other host's scripts, styles, fonts or frames), and no
@@ -96,7 +261,7 @@ pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
 
 /// The route pattern of a path, for metric labels. `HttpRequest::match_pattern` would walk the router's
 /// regexes a second time on every request (measured at several percent of intake CPU); these prefixes
-/// mirror `routes` and cost a few comparisons.
+/// mirror `ROUTES` and cost a few comparisons (a test checks that they know every route).
 fn route_label(path: &str) -> &'static str {
     if let Some(rest) = path.strip_prefix("/api/v1/services/") {
         return if rest.ends_with("/reports") {
@@ -212,6 +377,68 @@ mod tests {
         fn make_writer(&self) -> Logs {
             self.clone()
         }
+    }
+
+    #[test]
+    fn route_label_knows_every_route() {
+        for route in &ROUTES {
+            assert_eq!(
+                route_label(route.example),
+                route.pattern,
+                "{}",
+                route.example
+            );
+        }
+        for unknown in ["/nope", "/api/v1/nope", "/embed/monzo/nope.svg", "/static"] {
+            assert_eq!(route_label(unknown), "other", "{unknown}");
+        }
+    }
+
+    /// Without the app's state the handlers fail (500), but they are reached: a path is matched by
+    /// the route that claims it, and answers its methods and 405 to others.
+    #[actix_web::test]
+    async fn every_route_answers_its_methods_and_405_with_allow_to_others() {
+        let app = init_service(App::new().configure(routes)).await;
+        let all = [
+            Method::GET,
+            Method::HEAD,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+        ];
+        for route in &ROUTES {
+            let allowed = (route.handlers)(Methods::new(route.pattern)).allowed;
+            assert!(
+                !allowed.contains(&Method::GET) || allowed.contains(&Method::HEAD),
+                "{}: GET without HEAD",
+                route.pattern
+            );
+            for method in &all {
+                let req = TestRequest::default()
+                    .method(method.clone())
+                    .uri(route.example)
+                    .to_request();
+                let res = call_service(&app, req).await;
+                let what = format!("{method} {}", route.example);
+                assert_eq!(
+                    res.request().match_pattern().as_deref(),
+                    Some(route.pattern),
+                    "{what}"
+                );
+                if allowed.contains(method) {
+                    assert!(!matches!(res.status().as_u16(), 404 | 405), "{what}");
+                } else {
+                    assert_eq!(res.status(), 405, "{what}");
+                    let allow = res.headers().get(header::ALLOW).unwrap();
+                    assert_eq!(allow, allow_header(&allowed), "{what}");
+                }
+            }
+        }
+        let res = call_service(&app, TestRequest::get().uri("/nope").to_request()).await;
+        assert_eq!(res.status(), 404);
+        assert!(res.request().match_pattern().is_none());
     }
 
     #[actix_web::test]

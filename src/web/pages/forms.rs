@@ -7,7 +7,7 @@ use crate::web::errors::{Kind, PageError};
 use crate::web::i18n::Locale;
 use crate::web::request::{origin, read_body};
 use crate::web::view::find_service;
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 /// Form fields arrive as strings; empty ones mean "not given".
@@ -37,7 +37,6 @@ fn optional_number(
     }
 }
 
-#[post("/s/{slug}/report")]
 pub(in crate::web) async fn report_form(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -96,7 +95,6 @@ struct CommentForm {
     body: String,
 }
 
-#[post("/s/{slug}/comments")]
 pub(in crate::web) async fn comment_form(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -12,7 +12,7 @@ use crate::web::errors::PageError;
 use crate::web::i18n::Locale;
 use crate::web::page_cache::PageKey;
 use crate::web::view::html;
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -46,7 +46,7 @@ struct IndexPage<'a> {
 }
 
 #[derive(Deserialize)]
-struct IndexQuery {
+pub(in crate::web) struct IndexQuery {
     q: Option<String>,
     country: Option<String>,
 }
@@ -58,7 +58,6 @@ fn matches(service: &Service, q: &str) -> bool {
         || service.slug.as_str().contains(&q.replace(' ', "-"))
 }
 
-#[get("/")]
 pub(in crate::web) async fn index(
     state: web::Data<AppState>,
     query: web::Query<IndexQuery>,

@@ -11,7 +11,7 @@ use crate::web::history;
 use crate::web::i18n::Locale;
 use crate::web::page_cache::PageKey;
 use crate::web::view::html;
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
@@ -26,7 +26,6 @@ struct OutagePage {
     table: Vec<TableRow>,
 }
 
-#[get("/outages/{id}")]
 pub(in crate::web) async fn outage_page(
     state: web::Data<AppState>,
     id: web::Path<String>,
@@ -105,7 +104,7 @@ async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, P
 }
 
 #[derive(Deserialize)]
-struct OutagesQuery {
+pub(in crate::web) struct OutagesQuery {
     service: Option<String>,
     country: Option<String>,
 }
@@ -120,7 +119,6 @@ struct OutagesPage {
     country: String,
 }
 
-#[get("/outages")]
 pub(in crate::web) async fn outages_page(
     state: web::Data<AppState>,
     query: web::Query<OutagesQuery>,

@@ -17,7 +17,7 @@ use crate::web::history::{self, Window};
 use crate::web::i18n::Locale;
 use crate::web::page_cache::PageKey;
 use crate::web::view::{self, find_service, headline, html, updated_line};
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono_tz::Tz;
 use serde::Deserialize;
@@ -100,7 +100,7 @@ struct CommentRow {
 }
 
 #[derive(Deserialize)]
-struct ServiceQuery {
+pub(in crate::web) struct ServiceQuery {
     reported: Option<String>,
     counted: Option<u8>,
     /// After posting a comment.
@@ -109,7 +109,6 @@ struct ServiceQuery {
     comments: Option<i64>,
 }
 
-#[get("/s/{slug}")]
 pub(in crate::web) async fn service_page(
     state: web::Data<AppState>,
     slug: web::Path<String>,
