@@ -1,9 +1,10 @@
 //! The heatmap as SVG, and the table that stands in for it.
 
+use super::LEGEND_W;
 use super::legend::{Level, Theme, legend};
 use super::view::{MapView, Shape};
-use super::{LEGEND_W, escape};
 use crate::i18n::{Arg, Lang};
+use crate::xml::escape;
 use std::collections::HashMap;
 use std::fmt::Write;
 

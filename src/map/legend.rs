@@ -1,8 +1,9 @@
 //! What the colours say: the levels a region's reports are put in, the two themes' palettes, and
 //! the legend column that names them.
 
-use super::{ABOVE_RATIO, FAR_ABOVE_RATIO, WELL_ABOVE_RATIO, escape};
+use super::{ABOVE_RATIO, FAR_ABOVE_RATIO, WELL_ABOVE_RATIO};
 use crate::i18n::Lang;
+use crate::xml::escape;
 use std::fmt::Write;
 use std::str::FromStr;
 

@@ -93,19 +93,3 @@ const INSET_GAP: f64 = 8.0;
 /// largest part's area.
 const INSET_KEEP_SHARE: f64 = 0.005;
 const KM_PER_DEGREE: f64 = 111.2;
-
-/// Text for XML content and double-quoted attributes.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}

@@ -4,6 +4,7 @@ use super::*;
 use crate::catalog::Catalog;
 use crate::i18n::Lang;
 use crate::regions::RegionCatalog;
+use crate::xml::escape;
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
@@ -357,17 +358,18 @@ fn svg_is_accessible_self_contained_and_deterministic() {
         activity("FR-IDF", 3, 4.0),
         activity("FR-20R", 1, 0.0),
     ];
-    let a = heatmap_svg(
-        &MapView::for_countries(catalog(), &countries),
-        &data,
+    // Each time from a view built afresh.
+    let draw = |lang, theme, title, desc| {
+        let view = MapView::for_countries(catalog(), &countries);
+        heatmap_svg(&view, &data, lang, theme, title, desc)
+    };
+    let a = draw(
         Lang::En,
         Theme::Light,
         "Reports <by> region",
         "Last hour & more",
     );
-    let b = heatmap_svg(
-        &MapView::for_countries(catalog(), &countries),
-        &data,
+    let b = draw(
         Lang::En,
         Theme::Light,
         "Reports <by> region",
@@ -399,14 +401,7 @@ fn svg_is_accessible_self_contained_and_deterministic() {
     assert_eq!(group_of("Brittany"), "l0");
     // The legend, translated.
     assert!(a.contains(">Far above normal</text>") && a.contains(">No reports</text>"));
-    let it = heatmap_svg(
-        &MapView::for_countries(catalog(), &countries),
-        &data,
-        Lang::It,
-        Theme::Dark,
-        "t",
-        "d",
-    );
+    let it = draw(Lang::It, Theme::Dark, "t", "d");
     assert!(it.contains(">Molto sopra la norma</text>"));
     assert!(it.contains("#0d1117"), "dark background");
     assert_ne!(a, it);

@@ -5,10 +5,11 @@ use super::projection::{Fit, core_parts};
 use super::topology::{Ring, Topology, write_dot, write_path};
 use super::{
     INSET_GAP, INSET_KEEP_SHARE, LEGEND_H, LEGEND_W, MAX_FITTED_COUNTRIES, SVG_BUDGET_BYTES,
-    TEXT_ALLOWANCE, TOLERANCES_PX, escape,
+    TEXT_ALLOWANCE, TOLERANCES_PX,
 };
 use crate::i18n::Lang;
 use crate::regions::{Region, RegionCatalog};
+use crate::xml::escape;
 use geo::{Coord, Polygon, Rect};
 use parking_lot::RwLock;
 use std::collections::HashMap;

@@ -63,90 +63,43 @@ struct Route {
     handlers: fn(Methods) -> Methods,
 }
 
-/// Every route, in the order the router tries them. A GET route answers HEAD too (actix sends the
-/// headers without the body); a known path asked with a method it does not answer gets 405 with
-/// `Allow`; any other path 404.
+const fn route(
+    pattern: &'static str,
+    example: &'static str,
+    handlers: fn(Methods) -> Methods,
+) -> Route {
+    Route {
+        pattern,
+        example,
+        handlers,
+    }
+}
+
+/// Every route (pattern, example path, handlers), in the order the router tries them. A GET route
+/// answers HEAD too (actix sends the headers without the body); a known path asked with a method it
+/// does not answer gets 405 with `Allow`; any other path 404.
+#[rustfmt::skip]
 const ROUTES: [Route; 16] = [
-    Route {
-        pattern: "/healthz",
-        example: "/healthz",
-        handlers: |m| m.get(ops::healthz),
-    },
-    Route {
-        pattern: "/readyz",
-        example: "/readyz",
-        handlers: |m| m.get(ops::readyz),
-    },
-    Route {
-        pattern: "/metrics",
-        example: "/metrics",
-        handlers: |m| m.get(ops::metrics),
-    },
-    Route {
-        pattern: "/static/{file}",
-        example: "/static/style.css",
-        handlers: |m| m.get(ops::static_file),
-    },
-    Route {
-        pattern: "/api/v1/services/{slug}/reports",
-        example: "/api/v1/services/monzo/reports",
-        handlers: |m| m.post(api::create_report),
-    },
-    Route {
-        pattern: "/api/v1/services/{slug}/series",
-        example: "/api/v1/services/monzo/series",
-        handlers: |m| m.get(api::series),
-    },
-    Route {
-        pattern: "/api/v1/services",
-        example: "/api/v1/services",
-        handlers: |m| m.get(api::services),
-    },
-    Route {
-        pattern: "/",
-        example: "/",
-        handlers: |m| m.get(pages::index),
-    },
-    Route {
-        pattern: "/s/{slug}",
-        example: "/s/monzo",
-        handlers: |m| m.get(pages::service_page),
-    },
-    Route {
-        pattern: "/s/{slug}/report",
-        example: "/s/monzo/report",
-        handlers: |m| m.post(pages::report_form),
-    },
-    Route {
-        pattern: "/s/{slug}/comments",
-        example: "/s/monzo/comments",
-        handlers: |m| m.post(pages::comment_form),
-    },
-    Route {
-        pattern: "/outages/{id}",
-        example: "/outages/42",
-        handlers: |m| m.get(pages::outage_page),
-    },
-    Route {
-        pattern: "/outages",
-        example: "/outages",
-        handlers: |m| m.get(pages::outages_page),
-    },
-    Route {
-        pattern: "/embed/{slug}/chart.svg",
-        example: "/embed/monzo/chart.svg",
-        handlers: |m| m.get(embed::chart_svg).options(embed::preflight),
-    },
-    Route {
-        pattern: "/embed/{slug}/map.svg",
-        example: "/embed/monzo/map.svg",
-        handlers: |m| m.get(embed::map_svg).options(embed::preflight),
-    },
-    Route {
-        pattern: "/embed/{slug}/map",
-        example: "/embed/monzo/map",
-        handlers: |m| m.get(embed::map_page),
-    },
+    route("/healthz", "/healthz", |m| m.get(ops::healthz)),
+    route("/readyz", "/readyz", |m| m.get(ops::readyz)),
+    route("/metrics", "/metrics", |m| m.get(ops::metrics)),
+    route("/static/{file}", "/static/style.css", |m| m.get(ops::static_file)),
+    route("/api/v1/services/{slug}/reports", "/api/v1/services/monzo/reports",
+          |m| m.on(Method::POST, api::create_report)),
+    route("/api/v1/services/{slug}/series", "/api/v1/services/monzo/series",
+          |m| m.get(api::series)),
+    route("/api/v1/services", "/api/v1/services", |m| m.get(api::services)),
+    route("/", "/", |m| m.get(pages::index)),
+    route("/s/{slug}", "/s/monzo", |m| m.get(pages::service_page)),
+    route("/s/{slug}/report", "/s/monzo/report", |m| m.on(Method::POST, pages::report_form)),
+    route("/s/{slug}/comments", "/s/monzo/comments", |m| m.on(Method::POST, pages::comment_form)),
+    route("/outages/{id}", "/outages/42", |m| m.get(pages::outage_page)),
+    route("/outages", "/outages", |m| m.get(pages::outages_page)),
+    route("/embed/{slug}/chart.svg", "/embed/monzo/chart.svg",
+          |m| m.get(embed::chart_svg).on(Method::OPTIONS, embed::preflight)),
+    route("/embed/{slug}/map.svg", "/embed/monzo/map.svg",
+          |m| m.get(embed::map_svg).on(Method::OPTIONS, embed::preflight)),
+    route("/embed/{slug}/map", "/embed/monzo/map", |m| m.get(embed::map_page)),
 ];
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -185,24 +138,7 @@ impl Methods {
             .on(Method::HEAD, handler)
     }
 
-    fn post<F, Args>(self, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.on(Method::POST, handler)
-    }
-
-    fn options<F, Args>(self, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.on(Method::OPTIONS, handler)
-    }
-
+    /// `method`, answered by `handler`.
     fn on<F, Args>(mut self, method: Method, handler: F) -> Self
     where
         F: Handler<Args>,

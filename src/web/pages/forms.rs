@@ -9,6 +9,27 @@ use crate::web::request::{origin, read_body};
 use crate::web::view::find_service;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// A posted form: its body (refused past the size limit) parsed into `T`, else the error page with
+/// a way `back`. `unreadable` is told when the body is no such form.
+async fn read_form<T: DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+    lang: Lang,
+    back: &str,
+    unreadable: impl FnOnce(),
+) -> Result<T, PageError> {
+    let page = |e: PageError| e.with_back(back).in_lang(lang);
+    let body = read_body(req, payload).await.map_err(|e| page(e.into()))?;
+    serde_urlencoded::from_bytes(&body).map_err(|_| {
+        unreadable();
+        page(PageError::new(
+            Kind::BadRequest,
+            lang.t("error-form-unreadable"),
+        ))
+    })
+}
 
 /// Form fields arrive as strings; empty ones mean "not given".
 #[derive(Deserialize)]
@@ -47,17 +68,11 @@ pub(in crate::web) async fn report_form(
     let lang = loc.lang;
     let back = format!("/s/{}", slug.as_str());
     find_service(&state, &slug, lang).inspect_err(|_| state.metrics.reject("unknown_service"))?;
+    let form: ReportForm = read_form(&req, payload, lang, &back, || {
+        state.metrics.reject("malformed")
+    })
+    .await?;
     let back_in_lang = |e: PageError| e.with_back(back.clone()).in_lang(lang);
-    let body = read_body(&req, payload)
-        .await
-        .map_err(|e| back_in_lang(PageError::from(e)))?;
-    let form: ReportForm = serde_urlencoded::from_bytes(&body).map_err(|_| {
-        state.metrics.reject("malformed");
-        back_in_lang(PageError::new(
-            Kind::BadRequest,
-            lang.t("error-form-unreadable"),
-        ))
-    })?;
     let input = ReportInput {
         problem: form.problem,
         region: form.region,
@@ -105,16 +120,7 @@ pub(in crate::web) async fn comment_form(
     let lang = loc.lang;
     let back = format!("/s/{}#comments", slug.as_str());
     let slug = find_service(&state, &slug, lang)?.slug.as_str();
-    let back_in_lang = |e: PageError| e.with_back(back.clone()).in_lang(lang);
-    let body = read_body(&req, payload)
-        .await
-        .map_err(|e| back_in_lang(PageError::from(e)))?;
-    let form: CommentForm = serde_urlencoded::from_bytes(&body).map_err(|_| {
-        back_in_lang(PageError::new(
-            Kind::BadRequest,
-            lang.t("error-form-unreadable"),
-        ))
-    })?;
+    let form: CommentForm = read_form(&req, payload, lang, &back, || ()).await?;
     let origin = origin(&req, state.trust_forwarded_for);
     match state
         .comments
