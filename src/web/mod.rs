@@ -1,4 +1,7 @@
-//! HTTP: routes, handlers, error pages and the request-latency middleware.
+//! HTTP: the routes (`ROUTES`), the request middleware (a span per request, `X-Request-Id`, latency),
+//! answers for paths and methods nothing is routed for, and security headers. The handlers live in
+//! `api.rs`, `pages/`, `embed.rs` and `ops.rs`; what they draw is outside the HTTP layer (`chart.rs`,
+//! `map/`, `i18n.rs`).
 
 mod api;
 mod embed;
