@@ -186,7 +186,7 @@ impl Application {
             settings.page_fresh.as_secs() as i64,
         );
         let state = AppState {
-            maps: crate::web::heatmap::MapViews::new(regions.clone()),
+            maps: crate::map::MapViews::new(regions.clone()),
             pages,
             comments: crate::comments::Comments::new(
                 db.clone(),

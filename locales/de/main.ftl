@@ -149,12 +149,14 @@ duration-d-h = { $d } T. { $h } Std.
 ## Errors
 error-title-400 = Ungültige Anfrage
 error-title-404 = Nicht gefunden
+error-title-405 = Methode nicht erlaubt
 error-title-413 = Anfrage zu groß
 error-title-422 = Nicht angenommen
 error-title-500 = Interner Fehler
 error-title-503 = Vorübergehend nicht verfügbar
 error-back = Zurück
 error-no-page = Unter dieser Adresse gibt es keine Seite.
+error-wrong-method = Diese Adresse beantwortet diese Art von Anfrage nicht.
 error-no-service = Diesen Dienst gibt es nicht.
 error-no-outage = Diese Störung gibt es nicht.
 error-form-unreadable = Das Formular konnte nicht gelesen werden.

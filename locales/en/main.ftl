@@ -149,12 +149,14 @@ duration-d-h = { $d } d { $h } h
 ## Errors
 error-title-400 = Bad request
 error-title-404 = Not found
+error-title-405 = Method not allowed
 error-title-413 = Request too large
 error-title-422 = Not accepted
 error-title-500 = Internal error
 error-title-503 = Temporarily unavailable
 error-back = Go back
 error-no-page = There is no page at this address.
+error-wrong-method = This address does not answer that kind of request.
 error-no-service = There is no such service.
 error-no-outage = There is no such outage.
 error-form-unreadable = The form could not be read.

@@ -149,12 +149,14 @@ duration-d-h = { $d } j { $h } h
 ## Errors
 error-title-400 = Requête incorrecte
 error-title-404 = Page introuvable
+error-title-405 = Méthode non autorisée
 error-title-413 = Requête trop volumineuse
 error-title-422 = Non accepté
 error-title-500 = Erreur interne
 error-title-503 = Temporairement indisponible
 error-back = Retour
 error-no-page = Il n’y a aucune page à cette adresse.
+error-wrong-method = Cette adresse ne répond pas à ce type de requête.
 error-no-service = Ce service n’existe pas.
 error-no-outage = Cette panne n’existe pas.
 error-form-unreadable = Le formulaire n’a pas pu être lu.

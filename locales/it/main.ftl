@@ -149,12 +149,14 @@ duration-d-h = { $d } g { $h } h
 ## Errors
 error-title-400 = Richiesta non valida
 error-title-404 = Pagina non trovata
+error-title-405 = Metodo non consentito
 error-title-413 = Richiesta troppo grande
 error-title-422 = Non accettato
 error-title-500 = Errore interno
 error-title-503 = Temporaneamente non disponibile
 error-back = Torna indietro
 error-no-page = Non c'è nessuna pagina a questo indirizzo.
+error-wrong-method = Questo indirizzo non risponde a questo tipo di richiesta.
 error-no-service = Questo servizio non esiste.
 error-no-outage = Questo disservizio non esiste.
 error-form-unreadable = Non è stato possibile leggere il modulo.

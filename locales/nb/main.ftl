@@ -149,12 +149,14 @@ duration-d-h = { $d } d { $h } t
 ## Errors
 error-title-400 = Ugyldig forespørsel
 error-title-404 = Ikke funnet
+error-title-405 = Metoden er ikke tillatt
 error-title-413 = For stor forespørsel
 error-title-422 = Ikke godtatt
 error-title-500 = Intern feil
 error-title-503 = Midlertidig utilgjengelig
 error-back = Gå tilbake
 error-no-page = Det finnes ingen side på denne adressen.
+error-wrong-method = Denne adressen svarer ikke på denne typen forespørsel.
 error-no-service = Denne tjenesten finnes ikke.
 error-no-outage = Dette driftsavbruddet finnes ikke.
 error-form-unreadable = Skjemaet kunne ikke leses.

@@ -6,7 +6,7 @@ use super::request::{origin, read_body};
 use crate::counts::buckets::{DAY, HOUR, MINUTE, WEEK};
 use crate::counts::{CountStore, Dim, Resolution};
 use crate::intake::ReportInput;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, SecondsFormat};
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +25,6 @@ struct ReportCreated {
     region: Option<String>,
 }
 
-#[post("/api/v1/services/{slug}/reports")]
 pub(super) async fn create_report(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -95,7 +94,7 @@ pub fn parse_duration(text: &str) -> Option<i64> {
 }
 
 #[derive(Deserialize)]
-struct SeriesQuery {
+pub(super) struct SeriesQuery {
     window: Option<String>,
     step: Option<String>,
     problem: Option<String>,
@@ -120,7 +119,6 @@ struct SeriesBody {
     points: Vec<Point>,
 }
 
-#[get("/api/v1/services/{slug}/series")]
 pub(super) async fn series(
     state: web::Data<AppState>,
     slug: web::Path<String>,
@@ -167,8 +165,7 @@ pub(super) async fn series(
     let counts = state
         .counts
         .series(&service.slug, &dim, resolution, range)
-        .await
-        .map_err(|e| ApiError::new(Kind::Unavailable, format!("counter store unavailable: {e}")))?;
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=15"))
         .json(SeriesBody {
@@ -198,7 +195,6 @@ struct ServiceEntry<'a> {
     status_page: Option<&'a str>,
 }
 
-#[get("/api/v1/services")]
 pub(super) async fn services(state: web::Data<AppState>) -> HttpResponse {
     let list: Vec<ServiceEntry> = state
         .catalog

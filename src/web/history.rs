@@ -1,13 +1,13 @@
 //! What the service and outage pages show about the past: chart buckets with their normal range,
 //! the problem breakdown and the outage list. Reads counters and SQL; the drawing is in `chart.rs`.
 
-use super::chart::{Bar, typical_range};
-use super::heatmap::RegionActivity;
+use crate::chart::{Bar, typical_range};
 use crate::counts::buckets::{DAY, HOUR, MINUTE, WEEK};
 use crate::counts::{
     BucketRange, CountError, CountStore, Counts, Dim, Resolution, from_first_report,
 };
 use crate::domain::{ProblemKind, RegionId, ServiceSlug};
+use crate::map::RegionActivity;
 use crate::store::StoredOutage;
 
 /// Bars of `bucket` seconds covering `[from, to)` (both multiples of `bucket`), from minute counts when
