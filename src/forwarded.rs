@@ -289,7 +289,12 @@ mod tests {
     #[test]
     fn mapped_ipv4_proxies_are_trusted_as_ipv4() {
         let lb = proxies("::ffff:10.0.0.1, ::ffff:192.168.0.0/112");
-        for trusted in ["10.0.0.1", "::ffff:10.0.0.1", "192.168.7.7", "::ffff:192.168.7.7"] {
+        for trusted in [
+            "10.0.0.1",
+            "::ffff:10.0.0.1",
+            "192.168.7.7",
+            "::ffff:192.168.7.7",
+        ] {
             assert!(lb.contains(ip(trusted)), "{trusted}");
         }
         assert!(!lb.contains(ip("10.0.0.2")));

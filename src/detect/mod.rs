@@ -652,7 +652,9 @@ mod tests {
             }
         }
         let mut warmed = Detector::new(DetectorConfig::default(), 60).unwrap();
-        warmed.warm_hourly(&[(0, 1e300), (3600, 5.0)], 7200).unwrap();
+        warmed
+            .warm_hourly(&[(0, 1e300), (3600, 5.0)], 7200)
+            .unwrap();
         assert!(warmed.update(7200, 1e300).unwrap().anomaly_score <= 1.0);
     }
 
