@@ -5,9 +5,7 @@
 //! Every case runs on SQLite with in-process counters; the main cases (report stored, de-duplication,
 //! series, readiness, restart) run again on PostgreSQL (TEST_DATABASE_URL) with Redis.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use downtally::clock::Clock;
 use serde_json::{Value, json};
 use std::collections::HashSet;
