@@ -20,3 +20,24 @@ mod intake;
 mod monitor;
 mod pages;
 mod regions;
+
+/// Every integration test is a module of this binary: a new `tests/*.rs` (or `tests/*/main.rs`) would
+/// be a binary of its own, linking the whole server again.
+#[test]
+fn integration_tests_are_modules_of_this_binary() {
+    let tests = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut binaries: Vec<String> = std::fs::read_dir(&tests)
+        .expect("read tests/")
+        .map(|entry| entry.expect("a tests/ entry").path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "rs")
+                || (p.join("main.rs").is_file() && !p.ends_with("api"))
+        })
+        .map(|p| p.display().to_string())
+        .collect();
+    binaries.sort();
+    assert!(
+        binaries.is_empty(),
+        "test binaries besides tests/api: {binaries:?}; make each a module of tests/api/main.rs"
+    );
+}
