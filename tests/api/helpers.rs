@@ -3,7 +3,6 @@
 //!
 //! Tests that need an outside server ask for it with [`require_env`]: without `CI` they print
 //! "skipping: …" and return; with `CI` set they fail, so a CI run never skips silently.
-#![allow(dead_code)]
 
 use actix_web::dev::ServerHandle;
 use downtally::clock::Clock;
@@ -83,6 +82,7 @@ pub fn client() -> reqwest::Client {
 /// A SQLite database file inside a temporary folder that lives as long as any clone of it.
 #[derive(Clone)]
 pub struct SqliteFile {
+    #[allow(dead_code, reason = "held, not read")]
     pub dir: Arc<TempDir>,
     pub url: String,
 }
@@ -239,6 +239,7 @@ pub struct TestApp {
     pub port: u16,
     pub db_url: String,
     /// The SQLite file, when the app runs on one; kept alive as long as the app.
+    #[allow(dead_code, reason = "held, not read")]
     pub sqlite: Option<SqliteFile>,
     pub handle: ServerHandle,
     pub state: AppState,
@@ -364,6 +365,7 @@ impl TestApp {
 
 pub struct BinaryApp {
     pub child: Child,
+    #[allow(dead_code, reason = "no test needs it yet; `address` holds it too")]
     pub port: u16,
     pub address: String,
     pub log: PathBuf,
