@@ -19,9 +19,9 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use downtally::catalog::Catalog;
 use downtally::clock::Clock;
-use downtally::counts::{BucketCount, CountStore, Counts, Dim, Hit, MemoryCounts, Resolution};
+use downtally::counts::{BucketCount, CountStore, Counts, Dim, Hit, Resolution};
 use downtally::detect::{Detector, DetectorConfig};
-use downtally::domain::ProblemKind;
+use downtally::domain::{ProblemKind, ServiceSlug};
 use downtally::monitor::{Monitor, StatusBoard};
 use downtally::simulate::{SimSpec, simulate_counts};
 use downtally::startup::open_db;
@@ -39,8 +39,8 @@ const HISTORY_DAYS: u32 = 14;
 /// The first pass runs on a Monday at 10:30:05 UTC, near the daily peak.
 const FIRST_NOW: i64 = MONDAY + HISTORY_DAYS as i64 * 86_400 + 10 * 3_600 + 30 * 60 + 5;
 
-fn slug(i: usize) -> String {
-    format!("svc-{:05}", i + 1)
+fn slug(i: usize) -> ServiceSlug {
+    ServiceSlug::parse(&format!("svc-{:05}", i + 1)).expect("a valid slug")
 }
 
 fn catalog_toml() -> String {
@@ -132,7 +132,7 @@ impl Fixture {
         let url = format!("sqlite://{}", dir.path().join("bench.db").display());
         let db = open_db(&url).await.expect("database");
         db.sync_catalog(&catalog, FIRST_NOW).await.expect("sync");
-        let counts = Counts::Memory(MemoryCounts::new());
+        let counts = Counts::memory();
         let buckets = history(FIRST_NOW);
         let stored = buckets.len();
         counts
@@ -192,6 +192,7 @@ impl Fixture {
                     problem: ProblemKind::ALL[(i + j) % ProblemKind::ALL.len()],
                     region: None,
                     at: closed + (j as i64 * 7) % 60,
+                    first_of_network: false,
                 });
             }
         }
@@ -249,7 +250,7 @@ async fn breakdown(fx: &Fixture) {
     let rows: Vec<StatusRow> = (0..SERVICES)
         .map(|i| StatusRow {
             service: slug(i),
-            status: "normal".to_owned(),
+            status: downtally::detect::Status::Normal,
             since: last_closed,
             outage_id: None,
             updated_at: now,

@@ -2,9 +2,9 @@
 //! e.g. `cargo run --release --example heatmap -- IT,DE it dark > /tmp/map.svg`. Prints the view's
 //! build time and the SVG's size on stderr.
 
+use downtally::i18n::Lang;
+use downtally::map::{MapView, RegionActivity, Theme, heat_table, heatmap_svg};
 use downtally::regions::RegionCatalog;
-use downtally::web::heatmap::{MapView, RegionActivity, Theme, heat_table, heatmap_svg};
-use downtally::web::i18n::Lang;
 use std::time::Instant;
 
 fn main() {

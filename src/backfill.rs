@@ -3,7 +3,7 @@
 //! rebuilt from SQL as after any other change to the source of truth.
 
 use crate::counts::Counts;
-use crate::domain::ProblemKind;
+use crate::domain::{NetworkKey, ProblemKind, RegionId, ReporterKey, ServiceSlug};
 use crate::rebuild::rebuild_counts;
 use crate::simulate::{SimSpec, simulate_reports};
 use crate::store::{Db, NewReport};
@@ -12,20 +12,30 @@ use crate::store::{Db, NewReport};
 const BATCH: usize = 5_000;
 
 /// Stores the reports `spec` generates for `service`; returns how many.
-pub async fn backfill_service(db: &Db, service: &str, spec: &SimSpec) -> anyhow::Result<usize> {
+pub async fn backfill_service(
+    db: &Db,
+    service: &ServiceSlug,
+    spec: &SimSpec,
+) -> anyhow::Result<usize> {
     let mut batch = Vec::with_capacity(BATCH);
     let mut total = 0;
     for (n, report) in simulate_reports(spec).enumerate() {
         batch.push(NewReport {
-            service: service.to_owned(),
+            service: service.clone(),
             problem: ProblemKind::parse(report.problem)?,
-            region: report.region,
+            region: report.region.as_deref().map(RegionId::parse).transpose()?,
             coordinates: None,
             comment: None,
             // Distinct per simulated report: each stands for a different person.
-            reporter: format!("sim{:016x}{n:016x}", spec.seed),
+            reporter: ReporterKey::from_hex(format!("sim{:016x}{n:016x}", spec.seed)),
             counted: true,
             created_at: report.at,
+            // And from a network of its own, as a crowd's reports mostly are.
+            network: NetworkKey::from_hex(format!(
+                "{:016x}",
+                spec.seed.rotate_left(32) ^ (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            )),
+            uncounted: None,
         });
         if batch.len() == BATCH {
             db.insert_reports(&batch).await?;
@@ -44,7 +54,7 @@ pub async fn backfill_service(db: &Db, service: &str, spec: &SimSpec) -> anyhow:
 pub async fn backfill(
     db: &Db,
     counts: &Counts,
-    services: &[String],
+    services: &[ServiceSlug],
     spec: &SimSpec,
     now: i64,
 ) -> anyhow::Result<usize> {
@@ -145,7 +155,7 @@ pub async fn demo_history(
             outages,
             seed: 1_000 + i as u64,
         };
-        total += backfill_service(db, service.slug.as_str(), &spec).await?;
+        total += backfill_service(db, &service.slug, &spec).await?;
     }
     Ok(Some(total))
 }

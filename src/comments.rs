@@ -2,7 +2,7 @@
 //! (newest first, in pages; comments left with a report are shown with the others).
 
 use crate::clock::Clock;
-use crate::domain::{Comment, CommenterName};
+use crate::domain::{Comment, CommenterName, ServiceSlug};
 use crate::intake::Origin;
 use crate::privacy::{Salts, reporter_key};
 use crate::store::{Db, StoreError, StoredComment};
@@ -52,7 +52,7 @@ impl Comments {
     /// Stores a comment on `service` (a slug the caller checked), returning its id.
     pub async fn post(
         &self,
-        service: &str,
+        service: &ServiceSlug,
         name: &str,
         body: &str,
         origin: &Origin,
@@ -82,7 +82,7 @@ impl Comments {
     }
 
     /// Page `page` (1 = newest) of a service's comments; pages past [`MAX_PAGES`] are empty.
-    pub async fn page(&self, service: &str, page: i64) -> Result<CommentPage, StoreError> {
+    pub async fn page(&self, service: &ServiceSlug, page: i64) -> Result<CommentPage, StoreError> {
         if !(1..=MAX_PAGES).contains(&page) {
             return Ok(CommentPage {
                 comments: Vec::new(),

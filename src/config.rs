@@ -34,13 +34,15 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub storage: StorageArgs,
 
-    /// Take the client address from X-Forwarded-For. Only behind a proxy that sets it: otherwise anyone
-    /// could pose as many reporters.
-    #[arg(long, env = "DOWNTALLY_TRUST_FORWARDED_FOR", default_value_t = false)]
-    pub trust_forwarded_for: bool,
+    /// Proxies (addresses and CIDR blocks, comma-separated) whose `Forwarded` / `X-Forwarded-For`
+    /// headers are believed: a request from one of them is from the right-most forwarded address that
+    /// is not itself one of them. Empty (the default): headers are ignored, the socket is the client.
+    #[arg(long, env = "DOWNTALLY_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: crate::forwarded::TrustedProxies,
 
     /// HTTP worker threads (default: one per core).
-    #[arg(long, env = "DOWNTALLY_WORKERS")]
+    #[arg(long, env = "DOWNTALLY_WORKERS",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1024))]
     pub workers: Option<usize>,
 
     /// Serve 14 days of simulated history from a separate database (`sqlite://data/demo.db`, created and
@@ -49,13 +51,15 @@ pub struct ServeArgs {
     pub demo: bool,
 
     /// Seconds between monitor passes (detection over every service and region).
-    #[arg(long, env = "DOWNTALLY_MONITOR_INTERVAL_SECS", default_value_t = 60)]
+    #[arg(long, env = "DOWNTALLY_MONITOR_INTERVAL_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub monitor_interval_secs: u64,
 
     /// Seconds a cached page may lag behind new reports for its service (a new monitor pass or
     /// minute always refreshes it). 0 renders again after every report.
-    #[arg(long, env = "DOWNTALLY_PAGE_FRESH_SECS", default_value_t = 5)]
-    pub page_fresh_secs: i64,
+    #[arg(long, env = "DOWNTALLY_PAGE_FRESH_SECS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub page_fresh_secs: u64,
 
     /// The address visitors reach downtally at (`https://downtally.example`), for the embed snippets
     /// other sites copy; default `http://` + the bind address.

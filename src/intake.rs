@@ -8,15 +8,17 @@
 //! commit per batch instead of one per report. A counter store failure never fails a report: SQL is the
 //! source of truth and counters are rebuilt from it.
 
-use crate::catalog::Catalog;
+use crate::catalog::Service;
 use crate::clock::Clock;
-use crate::counts::{CountStore, Counts, Hit, MemoryCounts, Resolution};
+use crate::counts::admission::Rules;
+use crate::counts::{Claim, CountStore, Counts, Hit, Resolution, Verdict};
+use crate::domain::NetworkKey;
 use crate::domain::{
     Comment, CommentTooLong, Coordinates, LocationError, ProblemKind, RegionId, RegionIdError,
     UnknownProblem,
 };
 use crate::metrics::Metrics;
-use crate::privacy::{Salts, reporter_key};
+use crate::privacy::{Salts, network_key, reporter_key};
 use crate::regions::RegionCatalog;
 use crate::store::{Db, NewReport, ReportSink, with_sqlite_writer};
 use serde::Deserialize;
@@ -130,17 +132,18 @@ pub struct Accepted {
     pub id: i64,
     pub bucket_start: i64,
     pub counted: bool,
-    pub region: Option<String>,
+    pub region: Option<RegionId>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
-    #[error("unknown service {0:?}")]
-    UnknownService(String),
     #[error(transparent)]
     Invalid(#[from] Invalid),
     #[error("the report could not be stored; please try again")]
     Unavailable,
+    /// The network sent more reports than the rate limit allows (see `counts::RateLimit`).
+    #[error("too many reports from your network; please try again in {retry_after} seconds")]
+    RateLimited { retry_after: u64 },
 }
 
 struct Job {
@@ -150,7 +153,6 @@ struct Job {
 
 #[derive(Clone)]
 pub struct Intake {
-    catalog: Arc<Catalog>,
     regions: Arc<RegionCatalog>,
     salts: Salts,
     clock: Clock,
@@ -179,18 +181,17 @@ struct WriterContext {
     counts: Counts,
     clock: Clock,
     metrics: Metrics,
-    /// Stands in for the counter store's claims while it is unreachable.
-    fallback_claims: MemoryCounts,
+    rules: Rules,
 }
 
 impl Intake {
     pub fn start(
-        catalog: Arc<Catalog>,
         regions: Arc<RegionCatalog>,
         db: Db,
         counts: Counts,
         clock: Clock,
         metrics: Metrics,
+        rules: Rules,
     ) -> (Intake, Writers) {
         let (queue, rx) = mpsc::channel(QUEUE_CAPACITY);
         let rx = Arc::new(Mutex::new(rx));
@@ -198,7 +199,7 @@ impl Intake {
             counts,
             clock: clock.clone(),
             metrics: metrics.clone(),
-            fallback_claims: MemoryCounts::new(),
+            rules,
         });
         let (close, closing) = watch::channel(false);
         let tasks = match &db {
@@ -215,7 +216,6 @@ impl Intake {
                 .collect(),
         };
         let intake = Intake {
-            catalog,
             regions,
             salts: Salts::new(db),
             clock,
@@ -230,34 +230,33 @@ impl Intake {
         &self.salts
     }
 
-    /// Validates and stores one report; returns once it is durably stored (and counted, when it counts).
+    /// Validates and stores one report for `service` (which the caller found in the catalog); returns
+    /// once it is durably stored (and counted, when it counts).
+    #[tracing::instrument(name = "submit", skip_all, fields(service = %service.slug))]
     pub async fn submit(
         &self,
-        service: &str,
+        service: &Service,
         input: &ReportInput,
         origin: &Origin,
     ) -> Result<Accepted, IntakeError> {
         let result = self.submit_inner(service, input, origin).await;
         if let Err(e) = &result {
-            self.metrics.reject(match e {
-                IntakeError::UnknownService(_) => "unknown_service",
-                IntakeError::Invalid(invalid) => invalid.reason(),
-                IntakeError::Unavailable => "unavailable",
-            });
+            match e {
+                IntakeError::Invalid(invalid) => self.metrics.reject(invalid.reason()),
+                IntakeError::Unavailable => self.metrics.reject("unavailable"),
+                // Counted where it is decided (refuse_over_limit).
+                IntakeError::RateLimited { .. } => {}
+            }
         }
         result
     }
 
     async fn submit_inner(
         &self,
-        service: &str,
+        service: &Service,
         input: &ReportInput,
         origin: &Origin,
     ) -> Result<Accepted, IntakeError> {
-        let service = self
-            .catalog
-            .get(service)
-            .ok_or_else(|| IntakeError::UnknownService(service.to_owned()))?;
         let valid = validate(input, &self.regions)?;
         let now = self.clock.now();
         let salt = self.salts.for_time(now).await.map_err(|e| {
@@ -265,13 +264,15 @@ impl Intake {
             IntakeError::Unavailable
         })?;
         let report = NewReport {
-            service: service.slug.as_str().to_owned(),
+            service: service.slug.clone(),
             problem: valid.problem,
-            region: valid.region.map(|r| r.as_str().to_owned()),
+            region: valid.region,
             coordinates: valid.coordinates,
-            comment: valid.comment.map(|c| c.as_str().to_owned()),
-            reporter: reporter_key(&salt, origin.ip, &origin.user_agent, service.slug.as_str()),
+            comment: valid.comment,
+            reporter: reporter_key(&salt, origin.ip, &origin.user_agent, &service.slug),
+            network: network_key(&salt, origin.ip),
             counted: false,
+            uncounted: None,
             created_at: now,
         };
         let (reply, answer) = oneshot::channel();
@@ -370,46 +371,77 @@ async fn next_batch(rx: &Queue, closing: &mut watch::Receiver<bool>, jobs: &mut 
 impl WriterContext {
     /// One metric update per label and batch, not per report.
     fn count_accepted(&self, reports: &[NewReport]) {
-        let counted = reports.iter().filter(|r| r.counted).count();
-        for (label, n) in [("true", counted), ("false", reports.len() - counted)] {
-            if n > 0 {
-                self.metrics
-                    .reports_accepted
-                    .with_label_values(&[label])
-                    .inc_by(n as u64);
+        let mut tally: Vec<(&str, &str, u64)> = Vec::new();
+        for r in reports {
+            let labels = match r.uncounted {
+                None => ("true", ""),
+                Some(reason) => ("false", reason),
+            };
+            match tally.iter_mut().find(|(c, why, _)| (*c, *why) == labels) {
+                Some((_, _, n)) => *n += 1,
+                None => tally.push((labels.0, labels.1, 1)),
             }
+        }
+        for (counted, reason, n) in tally {
+            self.metrics
+                .reports_accepted
+                .with_label_values(&[counted, reason])
+                .inc_by(n);
         }
     }
 
-    async fn write_batch(&self, store: &mut impl ReportSink, jobs: &mut Vec<Job>) {
-        let now = self.clock.now();
-        let claims: Vec<(String, String)> = jobs
-            .iter()
-            .map(|j| (j.report.service.clone(), j.report.reporter.clone()))
-            .collect();
-        let counted = match self
+    /// Refuses the jobs whose network has used up its rate limit (answered 429, never stored).
+    async fn refuse_over_limit(&self, jobs: &mut Vec<Job>) {
+        let networks: Vec<NetworkKey> = jobs.iter().map(|j| j.report.network.clone()).collect();
+        let now_ms = self.clock.now_ms();
+        let waits = self
             .counts
-            .claim_reporters(&claims, now, DEDUP_WINDOW_SECONDS)
-            .await
-        {
-            Ok(counted) => counted,
-            Err(e) => {
-                tracing::warn!(error = %e, "counter store unavailable for de-duplication; using local claims");
-                self.metrics
-                    .counter_store_errors
-                    .with_label_values(&["claim"])
-                    .inc();
-                self.fallback_claims
-                    .claim_reporters(&claims, now, DEDUP_WINDOW_SECONDS)
-                    .await
-                    .expect("in-process claims cannot fail")
+            .take_tokens_or_local(&networks, now_ms, &self.rules.rate)
+            .await;
+        if waits.iter().all(Option::is_none) {
+            return;
+        }
+        let mut kept = Vec::with_capacity(jobs.len());
+        for (job, wait) in jobs.drain(..).zip(waits) {
+            match wait {
+                None => kept.push(job),
+                Some(retry_after) => {
+                    self.metrics.reject("rate_limited");
+                    let _ = job
+                        .reply
+                        .send(Err(IntakeError::RateLimited { retry_after }));
+                }
             }
-        };
+        }
+        *jobs = kept;
+    }
+
+    #[tracing::instrument(name = "write_batch", skip_all, fields(reports = jobs.len()))]
+    async fn write_batch(&self, store: &mut impl ReportSink, jobs: &mut Vec<Job>) {
+        self.refuse_over_limit(jobs).await;
+        if jobs.is_empty() {
+            return;
+        }
+        let now = self.clock.now();
+        let claims: Vec<Claim> = jobs
+            .iter()
+            .map(|j| Claim {
+                service: j.report.service.clone(),
+                reporter: j.report.reporter.clone(),
+                network: j.report.network.clone(),
+            })
+            .collect();
+        let bound = &self.rules.network;
+        let verdicts = self
+            .counts
+            .admit_or_local(&claims, now, DEDUP_WINDOW_SECONDS, bound)
+            .await;
         let mut replies = Vec::with_capacity(jobs.len());
         let mut reports: Vec<NewReport> = Vec::with_capacity(jobs.len());
-        for (job, counted) in jobs.drain(..).zip(counted) {
+        for (job, verdict) in jobs.drain(..).zip(&verdicts) {
             let mut report = job.report;
-            report.counted = counted;
+            report.counted = verdict.counted();
+            report.uncounted = verdict.reason();
             reports.push(report);
             replies.push(job.reply);
         }
@@ -420,15 +452,13 @@ impl WriterContext {
             Err(e) => {
                 tracing::error!(error = %e, batch = reports.len(), "storing reports failed");
                 // Nothing was stored, so nobody was counted: the retries must be able to count.
-                let won: Vec<(String, String)> = claims
+                let won: Vec<Claim> = claims
                     .into_iter()
                     .zip(&reports)
                     .filter(|(_, r)| r.counted)
                     .map(|(c, _)| c)
                     .collect();
-                if self.counts.release_reporters(&won).await.is_err() {
-                    let _ = self.fallback_claims.release_reporters(&won).await;
-                }
+                self.counts.release_or_local(&won, now, bound).await;
                 for reply in replies {
                     let _ = reply.send(Err(IntakeError::Unavailable));
                 }
@@ -438,20 +468,21 @@ impl WriterContext {
 
         let hits: Vec<Hit> = reports
             .iter()
-            .filter(|r| r.counted)
-            .map(|r| Hit {
-                service: r.service.clone(),
-                problem: r.problem,
-                region: r.region.clone(),
-                at: r.created_at,
+            .zip(&verdicts)
+            .filter_map(|(r, verdict)| match verdict {
+                Verdict::Counted { first_of_network } => Some(Hit {
+                    service: r.service.clone(),
+                    problem: r.problem,
+                    region: r.region.clone(),
+                    at: r.created_at,
+                    first_of_network: *first_of_network,
+                }),
+                _ => None,
             })
             .collect();
         if let Err(e) = self.counts.record(&hits, now).await {
             tracing::warn!(error = %e, hits = hits.len(), "counting failed; counts will be rebuilt from SQL");
-            self.metrics
-                .counter_store_errors
-                .with_label_values(&["record"])
-                .inc();
+            self.counts.count_error("record");
         }
 
         self.count_accepted(&reports);

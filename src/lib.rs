@@ -3,13 +3,18 @@
 
 pub mod backfill;
 pub mod catalog;
+pub mod chart;
 pub mod clock;
 pub mod comments;
 pub mod config;
 pub mod counts;
+pub mod demo;
 pub mod detect;
 pub mod domain;
+pub mod forwarded;
+pub mod i18n;
 pub mod intake;
+pub mod map;
 pub mod metrics;
 pub mod monitor;
 pub mod privacy;
@@ -21,3 +26,4 @@ pub mod startup;
 pub mod store;
 pub mod telemetry;
 pub mod web;
+pub mod xml;

@@ -2,6 +2,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use downtally::clock::Clock;
 use downtally::config::{LogArgs, ServeArgs, StorageArgs};
+use downtally::domain::ServiceSlug;
 use downtally::startup::{Application, Settings, open_counts, open_db};
 use downtally::{catalog::Catalog, rebuild, telemetry};
 
@@ -89,17 +90,16 @@ async fn run(command: Command) -> anyhow::Result<()> {
 
 async fn simulate_backfill(cmd: SimulateCommand) -> anyhow::Result<()> {
     let catalog = Catalog::embedded()?;
-    let services: Vec<String> = if cmd.backfill.iter().any(|s| s == "all") {
-        catalog
-            .services()
-            .iter()
-            .map(|s| s.slug.to_string())
-            .collect()
+    let services: Vec<ServiceSlug> = if cmd.backfill.iter().any(|s| s == "all") {
+        catalog.services().iter().map(|s| s.slug.clone()).collect()
     } else {
-        for slug in &cmd.backfill {
-            anyhow::ensure!(catalog.get(slug).is_some(), "unknown service {slug:?}");
-        }
-        cmd.backfill.clone()
+        cmd.backfill
+            .iter()
+            .map(|slug| match catalog.get(slug) {
+                Some(service) => Ok(service.slug.clone()),
+                None => Err(anyhow::anyhow!("unknown service {slug:?}")),
+            })
+            .collect::<anyhow::Result<_>>()?
     };
     let now = Clock::System.now();
     let mut spec = cmd.sim.spec()?;
@@ -119,45 +119,11 @@ async fn simulate_backfill(cmd: SimulateCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Where `serve --demo` keeps its simulated history, apart from real data.
-const DEMO_DATABASE_URL: &str = "sqlite://data/demo.db";
-
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let mut settings = if args.demo {
-        // Demo data never mixes with real reports: its own database, in-process counters.
-        let url = DEMO_DATABASE_URL;
-        let db = open_db(url).await?;
-        let catalog = Catalog::embedded()?;
-        let now = Clock::System.now();
-        db.sync_catalog(&catalog, now).await?;
-        if let Some(n) = downtally::backfill::demo_history(&db, &catalog, now).await? {
-            println!("demo: simulated {n} reports over 14 days in {url}");
-            let past = downtally::monitor::declare_past_outages(
-                &db,
-                &catalog,
-                downtally::detect::DetectorConfig::default(),
-                now - 14 * 86_400,
-                now,
-            )
-            .await?;
-            println!("demo: {past} outages found in the history older than 48 hours");
-        }
-        db.close().await;
-        let mut settings = Settings::new(&args.bind, url, None);
-        settings.demo = true;
-        settings
-    } else {
-        Settings::new(
-            &args.bind,
-            &args.storage.database_url,
-            args.storage.redis_url.as_deref(),
-        )
-    };
-    settings.trust_forwarded_for = args.trust_forwarded_for;
-    settings.workers = args.workers;
-    settings.page_fresh_secs = args.page_fresh_secs.max(0);
-    settings.public_url = args.public_url;
-    settings.monitor_interval = std::time::Duration::from_secs(args.monitor_interval_secs.max(1));
+    let settings = Settings::from_args(&args);
+    if settings.demo {
+        downtally::demo::prepare(&settings.database_url).await?;
+    }
     let app = Application::build(settings).await?;
     let handle = app.handle();
     tokio::spawn(async move {

@@ -27,9 +27,9 @@ impl Metrics {
         let reports_accepted = IntCounterVec::new(
             Opts::new(
                 "reports_accepted_total",
-                "Reports stored, by whether they were counted",
+                "Reports stored, by whether they were counted and why not (repeat: the reporter counted in the last 15 minutes; network_bound: its network had added all it may)",
             ),
-            &["counted"],
+            &["counted", "reason"],
         )
         .expect("valid metric");
         let reports_rejected = IntCounterVec::new(

@@ -8,8 +8,9 @@
 
 use crate::catalog::Catalog;
 use crate::clock::Clock;
-use crate::counts::{CountError, CountStore, Counts, Dim, Resolution, from_first_report};
+use crate::counts::{CountError, CountStore, Counts, Dim, Lease, Resolution, from_first_report};
 use crate::detect::{DetectError, Detector, DetectorConfig, Event, Outage, Status};
+use crate::domain::{RegionId, ServiceSlug};
 use crate::store::{Db, OutageRecord, StatusRow, StoreError};
 use parking_lot::RwLock;
 use std::collections::HashMap;
@@ -49,12 +50,12 @@ impl Default for ServiceStatus {
 /// Current statuses, shared with the pages. Reads are a map lookup.
 #[derive(Clone, Default)]
 pub struct StatusBoard {
-    statuses: Arc<RwLock<HashMap<String, ServiceStatus>>>,
+    statuses: Arc<RwLock<HashMap<ServiceSlug, ServiceStatus>>>,
     updated_at: Arc<AtomicI64>,
 }
 
 impl StatusBoard {
-    pub fn get(&self, service: &str) -> ServiceStatus {
+    pub fn get(&self, service: &ServiceSlug) -> ServiceStatus {
         self.statuses
             .read()
             .get(service)
@@ -67,8 +68,8 @@ impl StatusBoard {
         self.updated_at.load(Ordering::Relaxed)
     }
 
-    fn set(&self, service: &str, status: ServiceStatus) {
-        self.statuses.write().insert(service.to_owned(), status);
+    fn set(&self, service: &ServiceSlug, status: ServiceStatus) {
+        self.statuses.write().insert(service.clone(), status);
     }
 
     /// Replaces the board with what the monitor (maybe on another node) stored.
@@ -78,15 +79,10 @@ impl StatusBoard {
         let map = rows
             .into_iter()
             .map(|r| {
-                let status = match r.status.as_str() {
-                    "outage" => Status::Outage,
-                    "elevated" => Status::Elevated,
-                    _ => Status::Normal,
-                };
                 (
                     r.service,
                     ServiceStatus {
-                        status,
+                        status: r.status,
                         since: r.since,
                         outage_id: r.outage_id,
                     },
@@ -101,8 +97,8 @@ impl StatusBoard {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct SeriesKey {
-    service: String,
-    region: Option<String>,
+    service: ServiceSlug,
+    region: Option<RegionId>,
 }
 
 impl SeriesKey {
@@ -173,6 +169,7 @@ impl Monitor {
     }
 
     /// Brings every series up to the last closed minute.
+    #[tracing::instrument(name = "monitor_pass", skip_all)]
     pub async fn pass(&mut self) -> Result<PassSummary, MonitorError> {
         let now = self.clock.now();
         let last_closed = Resolution::Minute.floor(now) - Resolution::Minute.step();
@@ -181,7 +178,7 @@ impl Monitor {
             .services()
             .iter()
             .map(|s| SeriesKey {
-                service: s.slug.as_str().to_owned(),
+                service: s.slug.clone(),
                 region: None,
             })
             .collect();
@@ -248,25 +245,35 @@ impl Monitor {
         if next > last_closed {
             return Ok(());
         }
+        let minute = Resolution::Minute.step();
         let range = crate::counts::BucketRange {
             first: next,
-            count: ((last_closed - next) / 60 + 1) as usize,
-            step: 60,
+            count: ((last_closed - next) / minute + 1) as usize,
+            step: minute,
         };
         let counts = self
             .counts
             .series(&key.service, &key.dim(), Resolution::Minute, range)
             .await?;
+        // Breadth is the service's: a regional outage also needs reports from many networks.
+        let networks = self
+            .counts
+            .series(&key.service, &Dim::Networks, Resolution::Minute, range)
+            .await?;
         let mut events = Vec::new();
         {
             let tracked = self.tracked.get_mut(key).expect("inserted above");
-            for (at, count) in range.starts().zip(counts) {
-                let update = tracked.detector.update(at, count as f64)?;
+            for ((at, count), networks) in range.starts().zip(counts).zip(networks) {
+                let update = tracked.detector.update_with_networks(
+                    at,
+                    count as f64,
+                    Some(networks as f64),
+                )?;
                 if let Some(event) = update.event {
                     events.push(event);
                 }
             }
-            tracked.next = last_closed + 60;
+            tracked.next = last_closed + minute;
         }
         summary.buckets += range.count;
         for event in events {
@@ -345,7 +352,7 @@ impl Monitor {
         }
         let row = StatusRow {
             service: key.service.clone(),
-            status: status.as_str().to_owned(),
+            status,
             since,
             outage_id: tracked.outage_id,
             updated_at: now,
@@ -354,39 +361,61 @@ impl Monitor {
     }
 }
 
-/// Decides which node runs the monitor. Without Redis the only node does.
-pub enum Leadership {
-    Alone,
-    Redis {
-        conn: redis::aio::ConnectionManager,
-        node: String,
-        ttl: Duration,
-    },
+/// Decides which node runs the monitor: the holder of a lease in the store the nodes share, or, with
+/// in-process counters, the only node.
+pub struct Leadership {
+    lease: Option<Arc<dyn Lease>>,
+    node: String,
+    ttl: Duration,
 }
 
-const LEADER_KEY: &str = "dt:monitor:leader";
+/// The name of the monitor's lease in the shared store.
+pub const LEADER_LEASE: &str = "dt:monitor:leader";
 
 impl Leadership {
-    /// Takes or renews the lock (SET NX PX, renewed only by its holder). True while this node leads.
+    /// The only node: it always leads.
+    pub fn alone() -> Self {
+        Self {
+            lease: None,
+            node: String::new(),
+            ttl: Duration::ZERO,
+        }
+    }
+
+    /// Contends for `lease` as `node`; the lease lapses `ttl` after its holder last renewed it.
+    pub fn contend(lease: Arc<dyn Lease>, node: impl Into<String>, ttl: Duration) -> Self {
+        Self {
+            lease: Some(lease),
+            node: node.into(),
+            ttl,
+        }
+    }
+
+    /// This node's leadership over the nodes that share `counts`, renewed every `interval`: a lease
+    /// held for three intervals, so one late renewal does not hand the monitor over.
+    pub fn over(counts: &Counts, interval: Duration) -> Self {
+        match counts.lease(LEADER_LEASE) {
+            Some(lease) => Self::contend(
+                lease,
+                format!("{:016x}", rand::random::<u64>()),
+                interval * 3,
+            ),
+            None => Self::alone(),
+        }
+    }
+
+    /// Takes or renews the lease. True while this node leads; false when the store cannot be reached
+    /// (no node then runs two monitors' worth of work on stale state).
     pub async fn hold(&self) -> bool {
-        match self {
-            Leadership::Alone => true,
-            Leadership::Redis { conn, node, ttl } => {
-                let script = redis::Script::new(
-                    r"if redis.call('GET', KEYS[1]) == ARGV[1] then
-                          return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-                      end
-                      if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
-                      return 0",
-                );
-                let held: Result<i64, _> = script
-                    .key(LEADER_KEY)
-                    .arg(node)
-                    .arg(ttl.as_millis() as u64)
-                    .invoke_async(&mut conn.clone())
-                    .await;
-                matches!(held, Ok(1))
-            }
+        match &self.lease {
+            None => true,
+            Some(lease) => match lease.try_hold(&self.node, self.ttl).await {
+                Ok(held) => held,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot reach the monitor's lease");
+                    false
+                }
+            },
         }
     }
 }
@@ -400,12 +429,20 @@ pub async fn run(mut monitor: Monitor, leadership: Leadership, interval: Duratio
         tick.tick().await;
         if leadership.hold().await {
             if !leading {
-                tracing::info!("this node runs the monitor");
+                tracing::info!(
+                    "this node runs the monitor; its first pass learns every series' history"
+                );
                 leading = true;
             }
             match monitor.pass().await {
-                Ok(s) if s.started + s.resolved > 0 => tracing::info!(?s, "monitor pass"),
-                Ok(s) => tracing::debug!(?s, "monitor pass"),
+                Ok(s) if s.started + s.resolved > 0 => tracing::info!(
+                    series = s.series,
+                    buckets = s.buckets,
+                    started = s.started,
+                    resolved = s.resolved,
+                    "monitor pass"
+                ),
+                Ok(s) => tracing::debug!(series = s.series, buckets = s.buckets, "monitor pass"),
                 Err(e) => {
                     tracing::error!(error = %e, "monitor pass failed; retrying next interval")
                 }
@@ -433,7 +470,12 @@ async fn store_outage(
 ) -> Result<i64, MonitorError> {
     let until = o.end.unwrap_or(now);
     let (top_problems, regions) = db
-        .report_breakdown(&key.service, key.region.as_deref(), o.start, until + 60)
+        .report_breakdown(
+            &key.service,
+            key.region.as_ref(),
+            o.start,
+            until + Resolution::Minute.step(),
+        )
         .await?;
     let record = OutageRecord {
         service: key.service.clone(),
@@ -449,7 +491,7 @@ async fn store_outage(
     let id = match id {
         Some(id) => Some(id),
         None => {
-            db.overlapping_outage(&key.service, key.region.as_deref(), o.start, until)
+            db.overlapping_outage(&key.service, key.region.as_ref(), o.start, until)
                 .await?
         }
     };
@@ -460,9 +502,12 @@ async fn store_outage(
         }
         None => {
             let id = db.insert_outage(&record, now).await?;
-            tracing::warn!(
-                service = %key.service, region = ?key.region, outage = id,
-                started_at = o.start, "outage declared"
+            tracing::info!(
+                service = %key.service,
+                region = key.region.as_ref().map_or("all", RegionId::as_str),
+                outage = id,
+                started_at = %crate::clock::rfc3339(o.start),
+                "outage declared"
             );
             Ok(id)
         }
@@ -489,13 +534,12 @@ pub async fn declare_past_outages(
     let from = Resolution::Minute.floor(from);
     let mut stored = 0;
     for service in catalog.services() {
-        let slug = service.slug.as_str();
-        let counts = db.counted_per_minute(slug, from, until).await?;
+        let counts = db.counted_per_minute(&service.slug, from, until).await?;
         let Some(&(first, _)) = counts.first() else {
             continue;
         };
         let key = SeriesKey {
-            service: slug.to_owned(),
+            service: service.slug.clone(),
             region: None,
         };
         let mut detector = Detector::new(config, Resolution::Minute.step())?;

@@ -3,6 +3,7 @@
 //! and no stored value leads back to an address.
 
 use crate::counts::buckets::DAY;
+use crate::domain::{NetworkKey, ReporterKey, ServiceSlug};
 use crate::store::{Db, StoreError};
 use hmac::{Hmac, Mac};
 use parking_lot::RwLock;
@@ -30,15 +31,42 @@ pub fn network_prefix(ip: IpAddr) -> Vec<u8> {
     }
 }
 
+/// The network whose weight on the counts is bounded: IPv4 /24 or IPv6 /48 (a site; one household
+/// or office can hold a whole /48, so its /64s are not separate networks).
+pub fn weight_prefix(ip: IpAddr) -> Vec<u8> {
+    match ip {
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+            let mut out = vec![6];
+            out.extend_from_slice(&v6.octets()[..6]);
+            out
+        }
+        _ => network_prefix(ip),
+    }
+}
+
+/// Hex of the first 64 bits of HMAC-SHA256(salt, "network" ‖ /24 or /48 prefix): the same for every
+/// service, so one network's reports to several services are seen as one network.
+pub fn network_key(salt: &[u8], ip: IpAddr) -> NetworkKey {
+    let mut mac = Hmac::<Sha256>::new_from_slice(salt).expect("HMAC takes keys of any length");
+    mac.update(b"network\xff");
+    mac.update(&weight_prefix(ip));
+    NetworkKey::from_hex(hex::encode(&mac.finalize().into_bytes()[..8]))
+}
+
 /// Hex of the first 128 bits of HMAC-SHA256(salt, prefix ‖ user agent ‖ service).
-pub fn reporter_key(salt: &[u8], ip: IpAddr, user_agent: &str, service: &str) -> String {
+pub fn reporter_key(
+    salt: &[u8],
+    ip: IpAddr,
+    user_agent: &str,
+    service: &ServiceSlug,
+) -> ReporterKey {
     let mut mac = Hmac::<Sha256>::new_from_slice(salt).expect("HMAC takes keys of any length");
     mac.update(&network_prefix(ip));
     mac.update(&[0xff]);
     mac.update(user_agent.as_bytes());
     mac.update(&[0xff]);
-    mac.update(service.as_bytes());
-    hex::encode(&mac.finalize().into_bytes()[..16])
+    mac.update(service.as_str().as_bytes());
+    ReporterKey::from_hex(hex::encode(&mac.finalize().into_bytes()[..16]))
 }
 
 /// A UTC day number and its salt.
@@ -83,16 +111,32 @@ mod tests {
         let a: IpAddr = "203.0.113.7".parse().unwrap();
         let b: IpAddr = "203.0.113.200".parse().unwrap();
         let c: IpAddr = "203.0.114.7".parse().unwrap();
-        let k = |ip, ua, svc| reporter_key(b"salt", ip, ua, svc);
+        let slug = |s: &str| ServiceSlug::parse(s).unwrap();
+        let k = |ip, ua, svc: &str| reporter_key(b"salt", ip, ua, &slug(svc));
         assert_eq!(k(a, "UA", "monzo"), k(b, "UA", "monzo"));
         assert_ne!(k(a, "UA", "monzo"), k(c, "UA", "monzo"));
         assert_ne!(k(a, "UA", "monzo"), k(a, "UA2", "monzo"));
         assert_ne!(k(a, "UA", "monzo"), k(a, "UA", "barclays"));
         assert_ne!(
             k(a, "UA", "monzo"),
-            reporter_key(b"other", a, "UA", "monzo")
+            reporter_key(b"other", a, "UA", &slug("monzo"))
         );
-        assert_eq!(k(a, "UA", "monzo").len(), 32);
+        assert_eq!(k(a, "UA", "monzo").as_str().len(), 32);
+    }
+
+    #[test]
+    fn network_keys_group_a_24_or_a_48_and_differ_by_day() {
+        let k = |ip: &str| network_key(b"salt", ip.parse().unwrap());
+        assert_eq!(k("203.0.113.7"), k("203.0.113.250"));
+        assert_ne!(k("203.0.113.7"), k("203.0.112.7"));
+        assert_eq!(k("2001:db8:1:2::1"), k("2001:db8:1:ffff::1"));
+        assert_ne!(k("2001:db8:1::1"), k("2001:db8:2::1"));
+        assert_eq!(k("::ffff:203.0.113.9"), k("203.0.113.1"));
+        assert_ne!(
+            k("203.0.113.7"),
+            network_key(b"other", "203.0.113.7".parse().unwrap())
+        );
+        assert_eq!(k("203.0.113.7").as_str().len(), 16);
     }
 
     #[test]

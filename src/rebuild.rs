@@ -31,6 +31,10 @@ pub async fn rebuild_if_needed(
     now: i64,
 ) -> Result<Option<usize>, RebuildError> {
     if counts.needs_rebuild().await? {
+        tracing::info!(
+            store = counts.kind(),
+            "the counter store is empty: counting the reports in SQL again (seconds for millions)"
+        );
         Ok(Some(rebuild_counts(db, counts, now).await?))
     } else {
         Ok(None)

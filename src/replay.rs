@@ -5,6 +5,10 @@
 //! alert`, one row per input row in the same order, `alert` = 1 only on the row where a new
 //! outage is declared. The decision at a row uses that row and earlier ones only, and the
 //! output is a pure function of the input (same bytes in, same bytes out).
+//!
+//! A CSV holds counts only, not the networks they came from, so the breadth rule (an outage needs
+//! reports from many networks; `DetectorConfig::min_networks`) is skipped here, as on the NAB kit
+//! whose figures BENCHMARKS.md reports. Everything else is the server's detector as it runs.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -3,7 +3,9 @@
 
 use crate::catalog::Catalog;
 use crate::clock::Clock;
-use crate::counts::{Counts, MemoryCounts, RedisCounts};
+use crate::config::ServeArgs;
+use crate::counts::admission::Rules;
+use crate::counts::{Backend, Counts, RedisCounts};
 use crate::detect::DetectorConfig;
 use crate::intake::{Intake, Writers};
 use crate::metrics::Metrics;
@@ -30,16 +32,18 @@ pub struct Settings {
     pub bind: String,
     pub database_url: String,
     pub redis_url: Option<String>,
-    pub trust_forwarded_for: bool,
+    pub trusted_proxies: crate::forwarded::TrustedProxies,
     pub workers: Option<usize>,
     pub clock: Clock,
     /// How often the monitor runs the detectors.
     pub monitor_interval: Duration,
     pub detector: DetectorConfig,
+    /// What one network may add to the counts, and how often it may write (see `counts/admission.rs`).
+    pub admission: Rules,
     /// Pages carry a "demo data" banner.
     pub demo: bool,
-    /// Seconds a cached page may lag behind new reports for its service (see `web/page_cache.rs`).
-    pub page_fresh_secs: i64,
+    /// How long a cached page may lag behind new reports for its service (see `web/page_cache.rs`).
+    pub page_fresh: Duration,
     /// Where visitors reach this server (embed snippets name it); default `http://` + the address
     /// listened on.
     pub public_url: Option<String>,
@@ -52,15 +56,38 @@ impl Settings {
             bind: bind.to_owned(),
             database_url: database_url.to_owned(),
             redis_url: redis_url.map(str::to_owned),
-            trust_forwarded_for: false,
+            trusted_proxies: Default::default(),
             workers: None,
             clock: Clock::System,
             monitor_interval: Duration::from_secs(60),
             detector: DetectorConfig::default(),
+            admission: Rules::default(),
             demo: false,
-            page_fresh_secs: 5,
+            page_fresh: Duration::from_secs(5),
             public_url: None,
         }
+    }
+
+    /// The settings `serve` runs with. Under `--demo`: the demo's own database and in-process
+    /// counters, whatever the storage flags say (see `demo.rs`).
+    pub fn from_args(args: &ServeArgs) -> Self {
+        let mut settings = if args.demo {
+            let mut demo = Self::new(&args.bind, crate::demo::DEMO_DATABASE_URL, None);
+            demo.demo = true;
+            demo
+        } else {
+            Self::new(
+                &args.bind,
+                &args.storage.database_url,
+                args.storage.redis_url.as_deref(),
+            )
+        };
+        settings.trusted_proxies = args.trusted_proxies.clone();
+        settings.workers = args.workers;
+        settings.page_fresh = Duration::from_secs(args.page_fresh_secs);
+        settings.public_url = args.public_url.clone();
+        settings.monitor_interval = Duration::from_secs(args.monitor_interval_secs);
+        settings
     }
 }
 
@@ -76,12 +103,12 @@ pub async fn open_db(url: &str) -> anyhow::Result<Db> {
 /// Opens the counter store: Redis when a URL is given, in-process otherwise.
 pub async fn open_counts(redis_url: Option<&str>) -> anyhow::Result<Counts> {
     Ok(match redis_url {
-        Some(url) => Counts::Redis(
+        Some(url) => Counts::new(Backend::Redis(
             RedisCounts::connect(url)
                 .await
                 .with_context(|| format!("cannot connect to Redis at {}", redact(url)))?,
-        ),
-        None => Counts::Memory(MemoryCounts::new()),
+        )),
+        None => Counts::memory(),
     })
 }
 
@@ -115,24 +142,26 @@ impl Application {
         db.sync_catalog(&catalog, clock.now())
             .await
             .context("cannot sync the service catalog")?;
-        let counts = open_counts(settings.redis_url.as_deref()).await?;
+        let metrics = Metrics::new();
+        let counts = open_counts(settings.redis_url.as_deref())
+            .await?
+            .observed(&metrics);
         if let Some(buckets) = rebuild_if_needed(&db, &counts, clock.now())
             .await
             .context("cannot rebuild counters from SQL")?
         {
             tracing::info!(buckets, store = counts.kind(), "counters rebuilt from SQL");
         }
-        let metrics = Metrics::new();
         let regions = Arc::new(
             crate::regions::RegionCatalog::embedded().context("the region catalog is invalid")?,
         );
         let (intake, writers) = Intake::start(
-            catalog.clone(),
             regions.clone(),
             db.clone(),
             counts.clone(),
             clock.clone(),
             metrics.clone(),
+            settings.admission,
         );
         let board = StatusBoard::default();
         board
@@ -147,24 +176,17 @@ impl Application {
             board.clone(),
             settings.detector,
         );
-        let leadership = match &counts {
-            Counts::Redis(redis) => Leadership::Redis {
-                conn: redis.connection(),
-                node: format!("{:016x}", rand::random::<u64>()),
-                ttl: settings.monitor_interval * 3,
-            },
-            Counts::Memory(_) => Leadership::Alone,
-        };
+        let leadership = Leadership::over(&counts, settings.monitor_interval);
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let local = listener.local_addr()?;
         let pages = PageCache::new(
             Generations::new(catalog.services().iter().map(|s| s.slug.as_str())),
-            settings.page_fresh_secs,
+            settings.page_fresh.as_secs() as i64,
         );
         let state = AppState {
-            maps: crate::web::heatmap::MapViews::new(regions.clone()),
+            maps: crate::map::MapViews::new(regions.clone()),
             pages,
             comments: crate::comments::Comments::new(
                 db.clone(),
@@ -179,7 +201,7 @@ impl Application {
             intake,
             metrics,
             clock,
-            trust_forwarded_for: settings.trust_forwarded_for,
+            trusted_proxies: settings.trusted_proxies.clone(),
             demo: settings.demo,
             public_url: settings
                 .public_url

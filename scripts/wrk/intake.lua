@@ -4,8 +4,11 @@
 --
 -- Each request goes to POST /api/v1/services/<slug>/reports with {"problem": "<kind>"}, cycling
 -- through the problem kinds and the service slugs given after `--` (a built-in list when none), and
--- carries a User-Agent unique to that request ("bench/<run>.<thread>-<counter>"), so every report comes
--- from a distinct reporter and is counted rather than de-duplicated.
+-- carries a User-Agent unique to that request ("bench/<run>.<thread>-<counter>") and an X-Forwarded-For
+-- naming a /24 network of its own (cycling through 4 million, from 10.0.0.0/24 on), so every report comes
+-- from a distinct reporter on one of many networks, as real traffic does, and is counted rather than
+-- de-duplicated or held by the per-network bound and rate limit. The server must trust the load
+-- generator as a proxy (`scripts/bench` passes `--trusted-proxies 127.0.0.1/32`).
 -- done() prints a summary, ending with one machine-readable "BENCH key=value ..." line.
 
 local kinds = { "login", "balance", "sms_verification", "payments", "card", "mobile_app", "website", "other" }
@@ -31,6 +34,8 @@ local threads = {}
 
 function setup(thread)
   thread:set("thread_id", run .. "." .. (#threads + 1))
+  -- Threads walk the networks from different places, so they do not send from the same one at once.
+  thread:set("thread_offset", #threads * 1000003)
   table.insert(threads, thread)
 end
 
@@ -60,7 +65,7 @@ function init(args)
         .. "Host: " .. host .. "\r\n"
         .. "Content-Type: application/json\r\n"
         .. "Content-Length: " .. #body .. "\r\n"
-        .. "User-Agent: bench/" .. thread_id .. "-", "\r\n\r\n" .. body }
+        .. "User-Agent: bench/" .. thread_id .. "-", "\r\nX-Forwarded-For: ", "\r\n\r\n" .. body }
     end
   end
 end
@@ -71,7 +76,9 @@ function request()
   -- Step the service once per full cycle of kinds, so every (service, kind) pair occurs.
   local s = math.floor(counter / #kinds) % #slugs + 1
   local p = prefixes[s][k]
-  return p[1] .. counter .. p[2]
+  local n = counter + thread_offset
+  local network = (10 + math.floor(n / 65536) % 64) .. "." .. (math.floor(n / 256) % 256) .. "." .. (n % 256) .. ".1"
+  return p[1] .. counter .. p[2] .. network .. p[3]
 end
 
 function done(summary, latency, requests)

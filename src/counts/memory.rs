@@ -1,7 +1,9 @@
 //! In-process counter store: the embedded default. Sharded maps of sparse, time-ordered buckets, so a
 //! quiet series costs a few bytes and a busy one at most its retention's worth of buckets.
 
-use super::{BucketCount, BucketRange, CountError, CountStore, Dim, Hit, Resolution};
+use super::admission::{Bucket, NetworkBound, RateLimit, Verdict};
+use super::{BucketCount, BucketRange, Claim, CountError, CountStore, Dim, Hit, Resolution};
+use crate::domain::{NetworkKey, ReporterKey, ServiceSlug};
 use parking_lot::Mutex;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
@@ -56,16 +58,53 @@ impl Series {
     }
 }
 
+/// Reporters counted in the current block and the one before it.
+#[derive(Default, Clone, Copy)]
+struct Blocks {
+    block: i64,
+    current: u32,
+    previous: u32,
+}
+
+impl Blocks {
+    /// Moves the pair forward to `block`; returns the count of the current and previous blocks.
+    fn at(&mut self, block: i64) -> u32 {
+        if block != self.block {
+            self.previous = if block == self.block + 1 {
+                self.current
+            } else {
+                0
+            };
+            self.current = 0;
+            self.block = block;
+        }
+        self.current + self.previous
+    }
+}
+
+/// One service's admission state.
+#[derive(Default)]
+struct Admissions {
+    /// Expiry of each reporter's claim.
+    claims: HashMap<ReporterKey, i64>,
+    networks: HashMap<NetworkKey, Blocks>,
+    total: Blocks,
+}
+
 #[derive(Default)]
 struct Shard {
-    series: HashMap<(String, Dim), Series>,
-    claims: HashMap<(String, String), i64>,
+    series: HashMap<(ServiceSlug, Dim), Series>,
+    admissions: HashMap<ServiceSlug, Admissions>,
     claims_since_sweep: usize,
 }
 
 impl Shard {
-    fn sweep_claims(&mut self, now: i64) {
-        self.claims.retain(|_, expiry| *expiry > now);
+    fn sweep(&mut self, now: i64, bound: &NetworkBound) {
+        let block = bound.block(now);
+        for a in self.admissions.values_mut() {
+            a.claims.retain(|_, expiry| *expiry > now);
+            a.networks.retain(|_, b| b.block >= block - 1);
+        }
         self.claims_since_sweep = 0;
     }
 }
@@ -73,6 +112,8 @@ impl Shard {
 #[derive(Clone)]
 pub struct MemoryCounts {
     shards: Arc<[Mutex<Shard>]>,
+    /// Rate-limit token buckets per network (one lock: one entry per request, briefly held).
+    buckets: Arc<Mutex<HashMap<NetworkKey, Bucket>>>,
     built: Arc<AtomicBool>,
 }
 
@@ -82,7 +123,7 @@ impl Default for MemoryCounts {
     }
 }
 
-fn shard_of(service: &str) -> usize {
+fn shard_of(service: &ServiceSlug) -> usize {
     let mut h = DefaultHasher::new();
     service.hash(&mut h);
     (h.finish() as usize) % SHARDS
@@ -92,15 +133,106 @@ impl MemoryCounts {
     pub fn new() -> Self {
         Self {
             shards: (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect(),
+            buckets: Arc::default(),
             built: Arc::new(AtomicBool::new(false)),
         }
     }
 
-    fn add(&self, service: &str, dim: Dim, res: Resolution, start: i64, n: u64, now: i64) {
+    /// Admission here cannot fail: [`CountStore::admit`] without the future, also the fallback that
+    /// [`super::Counts`] uses while its backend is unreachable.
+    pub fn admit_now(
+        &self,
+        claims: &[Claim],
+        now: i64,
+        ttl: i64,
+        bound: &NetworkBound,
+    ) -> Vec<Verdict> {
+        let block = bound.block(now);
+        claims
+            .iter()
+            .map(|claim| {
+                let mut shard = self.shards[shard_of(&claim.service)].lock();
+                shard.claims_since_sweep += 1;
+                if shard.claims_since_sweep > 4_096 {
+                    shard.sweep(now, bound);
+                }
+                if !shard.admissions.contains_key(&claim.service) {
+                    shard
+                        .admissions
+                        .insert(claim.service.clone(), Admissions::default());
+                }
+                let a = shard
+                    .admissions
+                    .get_mut(&claim.service)
+                    .expect("inserted above");
+                if a.claims.get(&claim.reporter).is_some_and(|&e| e > now) {
+                    return Verdict::Repeat;
+                }
+                let total = a.total.at(block);
+                let mut mine = a.networks.get(&claim.network).copied().unwrap_or_default();
+                if !bound.admits(mine.at(block), total) {
+                    return Verdict::NetworkBound;
+                }
+                a.claims.insert(claim.reporter.clone(), now + ttl);
+                mine.current += 1;
+                a.total.current += 1;
+                a.networks.insert(claim.network.clone(), mine);
+                Verdict::Counted {
+                    first_of_network: mine.current == 1,
+                }
+            })
+            .collect()
+    }
+
+    /// Undoes the admission of claims counted at `now` (their reports could not be stored).
+    pub fn release_now(&self, claims: &[Claim], now: i64, bound: &NetworkBound) {
+        let block = bound.block(now);
+        for claim in claims {
+            let mut shard = self.shards[shard_of(&claim.service)].lock();
+            let Some(a) = shard.admissions.get_mut(&claim.service) else {
+                continue;
+            };
+            if a.claims.remove(&claim.reporter).is_none() {
+                continue;
+            }
+            for blocks in [a.networks.get_mut(&claim.network), Some(&mut a.total)]
+                .into_iter()
+                .flatten()
+            {
+                if blocks.block == block {
+                    blocks.current = blocks.current.saturating_sub(1);
+                }
+            }
+        }
+    }
+
+    /// Takes a token per network: [`CountStore::take_tokens`] without the future.
+    pub fn take_tokens_now(
+        &self,
+        networks: &[NetworkKey],
+        now_ms: i64,
+        limit: &RateLimit,
+    ) -> Vec<Option<u64>> {
+        let mut buckets = self.buckets.lock();
+        if buckets.len() > 100_000 {
+            // Buckets untouched for a full refill are full again: forgetting them changes nothing.
+            buckets.retain(|_, b| now_ms - b.at_ms < limit.refill_ms());
+        }
+        networks
+            .iter()
+            .map(|network| {
+                let (next, wait) = limit.take(buckets.get(network).copied(), now_ms);
+                buckets.insert(network.clone(), next);
+                wait
+            })
+            .collect()
+    }
+
+    fn add(&self, service: &ServiceSlug, dim: Dim, res: Resolution, start: i64, n: u64, now: i64) {
         let mut shard = self.shards[shard_of(service)].lock();
         shard
             .series
-            .entry((service.to_owned(), dim))
+            .entry((service.clone(), dim))
             .or_default()
             .at(res)
             .add(start, n, res.oldest_kept(now));
@@ -108,39 +240,33 @@ impl MemoryCounts {
 }
 
 impl CountStore for MemoryCounts {
-    async fn claim_reporters(
+    async fn admit(
         &self,
-        claims: &[(String, String)],
+        claims: &[Claim],
         now: i64,
         ttl: i64,
-    ) -> Result<Vec<bool>, CountError> {
-        Ok(claims
-            .iter()
-            .map(|(service, reporter)| {
-                let mut shard = self.shards[shard_of(service)].lock();
-                shard.claims_since_sweep += 1;
-                if shard.claims_since_sweep > 4_096 {
-                    shard.sweep_claims(now);
-                }
-                let expiry = shard
-                    .claims
-                    .entry((service.clone(), reporter.clone()))
-                    .or_insert(i64::MIN);
-                if *expiry > now {
-                    false
-                } else {
-                    *expiry = now + ttl;
-                    true
-                }
-            })
-            .collect())
+        bound: &NetworkBound,
+    ) -> Result<Vec<Verdict>, CountError> {
+        Ok(self.admit_now(claims, now, ttl, bound))
     }
 
-    async fn release_reporters(&self, claims: &[(String, String)]) -> Result<(), CountError> {
-        for key in claims {
-            self.shards[shard_of(&key.0)].lock().claims.remove(key);
-        }
+    async fn release(
+        &self,
+        claims: &[Claim],
+        now: i64,
+        bound: &NetworkBound,
+    ) -> Result<(), CountError> {
+        self.release_now(claims, now, bound);
         Ok(())
+    }
+
+    async fn take_tokens(
+        &self,
+        networks: &[NetworkKey],
+        now_ms: i64,
+        limit: &RateLimit,
+    ) -> Result<Vec<Option<u64>>, CountError> {
+        Ok(self.take_tokens_now(networks, now_ms, limit))
     }
 
     async fn record(&self, hits: &[Hit], now: i64) -> Result<(), CountError> {
@@ -154,14 +280,14 @@ impl CountStore for MemoryCounts {
 
     async fn series(
         &self,
-        service: &str,
+        service: &ServiceSlug,
         dim: &Dim,
         resolution: Resolution,
         range: BucketRange,
     ) -> Result<Vec<u64>, CountError> {
         let mut out = vec![0; range.count];
         let mut shard = self.shards[shard_of(service)].lock();
-        if let Some(series) = shard.series.get_mut(&(service.to_owned(), dim.clone())) {
+        if let Some(series) = shard.series.get_mut(&(service.clone(), dim.clone())) {
             series.at(resolution).read(range, &mut out);
         }
         Ok(out)

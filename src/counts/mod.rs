@@ -1,23 +1,40 @@
 //! Counting reports in time buckets. Counters are derived data: the SQL store is the source of
 //! truth and `rebuild` recreates every counter from it.
 
+pub mod admission;
 pub mod buckets;
+mod lease;
 mod memory;
 mod redis;
 
+pub use admission::{NetworkBound, RateLimit, Verdict};
 pub use buckets::{BucketRange, Resolution};
+pub use lease::{Lease, RedisLease};
 pub use memory::MemoryCounts;
 pub use redis::RedisCounts;
 
-use crate::domain::ProblemKind;
+use crate::domain::{NetworkKey, ProblemKind, RegionId, ReporterKey, ServiceSlug};
+use crate::metrics::Metrics;
 use std::future::Future;
+use std::sync::Arc;
+
+/// A report's claim to count: this reporter, from this network, for this service.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Claim {
+    pub service: ServiceSlug,
+    pub reporter: ReporterKey,
+    pub network: NetworkKey,
+}
 
 /// Which slice of a service's reports a series counts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Dim {
     All,
     Problem(ProblemKind),
-    Region(String),
+    Region(RegionId),
+    /// Networks whose first counted reporter of a 15-minute block came in the bucket: summed over
+    /// 15 minutes, about how many distinct networks report (an outage needs breadth).
+    Networks,
 }
 
 impl Dim {
@@ -27,6 +44,7 @@ impl Dim {
             Dim::All => "all".to_owned(),
             Dim::Problem(p) => format!("p.{}", p.code()),
             Dim::Region(r) => format!("r.{r}"),
+            Dim::Networks => "n".to_owned(),
         }
     }
 }
@@ -34,20 +52,27 @@ impl Dim {
 /// One counted report, as the counter stores see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
-    pub service: String,
+    pub service: ServiceSlug,
     pub problem: ProblemKind,
-    pub region: Option<String>,
+    pub region: Option<RegionId>,
     /// When the report was received (epoch seconds).
     pub at: i64,
+    /// The first counted from its network in the current block (see [`Verdict::Counted`]).
+    pub first_of_network: bool,
 }
 
 impl Hit {
-    /// The series this hit increments: all, its problem kind, and its region when known.
+    /// The series this hit increments: all, its problem kind, its region when known, and the
+    /// networks series when it is its network's first.
     pub fn dims(&self) -> impl Iterator<Item = Dim> + '_ {
-        [Some(Dim::All), Some(Dim::Problem(self.problem))]
-            .into_iter()
-            .chain(std::iter::once(self.region.clone().map(Dim::Region)))
-            .flatten()
+        [
+            Some(Dim::All),
+            Some(Dim::Problem(self.problem)),
+            self.region.clone().map(Dim::Region),
+            self.first_of_network.then_some(Dim::Networks),
+        ]
+        .into_iter()
+        .flatten()
     }
 }
 
@@ -76,7 +101,7 @@ pub fn from_first_report(range: BucketRange, counts: Vec<u64>) -> Vec<(i64, u64)
 /// An absolute count for one bucket, used to rebuild counters from SQL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BucketCount {
-    pub service: String,
+    pub service: ServiceSlug,
     pub dim: Dim,
     pub resolution: Resolution,
     pub start: i64,
@@ -91,22 +116,34 @@ pub enum CountError {
 
 /// The contract both counter stores keep (see `tests/counter_contract.rs`).
 pub trait CountStore: Send + Sync {
-    /// Claims the reporter for this service for `ttl` seconds from `now`. True when the reporter had no
-    /// live claim, i.e. the report should be counted. Claims are made in order: within one call, a
-    /// repeated (service, reporter) pair only wins the first time.
-    fn claim_reporters(
+    /// Decides, in order, which claims count (see `admission.rs`): a reporter without a live claim
+    /// on the service (claims last `ttl` seconds from `now`) whose network is within `bound`. Claims
+    /// made within one call see each other: a repeated (service, reporter) only counts once.
+    fn admit(
         &self,
-        claims: &[(String, String)],
+        claims: &[Claim],
         now: i64,
         ttl: i64,
-    ) -> impl Future<Output = Result<Vec<bool>, CountError>> + Send;
+        bound: &NetworkBound,
+    ) -> impl Future<Output = Result<Vec<Verdict>, CountError>> + Send;
 
-    /// Gives up claims made by `claim_reporters` (for reports that could not be stored after all, so
-    /// that their retry still counts).
-    fn release_reporters(
+    /// Undoes the admission of counted claims made at `now` (for reports that could not be stored
+    /// after all, so that their retry still counts).
+    fn release(
         &self,
-        claims: &[(String, String)],
+        claims: &[Claim],
+        now: i64,
+        bound: &NetworkBound,
     ) -> impl Future<Output = Result<(), CountError>> + Send;
+
+    /// Takes one token from each network's bucket under `limit` (a network may appear several
+    /// times); `Some(seconds to wait)` for each request refused.
+    fn take_tokens(
+        &self,
+        networks: &[NetworkKey],
+        now_ms: i64,
+        limit: &RateLimit,
+    ) -> impl Future<Output = Result<Vec<Option<u64>>, CountError>> + Send;
 
     /// Adds one to every series of every hit, at both resolutions. Hits older than the retention at `now`
     /// are ignored.
@@ -116,7 +153,7 @@ pub trait CountStore: Send + Sync {
     /// Counts of one series over `range` (buckets of `resolution`), oldest first, zero-filled.
     fn series(
         &self,
-        service: &str,
+        service: &ServiceSlug,
         dim: &Dim,
         resolution: Resolution,
         range: BucketRange,
@@ -135,68 +172,177 @@ pub trait CountStore: Send + Sync {
     fn ping(&self) -> impl Future<Output = Result<(), CountError>> + Send;
 }
 
-/// The counter store chosen at start: Redis when `REDIS_URL` is set, in-process otherwise.
-#[derive(Clone)]
-pub enum Counts {
-    Memory(MemoryCounts),
-    Redis(RedisCounts),
-}
-
-impl Counts {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Counts::Memory(_) => "memory",
-            Counts::Redis(_) => "redis",
-        }
-    }
-}
-
 macro_rules! delegate {
-    ($self:ident, $s:ident => $e:expr) => {
-        match $self {
-            Counts::Memory($s) => $e,
-            Counts::Redis($s) => $e,
+    ($backend:expr, $s:ident => $e:expr) => {
+        match $backend {
+            Backend::Memory($s) => $e,
+            Backend::Redis($s) => $e,
         }
     };
 }
 
-impl CountStore for Counts {
-    async fn claim_reporters(
-        &self,
-        claims: &[(String, String)],
-        now: i64,
-        ttl: i64,
-    ) -> Result<Vec<bool>, CountError> {
-        delegate!(self, s => s.claim_reporters(claims, now, ttl).await)
+/// The counter store chosen at start: Redis when `REDIS_URL` is set, in-process otherwise.
+#[derive(Clone)]
+pub enum Backend {
+    Memory(MemoryCounts),
+    Redis(RedisCounts),
+}
+
+/// The counter store every part of downtally uses: the chosen [`Backend`] with the policies they all
+/// share. While the backend cannot be reached, admissions (de-duplication, network bounds) and rate
+/// limits are decided in this node's memory instead, so a report is never refused because counting
+/// failed (at worst a reporter or a network counts once per node while Redis is down); those failures
+/// are counted in `/metrics`.
+#[derive(Clone)]
+pub struct Counts {
+    backend: Backend,
+    /// Admissions and rate limits decided on this node while the backend was unreachable.
+    fallback: MemoryCounts,
+    errors: Option<prometheus::IntCounterVec>,
+}
+
+impl Counts {
+    pub fn new(backend: Backend) -> Self {
+        Self {
+            backend,
+            fallback: MemoryCounts::new(),
+            errors: None,
+        }
     }
 
-    async fn release_reporters(&self, claims: &[(String, String)]) -> Result<(), CountError> {
-        delegate!(self, s => s.release_reporters(claims).await)
+    /// In-process counters, the embedded default.
+    pub fn memory() -> Self {
+        Self::new(Backend::Memory(MemoryCounts::new()))
+    }
+
+    /// Counts the backend's failures in `metrics` (`counter_store_errors_total`, by operation).
+    pub fn observed(mut self, metrics: &Metrics) -> Self {
+        self.errors = Some(metrics.counter_store_errors.clone());
+        self
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match &self.backend {
+            Backend::Memory(_) => "memory",
+            Backend::Redis(_) => "redis",
+        }
+    }
+
+    /// A lease named `name` that nodes sharing this store can contend for; `None` for in-process
+    /// counters, whose node is alone.
+    pub fn lease(&self, name: &str) -> Option<Arc<dyn Lease>> {
+        match &self.backend {
+            Backend::Memory(_) => None,
+            Backend::Redis(r) => Some(Arc::new(RedisLease::new(r.connection(), name))),
+        }
+    }
+
+    /// Records a failure of the backend's `op`, for `/metrics`.
+    pub fn count_error(&self, op: &str) {
+        if let Some(errors) = &self.errors {
+            errors.with_label_values(&[op]).inc();
+        }
+    }
+
+    /// [`CountStore::admit`] that never fails: in this node's memory while the backend is
+    /// unreachable.
+    pub async fn admit_or_local(
+        &self,
+        claims: &[Claim],
+        now: i64,
+        ttl: i64,
+        bound: &NetworkBound,
+    ) -> Vec<Verdict> {
+        match delegate!(&self.backend, s => s.admit(claims, now, ttl, bound).await) {
+            Ok(verdicts) => verdicts,
+            Err(e) => {
+                tracing::warn!(error = %e, "counter store unavailable for admission; using this node's claims");
+                self.count_error("admit");
+                self.fallback.admit_now(claims, now, ttl, bound)
+            }
+        }
+    }
+
+    /// Gives claims back, wherever [`Counts::admit_or_local`] made them.
+    pub async fn release_or_local(&self, claims: &[Claim], now: i64, bound: &NetworkBound) {
+        if delegate!(&self.backend, s => s.release(claims, now, bound).await).is_err() {
+            self.count_error("release");
+        }
+        self.fallback.release_now(claims, now, bound);
+    }
+
+    /// [`CountStore::take_tokens`] that never fails: while the backend is unreachable, each node
+    /// limits on its own.
+    pub async fn take_tokens_or_local(
+        &self,
+        networks: &[NetworkKey],
+        now_ms: i64,
+        limit: &RateLimit,
+    ) -> Vec<Option<u64>> {
+        match delegate!(&self.backend, s => s.take_tokens(networks, now_ms, limit).await) {
+            Ok(waits) => waits,
+            Err(e) => {
+                tracing::warn!(error = %e, "counter store unavailable for rate limits; limiting on this node");
+                self.count_error("rate_limit");
+                self.fallback.take_tokens_now(networks, now_ms, limit)
+            }
+        }
+    }
+}
+
+impl CountStore for Counts {
+    async fn admit(
+        &self,
+        claims: &[Claim],
+        now: i64,
+        ttl: i64,
+        bound: &NetworkBound,
+    ) -> Result<Vec<Verdict>, CountError> {
+        Ok(self.admit_or_local(claims, now, ttl, bound).await)
+    }
+
+    async fn release(
+        &self,
+        claims: &[Claim],
+        now: i64,
+        bound: &NetworkBound,
+    ) -> Result<(), CountError> {
+        self.release_or_local(claims, now, bound).await;
+        Ok(())
+    }
+
+    async fn take_tokens(
+        &self,
+        networks: &[NetworkKey],
+        now_ms: i64,
+        limit: &RateLimit,
+    ) -> Result<Vec<Option<u64>>, CountError> {
+        Ok(self.take_tokens_or_local(networks, now_ms, limit).await)
     }
 
     async fn record(&self, hits: &[Hit], now: i64) -> Result<(), CountError> {
-        delegate!(self, s => s.record(hits, now).await)
+        delegate!(&self.backend, s => s.record(hits, now).await)
     }
 
     async fn series(
         &self,
-        service: &str,
+        service: &ServiceSlug,
         dim: &Dim,
         resolution: Resolution,
         range: BucketRange,
     ) -> Result<Vec<u64>, CountError> {
-        delegate!(self, s => s.series(service, dim, resolution, range).await)
+        delegate!(&self.backend, s => s.series(service, dim, resolution, range).await)
     }
 
     async fn replace_all(&self, buckets: &[BucketCount], now: i64) -> Result<(), CountError> {
-        delegate!(self, s => s.replace_all(buckets, now).await)
+        delegate!(&self.backend, s => s.replace_all(buckets, now).await)
     }
 
     async fn needs_rebuild(&self) -> Result<bool, CountError> {
-        delegate!(self, s => s.needs_rebuild().await)
+        delegate!(&self.backend, s => s.needs_rebuild().await)
     }
 
     async fn ping(&self) -> Result<(), CountError> {
-        delegate!(self, s => s.ping().await)
+        delegate!(&self.backend, s => s.ping().await)
     }
 }

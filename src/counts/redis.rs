@@ -2,9 +2,12 @@
 //! the block, so a 24-hour read is two HGETALLs. Every key carries the `{slug}` hash tag: a service's
 //! keys share a Redis Cluster slot. Writes are pipelined, one pipeline per intake batch.
 
-use super::{BucketCount, BucketRange, CountError, CountStore, Dim, Hit, Resolution};
+use super::admission::{NetworkBound, RateLimit, Verdict};
+use super::{BucketCount, BucketRange, Claim, CountError, CountStore, Dim, Hit, Resolution};
+use crate::domain::{NetworkKey, ServiceSlug};
 use redis::aio::ConnectionManager;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Set once counters have been built from SQL; its absence means Redis was flushed or is new.
 const BUILT_MARKER: &str = "dt:built";
@@ -12,15 +15,83 @@ const BUILT_MARKER: &str = "dt:built";
 #[derive(Clone)]
 pub struct RedisCounts {
     conn: ConnectionManager,
+    admit_script: Arc<redis::Script>,
+    bucket_script: Arc<redis::Script>,
 }
 
-fn counter_key(service: &str, dim: &Dim, res: Resolution, block_start: i64) -> String {
+/// `admission.rs` in Lua, for one service. KEYS: the service's total for the current and previous
+/// block, then per claim its claim key and its network's count for the current and previous block.
+/// ARGV: claim ttl, base, share, counter ttl. Answers per claim: 0 repeat, 1 network bound,
+/// 2 counted, 3 counted and first of its network in the block.
+const ADMIT_LUA: &str = r"
+local ttl, base, share, keep = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local function count(key) return tonumber(redis.call('GET', key)) or 0 end
+local total = count(KEYS[1]) + count(KEYS[2])
+local out = {}
+for i = 3, #KEYS, 3 do
+  local claim, cur, prev = KEYS[i], KEYS[i + 1], KEYS[i + 2]
+  if redis.call('EXISTS', claim) == 1 then
+    out[#out + 1] = 0
+  else
+    local mine = count(cur) + count(prev)
+    local others = math.max(total - mine, 0)
+    if mine + 1 > math.max(base, math.floor(share * others)) then
+      out[#out + 1] = 1
+    else
+      redis.call('SET', claim, 1, 'EX', ttl)
+      local n = redis.call('INCR', cur)
+      redis.call('EXPIRE', cur, keep)
+      redis.call('INCR', KEYS[1])
+      redis.call('EXPIRE', KEYS[1], keep)
+      total = total + 1
+      out[#out + 1] = (n == 1) and 3 or 2
+    end
+  end
+end
+return out";
+
+/// `RateLimit::take` in Lua, `ARGV[4]` times, for one network's bucket (a hash of tokens and time).
+/// ARGV: burst, tokens per millisecond, now (ms), requests, key ttl (ms). Answers per request: 0
+/// allowed, else seconds to wait.
+const BUCKET_LUA: &str = r"
+local burst, per_ms, now, n, keep = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local state = redis.call('HMGET', KEYS[1], 't', 'at')
+local tokens = tonumber(state[1])
+if tokens == nil then
+  tokens = burst
+else
+  tokens = math.min(burst, tokens + math.max(0, now - tonumber(state[2])) * per_ms)
+end
+local out = {}
+for i = 1, n do
+  if tokens >= 1 then
+    tokens = tokens - 1
+    out[i] = 0
+  else
+    out[i] = math.max(1, math.ceil((1 - tokens) / per_ms / 1000))
+  end
+end
+redis.call('HSET', KEYS[1], 't', tostring(tokens), 'at', now)
+redis.call('PEXPIRE', KEYS[1], keep)
+return out";
+
+/// A service's counted reporters in a block: from one network, or (`None`) from all.
+fn admission_key(service: &ServiceSlug, network: Option<&NetworkKey>, block: i64) -> String {
+    match network {
+        Some(n) => format!("dtc:{{{service}}}:n:{n}:{block}"),
+        None => format!("dtc:{{{service}}}:t:{block}"),
+    }
+}
+
+/// Every key of a service carries its slug as the hash tag; a slug holds no `{` or `}` (see
+/// [`ServiceSlug::parse`]), so the tag is always exactly the slug.
+fn counter_key(service: &ServiceSlug, dim: &Dim, res: Resolution, block_start: i64) -> String {
     format!("dt:{{{service}}}:{}:{}:{block_start}", res.tag(), dim.tag())
 }
 
 /// Claims live under their own prefix so that a rebuild's `dt:*` scan never touches them.
-fn claim_key(service: &str, reporter: &str) -> String {
-    format!("dtc:{{{service}}}:{reporter}")
+fn claim_key(claim: &Claim) -> String {
+    format!("dtc:{{{}}}:r:{}", claim.service, claim.reporter)
 }
 
 impl RedisCounts {
@@ -31,11 +102,15 @@ impl RedisCounts {
             .set_response_timeout(Some(std::time::Duration::from_secs(2)))
             .set_number_of_retries(1);
         let conn = ConnectionManager::new_with_config(client, config).await?;
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            admit_script: Arc::new(redis::Script::new(ADMIT_LUA)),
+            bucket_script: Arc::new(redis::Script::new(BUCKET_LUA)),
+        })
     }
 
-    /// The shared connection, for other users of the same Redis (the monitor's leader lock).
-    pub fn connection(&self) -> ConnectionManager {
+    /// The shared connection, for leases kept in the same Redis (see `lease.rs`).
+    pub(super) fn connection(&self) -> ConnectionManager {
         self.conn.clone()
     }
 
@@ -61,38 +136,112 @@ impl RedisCounts {
 }
 
 impl CountStore for RedisCounts {
-    async fn claim_reporters(
+    async fn admit(
         &self,
-        claims: &[(String, String)],
-        _now: i64,
+        claims: &[Claim],
+        now: i64,
         ttl: i64,
-    ) -> Result<Vec<bool>, CountError> {
-        if claims.is_empty() {
-            return Ok(Vec::new());
+        bound: &NetworkBound,
+    ) -> Result<Vec<Verdict>, CountError> {
+        // One script call per service (its keys share a slot), all in flight at once; claims keep
+        // their order within each service, which is all that decides their verdicts.
+        let mut by_service: Vec<(&ServiceSlug, Vec<usize>)> = Vec::new();
+        for (i, claim) in claims.iter().enumerate() {
+            match by_service.iter_mut().find(|(s, _)| **s == claim.service) {
+                Some((_, indexes)) => indexes.push(i),
+                None => by_service.push((&claim.service, vec![i])),
+            }
         }
-        let mut pipe = redis::pipe();
-        for (service, reporter) in claims {
-            pipe.cmd("SET")
-                .arg(claim_key(service, reporter))
-                .arg(1)
-                .arg("NX")
-                .arg("EX")
-                .arg(ttl);
+        let block = bound.block(now);
+        let calls = by_service.iter().map(|(service, indexes)| {
+            let mut call = self.admit_script.prepare_invoke();
+            call.key(admission_key(service, None, block))
+                .key(admission_key(service, None, block - 1));
+            for &i in indexes {
+                let c = &claims[i];
+                call.key(claim_key(c))
+                    .key(admission_key(service, Some(&c.network), block))
+                    .key(admission_key(service, Some(&c.network), block - 1));
+            }
+            call.arg(ttl)
+                .arg(bound.base)
+                .arg(bound.share)
+                .arg(2 * bound.window + 60);
+            let mut conn = self.conn.clone();
+            async move { call.invoke_async::<Vec<i64>>(&mut conn).await }
+        });
+        let answers = futures_util::future::try_join_all(calls).await?;
+        let mut verdicts = vec![Verdict::Repeat; claims.len()];
+        for ((_, indexes), codes) in by_service.iter().zip(answers) {
+            for (&i, code) in indexes.iter().zip(codes) {
+                verdicts[i] = match code {
+                    0 => Verdict::Repeat,
+                    1 => Verdict::NetworkBound,
+                    c => Verdict::Counted {
+                        first_of_network: c == 3,
+                    },
+                };
+            }
         }
-        let answers: Vec<Option<String>> = pipe.query_async(&mut self.conn.clone()).await?;
-        Ok(answers.into_iter().map(|a| a.is_some()).collect())
+        Ok(verdicts)
     }
 
-    async fn release_reporters(&self, claims: &[(String, String)]) -> Result<(), CountError> {
+    async fn release(
+        &self,
+        claims: &[Claim],
+        now: i64,
+        bound: &NetworkBound,
+    ) -> Result<(), CountError> {
         if claims.is_empty() {
             return Ok(());
         }
-        let keys: Vec<String> = claims.iter().map(|(s, r)| claim_key(s, r)).collect();
-        redis::cmd("DEL")
-            .arg(keys)
-            .query_async::<()>(&mut self.conn.clone())
-            .await?;
+        let block = bound.block(now);
+        let mut pipe = redis::pipe();
+        for c in claims {
+            pipe.cmd("DEL").arg(claim_key(c)).ignore();
+            pipe.cmd("DECR")
+                .arg(admission_key(&c.service, Some(&c.network), block))
+                .ignore();
+            pipe.cmd("DECR")
+                .arg(admission_key(&c.service, None, block))
+                .ignore();
+        }
+        pipe.query_async::<()>(&mut self.conn.clone()).await?;
         Ok(())
+    }
+
+    async fn take_tokens(
+        &self,
+        networks: &[NetworkKey],
+        now_ms: i64,
+        limit: &RateLimit,
+    ) -> Result<Vec<Option<u64>>, CountError> {
+        let mut distinct: Vec<(&NetworkKey, Vec<usize>)> = Vec::new();
+        for (i, network) in networks.iter().enumerate() {
+            match distinct.iter_mut().find(|(n, _)| *n == network) {
+                Some((_, indexes)) => indexes.push(i),
+                None => distinct.push((network, vec![i])),
+            }
+        }
+        let calls = distinct.iter().map(|(network, indexes)| {
+            let mut call = self.bucket_script.prepare_invoke();
+            call.key(format!("dtl:{{{network}}}"))
+                .arg(limit.burst)
+                .arg(limit.per_minute / 60_000.0)
+                .arg(now_ms)
+                .arg(indexes.len())
+                .arg(limit.refill_ms());
+            let mut conn = self.conn.clone();
+            async move { call.invoke_async::<Vec<u64>>(&mut conn).await }
+        });
+        let answers = futures_util::future::try_join_all(calls).await?;
+        let mut waits = vec![None; networks.len()];
+        for ((_, indexes), codes) in distinct.iter().zip(answers) {
+            for (&i, wait) in indexes.iter().zip(codes) {
+                waits[i] = (wait > 0).then_some(wait);
+            }
+        }
+        Ok(waits)
     }
 
     async fn record(&self, hits: &[Hit], now: i64) -> Result<(), CountError> {
@@ -120,7 +269,7 @@ impl CountStore for RedisCounts {
 
     async fn series(
         &self,
-        service: &str,
+        service: &ServiceSlug,
         dim: &Dim,
         resolution: Resolution,
         range: BucketRange,
@@ -217,13 +366,23 @@ mod tests {
 
     #[test]
     fn keys_carry_the_service_hash_tag() {
+        let monzo = ServiceSlug::parse("monzo").unwrap();
         let k = counter_key(
-            "monzo",
-            &Dim::Region("GB-ENG".into()),
+            &monzo,
+            &Dim::Region(crate::domain::RegionId::parse("GB-ENG").unwrap()),
             Resolution::Minute,
             86_400,
         );
         assert_eq!(k, "dt:{monzo}:m:r.GB-ENG:86400");
-        assert_eq!(claim_key("monzo", "ab12"), "dtc:{monzo}:ab12");
+        let claim = Claim {
+            service: monzo,
+            reporter: crate::domain::ReporterKey::from_hex("ab12".into()),
+            network: NetworkKey::from_hex("cd34".into()),
+        };
+        assert_eq!(claim_key(&claim), "dtc:{monzo}:r:ab12");
+        assert_eq!(
+            admission_key(&claim.service, Some(&claim.network), 7),
+            "dtc:{monzo}:n:cd34:7"
+        );
     }
 }

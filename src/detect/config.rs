@@ -102,6 +102,23 @@ pub struct DetectorConfig {
     pub min_reporters: f64,
     /// Window for `min_reporters`. Default 300 s.
     pub reporter_window_secs: i64,
+    /// Breadth: distinct networks (IPv4 /24, IPv6 /48) beyond those normal traffic brings (about
+    /// one per expected report) that must have reported in the breadth window before an outage is
+    /// declared, so that a handful of networks cannot declare one whatever they send. Default 6.
+    /// Only where the series carries networks: `replay` (counts alone, as in the NAB kit) skips
+    /// the rule.
+    pub min_networks: f64,
+    /// Breadth scaled to the service's usual traffic: the extra networks must also number this
+    /// share of the reports normal traffic brings in the breadth window. Default 0.25: a busy
+    /// service's outage brings reports from many networks, so a few dozen cannot pass for one.
+    pub networks_share: f64,
+    /// Margin for the noise of normal traffic's networks, in Poisson standard deviations
+    /// (`sqrt` of the expected reports in the window). Default 2: a quiet quarter hour that
+    /// happens to bring a few more people than usual does not pass for breadth.
+    pub breadth_z: f64,
+    /// Window over which networks are counted for breadth. Default 900 s, the window of the
+    /// network bound (each network is counted once per 15-minute block).
+    pub breadth_window_secs: i64,
     /// Data (history plus live buckets) the detector must have seen before it declares an
     /// outage. Default 3600 s: an hour gives a first, rough baseline for a new service; before
     /// that a burst can only show as elevated.
@@ -144,6 +161,10 @@ impl Default for DetectorConfig {
             resolve_secs: 300,
             min_reporters: 10.0,
             reporter_window_secs: 300,
+            min_networks: 6.0,
+            networks_share: 0.25,
+            breadth_z: 2.0,
+            breadth_window_secs: 900,
             warmup_secs: 3600,
             refractory_secs: 3600,
         }
@@ -153,7 +174,7 @@ impl Default for DetectorConfig {
 impl DetectorConfig {
     /// Checks the ranges the detector relies on; the message names the offending field.
     pub fn validate(&self) -> Result<(), String> {
-        let checks: [(bool, &str); 15] = [
+        let checks: [(bool, &str); 16] = [
             (self.shift_ratio > 1.0, "shift_ratio must be > 1"),
             (
                 (1..=52).contains(&self.season_weeks),
@@ -213,6 +234,13 @@ impl DetectorConfig {
             (
                 self.min_reporters >= 0.0 && self.refractory_secs >= 0 && self.warmup_secs >= 0,
                 "min_reporters, warmup_secs and refractory_secs must be >= 0",
+            ),
+            (
+                self.min_networks >= 0.0
+                    && (0.0..=1.0).contains(&self.networks_share)
+                    && self.breadth_z >= 0.0
+                    && self.breadth_window_secs > 0,
+                "need min_networks >= 0, networks_share in 0..=1, breadth_z >= 0 and breadth_window_secs > 0",
             ),
         ];
         match checks.iter().find(|(ok, _)| !ok) {

@@ -85,6 +85,10 @@ pub struct Detector {
     /// Buckets in the scoring windows: the bucket itself, short, medium, long.
     windows: [usize; WINDOWS],
     reporter_buckets: usize,
+    /// Networks of the last buckets, newest last, for the breadth rule (empty while the series has
+    /// never carried networks).
+    networks: std::collections::VecDeque<f64>,
+    breadth_buckets: usize,
     dispersion: [Dispersion; WINDOWS],
     decay: f64,
     prior_n: f64,
@@ -143,7 +147,7 @@ impl Detector {
         let capacity = windows
             .iter()
             .copied()
-            .chain([reporter_buckets])
+            .chain([reporter_buckets, buckets(cfg.breadth_window_secs)])
             .max()
             .unwrap_or(1);
         let level_slots = cfg.level_window_secs / slot_secs;
@@ -156,6 +160,8 @@ impl Detector {
             recent: Recent::new(capacity),
             windows,
             reporter_buckets,
+            networks: std::collections::VecDeque::new(),
+            breadth_buckets: buckets(cfg.breadth_window_secs),
             dispersion: [Dispersion::default(); WINDOWS],
             decay: 0.5f64.powf(step_secs as f64 / cfg.dispersion_halflife_secs as f64),
             prior_n: cfg.dispersion_prior_secs as f64 / step_secs as f64,
@@ -207,6 +213,7 @@ impl Detector {
             + self.history.heap_bytes()
             + self.level.heap_bytes()
             + self.recent.heap_bytes()
+            + self.networks.capacity() * size_of::<f64>()
     }
 
     /// Seeds the seasonal history from hourly counts `(hour start, count)` in ascending order,
@@ -239,6 +246,19 @@ impl Detector {
     /// non-finite count marks the bucket as missing. Buckets must come in increasing time;
     /// skipped buckets count as missing (not as zero).
     pub fn update(&mut self, at: i64, count: f64) -> Result<Update, DetectError> {
+        self.update_with_networks(at, count, None)
+    }
+
+    /// [`Detector::update`] for a series that also knows how many networks newly reported in the
+    /// bucket (see `counts::Dim::Networks`): an outage then also needs breadth (`min_networks`,
+    /// `networks_share`). With `None` the bucket adds no networks but the rule still holds once the
+    /// series has carried networks.
+    pub fn update_with_networks(
+        &mut self,
+        at: i64,
+        count: f64,
+        networks: Option<f64>,
+    ) -> Result<Update, DetectError> {
         if let Some(previous) = self.last_at {
             if at <= previous {
                 return Err(DetectError::OutOfOrder { previous, got: at });
@@ -289,6 +309,7 @@ impl Detector {
         }
         let threshold = self.threshold;
         let (reporters, _) = self.recent.sums(self.reporter_buckets);
+        let broad = self.broad(networks);
         let evidence = Evidence {
             at,
             step: self.step,
@@ -300,6 +321,7 @@ impl Detector {
             z_shift,
             shift_threshold: self.shift_threshold,
             reporters,
+            broad,
             warmed_up: acc.profile.is_some() && self.seen_secs >= self.cfg.warmup_secs,
         };
         let (status, event) = self.lifecycle.step(&evidence, &self.cfg);
@@ -350,6 +372,29 @@ impl Detector {
             status,
             event,
         })
+    }
+
+    /// Records this bucket's networks and says whether the breadth window holds enough of them: at
+    /// least `min_networks`, and `networks_share` of the expected reports, beyond the networks that
+    /// normal traffic brings (about one per expected report, give or take `breadth_z` standard
+    /// deviations of its Poisson noise).
+    fn broad(&mut self, networks: Option<f64>) -> bool {
+        match networks {
+            Some(n) => self.networks.push_back(n.max(0.0)),
+            None if self.networks.is_empty() => return true,
+            None => self.networks.push_back(0.0),
+        }
+        while self.networks.len() > self.breadth_buckets {
+            self.networks.pop_front();
+        }
+        // Normal traffic brings about one network per expected report: breadth is what comes on top.
+        let distinct: f64 = self.networks.iter().sum();
+        let (_, expected) = self.recent.sums(self.breadth_buckets);
+        let wanted = self
+            .cfg
+            .min_networks
+            .max(self.cfg.networks_share * expected);
+        distinct - expected >= wanted + self.cfg.breadth_z * expected.sqrt()
     }
 
     /// The accumulator of `slot`, closing the previous slot into history if needed.
@@ -579,6 +624,32 @@ mod tests {
             lo > 0.8 && hi < 1.2,
             "baseline/actual on day 21 in {lo:.3}..{hi:.3}"
         );
+    }
+
+    /// A rise that only a few networks bring is not an outage, however large; the same rise from
+    /// many networks is.
+    #[test]
+    fn an_outage_needs_breadth_when_networks_are_known() {
+        let start = 10 * 86_400;
+        let hours: Vec<(i64, f64)> = (0..24 * 21).map(|h| (h * 3600, 120.0)).collect();
+        let spike = |networks_per_minute: f64| {
+            let mut d = Detector::new(DetectorConfig::default(), 60).unwrap();
+            d.warm_hourly(&hours, start).unwrap();
+            (0..30)
+                .map(|i| {
+                    let at = start + i * 60;
+                    let count = if i < 10 { 2.0 } else { 30.0 };
+                    d.update_with_networks(at, count, Some(networks_per_minute))
+                        .unwrap()
+                })
+                .find_map(|u| u.event)
+        };
+        assert_eq!(
+            spike(0.2),
+            None,
+            "three networks in 15 minutes declare nothing"
+        );
+        assert!(matches!(spike(10.0), Some(Event::Started(_))));
     }
 
     #[test]

@@ -13,14 +13,34 @@ pub enum Status {
     Normal,
     Elevated,
     Outage,
+    /// Never decided by this build's detector: a status read from storage that this build does not
+    /// know (a newer node wrote it during a rolling deploy). Shown as unknown, never as normal.
+    Unknown,
 }
 
 impl Status {
+    const DECIDED: [Status; 3] = [Status::Normal, Status::Elevated, Status::Outage];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Normal => "normal",
             Status::Elevated => "elevated",
             Status::Outage => "outage",
+            Status::Unknown => "unknown",
+        }
+    }
+
+    /// The status a stored code names; an unknown code is logged and read as [`Status::Unknown`].
+    pub fn from_stored(code: &str) -> Status {
+        match Self::DECIDED.into_iter().find(|s| s.as_str() == code) {
+            Some(status) => status,
+            None => {
+                tracing::warn!(
+                    status = code,
+                    "a stored status this build does not know; shown as unknown"
+                );
+                Status::Unknown
+            }
         }
     }
 }
@@ -65,6 +85,9 @@ pub(crate) struct Evidence {
     pub shift_threshold: f64,
     /// Reports in the reporter window.
     pub reporters: f64,
+    /// Whether enough distinct networks reported for an outage (always, for series without
+    /// networks).
+    pub broad: bool,
     /// Whether the detector has seen enough history to declare outages.
     pub warmed_up: bool,
 }
@@ -133,6 +156,7 @@ impl Lifecycle {
             && !refractory
             && self.settled
             && e.reporters >= cfg.min_reporters
+            && e.broad
             && (e.z >= e.threshold || e.z_shift >= e.shift_threshold)
         {
             let o = Outage {
@@ -162,6 +186,15 @@ impl Lifecycle {
 mod tests {
     use super::*;
 
+    #[test]
+    fn stored_statuses_read_back_and_unknown_ones_stay_unknown() {
+        for s in Status::DECIDED {
+            assert_eq!(Status::from_stored(s.as_str()), s);
+        }
+        assert_eq!(Status::from_stored("degraded"), Status::Unknown);
+        assert_eq!(Status::from_stored(""), Status::Unknown);
+    }
+
     fn cfg_outage_z() -> f64 {
         DetectorConfig::default().outage_z
     }
@@ -178,6 +211,7 @@ mod tests {
             z_shift: 0.0,
             shift_threshold: cfg_outage_z(),
             reporters,
+            broad: true,
             warmed_up: true,
         }
     }

@@ -3,11 +3,14 @@
 mod location;
 mod problem;
 mod region;
+mod reporter;
 mod slug;
+mod sql;
 
 pub use location::{Coordinates, LocationError};
 pub use problem::{ProblemKind, UnknownProblem};
 pub use region::{RegionId, RegionIdError};
+pub use reporter::{NetworkKey, ReporterKey};
 pub use slug::{ServiceSlug, SlugError};
 
 /// Longest comment a reporter may attach, in characters (not bytes).

@@ -1,6 +1,7 @@
 //! Public comments: those posted with the comment form, and those left with a report.
 
 use super::{Db, StoreError, on_pool};
+use crate::domain::{ReporterKey, ServiceSlug};
 use sqlx::Row;
 
 /// A comment as pages show it.
@@ -17,10 +18,10 @@ pub struct StoredComment {
 impl Db {
     pub async fn insert_comment(
         &self,
-        service: &str,
+        service: &ServiceSlug,
         name: Option<&str>,
         body: &str,
-        reporter: &str,
+        reporter: &ReporterKey,
         now: i64,
     ) -> Result<i64, StoreError> {
         on_pool!(self, p => {
@@ -28,10 +29,10 @@ impl Db {
                 "INSERT INTO comments (service, name, body, reporter, created_at) \
                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
-            .bind(service)
+            .bind(service.as_str())
             .bind(name)
             .bind(body)
-            .bind(reporter)
+            .bind(reporter.as_str())
             .bind(now)
             .fetch_one(p)
             .await?;
@@ -42,8 +43,8 @@ impl Db {
     /// How many comments this reporter posted on this service after `since`.
     pub async fn comments_by_reporter_since(
         &self,
-        service: &str,
-        reporter: &str,
+        service: &ServiceSlug,
+        reporter: &ReporterKey,
         since: i64,
     ) -> Result<i64, StoreError> {
         on_pool!(self, p => {
@@ -51,8 +52,8 @@ impl Db {
                 "SELECT COUNT(*) AS n FROM comments \
                  WHERE service = $1 AND reporter = $2 AND created_at > $3",
             )
-            .bind(service)
-            .bind(reporter)
+            .bind(service.as_str())
+            .bind(reporter.as_str())
             .bind(since)
             .fetch_one(p)
             .await?;
@@ -63,7 +64,7 @@ impl Db {
     /// Comments of a service, newest first, both kinds merged: `limit` of them after skipping `offset`.
     pub async fn comments(
         &self,
-        service: &str,
+        service: &ServiceSlug,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<StoredComment>, StoreError> {
@@ -77,7 +78,7 @@ impl Db {
                      FROM reports WHERE service = $1 AND comment IS NOT NULL \
                  ) AS c ORDER BY created_at DESC, src DESC, id DESC LIMIT $2 OFFSET $3",
             )
-            .bind(service)
+            .bind(service.as_str())
             .bind(limit)
             .bind(offset)
             .fetch_all(p)

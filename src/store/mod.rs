@@ -11,16 +11,23 @@ mod writer;
 
 pub use comments::StoredComment;
 pub use outages::{OutageRecord, StatusRow, StoredOutage};
+use reports::report_columns;
 pub use reports::{NewReport, StoredCounts};
 pub use sqlite_writer::{SqliteWriter, with_sqlite_writer};
 pub use writer::ReportSink;
 
+use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::str::FromStr;
 use std::time::Duration;
+
+/// Statements slower than this are logged, at INFO: rebuilding counters from a large history takes
+/// seconds by design (sqlx's default, WARN after one second, would alarm on every such start).
+const SLOW_STATEMENT: Duration = Duration::from_secs(2);
+const SLOW_STATEMENT_LEVEL: log::LevelFilter = log::LevelFilter::Info;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -60,7 +67,9 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             // synchronous_commit=on is the default; set it anyway, since acknowledging a report relies on it.
-            let options = PgConnectOptions::from_str(url)?.options([("synchronous_commit", "on")]);
+            let options = PgConnectOptions::from_str(url)?
+                .options([("synchronous_commit", "on")])
+                .log_slow_statements(SLOW_STATEMENT_LEVEL, SLOW_STATEMENT);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(5))
@@ -73,7 +82,8 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5));
+                .busy_timeout(Duration::from_secs(5))
+                .log_slow_statements(SLOW_STATEMENT_LEVEL, SLOW_STATEMENT);
             if let Some(parent) = options.get_filename().parent()
                 && !parent.as_os_str().is_empty()
             {

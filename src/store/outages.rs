@@ -1,20 +1,24 @@
 use super::{Db, StoreError, on_pool};
+use crate::detect::Status;
+use crate::domain::{ProblemKind, RegionId, ServiceSlug};
 use sqlx::Row;
+use std::fmt::Display;
+use std::str::FromStr;
 
 /// An outage as stored. `region` is `None` for a service-wide outage.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutageRecord {
-    pub service: String,
-    pub region: Option<String>,
+    pub service: ServiceSlug,
+    pub region: Option<RegionId>,
     pub started_at: i64,
     pub ended_at: Option<i64>,
     pub peak_at: i64,
     pub peak_count: f64,
     pub baseline_at_peak: f64,
-    /// (problem code, reports), most reported first.
-    pub top_problems: Vec<(String, i64)>,
-    /// (region id, reports), most reported first.
-    pub regions: Vec<(String, i64)>,
+    /// (problem, reports), most reported first.
+    pub top_problems: Vec<(ProblemKind, i64)>,
+    /// (region, reports), most reported first.
+    pub regions: Vec<(RegionId, i64)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -26,14 +30,14 @@ pub struct StoredOutage {
 /// A service's status row, as the monitor last wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusRow {
-    pub service: String,
-    pub status: String,
+    pub service: ServiceSlug,
+    pub status: Status,
     pub since: i64,
     pub outage_id: Option<i64>,
     pub updated_at: i64,
 }
 
-fn encode_tally(items: &[(String, i64)]) -> String {
+fn encode_tally<K: Display>(items: &[(K, i64)]) -> String {
     items
         .iter()
         .map(|(k, n)| format!("{k}:{n}"))
@@ -41,11 +45,22 @@ fn encode_tally(items: &[(String, i64)]) -> String {
         .join(",")
 }
 
-fn decode_tally(text: &str) -> Vec<(String, i64)> {
+/// (code, reports) as read from SQL, before the codes are parsed.
+type Tally = Vec<(String, i64)>;
+
+fn typed_tally<K: FromStr>(items: Tally) -> Vec<(K, i64)> {
+    items
+        .into_iter()
+        .filter_map(|(k, n)| Some((k.parse().ok()?, n)))
+        .collect()
+}
+
+/// Entries this build cannot read (a problem kind added by a newer node) are left out.
+fn decode_tally<K: FromStr>(text: &str) -> Vec<(K, i64)> {
     text.split(',')
         .filter_map(|item| {
             let (k, n) = item.rsplit_once(':')?;
-            Some((k.to_owned(), n.parse().ok()?))
+            Some((k.parse().ok()?, n.parse().ok()?))
         })
         .collect()
 }
@@ -61,6 +76,8 @@ where
     for<'r> f64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> ServiceSlug: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<RegionId>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
     Ok(StoredOutage {
         id: row.try_get("id")?,
@@ -83,8 +100,8 @@ impl Db {
     /// monitor re-detects recent outages while warming up, and must not record them twice.
     pub async fn overlapping_outage(
         &self,
-        service: &str,
-        region: Option<&str>,
+        service: &ServiceSlug,
+        region: Option<&RegionId>,
         start: i64,
         end: i64,
     ) -> Result<Option<i64>, StoreError> {
@@ -93,8 +110,8 @@ impl Db {
                 "SELECT id FROM outages WHERE service = $1 AND COALESCE(region, '') = $2 \
                  AND started_at <= $4 AND COALESCE(ended_at, $4) >= $3 ORDER BY started_at DESC LIMIT 1",
             )
-            .bind(service)
-            .bind(region.unwrap_or(""))
+            .bind(service.as_str())
+            .bind(region.map_or("", RegionId::as_str))
             .bind(start)
             .bind(end)
             .fetch_optional(p)
@@ -113,8 +130,8 @@ impl Db {
                  baseline_at_peak, top_problems, regions, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             )
-            .bind(&o.service)
-            .bind(o.region.as_deref())
+            .bind(o.service.as_str())
+            .bind(o.region.as_ref().map(RegionId::as_str))
             .bind(o.started_at)
             .bind(o.ended_at)
             .bind(o.peak_at)
@@ -168,14 +185,14 @@ impl Db {
     /// The latest outages of a service (all regions), newest first.
     pub async fn recent_outages(
         &self,
-        service: &str,
+        service: &ServiceSlug,
         limit: i64,
     ) -> Result<Vec<StoredOutage>, StoreError> {
         on_pool!(self, p => {
             let sql = format!(
                 "SELECT {OUTAGE_COLUMNS} FROM outages WHERE service = $1 ORDER BY started_at DESC, id DESC LIMIT $2"
             );
-            let rows = sqlx::query(&sql).bind(service).bind(limit).fetch_all(p).await?;
+            let rows = sqlx::query(&sql).bind(service.as_str()).bind(limit).fetch_all(p).await?;
             Ok(rows.iter().map(outage_from_row).collect::<Result<Vec<_>, _>>()?)
         })
     }
@@ -184,7 +201,7 @@ impl Db {
     /// whose main country is `country`.
     pub async fn latest_outages(
         &self,
-        service: Option<&str>,
+        service: Option<&ServiceSlug>,
         country: Option<&str>,
         limit: i64,
     ) -> Result<Vec<StoredOutage>, StoreError> {
@@ -196,7 +213,7 @@ impl Db {
                 OUTAGE_COLUMNS.split(", ").map(|c| format!("o.{c}")).collect::<Vec<_>>().join(", ")
             );
             let rows = sqlx::query(&sql)
-                .bind(service.unwrap_or(""))
+                .bind(service.map_or("", ServiceSlug::as_str))
                 .bind(country.unwrap_or(""))
                 .bind(limit)
                 .fetch_all(p)
@@ -208,12 +225,12 @@ impl Db {
     /// Most reported problem kinds and regions of a series between `from` and `to` (epoch seconds).
     pub async fn report_breakdown(
         &self,
-        service: &str,
-        region: Option<&str>,
+        service: &ServiceSlug,
+        region: Option<&RegionId>,
         from: i64,
         to: i64,
-    ) -> Result<(Vec<(String, i64)>, Vec<(String, i64)>), StoreError> {
-        let mut out = (Vec::new(), Vec::new());
+    ) -> Result<(Vec<(ProblemKind, i64)>, Vec<(RegionId, i64)>), StoreError> {
+        let mut out: (Tally, Tally) = (Vec::new(), Vec::new());
         for (column, target) in [("problem", &mut out.0), ("region", &mut out.1)] {
             let sql = format!(
                 "SELECT {column} AS k, COUNT(*) AS n FROM reports WHERE service = $1 \
@@ -223,8 +240,8 @@ impl Db {
             );
             on_pool!(self, p => {
                 let rows = sqlx::query(&sql)
-                    .bind(service)
-                    .bind(region.unwrap_or(""))
+                    .bind(service.as_str())
+                    .bind(region.map_or("", RegionId::as_str))
                     .bind(from)
                     .bind(to)
                     .fetch_all(p)
@@ -234,14 +251,15 @@ impl Db {
                 }
             });
         }
-        Ok(out)
+        // Codes this build cannot read (written by a newer node) are left out of the breakdown.
+        Ok((typed_tally(out.0), typed_tally(out.1)))
     }
 
     /// Counted reports of a service per minute in `[from, to)`, minutes without reports left out: for
     /// detection over history older than the counter store keeps minutes.
     pub async fn counted_per_minute(
         &self,
-        service: &str,
+        service: &ServiceSlug,
         from: i64,
         to: i64,
     ) -> Result<Vec<(i64, u64)>, StoreError> {
@@ -251,7 +269,7 @@ impl Db {
                  WHERE service = $1 AND created_at >= $2 AND created_at < $3 AND counted = TRUE \
                  GROUP BY minute ORDER BY minute",
             )
-            .bind(service)
+            .bind(service.as_str())
             .bind(from)
             .bind(to)
             .fetch_all(p)
@@ -264,7 +282,12 @@ impl Db {
     }
 
     /// (service, region) pairs with counted reports since `since`: the regional series to watch.
-    pub async fn active_regions(&self, since: i64) -> Result<Vec<(String, String)>, StoreError> {
+    /// Rows that do not hold a valid slug and region are skipped (and logged), so one bad row cannot
+    /// stop the monitor.
+    pub async fn active_regions(
+        &self,
+        since: i64,
+    ) -> Result<Vec<(ServiceSlug, RegionId)>, StoreError> {
         on_pool!(self, p => {
             let rows = sqlx::query(
                 "SELECT service, region FROM reports WHERE created_at >= $1 AND region IS NOT NULL \
@@ -273,10 +296,16 @@ impl Db {
             .bind(since)
             .fetch_all(p)
             .await?;
-            rows.iter()
-                .map(|r| Ok((r.try_get("service")?, r.try_get("region")?)))
-                .collect::<Result<Vec<_>, sqlx::Error>>()
-                .map_err(StoreError::from)
+            Ok(rows
+                .iter()
+                .filter_map(|r| match (r.try_get("service"), r.try_get("region")) {
+                    (Ok(service), Ok(region)) => Some((service, region)),
+                    (Err(e), _) | (_, Err(e)) => {
+                        tracing::warn!(error = %e, "skipping a report series that cannot be read");
+                        None
+                    }
+                })
+                .collect())
         })
     }
 
@@ -293,8 +322,8 @@ impl Db {
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (service) DO UPDATE SET status = excluded.status, \
                  since = excluded.since, outage_id = excluded.outage_id, updated_at = excluded.updated_at",
             )
-                .bind(&s.service)
-                .bind(&s.status)
+                .bind(s.service.as_str())
+                .bind(s.status.as_str())
                 .bind(s.since)
                 .bind(s.outage_id)
                 .bind(s.updated_at)
@@ -313,9 +342,10 @@ impl Db {
                 .await?;
             rows.iter()
                 .map(|r| {
+                    let status: String = r.try_get("status")?;
                     Ok(StatusRow {
                         service: r.try_get("service")?,
-                        status: r.try_get("status")?,
+                        status: Status::from_stored(&status),
                         since: r.try_get("since")?,
                         outage_id: r.try_get("outage_id")?,
                         updated_at: r.try_get("updated_at")?,
@@ -333,8 +363,15 @@ mod tests {
 
     #[test]
     fn tallies_round_trip() {
-        let t = vec![("login".to_owned(), 12), ("GB-ENG".to_owned(), 3)];
-        assert_eq!(decode_tally(&encode_tally(&t)), t);
-        assert!(decode_tally("").is_empty());
+        let t = vec![(ProblemKind::Login, 12), (ProblemKind::Card, 3)];
+        assert_eq!(decode_tally::<ProblemKind>(&encode_tally(&t)), t);
+        assert!(decode_tally::<ProblemKind>("").is_empty());
+        let r = vec![(RegionId::parse("GB-ENG").unwrap(), 3)];
+        assert_eq!(decode_tally::<RegionId>(&encode_tally(&r)), r);
+        // A kind this build does not know is left out, not mistaken for another.
+        assert_eq!(
+            decode_tally::<ProblemKind>("telepathy:4,login:2"),
+            vec![(ProblemKind::Login, 2)]
+        );
     }
 }

@@ -1,20 +1,35 @@
 use super::{Db, StoreError, on_pool};
+use crate::counts::admission::NETWORK_WINDOW_SECS;
 use crate::counts::{BucketCount, Dim, Resolution};
-use crate::domain::{Coordinates, ProblemKind};
+use crate::domain::{
+    Comment, Coordinates, NetworkKey, ProblemKind, RegionId, ReporterKey, ServiceSlug,
+};
 use sqlx::Row;
 use std::collections::HashMap;
+
+/// The `reports` columns every insert writes, in the order each one binds them (the fields of
+/// [`NewReport`]); a macro so that the statements stay compile-time strings.
+macro_rules! report_columns {
+    () => {
+        "service, problem, region, lat, lon, comment, reporter, counted, created_at, network, uncounted"
+    };
+}
+pub(crate) use report_columns;
 
 /// A validated report on its way into the `reports` table.
 #[derive(Debug, Clone)]
 pub struct NewReport {
-    pub service: String,
+    pub service: ServiceSlug,
     pub problem: ProblemKind,
-    pub region: Option<String>,
+    pub region: Option<RegionId>,
     pub coordinates: Option<Coordinates>,
-    pub comment: Option<String>,
-    pub reporter: String,
+    pub comment: Option<Comment>,
+    pub reporter: ReporterKey,
     pub counted: bool,
     pub created_at: i64,
+    pub network: NetworkKey,
+    /// Why it was not counted (see `counts::Verdict::reason`); `None` when counted.
+    pub uncounted: Option<&'static str>,
 }
 
 /// Totals the SQL store holds, for checks and tests.
@@ -57,13 +72,13 @@ impl Db {
                  GROUP BY service, problem, region, bucket",
                 step = res.step()
             );
-            let mut merged: HashMap<(String, Dim, i64), u64> = HashMap::new();
+            let mut merged: HashMap<(ServiceSlug, Dim, i64), u64> = HashMap::new();
             on_pool!(self, p => {
                 let rows = sqlx::query(&sql).bind(since).fetch_all(p).await?;
                 for row in rows {
-                    let service: String = row.try_get("service")?;
+                    let service: ServiceSlug = row.try_get("service")?;
                     let problem: String = row.try_get("problem")?;
-                    let region: Option<String> = row.try_get("region")?;
+                    let region: Option<RegionId> = row.try_get("region")?;
                     let bucket: i64 = row.try_get("bucket")?;
                     let n = row.try_get::<i64, _>("n")? as u64;
                     // Rows with a problem code this build does not know still count for the service.
@@ -77,6 +92,25 @@ impl Db {
                     for dim in dims {
                         *merged.entry((service.clone(), dim, bucket)).or_default() += n;
                     }
+                }
+            });
+            // A network's first counted report in each block adds one to the networks series.
+            let sql = format!(
+                "SELECT service, (first / {step}) * {step} AS bucket, COUNT(*) AS n FROM \
+                 (SELECT service, MIN(created_at) AS first FROM reports \
+                  WHERE counted = TRUE AND network IS NOT NULL AND created_at >= $1 \
+                  GROUP BY service, network, created_at / {window}) AS firsts \
+                 GROUP BY service, bucket",
+                step = res.step(),
+                window = NETWORK_WINDOW_SECS,
+            );
+            on_pool!(self, p => {
+                let since = since - since.rem_euclid(NETWORK_WINDOW_SECS);
+                for row in sqlx::query(&sql).bind(since).fetch_all(p).await? {
+                    let service: ServiceSlug = row.try_get("service")?;
+                    let bucket: i64 = row.try_get("bucket")?;
+                    let n = row.try_get::<i64, _>("n")? as u64;
+                    *merged.entry((service, Dim::Networks, bucket)).or_default() += n;
                 }
             });
             out.extend(
@@ -112,9 +146,12 @@ impl Db {
 /// The SQLite insert through the pool (backfills; the intake has a writer of its own).
 async fn insert_sqlite(p: &sqlx::SqlitePool, batch: &[NewReport]) -> Result<Vec<i64>, StoreError> {
     let rows = sqlx::query(
-        "INSERT INTO reports (service, problem, region, lat, lon, comment, reporter, counted, created_at) \
-         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
-         value ->> 6, value ->> 7, value ->> 8 FROM json_each($1) ORDER BY key RETURNING id",
+        concat!(
+            "INSERT INTO reports (",
+            report_columns!(),
+            ") SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
+         value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10 FROM json_each($1) ORDER BY key RETURNING id"
+        ),
     )
     .bind(rows_as_json(batch))
     .fetch_all(p)
@@ -128,15 +165,17 @@ fn rows_as_json(batch: &[NewReport]) -> String {
         .iter()
         .map(|r| {
             (
-                &r.service,
+                r.service.as_str(),
                 r.problem.code(),
-                &r.region,
+                r.region.as_ref().map(RegionId::as_str),
                 r.coordinates.map(|c| c.lat()),
                 r.coordinates.map(|c| c.lon()),
-                &r.comment,
-                &r.reporter,
+                r.comment.as_ref().map(Comment::as_str),
+                r.reporter.as_str(),
                 r.counted,
                 r.created_at,
+                r.network.as_str(),
+                r.uncounted,
             )
         })
         .collect();
@@ -144,20 +183,48 @@ fn rows_as_json(batch: &[NewReport]) -> String {
 }
 
 async fn insert_postgres(p: &sqlx::PgPool, batch: &[NewReport]) -> Result<Vec<i64>, StoreError> {
-    let rows = sqlx::query(
-        "INSERT INTO reports (service, problem, region, lat, lon, comment, reporter, counted, created_at) \
-         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], \
-         $6::text[], $7::text[], $8::bool[], $9::int8[]) RETURNING id",
-    )
+    let rows = sqlx::query(concat!(
+        "INSERT INTO reports (",
+        report_columns!(),
+        ") SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], \
+         $6::text[], $7::text[], $8::bool[], $9::int8[], $10::text[], $11::text[]) RETURNING id"
+    ))
     .bind(batch.iter().map(|r| r.service.as_str()).collect::<Vec<_>>())
     .bind(batch.iter().map(|r| r.problem.code()).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.region.as_deref()).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.coordinates.map(|c| c.lat())).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.coordinates.map(|c| c.lon())).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.comment.as_deref()).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.reporter.as_str()).collect::<Vec<_>>())
+    .bind(
+        batch
+            .iter()
+            .map(|r| r.region.as_ref().map(RegionId::as_str))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        batch
+            .iter()
+            .map(|r| r.coordinates.map(|c| c.lat()))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        batch
+            .iter()
+            .map(|r| r.coordinates.map(|c| c.lon()))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        batch
+            .iter()
+            .map(|r| r.comment.as_ref().map(Comment::as_str))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        batch
+            .iter()
+            .map(|r| r.reporter.as_str())
+            .collect::<Vec<_>>(),
+    )
     .bind(batch.iter().map(|r| r.counted).collect::<Vec<_>>())
     .bind(batch.iter().map(|r| r.created_at).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.network.as_str()).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.uncounted).collect::<Vec<_>>())
     .fetch_all(p)
     .await?;
     sorted_ids(&rows)

@@ -8,8 +8,13 @@
 //! sqlx's worker with [`SqliteConnection::lock_handle`] and calls SQLite's C API directly: one
 //! prepared single-row INSERT stepped per report inside BEGIN IMMEDIATE … COMMIT. No JSON, no thread
 //! hop per statement; the commit (and its fsync) happens on the writer thread itself.
+//!
+//! The only module that may use `unsafe` (the crate denies `unsafe_code`); every unsafe block says
+//! why it is sound in a `// SAFETY:` comment.
+#![allow(unsafe_code)]
 
-use super::{NewReport, StoreError};
+use super::{NewReport, StoreError, report_columns};
+use crate::domain::{Comment, RegionId};
 use libsqlite3_sys as ffi;
 use sqlx::Connection;
 use sqlx::sqlite::{LockedSqliteHandle, SqlitePool};
@@ -17,9 +22,17 @@ use std::ffi::{CStr, c_int};
 use std::ptr::NonNull;
 use tokio::runtime::Handle;
 
-const INSERT: &CStr = c"INSERT INTO reports \
-    (service, problem, region, lat, lon, comment, reporter, counted, created_at) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+const INSERT: &CStr = match CStr::from_bytes_with_nul(
+    concat!(
+        "INSERT INTO reports (",
+        report_columns!(),
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)\0"
+    )
+    .as_bytes(),
+) {
+    Ok(sql) => sql,
+    Err(_) => panic!("the INSERT holds no NUL but its last byte"),
+};
 
 /// Opens a connection of its own (taken out of the pool for good), hands `body` a writer on it, and
 /// closes it afterwards. Blocks: call it from a thread of its own, never from async code.
@@ -111,15 +124,17 @@ impl<'lock> SqliteWriter<'lock> {
         // (SQLITE_TRANSIENT), so no borrow outlives the call.
         let rc = unsafe {
             let bound = [
-                bind_text(stmt, 1, Some(&r.service)),
+                bind_text(stmt, 1, Some(r.service.as_str())),
                 bind_text(stmt, 2, Some(r.problem.code())),
-                bind_text(stmt, 3, r.region.as_deref()),
+                bind_text(stmt, 3, r.region.as_ref().map(RegionId::as_str)),
                 bind_f64(stmt, 4, coordinates.map(|c| c.0)),
                 bind_f64(stmt, 5, coordinates.map(|c| c.1)),
-                bind_text(stmt, 6, r.comment.as_deref()),
-                bind_text(stmt, 7, Some(&r.reporter)),
+                bind_text(stmt, 6, r.comment.as_ref().map(Comment::as_str)),
+                bind_text(stmt, 7, Some(r.reporter.as_str())),
                 ffi::sqlite3_bind_int64(stmt, 8, i64::from(r.counted)),
                 ffi::sqlite3_bind_int64(stmt, 9, r.created_at),
+                bind_text(stmt, 10, Some(r.network.as_str())),
+                bind_text(stmt, 11, r.uncounted),
             ];
             let rc = match bound.into_iter().find(|&rc| rc != ffi::SQLITE_OK) {
                 Some(failed) => failed,
@@ -222,7 +237,8 @@ fn exec(db: NonNull<ffi::sqlite3>, sql: &CStr) -> Result<(), StoreError> {
 /// SAFETY: `stmt` must be a live statement and `i` one of its parameters.
 unsafe fn bind_text(stmt: *mut ffi::sqlite3_stmt, i: c_int, value: Option<&str>) -> c_int {
     match value {
-        // SAFETY (caller's): SQLITE_TRANSIENT makes SQLite copy the bytes before returning.
+        // SAFETY: `stmt` is live and `i` one of its parameters (this function's contract);
+        // SQLITE_TRANSIENT makes SQLite copy the bytes before returning.
         Some(s) => unsafe {
             ffi::sqlite3_bind_text64(
                 stmt,
@@ -233,6 +249,7 @@ unsafe fn bind_text(stmt: *mut ffi::sqlite3_stmt, i: c_int, value: Option<&str>)
                 ffi::SQLITE_UTF8 as u8,
             )
         },
+        // SAFETY: `stmt` is live and `i` one of its parameters (this function's contract).
         None => unsafe { ffi::sqlite3_bind_null(stmt, i) },
     }
 }
@@ -240,7 +257,9 @@ unsafe fn bind_text(stmt: *mut ffi::sqlite3_stmt, i: c_int, value: Option<&str>)
 /// SAFETY: `stmt` must be a live statement and `i` one of its parameters.
 unsafe fn bind_f64(stmt: *mut ffi::sqlite3_stmt, i: c_int, value: Option<f64>) -> c_int {
     match value {
+        // SAFETY: `stmt` is live and `i` one of its parameters (this function's contract).
         Some(v) => unsafe { ffi::sqlite3_bind_double(stmt, i, v) },
+        // SAFETY: `stmt` is live and `i` one of its parameters (this function's contract).
         None => unsafe { ffi::sqlite3_bind_null(stmt, i) },
     }
 }
@@ -258,7 +277,7 @@ fn error(db: NonNull<ffi::sqlite3>, rc: c_int) -> StoreError {
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
-    use crate::domain::{Coordinates, ProblemKind};
+    use crate::domain::{Coordinates, NetworkKey, ProblemKind, ReporterKey, ServiceSlug};
     use crate::store::Db;
     use sqlx::Row;
 
@@ -288,14 +307,16 @@ mod tests {
 
     fn report(service: &str, comment: Option<&str>) -> NewReport {
         NewReport {
-            service: service.into(),
+            service: ServiceSlug::parse(service).unwrap(),
             problem: ProblemKind::Login,
-            region: Some("IT-25".into()),
+            region: Some(RegionId::parse("IT-25").unwrap()),
             coordinates: Coordinates::parse(Some(45.46), Some(9.19)).unwrap(),
-            comment: comment.map(str::to_owned),
-            reporter: "k".repeat(32),
+            comment: comment.and_then(|c| Comment::parse(c).unwrap()),
+            reporter: ReporterKey::from_hex("k".repeat(32)),
             counted: true,
             created_at: 1_727_344_800,
+            network: NetworkKey::from_hex("n".repeat(16)),
+            uncounted: None,
         }
     }
 

@@ -6,7 +6,7 @@ use super::request::{origin, read_body};
 use crate::counts::buckets::{DAY, HOUR, MINUTE, WEEK};
 use crate::counts::{CountStore, Dim, Resolution};
 use crate::intake::ReportInput;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, SecondsFormat};
 use serde::{Deserialize, Serialize};
 
@@ -25,20 +25,19 @@ struct ReportCreated {
     region: Option<String>,
 }
 
-#[post("/api/v1/services/{slug}/reports")]
 pub(super) async fn create_report(
     state: web::Data<AppState>,
     req: HttpRequest,
     slug: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    if state.catalog.get(&slug).is_none() {
+    let Some(service) = state.catalog.get(&slug) else {
         state.metrics.reject("unknown_service");
         return Err(ApiError::new(
             Kind::NotFound,
             format!("unknown service {:?}", slug.as_str()),
         ));
-    }
+    };
     let body = read_body(&req, payload).await.inspect_err(|e| {
         state.metrics.reject(if e.kind == Kind::PayloadTooLarge {
             "too_large"
@@ -61,7 +60,7 @@ pub(super) async fn create_report(
     })?;
     let accepted = state
         .intake
-        .submit(&slug, &input, &origin(&req, state.trust_forwarded_for))
+        .submit(service, &input, &origin(&req, &state.trusted_proxies))
         .await?;
     state.pages.generations.bump(&slug);
     Ok(HttpResponse::Created()
@@ -74,7 +73,7 @@ pub(super) async fn create_report(
             service: slug.into_inner(),
             bucket_start: rfc3339(accepted.bucket_start),
             counted: accepted.counted,
-            region: accepted.region,
+            region: accepted.region.map(|r| r.as_str().to_owned()),
         }))
 }
 
@@ -95,7 +94,7 @@ pub fn parse_duration(text: &str) -> Option<i64> {
 }
 
 #[derive(Deserialize)]
-struct SeriesQuery {
+pub(super) struct SeriesQuery {
     window: Option<String>,
     step: Option<String>,
     problem: Option<String>,
@@ -120,18 +119,17 @@ struct SeriesBody {
     points: Vec<Point>,
 }
 
-#[get("/api/v1/services/{slug}/series")]
 pub(super) async fn series(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     query: web::Query<SeriesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if state.catalog.get(&slug).is_none() {
+    let Some(service) = state.catalog.get(&slug) else {
         return Err(ApiError::new(
             Kind::NotFound,
             format!("unknown service {:?}", slug.as_str()),
         ));
-    }
+    };
     let invalid = |m: String| ApiError::new(Kind::Unprocessable, m);
     let step_text = query.step.as_deref().unwrap_or("1m");
     let resolution = parse_duration(step_text)
@@ -158,20 +156,16 @@ pub(super) async fn series(
         (Some(p), None) => {
             Dim::Problem(crate::domain::ProblemKind::parse(p).map_err(|e| invalid(e.to_string()))?)
         }
-        (None, Some(r)) => Dim::Region(
-            crate::domain::RegionId::parse(r)
-                .map_err(|e| invalid(e.to_string()))?
-                .as_str()
-                .to_owned(),
-        ),
+        (None, Some(r)) => {
+            Dim::Region(crate::domain::RegionId::parse(r).map_err(|e| invalid(e.to_string()))?)
+        }
         (None, None) => Dim::All,
     };
     let range = resolution.window_ending_at(state.clock.now(), window);
     let counts = state
         .counts
-        .series(&slug, &dim, resolution, range)
-        .await
-        .map_err(|e| ApiError::new(Kind::Unavailable, format!("counter store unavailable: {e}")))?;
+        .series(&service.slug, &dim, resolution, range)
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=15"))
         .json(SeriesBody {
@@ -201,7 +195,6 @@ struct ServiceEntry<'a> {
     status_page: Option<&'a str>,
 }
 
-#[get("/api/v1/services")]
 pub(super) async fn services(state: web::Data<AppState>) -> HttpResponse {
     let list: Vec<ServiceEntry> = state
         .catalog

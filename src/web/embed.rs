@@ -6,17 +6,17 @@
 //! the SVGs answer CORS requests. They come from the page cache, keyed by every option.
 
 use super::AppState;
-use super::chart;
 use super::errors::PageError;
-use super::heatmap::{self, HeatRow, Theme};
 use super::history::{self, Window};
-use super::i18n::{Lang, country_zone};
-use super::page_cache::{self, CachedBody, Stamp};
-use super::pages;
+use super::page_cache::{self, CachedBody, Embed, PageKey, Stamp};
+use super::view::{self, HTML, find_service, headline, html, updated_line};
 use crate::catalog::Service;
+use crate::chart;
 use crate::counts::buckets::{DAY, HOUR, MINUTE};
+use crate::i18n::{Lang, country_zone};
+use crate::map::{HeatRow, Theme};
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, route, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -28,7 +28,7 @@ const EMBED_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-s
 const SVG: &str = "image/svg+xml";
 
 #[derive(Deserialize)]
-struct EmbedQuery {
+pub(super) struct EmbedQuery {
     theme: Option<String>,
     lang: Option<String>,
     window: Option<String>,
@@ -71,13 +71,14 @@ impl Options {
         }
     }
 
-    fn key(&self, what: &str, slug: &str) -> String {
-        format!(
-            "e|{what}|{slug}|{}|{}|{}",
-            self.lang.code(),
-            self.theme.code(),
-            self.window.code()
-        )
+    fn key(&self, embed: Embed, service: &Service) -> PageKey {
+        PageKey::Embed {
+            embed,
+            slug: service.slug.clone(),
+            lang: self.lang,
+            theme: self.theme,
+            window: self.window,
+        }
     }
 }
 
@@ -87,11 +88,11 @@ fn target<'a>(
     req: &HttpRequest,
     query: &EmbedQuery,
     slug: &str,
-    what: &str,
-) -> Result<(Options, &'a Service, String), PageError> {
+    embed: Embed,
+) -> Result<(Options, &'a Service, PageKey), PageError> {
     let opts = Options::of(req, query);
-    let service = pages::find_service(state, slug, opts.lang)?;
-    let key = opts.key(what, service.slug.as_str());
+    let service = find_service(state, slug, opts.lang)?;
+    let key = opts.key(embed, service);
     Ok((opts, service, key))
 }
 
@@ -99,7 +100,7 @@ fn target<'a>(
 async fn cached_embed<F>(
     state: &AppState,
     req: &HttpRequest,
-    key: String,
+    key: PageKey,
     slug: &str,
     content_type: &'static str,
     build: F,
@@ -151,14 +152,13 @@ fn chart_shape(window: Window) -> (i64, i64) {
     }
 }
 
-#[get("/embed/{slug}/chart.svg")]
 pub(super) async fn chart_svg(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     query: web::Query<EmbedQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let (opts, service, key) = target(&state, &req, &query, &slug, "chart")?;
+    let (opts, service, key) = target(&state, &req, &query, &slug, Embed::Chart)?;
     let slug = service.slug.as_str();
     cached_embed(
         &state,
@@ -178,7 +178,7 @@ async fn chart_body(
 ) -> Result<String, PageError> {
     let lang = opts.lang;
     let now = state.clock.now();
-    let slug = service.slug.as_str();
+    let slug = &service.slug;
     let (len, bucket) = chart_shape(opts.window);
     let to = now.div_euclid(bucket) * bucket + bucket;
     let outages = state.db.recent_outages(slug, 10).await.unwrap_or_default();
@@ -202,7 +202,6 @@ async fn chart_body(
 }
 
 /// CORS preflight for the SVGs: a script on another site may fetch them with revalidation headers.
-#[route("/embed/{slug}/{file}", method = "OPTIONS")]
 pub(super) async fn preflight() -> HttpResponse {
     HttpResponse::NoContent()
         .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
@@ -215,63 +214,17 @@ pub(super) async fn preflight() -> HttpResponse {
         .finish()
 }
 
-/// The heatmap of a service for a window, with its text rows.
-async fn heatmap_parts(
-    state: &AppState,
-    service: &Service,
-    lang: Lang,
-    theme: Theme,
-    window: Window,
-) -> (String, Vec<HeatRow>) {
-    let view = state.maps.get(&service.countries);
-    let now = state.clock.now();
-    // Without counters the map still draws, every region without reports.
-    let activity = history::region_activity(
-        &state.counts,
-        service.slug.as_str(),
-        view.region_ids(),
-        window,
-        now,
-    )
-    .await
-    .unwrap_or_default();
-    let name = service.name.as_str();
-    let title = match window {
-        Window::Day => lang.t1("heatmap-title-day", "service", name),
-        Window::Hour => lang.t1("heatmap-title-hour", "service", name),
-    };
-    let svg = heatmap::heatmap_svg(
-        &view,
-        &activity,
-        lang,
-        theme,
-        &title,
-        &lang.t("heatmap-desc"),
-    );
-    (svg, heatmap::heat_table(&view, &activity, lang))
-}
-
-/// The heatmap for the service page: 24 hours, light, and the table that stands in for it.
-pub(super) async fn service_heatmap(
-    state: &AppState,
-    service: &Service,
-    lang: Lang,
-) -> (String, Vec<HeatRow>) {
-    heatmap_parts(state, service, lang, Theme::Light, Window::Day).await
-}
-
-#[get("/embed/{slug}/map.svg")]
 pub(super) async fn map_svg(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     query: web::Query<EmbedQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let (opts, service, key) = target(&state, &req, &query, &slug, "map.svg")?;
+    let (opts, service, key) = target(&state, &req, &query, &slug, Embed::MapSvg)?;
     let slug = service.slug.as_str();
     let build = async {
         Ok(
-            heatmap_parts(&state, service, opts.lang, opts.theme, opts.window)
+            view::heatmap(&state, service, opts.lang, opts.theme, opts.window)
                 .await
                 .0,
         )
@@ -295,34 +248,30 @@ struct MapPage<'a> {
 /// Regions listed under the embedded map: the busiest few (the service page lists them all).
 const EMBED_TABLE_ROWS: usize = 8;
 
-#[get("/embed/{slug}/map")]
 pub(super) async fn map_page(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     query: web::Query<EmbedQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let (opts, service, key) = target(&state, &req, &query, &slug, "map")?;
+    let (opts, service, key) = target(&state, &req, &query, &slug, Embed::MapPage)?;
     let slug = service.slug.as_str();
     let build = async {
         let lang = opts.lang;
         let tz = country_zone(&service.countries[0]);
-        let (map, mut rows) = heatmap_parts(&state, service, lang, opts.theme, opts.window).await;
+        let (map, mut rows) = view::heatmap(&state, service, lang, opts.theme, opts.window).await;
         rows.truncate(EMBED_TABLE_ROWS);
-        MapPage {
+        let page = MapPage {
             i: lang,
             theme: opts.theme.code(),
             service,
-            status_class: state.board.get(slug).status.as_str(),
-            headline: pages::headline(&state, service, lang, tz),
-            updated: pages::updated_line(&state, lang, tz),
+            status_class: state.board.get(&service.slug).status.as_str(),
+            headline: headline(&state, service, lang, tz),
+            updated: updated_line(&state, lang, tz),
             map,
             rows,
-        }
-        .render()
-        .map_err(|e| PageError::from(super::errors::ApiError::internal(e)).in_lang(lang))
+        };
+        html(&page, lang)
     };
     cached_embed(&state, &req, key, slug, HTML, build).await
 }
-
-const HTML: &str = "text/html; charset=utf-8";

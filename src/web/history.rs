@@ -1,20 +1,20 @@
 //! What the service and outage pages show about the past: chart buckets with their normal range,
 //! the problem breakdown and the outage list. Reads counters and SQL; the drawing is in `chart.rs`.
 
-use super::chart::{Bar, typical_range};
-use super::heatmap::RegionActivity;
+use crate::chart::{Bar, typical_range};
 use crate::counts::buckets::{DAY, HOUR, MINUTE, WEEK};
 use crate::counts::{
     BucketRange, CountError, CountStore, Counts, Dim, Resolution, from_first_report,
 };
-use crate::domain::ProblemKind;
+use crate::domain::{ProblemKind, RegionId, ServiceSlug};
+use crate::map::RegionActivity;
 use crate::store::StoredOutage;
 
 /// Bars of `bucket` seconds covering `[from, to)` (both multiples of `bucket`), from minute counts when
 /// they are still kept and hourly ones otherwise, each with the normal range of its time of week.
 pub async fn chart_bars(
     counts: &Counts,
-    service: &str,
+    service: &ServiceSlug,
     from: i64,
     to: i64,
     bucket: i64,
@@ -68,7 +68,7 @@ pub async fn chart_bars(
 /// Share of each problem kind among the last 24 hours' reports, most reported first.
 pub async fn problem_breakdown(
     counts: &Counts,
-    service: &str,
+    service: &ServiceSlug,
     now: i64,
 ) -> Result<Vec<(ProblemKind, u64)>, CountError> {
     let range = Resolution::Hour.window_ending_at(now, DAY);
@@ -127,7 +127,7 @@ const BASELINE_DAYS: i64 = 7;
 /// a region never reported before). In the order of `regions`.
 pub async fn region_activity<'a>(
     counts: &Counts,
-    service: &str,
+    service: &ServiceSlug,
     regions: impl IntoIterator<Item = &'a str>,
     window: Window,
     now: i64,
@@ -137,7 +137,10 @@ pub async fn region_activity<'a>(
     let history = Resolution::Hour.window_ending_at(now, BASELINE_DAYS * DAY + len);
     let mut out = Vec::new();
     for id in regions {
-        let dim = Dim::Region(id.to_owned());
+        let Ok(region) = RegionId::parse(id) else {
+            continue;
+        };
+        let dim = Dim::Region(region);
         let hourly = counts
             .series(service, &dim, Resolution::Hour, history)
             .await?;
@@ -189,18 +192,23 @@ pub async fn region_activity<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::counts::{Hit, MemoryCounts};
+    use crate::counts::Hit;
+
+    fn monzo() -> ServiceSlug {
+        ServiceSlug::parse("monzo").unwrap()
+    }
 
     #[tokio::test]
     async fn bars_sum_the_buckets_and_mark_outages() {
-        let counts = Counts::Memory(MemoryCounts::new());
+        let counts = Counts::memory();
         let now = 100 * DAY;
         let hits: Vec<Hit> = (0..30)
             .map(|i| Hit {
-                service: "monzo".into(),
+                service: monzo(),
                 problem: ProblemKind::Login,
                 region: None,
                 at: now - 3600 + i * 60,
+                first_of_network: false,
             })
             .collect();
         counts.record(&hits, now).await.unwrap();
@@ -208,7 +216,7 @@ mod tests {
         let outage = StoredOutage {
             id: 1,
             record: crate::store::OutageRecord {
-                service: "monzo".into(),
+                service: monzo(),
                 region: None,
                 started_at: now - 1800,
                 ended_at: None,
@@ -219,25 +227,26 @@ mod tests {
                 regions: vec![],
             },
         };
-        let bars = chart_bars(&counts, "monzo", from, now, 900, now, &[outage])
+        let bars = chart_bars(&counts, &monzo(), from, now, 900, now, &[outage])
             .await
             .unwrap();
         assert_eq!(bars.len(), 96);
         assert_eq!(bars.iter().map(|b| b.count).sum::<u64>(), 30);
         assert!(bars.last().unwrap().in_outage && !bars[0].in_outage);
-        let breakdown = problem_breakdown(&counts, "monzo", now).await.unwrap();
+        let breakdown = problem_breakdown(&counts, &monzo(), now).await.unwrap();
         assert_eq!(breakdown, vec![(ProblemKind::Login, 30)]);
     }
 
     #[tokio::test]
     async fn region_activity_compares_the_window_with_past_days() {
-        let counts = Counts::Memory(MemoryCounts::new());
+        let counts = Counts::memory();
         let now = 100 * DAY + 12 * HOUR + 30 * MINUTE;
         let hit = |at: i64, region: &str| Hit {
-            service: "monzo".into(),
+            service: monzo(),
             problem: ProblemKind::Login,
-            region: Some(region.to_owned()),
+            region: Some(RegionId::parse(region).unwrap()),
             at,
+            first_of_network: false,
         };
         // Lombardy: 2 reports in the same hour on each of the last 7 days, 9 in the last hour.
         let mut hits: Vec<Hit> = (1..=7)
@@ -253,7 +262,7 @@ mod tests {
         hits.push(hit(now - 3 * HOUR, "IT-62"));
         counts.record(&hits, now).await.unwrap();
         let regions = ["IT-25", "IT-62", "IT-21"];
-        let hour = region_activity(&counts, "monzo", regions, Window::Hour, now)
+        let hour = region_activity(&counts, &monzo(), regions, Window::Hour, now)
             .await
             .unwrap();
         let tuples = |v: Vec<RegionActivity>| -> Vec<(String, u64, f64)> {
@@ -268,7 +277,7 @@ mod tests {
             ]
         );
         let day = tuples(
-            region_activity(&counts, "monzo", regions, Window::Day, now)
+            region_activity(&counts, &monzo(), regions, Window::Day, now)
                 .await
                 .unwrap(),
         );

@@ -1,16 +1,18 @@
-//! HTTP: routes, handlers, error pages and the request-latency middleware.
+//! HTTP: the routes (`ROUTES`), the request middleware (a span per request, `X-Request-Id`, latency),
+//! answers for paths and methods nothing is routed for, and security headers. The handlers live in
+//! `api.rs`, `pages/`, `embed.rs` and `ops.rs`; what they draw is outside the HTTP layer (`chart.rs`,
+//! `map/`, `i18n.rs`).
 
 mod api;
-pub mod chart;
 mod embed;
 pub mod errors;
-pub mod heatmap;
 mod history;
 pub mod i18n;
 mod ops;
 pub mod page_cache;
 mod pages;
 mod request;
+mod view;
 
 use crate::catalog::Catalog;
 use crate::clock::Clock;
@@ -19,13 +21,16 @@ use crate::intake::Intake;
 use crate::metrics::Metrics;
 use crate::monitor::StatusBoard;
 use crate::store::Db;
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder, web};
 use errors::{ApiError, Kind, PageError};
 use std::sync::Arc;
 use std::time::Instant;
+use tracing::Instrument;
 
 pub use api::parse_duration;
 
@@ -35,14 +40,15 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub regions: Arc<crate::regions::RegionCatalog>,
     /// Projected region outlines per set of countries, for the heatmaps.
-    pub maps: heatmap::MapViews,
+    pub maps: crate::map::MapViews,
     pub board: StatusBoard,
     pub db: Db,
     pub counts: Counts,
     pub intake: Intake,
     pub metrics: Metrics,
     pub clock: Clock,
-    pub trust_forwarded_for: bool,
+    /// Proxies whose forwarding headers name the client (see `forwarded.rs`).
+    pub trusted_proxies: crate::forwarded::TrustedProxies,
     /// Serving simulated data: pages say so.
     pub demo: bool,
     /// Where visitors reach this server (`https://downtally.example`), for embed snippets.
@@ -52,33 +58,132 @@ pub struct AppState {
     pub comments: crate::comments::Comments,
 }
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(ops::healthz)
-        .service(ops::readyz)
-        .service(ops::metrics)
-        .service(ops::static_file)
-        .service(api::create_report)
-        .service(api::series)
-        .service(api::services)
-        .service(pages::index)
-        .service(pages::service_page)
-        .service(pages::report_form)
-        .service(pages::comment_form)
-        .service(pages::outage_page)
-        .service(pages::outages_page)
-        .service(embed::chart_svg)
-        .service(embed::map_svg)
-        .service(embed::map_page)
-        .service(embed::preflight)
-        .default_service(web::to(not_found));
+/// One route: its pattern, which is also its metric label (see `route_label`); a path it matches, for
+/// the tests; and its handlers by method.
+struct Route {
+    pattern: &'static str,
+    #[cfg_attr(not(test), allow(dead_code))]
+    example: &'static str,
+    handlers: fn(Methods) -> Methods,
 }
 
-async fn not_found(req: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
-    if req.path().starts_with("/api/") {
-        Err(ApiError::new(Kind::NotFound, "no such endpoint").into())
-    } else {
-        Err(PageError::no_page(i18n::Locale::of(&req).lang).into())
+const fn route(
+    pattern: &'static str,
+    example: &'static str,
+    handlers: fn(Methods) -> Methods,
+) -> Route {
+    Route {
+        pattern,
+        example,
+        handlers,
     }
+}
+
+/// Every route (pattern, example path, handlers), in the order the router tries them. A GET route
+/// answers HEAD too (actix sends the headers without the body); a known path asked with a method it
+/// does not answer gets 405 with `Allow`; any other path 404.
+#[rustfmt::skip]
+const ROUTES: [Route; 16] = [
+    route("/healthz", "/healthz", |m| m.get(ops::healthz)),
+    route("/readyz", "/readyz", |m| m.get(ops::readyz)),
+    route("/metrics", "/metrics", |m| m.get(ops::metrics)),
+    route("/static/{file}", "/static/style.css", |m| m.get(ops::static_file)),
+    route("/api/v1/services/{slug}/reports", "/api/v1/services/monzo/reports",
+          |m| m.on(Method::POST, api::create_report)),
+    route("/api/v1/services/{slug}/series", "/api/v1/services/monzo/series",
+          |m| m.get(api::series)),
+    route("/api/v1/services", "/api/v1/services", |m| m.get(api::services)),
+    route("/", "/", |m| m.get(pages::index)),
+    route("/s/{slug}", "/s/monzo", |m| m.get(pages::service_page)),
+    route("/s/{slug}/report", "/s/monzo/report", |m| m.on(Method::POST, pages::report_form)),
+    route("/s/{slug}/comments", "/s/monzo/comments", |m| m.on(Method::POST, pages::comment_form)),
+    route("/outages/{id}", "/outages/42", |m| m.get(pages::outage_page)),
+    route("/outages", "/outages", |m| m.get(pages::outages_page)),
+    route("/embed/{slug}/chart.svg", "/embed/monzo/chart.svg",
+          |m| m.get(embed::chart_svg).on(Method::OPTIONS, embed::preflight)),
+    route("/embed/{slug}/map.svg", "/embed/monzo/map.svg",
+          |m| m.get(embed::map_svg).on(Method::OPTIONS, embed::preflight)),
+    route("/embed/{slug}/map", "/embed/monzo/map", |m| m.get(embed::map_page)),
+];
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    for route in &ROUTES {
+        let Methods { resource, allowed } = (route.handlers)(Methods::new(route.pattern));
+        let allow = allow_header(&allowed);
+        cfg.service(resource.default_service(web::to(move |req: HttpRequest| {
+            wrong_method(req, allow.clone())
+        })));
+    }
+    cfg.default_service(web::to(not_found));
+}
+
+/// A route's resource being given its handlers, and the methods it answers so far.
+struct Methods {
+    resource: Resource,
+    allowed: Vec<Method>,
+}
+
+impl Methods {
+    fn new(pattern: &str) -> Self {
+        Self {
+            resource: web::resource(pattern),
+            allowed: Vec::new(),
+        }
+    }
+
+    /// GET, and HEAD with the same handler.
+    fn get<F, Args>(self, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.on(Method::GET, handler.clone())
+            .on(Method::HEAD, handler)
+    }
+
+    /// `method`, answered by `handler`.
+    fn on<F, Args>(mut self, method: Method, handler: F) -> Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.resource = self.resource.route(web::method(method.clone()).to(handler));
+        self.allowed.push(method);
+        self
+    }
+}
+
+/// `GET, HEAD`: the value of `Allow`.
+fn allow_header(methods: &[Method]) -> HeaderValue {
+    let list: Vec<&str> = methods.iter().map(Method::as_str).collect();
+    HeaderValue::try_from(list.join(", ")).expect("method names are a header value")
+}
+
+/// The answer to a request nothing is routed for, in the format of its path: JSON under `/api/`,
+/// a page in the visitor's language elsewhere.
+fn unrouted(req: &HttpRequest, kind: Kind) -> actix_web::Error {
+    if req.path().starts_with("/api/") {
+        let message = match kind {
+            Kind::MethodNotAllowed => "method not allowed",
+            _ => "no such endpoint",
+        };
+        ApiError::new(kind, message).into()
+    } else {
+        PageError::unrouted(kind, i18n::Locale::of(req).lang).into()
+    }
+}
+
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    HttpResponse::from_error(unrouted(&req, Kind::NotFound))
+}
+
+/// A known path asked with a method it does not answer: 405, and the methods it does answer.
+async fn wrong_method(req: HttpRequest, allow: HeaderValue) -> HttpResponse {
+    let mut res = HttpResponse::from_error(unrouted(&req, Kind::MethodNotAllowed));
+    res.headers_mut().insert(header::ALLOW, allow);
+    res
 }
 
 /// Everything downtally serves is its own (no other host's scripts, styles, fonts or frames), and no
@@ -96,7 +201,7 @@ pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
 
 /// The route pattern of a path, for metric labels. `HttpRequest::match_pattern` would walk the router's
 /// regexes a second time on every request (measured at several percent of intake CPU); these prefixes
-/// mirror `routes` and cost a few comparisons.
+/// mirror `ROUTES` and cost a few comparisons (a test checks that they know every route).
 fn route_label(path: &str) -> &'static str {
     if let Some(rest) = path.strip_prefix("/api/v1/services/") {
         return if rest.ends_with("/reports") {
@@ -140,22 +245,189 @@ fn route_label(path: &str) -> &'static str {
     }
 }
 
-/// Records every request's latency, labelled by route pattern (not raw path) to keep cardinality low.
+/// Runs every request inside a span of its own (method, route, status, request id), so that whatever a
+/// handler logs names the route it happened on; answers with the request's id in `X-Request-Id`;
+/// records its latency, labelled by route pattern (not raw path) to keep cardinality low.
+/// Error pages are rendered without the app's state: a demo server's are rendered again here, with
+/// the banner its other pages carry.
 pub async fn observe_latency(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
+    next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let method = req.method().clone();
     let route = route_label(req.path());
-    let res = next.call(req).await?;
-    if let Some(state) = state {
-        state
-            .metrics
-            .request_seconds
-            .with_label_values(&[method.as_str(), route, res.status().as_str()])
-            .observe(started.elapsed().as_secs_f64());
+    let id = request::request_id(req.headers());
+    let span = tracing::info_span!(
+        "request",
+        method = method.as_str(),
+        route,
+        status = tracing::field::Empty,
+        request_id = id.to_str().unwrap_or_default(),
+    );
+    let mut res = next.call(req).instrument(span.clone()).await?;
+    span.record("status", res.status().as_u16());
+    res.headers_mut().insert(request::REQUEST_ID, id);
+    let Some(state) = state else {
+        return Ok(res.map_into_left_body());
+    };
+    state
+        .metrics
+        .request_seconds
+        .with_label_values(&[method.as_str(), route, res.status().as_str()])
+        .observe(started.elapsed().as_secs_f64());
+    let demo_page = state
+        .demo
+        .then(|| res.response().error()?.as_error::<PageError>())
+        .flatten()
+        .map(|page| page.page(true));
+    Ok(match demo_page {
+        Some(page) => res.map_body(|_, _| EitherBody::right(BoxBody::new(page))),
+        None => res.map_into_left_body(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::middleware::from_fn;
+    use actix_web::test::{TestRequest, call_service, init_service};
+    use actix_web::{App, HttpResponse};
+    use std::sync::{Arc, Mutex};
+
+    /// Log output kept in memory.
+    #[derive(Clone, Default)]
+    struct Logs(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Logs {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
     }
-    Ok(res)
+
+    impl tracing_subscriber::fmt::MakeWriter<'_> for Logs {
+        type Writer = Logs;
+
+        fn make_writer(&self) -> Logs {
+            self.clone()
+        }
+    }
+
+    #[test]
+    fn route_label_knows_every_route() {
+        for route in &ROUTES {
+            assert_eq!(
+                route_label(route.example),
+                route.pattern,
+                "{}",
+                route.example
+            );
+        }
+        for unknown in ["/nope", "/api/v1/nope", "/embed/monzo/nope.svg", "/static"] {
+            assert_eq!(route_label(unknown), "other", "{unknown}");
+        }
+    }
+
+    /// Without the app's state the handlers fail (500), but they are reached: a path is matched by
+    /// the route that claims it, and answers its methods and 405 to others.
+    #[actix_web::test]
+    async fn every_route_answers_its_methods_and_405_with_allow_to_others() {
+        let app = init_service(App::new().configure(routes)).await;
+        let all = [
+            Method::GET,
+            Method::HEAD,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+        ];
+        for route in &ROUTES {
+            let allowed = (route.handlers)(Methods::new(route.pattern)).allowed;
+            assert!(
+                !allowed.contains(&Method::GET) || allowed.contains(&Method::HEAD),
+                "{}: GET without HEAD",
+                route.pattern
+            );
+            for method in &all {
+                let req = TestRequest::default()
+                    .method(method.clone())
+                    .uri(route.example)
+                    .to_request();
+                let res = call_service(&app, req).await;
+                let what = format!("{method} {}", route.example);
+                assert_eq!(
+                    res.request().match_pattern().as_deref(),
+                    Some(route.pattern),
+                    "{what}"
+                );
+                if allowed.contains(method) {
+                    assert!(!matches!(res.status().as_u16(), 404 | 405), "{what}");
+                } else {
+                    assert_eq!(res.status(), 405, "{what}");
+                    let allow = res.headers().get(header::ALLOW).unwrap();
+                    assert_eq!(allow, allow_header(&allowed), "{what}");
+                }
+            }
+        }
+        let res = call_service(&app, TestRequest::get().uri("/nope").to_request()).await;
+        assert_eq!(res.status(), 404);
+        assert!(res.request().match_pattern().is_none());
+    }
+
+    #[actix_web::test]
+    async fn what_a_handler_logs_names_its_route_and_request() {
+        let logs = Logs::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(logs.clone())
+            .with_ansi(false)
+            .finish();
+        let _default = tracing::subscriber::set_default(subscriber);
+        let app = init_service(App::new().wrap(from_fn(observe_latency)).route(
+            "/s/{slug}",
+            web::get().to(|| async {
+                ApiError::internal("the disk is full");
+                HttpResponse::Ok().finish()
+            }),
+        ))
+        .await;
+
+        let res = call_service(&app, TestRequest::get().uri("/s/monzo").to_request()).await;
+        let id = res
+            .headers()
+            .get(request::REQUEST_ID)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{id}"
+        );
+        let req = TestRequest::get()
+            .uri("/s/monzo")
+            .insert_header(("X-Request-Id", "edge-7f3a"))
+            .to_request();
+        let res = call_service(&app, req).await;
+        assert_eq!(res.headers().get(request::REQUEST_ID).unwrap(), "edge-7f3a");
+
+        let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        for (line, id) in lines.iter().zip([id.as_str(), "edge-7f3a"]) {
+            assert!(
+                line.contains("the disk is full")
+                    && line.contains("route=\"/s/{slug}\"")
+                    && line.contains("method=\"GET\"")
+                    && line.contains(&format!("request_id=\"{id}\"")),
+                "{line}"
+            );
+        }
+    }
 }

@@ -2,10 +2,9 @@
 
 use super::AppState;
 use crate::counts::CountStore;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, web};
 use std::time::Duration;
 
-#[get("/healthz")]
 pub(super) async fn healthz() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
@@ -13,7 +12,6 @@ pub(super) async fn healthz() -> HttpResponse {
 }
 
 /// Ready when both stores answer within a second.
-#[get("/readyz")]
 pub(super) async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let limit = Duration::from_secs(1);
     let sql = match tokio::time::timeout(limit, state.db.ping()).await {
@@ -39,7 +37,6 @@ pub(super) async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         }))
 }
 
-#[get("/metrics")]
 pub(super) async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
@@ -73,7 +70,6 @@ const STATIC_FILES: [(&str, &str, &str); 4] = [
     ),
 ];
 
-#[get("/static/{name}")]
 pub(super) async fn static_file(name: web::Path<String>) -> HttpResponse {
     match STATIC_FILES.iter().find(|(n, _, _)| *n == name.as_str()) {
         Some((_, content_type, body)) => HttpResponse::Ok()

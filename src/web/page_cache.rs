@@ -8,12 +8,17 @@
 //! make the busiest page the slowest, so a changed data generation is tolerated for `min_fresh`
 //! seconds (a new monitor pass or a new minute always shows at once).
 //!
-//! Only bounded keys go in (validated slugs, languages, zones, filters); free-text variants such
-//! as a search query bypass the cache.
+//! Only bounded keys go in ([`PageKey`]); free-text variants such as a search query bypass the
+//! cache.
 
+use super::history::Window;
+use crate::domain::ServiceSlug;
+use crate::i18n::Lang;
+use crate::map::Theme;
 use actix_web::HttpRequest;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::Bytes;
+use chrono_tz::Tz;
 use parking_lot::RwLock;
 use std::collections::HashMap;
 use std::io::Write;
@@ -25,6 +30,47 @@ const MAX_ENTRIES: usize = 8192;
 /// Brotli quality for cached bodies: compressed once, served many times, so spend a little more
 /// than the streaming middleware would.
 const BROTLI_QUALITY: u32 = 9;
+
+/// What a cached body is: a page or an embed, with everything it is rendered with. Every value is
+/// bounded: slugs from the catalog, languages, zones, two-letter country codes, comment pages up to
+/// `comments::MAX_PAGES`, outage ids (a missing one renders an error, and errors are not kept).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PageKey {
+    /// The home page, of one country or (`None`) of all.
+    Home { lang: Lang, country: Option<String> },
+    /// A service's page, showing a page of its comments (1 = newest).
+    Service {
+        slug: ServiceSlug,
+        lang: Lang,
+        tz: Tz,
+        comments: i64,
+    },
+    /// An outage's permalink, in the visitor's zone when they chose one.
+    Outage { id: i64, lang: Lang, tz: Option<Tz> },
+    /// The latest outages, of one service or country or of all.
+    Outages {
+        lang: Lang,
+        tz: Option<Tz>,
+        service: Option<ServiceSlug>,
+        country: Option<String>,
+    },
+    /// An embed for other sites.
+    Embed {
+        embed: Embed,
+        slug: ServiceSlug,
+        lang: Lang,
+        theme: Theme,
+        window: Window,
+    },
+}
+
+/// The embeds other sites may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Embed {
+    Chart,
+    MapSvg,
+    MapPage,
+}
 
 /// Counters that say "the data behind this service's pages changed": bumped on every accepted
 /// report or comment. `all` moves with any service (the home page shows every one).
@@ -151,12 +197,12 @@ impl CachedBody {
 
 /// Renders in progress, one lock per key: when a popular page expires (every minute), the
 /// requests that find it missing wait for one render instead of each rendering it.
-type Fills = Arc<parking_lot::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>;
+type Fills = Arc<parking_lot::Mutex<HashMap<PageKey, Arc<tokio::sync::Mutex<()>>>>>;
 
 /// The cache itself; cheap to clone.
 #[derive(Clone)]
 pub struct PageCache {
-    entries: Arc<RwLock<HashMap<String, Arc<CachedBody>>>>,
+    entries: Arc<RwLock<HashMap<PageKey, Arc<CachedBody>>>>,
     fills: Fills,
     pub generations: Arc<Generations>,
     /// Seconds a body may outlive a change of its data generation (0: never).
@@ -177,7 +223,7 @@ impl PageCache {
     /// requests that miss the same key at once, one renders and the others wait for its result.
     pub async fn get_or_fill<F, E>(
         &self,
-        key: String,
+        key: PageKey,
         stamp: Stamp,
         now: i64,
         content_type: &'static str,
@@ -211,7 +257,7 @@ impl PageCache {
     }
 
     /// The cached body for `key` if it still holds at `stamp` (and `now`).
-    pub fn get(&self, key: &str, stamp: Stamp, now: i64) -> Option<Arc<CachedBody>> {
+    pub fn get(&self, key: &PageKey, stamp: Stamp, now: i64) -> Option<Arc<CachedBody>> {
         let entry = self.entries.read().get(key).cloned()?;
         let s = entry.stamp;
         let holds = s.board == stamp.board
@@ -220,7 +266,7 @@ impl PageCache {
         holds.then_some(entry)
     }
 
-    pub fn put(&self, key: String, body: CachedBody) -> Arc<CachedBody> {
+    pub fn put(&self, key: PageKey, body: CachedBody) -> Arc<CachedBody> {
         let body = Arc::new(body);
         let mut entries = self.entries.write();
         if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
@@ -305,6 +351,15 @@ mod tests {
     use actix_web::test::TestRequest;
     use std::io::Read;
 
+    /// A key for the tests: any will do.
+    fn key(id: i64) -> PageKey {
+        PageKey::Outage {
+            id,
+            lang: Lang::En,
+            tz: None,
+        }
+    }
+
     #[test]
     fn encodings_follow_preferences_and_q_values() {
         assert_eq!(preferred_encoding("gzip, deflate, br"), Encoding::Brotli);
@@ -350,21 +405,21 @@ mod tests {
         let now = 1_000_000;
         let stamp = |cache: &PageCache| Stamp::new(cache.generations.of("a"), 7, now);
         cache.put(
-            "k".into(),
+            key(1),
             CachedBody::new("x".into(), "text/html", stamp(&cache), now),
         );
-        assert!(cache.get("k", stamp(&cache), now).is_some());
+        assert!(cache.get(&key(1), stamp(&cache), now).is_some());
         // Another service's report does not touch this entry; this service's does.
         cache.generations.bump("b");
-        assert!(cache.get("k", stamp(&cache), now).is_some());
+        assert!(cache.get(&key(1), stamp(&cache), now).is_some());
         cache.generations.bump("a");
-        assert!(cache.get("k", stamp(&cache), now).is_none());
+        assert!(cache.get(&key(1), stamp(&cache), now).is_none());
         // A new monitor pass or a new minute ends it too.
         let s = Stamp::new(0, 7, now);
-        assert!(cache.get("k", Stamp { board: 8, ..s }, now).is_none());
+        assert!(cache.get(&key(1), Stamp { board: 8, ..s }, now).is_none());
         assert!(
             cache
-                .get("k", Stamp::new(0, 7, now + 60), now + 60)
+                .get(&key(1), Stamp::new(0, 7, now + 60), now + 60)
                 .is_none()
         );
         assert_eq!(cache.generations.all(), 2);
@@ -375,13 +430,13 @@ mod tests {
         let cache = PageCache::new(Generations::new(["a"]), 5);
         let now = 600;
         cache.put(
-            "k".into(),
+            key(1),
             CachedBody::new("x".into(), "text/html", Stamp::new(0, 1, now), now),
         );
         cache.generations.bump("a");
         let stamp = Stamp::new(cache.generations.of("a"), 1, now);
-        assert!(cache.get("k", stamp, now + 4).is_some());
-        assert!(cache.get("k", stamp, now + 5).is_none());
+        assert!(cache.get(&key(1), stamp, now + 4).is_some());
+        assert!(cache.get(&key(1), stamp, now + 5).is_none());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -394,7 +449,7 @@ mod tests {
                 let (cache, renders) = (cache.clone(), renders.clone());
                 tokio::spawn(async move {
                     cache
-                        .get_or_fill("k".into(), stamp, 600, "text/html", async {
+                        .get_or_fill(key(1), stamp, 600, "text/html", async {
                             renders.fetch_add(1, Ordering::SeqCst);
                             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
                             Ok::<_, ()>("page".to_owned())
@@ -414,12 +469,12 @@ mod tests {
         );
         // A failed render is not kept, and the next request tries again.
         let failed = cache
-            .get_or_fill("e".into(), stamp, 600, "text/html", async {
+            .get_or_fill(key(2), stamp, 600, "text/html", async {
                 Err::<String, _>("down")
             })
             .await;
         assert_eq!(failed.err(), Some("down"));
-        assert!(cache.get("e", stamp, 600).is_none());
+        assert!(cache.get(&key(2), stamp, 600).is_none());
     }
 
     #[test]

@@ -3,7 +3,6 @@
 //!
 //! Tests that need an outside server ask for it with [`require_env`]: without `CI` they print
 //! "skipping: …" and return; with `CI` set they fail, so a CI run never skips silently.
-#![allow(dead_code)]
 
 use actix_web::dev::ServerHandle;
 use downtally::clock::Clock;
@@ -27,6 +26,11 @@ pub const BARCLAYS: &str = "barclays";
 
 /// A fixed, minute-aligned instant (2024-09-26T10:00:00Z, the AmEx Italy SMS outage day) for manual clocks.
 pub const T0: i64 = 1_727_344_800;
+
+/// A catalog slug as the domain type.
+pub fn slug(s: &str) -> downtally::domain::ServiceSlug {
+    downtally::domain::ServiceSlug::parse(s).expect("a valid slug")
+}
 
 /// True when `CI` is set to anything but "", "0" or "false".
 pub fn ci() -> bool {
@@ -67,6 +71,42 @@ pub fn random_hex(bytes: usize) -> String {
     hex::encode(b)
 }
 
+/// A loopback address in a /24 of its own for `name` (127.A.B.1, never 127.0.0.x): on Linux the whole
+/// of 127.0.0.0/8 is local, so a test can play many networks from one machine.
+pub fn network_of(name: &str) -> std::net::IpAddr {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    name.hash(&mut h);
+    let h = h.finish();
+    std::net::IpAddr::V4(std::net::Ipv4Addr::new(
+        127,
+        1 + (h % 254) as u8,
+        (h >> 8) as u8,
+        1,
+    ))
+}
+
+/// The `n`th of many distinct /24 networks on loopback (127.A.B.1 with A from 1).
+pub fn nth_network(n: u32) -> std::net::IpAddr {
+    std::net::IpAddr::V4(std::net::Ipv4Addr::new(
+        127,
+        1 + (n / 256 % 254) as u8,
+        (n % 256) as u8,
+        1,
+    ))
+}
+
+/// [`client`], sending from `source`.
+pub fn client_from(source: std::net::IpAddr) -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .local_address(source)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("reqwest client")
+}
+
 /// An HTTP client that does not follow redirects and ignores proxy variables.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -83,6 +123,7 @@ pub fn client() -> reqwest::Client {
 /// A SQLite database file inside a temporary folder that lives as long as any clone of it.
 #[derive(Clone)]
 pub struct SqliteFile {
+    #[allow(dead_code, reason = "held, not read")]
     pub dir: Arc<TempDir>,
     pub url: String,
 }
@@ -207,7 +248,7 @@ pub enum Database {
 pub struct AppOptions {
     pub database: Database,
     pub redis_url: Option<String>,
-    pub trust_forwarded_for: bool,
+    pub trusted_proxies: downtally::forwarded::TrustedProxies,
     pub clock: Clock,
 }
 
@@ -216,7 +257,7 @@ impl Default for AppOptions {
         Self {
             database: Database::FreshSqlite,
             redis_url: None,
-            trust_forwarded_for: false,
+            trusted_proxies: Default::default(),
             clock: Clock::System,
         }
     }
@@ -239,6 +280,7 @@ pub struct TestApp {
     pub port: u16,
     pub db_url: String,
     /// The SQLite file, when the app runs on one; kept alive as long as the app.
+    #[allow(dead_code, reason = "held, not read")]
     pub sqlite: Option<SqliteFile>,
     pub handle: ServerHandle,
     pub state: AppState,
@@ -259,11 +301,11 @@ pub async fn spawn_app(opts: AppOptions) -> TestApp {
         Database::Url(url) => (url, None),
     };
     let mut settings = Settings::new("127.0.0.1:0", &db_url, opts.redis_url.as_deref());
-    settings.trust_forwarded_for = opts.trust_forwarded_for;
+    settings.trusted_proxies = opts.trusted_proxies.clone();
     settings.workers = Some(1);
     settings.clock = opts.clock.clone();
     // Tests read pages right after reporting; production tolerates a few seconds of lag.
-    settings.page_fresh_secs = 0;
+    settings.page_fresh = Duration::ZERO;
     let app = Application::build(settings)
         .await
         .expect("the application builds");
@@ -297,14 +339,15 @@ impl TestApp {
             .expect("GET answers")
     }
 
-    /// POSTs a JSON report with this User-Agent.
+    /// POSTs a JSON report with this User-Agent, from a network of its own: tests play one person
+    /// per User-Agent, and people report from many networks (see [`network_of`]).
     pub async fn post_report(
         &self,
         slug: &str,
         body: &serde_json::Value,
         user_agent: &str,
     ) -> reqwest::Response {
-        self.client
+        client_from(network_of(user_agent))
             .post(self.url(&format!("/api/v1/services/{slug}/reports")))
             .header("User-Agent", user_agent)
             .json(body)
@@ -364,14 +407,33 @@ impl TestApp {
 
 pub struct BinaryApp {
     pub child: Child,
+    #[allow(dead_code, reason = "no test needs it yet; `address` holds it too")]
     pub port: u16,
     pub address: String,
     pub log: PathBuf,
     _logdir: TempDir,
 }
 
+/// The real binary with only the given variables from the downtally family set: DATABASE_URL,
+/// REDIS_URL and every variable whose name starts with `DOWNTALLY_` are not inherited. Logs at WARN.
+fn downtally_command(env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_downtally"));
+    for (name, _) in std::env::vars_os() {
+        if name == "DATABASE_URL"
+            || name == "REDIS_URL"
+            || name.as_encoded_bytes().starts_with(b"DOWNTALLY_")
+        {
+            cmd.env_remove(name);
+        }
+    }
+    cmd.envs(env.iter().copied())
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null());
+    cmd
+}
+
 /// Runs `downtally serve --bind 127.0.0.1:PORT ARGS…` with only the given variables from the
-/// downtally family (DATABASE_URL, REDIS_URL, DOWNTALLY_*) set, and waits until /healthz answers.
+/// downtally family set (see [`downtally_command`]), and waits until /healthz answers.
 pub async fn spawn_binary(args: &[&str], env: &[(&str, &str)]) -> BinaryApp {
     let mut last_error = String::new();
     for _attempt in 0..3 {
@@ -380,24 +442,14 @@ pub async fn spawn_binary(args: &[&str], env: &[(&str, &str)]) -> BinaryApp {
         let log = logdir.path().join("server.log");
         let logfile = std::fs::File::create(&log).unwrap();
         let bind = format!("127.0.0.1:{port}");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_downtally"));
-        cmd.arg("serve").args(["--bind", &bind]).args(args);
-        for var in [
-            "DATABASE_URL",
-            "REDIS_URL",
-            "DOWNTALLY_BIND",
-            "DOWNTALLY_TRUST_FORWARDED_FOR",
-            "DOWNTALLY_WORKERS",
-            "DOWNTALLY_LOG_FORMAT",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.envs(env.iter().copied())
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
+        let child = downtally_command(env)
+            .arg("serve")
+            .args(["--bind", &bind])
+            .args(args)
             .stdout(logfile.try_clone().unwrap())
-            .stderr(logfile);
-        let child = cmd.spawn().expect("start the downtally binary");
+            .stderr(logfile)
+            .spawn()
+            .expect("start the downtally binary");
         let mut app = BinaryApp {
             child,
             port,
@@ -487,17 +539,13 @@ impl Drop for BinaryApp {
     }
 }
 
-/// Runs `downtally ARGS…` to completion with these variables (and no other DATABASE_URL/REDIS_URL),
-/// returning (exit status, stdout, stderr).
+/// Runs `downtally ARGS…` to completion with only the given variables from the downtally family set
+/// (see [`downtally_command`]), returning (exit status, stdout, stderr).
 pub fn run_binary(args: &[&str], env: &[(&str, &str)]) -> (ExitStatus, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_downtally"));
-    cmd.args(args)
-        .env_remove("DATABASE_URL")
-        .env_remove("REDIS_URL")
-        .envs(env.iter().copied())
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null());
-    let out = cmd.output().expect("run the downtally binary");
+    let out = downtally_command(env)
+        .args(args)
+        .output()
+        .expect("run the downtally binary");
     (
         out.status,
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -6,9 +6,7 @@
 //! on, so the monitor declares it on its first pass. Pages are translated; English text is matched
 //! only with an explicit `?lang=en`, everything else on structure (elements, ids, classes, statuses).
 
-mod common;
-
-use common::{BARCLAYS, INTESA, MONZO};
+use crate::helpers::{self, BARCLAYS, INTESA, MONZO, slug};
 use downtally::backfill::backfill_service;
 use downtally::catalog::Catalog;
 use downtally::clock::Clock;
@@ -36,10 +34,10 @@ struct Fixture {
 /// The shared app, started once on a thread of its own (its runtime outlives every test's).
 fn app() -> &'static Fixture {
     static APP: OnceLock<Fixture> = OnceLock::new();
-    APP.get_or_init(|| common::start_on_own_thread(start))
+    APP.get_or_init(|| helpers::start_on_own_thread(start))
 }
 
-async fn start() -> (Fixture, common::Background) {
+async fn start() -> (Fixture, helpers::Background) {
     let dir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
     let url = format!("sqlite://{}/pages.db", dir.path().display());
     let days = 4;
@@ -56,7 +54,7 @@ async fn start() -> (Fixture, common::Background) {
             problems: vec![("login", 0.6), ("mobile_app", 0.4)],
             regions: vec!["IT-25".into()],
         });
-        backfill_service(&db, INTESA, &intesa).await.unwrap();
+        backfill_service(&db, &slug(INTESA), &intesa).await.unwrap();
         // The quiet controls have no weekly rhythm: with four days of history a detector compares
         // Monday noon with the same hour of Thursday to Sunday (a weekly profile needs three
         // weeks), so weekend-quiet traffic would honestly read as "above normal" on Monday.
@@ -64,8 +62,10 @@ async fn start() -> (Fixture, common::Background) {
             weekend_factor: 1.0,
             ..SimSpec::quiet(start, days, peak, seed)
         };
-        backfill_service(&db, MONZO, &flat(3.0, 12)).await.unwrap();
-        backfill_service(&db, BARCLAYS, &flat(2.0, 13))
+        backfill_service(&db, &slug(MONZO), &flat(3.0, 12))
+            .await
+            .unwrap();
+        backfill_service(&db, &slug(BARCLAYS), &flat(2.0, 13))
             .await
             .unwrap();
         db.close().await;
@@ -82,7 +82,7 @@ async fn start() -> (Fixture, common::Background) {
     let deadline = Instant::now() + Duration::from_secs(120);
     let status = loop {
         if state.board.updated_at() >= NOW {
-            break state.board.get(INTESA);
+            break state.board.get(&slug(INTESA));
         }
         assert!(
             Instant::now() < deadline,
@@ -97,7 +97,7 @@ async fn start() -> (Fixture, common::Background) {
     );
     let outage = state
         .db
-        .recent_outages(INTESA, 5)
+        .recent_outages(&slug(INTESA), 5)
         .await
         .unwrap()
         .into_iter()
@@ -130,7 +130,7 @@ impl Page {
 }
 
 async fn get(path: &str) -> Page {
-    let res = common::client()
+    let res = helpers::client()
         .get(format!("{}{path}", app().base))
         .send()
         .await
@@ -473,7 +473,7 @@ async fn quiet_service_page_has_no_outage() {
 
 #[tokio::test]
 async fn report_form_answers_with_a_redirect_back() {
-    let res = common::client()
+    let res = helpers::client()
         .post(format!("{}/s/{MONZO}/report", app().base))
         .header("content-type", "application/x-www-form-urlencoded")
         .header("user-agent", "pages-test/form")
@@ -749,7 +749,7 @@ async fn no_page_loads_a_resource_from_another_host() {
 
 /// GET with `Accept-Encoding: gzip`; returns (content-encoding, compressed size, decompressed body).
 async fn gzip_get(path: &str) -> (String, usize, String) {
-    let res = common::client()
+    let res = helpers::client()
         .get(format!("{}{path}", app().base))
         .header("accept-encoding", "gzip")
         .send()
@@ -887,7 +887,7 @@ async fn pages_revalidate_with_their_etag() {
         }
         let etag = first.header("etag").to_owned();
         assert!(etag.starts_with("W/\""), "GET {path}: ETag {etag:?}");
-        let again = common::client()
+        let again = helpers::client()
             .get(format!("{}{path}", app().base))
             .header("if-none-match", &etag)
             .send()
@@ -900,7 +900,7 @@ async fn pages_revalidate_with_their_etag() {
             "GET {path} with If-None-Match"
         );
         assert!(again.text().await.unwrap().is_empty());
-        let other = common::client()
+        let other = helpers::client()
             .get(format!("{}{path}", app().base))
             .header("if-none-match", "W/\"0000000000000000\"")
             .send()
@@ -912,7 +912,7 @@ async fn pages_revalidate_with_their_etag() {
 
 /// GET with an `Accept-Encoding`; returns (content-encoding, ETag, decoded body).
 async fn encoded_get(path: &str, accept: &str) -> (String, String, String) {
-    let res = common::client()
+    let res = helpers::client()
         .get(format!("{}{path}", app().base))
         .header("accept-encoding", accept)
         .send()
@@ -971,7 +971,7 @@ fn hourly_total(html: &str) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cached_page_shows_the_next_report_at_once() {
-    let app = common::spawn_app(common::AppOptions::sqlite().manual_clock(NOW + 5)).await;
+    let app = helpers::spawn_app(helpers::AppOptions::sqlite().manual_clock(NOW + 5)).await;
     let path = format!("/s/{MONZO}?lang=en");
     let first = app.get(&path).await.text().await.unwrap();
     assert_eq!(hourly_total(&first), 0);

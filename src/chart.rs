@@ -1,7 +1,8 @@
 //! Server-rendered SVG charts (pure: numbers in, markup out). Accessible: `<title>`, `<desc>`, and
 //! the page shows the same numbers as a table.
 
-use super::i18n::Lang;
+use crate::i18n::Lang;
+use crate::xml::escape;
 use chrono_tz::Tz;
 use std::fmt::Write;
 
@@ -20,13 +21,6 @@ const H: f64 = 220.0;
 const LEFT: f64 = 36.0;
 const BOTTOM: f64 = 24.0;
 const TOP: f64 = 8.0;
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 /// A "nice" axis maximum at or above `max` (1, 2 or 5 times a power of ten).
 pub fn nice_max(max: f64) -> f64 {

@@ -4,11 +4,9 @@
 //! page wider than the window fails the test. Screenshots go to `target/screenshots/`.
 //!
 //! Chromium comes from CHROMIUM_BIN (exported by scripts/test), else `chromium` on PATH. Without it
-//! the test is skipped, except under CI where it fails (see `common::require_env`).
+//! the test is skipped, except under CI where it fails (see `helpers::require_env`).
 
-mod common;
-
-use common::INTESA;
+use crate::helpers::{self, INTESA, slug};
 use downtally::backfill::backfill_service;
 use downtally::catalog::Catalog;
 use downtally::clock::Clock;
@@ -29,7 +27,7 @@ const NOW: i64 = 1_727_092_800;
 /// Starts the app (SQLite, manual clock) with three days of history for Intesa Sanpaolo and an outage
 /// that began 40 minutes ago, on a thread of its own; returns its address and the outage id.
 fn start_app() -> (String, i64) {
-    common::start_on_own_thread(|| async {
+    helpers::start_on_own_thread(|| async {
         // Kept for the life of the test process, like the server.
         let dir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
         let url = format!("sqlite://{}/browser.db", dir.path().display());
@@ -46,12 +44,12 @@ fn start_app() -> (String, i64) {
             problems: vec![("login", 0.6), ("mobile_app", 0.4)],
             regions: Vec::new(),
         });
-        backfill_service(&db, INTESA, &spec).await.unwrap();
+        backfill_service(&db, &slug(INTESA), &spec).await.unwrap();
         db.close().await;
         let mut settings = Settings::new("127.0.0.1:0", &url, None);
         settings.clock = Clock::manual(NOW);
         // The clock stands still: pages must show a new report at once, not after 5 s.
-        settings.page_fresh_secs = 0;
+        settings.page_fresh = Duration::ZERO;
         settings.monitor_interval = Duration::from_millis(100);
         settings.workers = Some(2);
         let app = Application::build(settings).await.unwrap();
@@ -63,8 +61,8 @@ fn start_app() -> (String, i64) {
             assert!(Instant::now() < deadline, "the monitor ran no pass");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        assert_eq!(state.board.get(INTESA).status, Status::Outage);
-        let id = state.db.recent_outages(INTESA, 1).await.unwrap()[0].id;
+        assert_eq!(state.board.get(&slug(INTESA)).status, Status::Outage);
+        let id = state.db.recent_outages(&slug(INTESA), 1).await.unwrap()[0].id;
         ((base, id), server)
     })
 }
@@ -83,7 +81,7 @@ fn chromium_bin() -> Option<String> {
     });
     match on_path {
         Some(p) => Some(p.display().to_string()),
-        None => common::require_env("CHROMIUM_BIN"),
+        None => helpers::require_env("CHROMIUM_BIN"),
     }
 }
 

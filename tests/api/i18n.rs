@@ -1,9 +1,8 @@
 //! Languages, black-box: the app chooses the language from `?lang=`, then the `lang` cookie, then
 //! `Accept-Language`, else English; every page renders in every language without a missing text.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
+use downtally::domain::ProblemKind;
 use downtally::store::OutageRecord;
 use downtally::web::i18n::{Lang, MISSING};
 use reqwest::header::HeaderMap;
@@ -127,9 +126,13 @@ async fn lang_parameter_sets_a_cookie_that_later_requests_follow() {
 }
 
 /// An Intesa Sanpaolo outage from three hours before NOW, peaking at 12 against 1.5.
-async fn intesa_outage(app: &TestApp, ended_at: Option<i64>, problems: Vec<(String, i64)>) -> i64 {
+async fn intesa_outage(
+    app: &TestApp,
+    ended_at: Option<i64>,
+    problems: Vec<(ProblemKind, i64)>,
+) -> i64 {
     let record = OutageRecord {
-        service: INTESA.into(),
+        service: slug(INTESA),
         region: None,
         started_at: NOW - 3 * 3600,
         ended_at,
@@ -148,7 +151,7 @@ async fn every_page_renders_in_every_language_without_missing_texts() {
     let id = intesa_outage(
         &app,
         Some(NOW - 3600 - 25 * 60),
-        vec![("login".into(), 9), ("mobile_app".into(), 3)],
+        vec![(ProblemKind::Login, 9), (ProblemKind::MobileApp, 3)],
     )
     .await;
     let outage = format!("/outages/{id}");

@@ -4,14 +4,13 @@
 //! Times are relative to the real clock, because Redis expires its blocks at absolute times: counts
 //! written at a made-up instant in the past would vanish at once.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use downtally::counts::buckets::{DAY, HOUR, MINUTE, WEEK};
 use downtally::counts::{
-    BucketCount, BucketRange, CountStore, Dim, Hit, MemoryCounts, RedisCounts, Resolution,
+    BucketCount, BucketRange, Claim, CountError, CountStore, Dim, Hit, MemoryCounts, NetworkBound,
+    RateLimit, RedisCounts, Resolution, Verdict,
 };
-use downtally::domain::ProblemKind;
+use downtally::domain::{NetworkKey, ProblemKind, RegionId, ReporterKey};
 use std::time::Duration;
 
 /// How the store measures a claim's time to live.
@@ -29,11 +28,40 @@ fn real_now() -> i64 {
 
 fn hit(service: &str, problem: ProblemKind, region: Option<&str>, at: i64) -> Hit {
     Hit {
-        service: service.to_owned(),
+        service: slug(service),
         problem,
-        region: region.map(str::to_owned),
+        region: region.map(|r| RegionId::parse(r).unwrap()),
         at,
+        first_of_network: false,
     }
+}
+
+/// A claim by `reporter` from a network of its own.
+fn claim_of(service: &str, reporter: &str) -> Claim {
+    claim_from(service, reporter, &format!("net-{reporter}"))
+}
+
+fn claim_from(service: &str, reporter: &str, network: &str) -> Claim {
+    Claim {
+        service: slug(service),
+        reporter: ReporterKey::from_hex(reporter.to_owned()),
+        network: NetworkKey::from_hex(network.to_owned()),
+    }
+}
+
+/// Admission of (service, reporter) pairs, each from a network of its own (so only de-duplication
+/// decides): true for those counted.
+async fn claim_reporters<S: CountStore>(
+    store: &S,
+    pairs: &[(String, String)],
+    now: i64,
+    ttl: i64,
+) -> Result<Vec<bool>, CountError> {
+    let claims: Vec<Claim> = pairs.iter().map(|(s, r)| claim_of(s, r)).collect();
+    let verdicts = store
+        .admit(&claims, now, ttl, &NetworkBound::default())
+        .await?;
+    Ok(verdicts.into_iter().map(Verdict::counted).collect())
 }
 
 fn range(res: Resolution, first: i64, count: usize) -> BucketRange {
@@ -51,7 +79,7 @@ async fn series<S: CountStore>(
     res: Resolution,
     r: BucketRange,
 ) -> Vec<u64> {
-    s.series(service, &dim, res, r)
+    s.series(&slug(service), &dim, res, r)
         .await
         .expect("series answers")
 }
@@ -116,15 +144,36 @@ async fn record_and_read_every_series<S: CountStore>(store: &S, svc: &str) {
         [0; 6]
     );
     assert_eq!(
-        series(store, svc, Dim::Region("IT-25".into()), m, last6).await,
+        series(
+            store,
+            svc,
+            Dim::Region(RegionId::parse("IT-25").unwrap()),
+            m,
+            last6
+        )
+        .await,
         [2, 0, 0, 0, 0, 1]
     );
     assert_eq!(
-        series(store, svc, Dim::Region("IT-62".into()), m, last6).await,
+        series(
+            store,
+            svc,
+            Dim::Region(RegionId::parse("IT-62").unwrap()),
+            m,
+            last6
+        )
+        .await,
         [0, 0, 0, 0, 1, 0]
     );
     assert_eq!(
-        series(store, svc, Dim::Region("GB-ENG".into()), m, last6).await,
+        series(
+            store,
+            svc,
+            Dim::Region(RegionId::parse("GB-ENG").unwrap()),
+            m,
+            last6
+        )
+        .await,
         [0; 6]
     );
     let day = m.window_ending_at(now, DAY);
@@ -148,10 +197,16 @@ async fn record_and_read_every_series<S: CountStore>(store: &S, svc: &str) {
         .iter()
         .sum();
     assert_eq!(logins, 4);
-    let lombardy: u64 = series(store, svc, Dim::Region("IT-25".into()), h, hours)
-        .await
-        .iter()
-        .sum();
+    let lombardy: u64 = series(
+        store,
+        svc,
+        Dim::Region(RegionId::parse("IT-25").unwrap()),
+        h,
+        hours,
+    )
+    .await
+    .iter()
+    .sum();
     assert_eq!(lombardy, 3);
     // Eight weeks of hours.
     let weeks = h.window_ending_at(now, 8 * WEEK);
@@ -254,7 +309,14 @@ async fn ranges_may_cross_block_boundaries<S: CountStore>(store: &S, svc: &str) 
             expected[i] += 1;
         }
     }
-    let got = series(store, svc, Dim::Region("NO-03".into()), m, r).await;
+    let got = series(
+        store,
+        svc,
+        Dim::Region(RegionId::parse("NO-03").unwrap()),
+        m,
+        r,
+    )
+    .await;
     assert_eq!(got, expected, "minutes around UTC midnight");
     assert!(
         got[2] >= 1 && got[3] >= 1,
@@ -320,45 +382,44 @@ async fn claims<S: CountStore>(store: &S, svc: &str, ttl_mode: Ttl) {
     let c = |s: &str, r: &str| (s.to_owned(), r.to_owned());
     let ttl = 900;
     assert_eq!(
-        store
-            .claim_reporters(&[c(svc, "alice")], now, ttl)
+        claim_reporters(store, &[c(svc, "alice")], now, ttl)
             .await
             .unwrap(),
         [true],
         "first claim wins"
     );
     assert_eq!(
-        store
-            .claim_reporters(
-                &[c(svc, "alice"), c(svc, "bob"), c(&other, "alice")],
-                now + 1,
-                ttl
-            )
-            .await
-            .unwrap(),
+        claim_reporters(
+            store,
+            &[c(svc, "alice"), c(svc, "bob"), c(&other, "alice")],
+            now + 1,
+            ttl
+        )
+        .await
+        .unwrap(),
         [false, true, true],
         "a live claim loses; another reporter or another service wins"
     );
     assert_eq!(
-        store
-            .claim_reporters(
-                &[
-                    c(svc, "carol"),
-                    c(svc, "carol"),
-                    c(svc, "dave"),
-                    c(svc, "carol")
-                ],
-                now + 2,
-                ttl
-            )
-            .await
-            .unwrap(),
+        claim_reporters(
+            store,
+            &[
+                c(svc, "carol"),
+                c(svc, "carol"),
+                c(svc, "dave"),
+                c(svc, "carol")
+            ],
+            now + 2,
+            ttl
+        )
+        .await
+        .unwrap(),
         [true, false, true, false],
         "within one call a repeated pair wins only the first time"
     );
     // Concurrent claims for one reporter: exactly one wins.
     let erin = [c(svc, "erin")];
-    let attempts = (0..8).map(|_| store.claim_reporters(&erin, now, ttl));
+    let attempts = (0..8).map(|_| claim_reporters(store, &erin, now, ttl));
     let wins = futures_util::future::join_all(attempts)
         .await
         .into_iter()
@@ -370,24 +431,21 @@ async fn claims<S: CountStore>(store: &S, svc: &str, ttl_mode: Ttl) {
     match ttl_mode {
         Ttl::Logical => {
             assert_eq!(
-                store
-                    .claim_reporters(&[c(svc, "alice")], now + ttl - 1, ttl)
+                claim_reporters(store, &[c(svc, "alice")], now + ttl - 1, ttl)
                     .await
                     .unwrap(),
                 [false],
                 "still claimed one second before expiry"
             );
             assert_eq!(
-                store
-                    .claim_reporters(&[c(svc, "alice")], now + ttl, ttl)
+                claim_reporters(store, &[c(svc, "alice")], now + ttl, ttl)
                     .await
                     .unwrap(),
                 [true],
                 "free again once the ttl has passed"
             );
             assert_eq!(
-                store
-                    .claim_reporters(&[c(svc, "alice")], now + ttl + 1, ttl)
+                claim_reporters(store, &[c(svc, "alice")], now + ttl + 1, ttl)
                     .await
                     .unwrap(),
                 [false],
@@ -398,23 +456,20 @@ async fn claims<S: CountStore>(store: &S, svc: &str, ttl_mode: Ttl) {
             // Redis counts a claim's life in real seconds (SET NX EX): use a one-second claim.
             let r = c(svc, "frank");
             assert_eq!(
-                store
-                    .claim_reporters(std::slice::from_ref(&r), now, 1)
+                claim_reporters(store, std::slice::from_ref(&r), now, 1)
                     .await
                     .unwrap(),
                 [true]
             );
             assert_eq!(
-                store
-                    .claim_reporters(std::slice::from_ref(&r), now, 1)
+                claim_reporters(store, std::slice::from_ref(&r), now, 1)
                     .await
                     .unwrap(),
                 [false]
             );
             tokio::time::sleep(Duration::from_millis(1_100)).await;
             assert_eq!(
-                store
-                    .claim_reporters(std::slice::from_ref(&r), now, 1)
+                claim_reporters(store, std::slice::from_ref(&r), now, 1)
                     .await
                     .unwrap(),
                 [true],
@@ -450,8 +505,7 @@ async fn rebuild_contract<S: CountStore>(store: &S, prefix: &str) {
         .await
         .unwrap();
     assert_eq!(
-        store
-            .claim_reporters(&[(svc.clone(), "kept".into())], now, 900)
+        claim_reporters(store, &[(svc.clone(), "kept".into())], now, 900)
             .await
             .unwrap(),
         [true]
@@ -460,7 +514,7 @@ async fn rebuild_contract<S: CountStore>(store: &S, prefix: &str) {
     let at = window.index_of(t).unwrap();
 
     let bucket = |dim: Dim, res: Resolution, start: i64, count: u64| BucketCount {
-        service: svc.clone(),
+        service: slug(&svc),
         dim,
         resolution: res,
         start,
@@ -471,7 +525,12 @@ async fn rebuild_contract<S: CountStore>(store: &S, prefix: &str) {
             &[
                 bucket(Dim::All, m, t, 7),
                 bucket(Dim::Problem(ProblemKind::Payments), m, t, 7),
-                bucket(Dim::Region("FR-ARA".into()), m, t + MINUTE, 4),
+                bucket(
+                    Dim::Region(RegionId::parse("FR-ARA").unwrap()),
+                    m,
+                    t + MINUTE,
+                    4,
+                ),
                 bucket(Dim::All, h, h.floor(t), 7),
             ],
             now,
@@ -493,11 +552,25 @@ async fn rebuild_contract<S: CountStore>(store: &S, prefix: &str) {
         "series not in the rebuild are gone"
     );
     assert_eq!(
-        series(store, &svc, Dim::Region("FR-IDF".into()), m, window).await,
+        series(
+            store,
+            &svc,
+            Dim::Region(RegionId::parse("FR-IDF").unwrap()),
+            m,
+            window
+        )
+        .await,
         vec![0; window.count]
     );
     assert_eq!(
-        series(store, &svc, Dim::Region("FR-ARA".into()), m, window).await[at + 1],
+        series(
+            store,
+            &svc,
+            Dim::Region(RegionId::parse("FR-ARA").unwrap()),
+            m,
+            window
+        )
+        .await[at + 1],
         4
     );
     assert_eq!(
@@ -528,8 +601,7 @@ async fn rebuild_contract<S: CountStore>(store: &S, prefix: &str) {
     assert_eq!(series(store, &svc, Dim::All, m, window).await[at], 8);
     // Claims survive a rebuild: a recent reporter must not be counted twice.
     assert_eq!(
-        store
-            .claim_reporters(&[(svc.clone(), "kept".into())], now, 900)
+        claim_reporters(store, &[(svc.clone(), "kept".into())], now, 900)
             .await
             .unwrap(),
         [false]
@@ -551,7 +623,7 @@ async fn rebuild_ignores_expired_buckets<S: CountStore>(store: &S, prefix: &str)
     let svc = format!("{prefix}-expired");
     let old = m.oldest_kept(now) - MINUTE;
     let bucket = |start: i64, count: u64| BucketCount {
-        service: svc.clone(),
+        service: slug(&svc),
         dim: Dim::All,
         resolution: m,
         start,
@@ -577,7 +649,7 @@ async fn rebuild_of_only_expired_buckets<S: CountStore>(store: &S, prefix: &str)
     store
         .replace_all(
             &[BucketCount {
-                service: svc.clone(),
+                service: slug(&svc),
                 dim: Dim::All,
                 resolution: m,
                 start: old,
@@ -590,10 +662,108 @@ async fn rebuild_of_only_expired_buckets<S: CountStore>(store: &S, prefix: &str)
     assert!(!store.needs_rebuild().await.unwrap());
 }
 
+/// What one network adds is bounded (`counts/admission.rs`): the same answers from both stores.
+async fn network_bound<S: CountStore>(store: &S, svc: &str) {
+    let now = real_now();
+    let bound = NetworkBound::default();
+    let flood: Vec<Claim> = (0..20)
+        .map(|i| claim_from(svc, &format!("flood{i}"), "one-net"))
+        .collect();
+    let verdicts = store.admit(&flood, now, 900, &bound).await.unwrap();
+    let counted: Vec<bool> = verdicts.iter().map(|v| v.counted()).collect();
+    assert_eq!(
+        counted,
+        (0..20).map(|i| i < 4).collect::<Vec<_>>(),
+        "a network alone on a quiet service adds the base, in order"
+    );
+    assert_eq!(
+        verdicts[0],
+        Verdict::Counted {
+            first_of_network: true
+        }
+    );
+    assert_eq!(
+        verdicts[1],
+        Verdict::Counted {
+            first_of_network: false
+        }
+    );
+    assert_eq!(verdicts[4], Verdict::NetworkBound);
+    // A repeat is a repeat before it is over the bound.
+    let again = store
+        .admit(&[claim_from(svc, "flood0", "one-net")], now, 900, &bound)
+        .await
+        .unwrap();
+    assert_eq!(again, [Verdict::Repeat]);
+    // A crowd from 200 other networks lifts the bound to 5 % of them: 10.
+    let crowd: Vec<Claim> = (0..200)
+        .map(|i| claim_from(svc, &format!("crowd{i}"), &format!("net{i}")))
+        .collect();
+    let crowd_verdicts = store.admit(&crowd, now + 1, 900, &bound).await.unwrap();
+    assert!(crowd_verdicts.iter().all(|v| *v
+        == Verdict::Counted {
+            first_of_network: true
+        }));
+    let more: Vec<Claim> = (20..40)
+        .map(|i| claim_from(svc, &format!("flood{i}"), "one-net"))
+        .collect();
+    let more = store.admit(&more, now + 2, 900, &bound).await.unwrap();
+    assert_eq!(
+        more.iter().filter(|v| v.counted()).count(),
+        6,
+        "four counted before, ten allowed now"
+    );
+    // A released admission gives its place back.
+    let released = claim_from(svc, "flood20", "one-net");
+    store
+        .release(std::slice::from_ref(&released), now + 2, &bound)
+        .await
+        .unwrap();
+    let retry = store
+        .admit(&[released], now + 3, 900, &bound)
+        .await
+        .unwrap();
+    assert!(retry[0].counted(), "{retry:?}");
+    // Other services do not share the allowance.
+    let elsewhere = store
+        .admit(
+            &[claim_from(&format!("{svc}-b"), "flood30", "one-net")],
+            now,
+            900,
+            &bound,
+        )
+        .await
+        .unwrap();
+    assert!(elsewhere[0].counted());
+}
+
+/// Token buckets per network: a burst, then refusals with the time to wait, refilled over time.
+async fn rate_limits<S: CountStore>(store: &S, prefix: &str) {
+    let limit = RateLimit {
+        burst: 5.0,
+        per_minute: 60.0,
+    };
+    let net = NetworkKey::from_hex(format!("{prefix}-net"));
+    let other = NetworkKey::from_hex(format!("{prefix}-other"));
+    let t = real_now() * 1000;
+    let batch = vec![net.clone(); 7];
+    let waits = store.take_tokens(&batch, t, &limit).await.unwrap();
+    assert_eq!(&waits[..5], &[None; 5], "the burst passes");
+    assert_eq!(&waits[5..], &[Some(1), Some(1)], "then a second to wait");
+    let other_waits = store.take_tokens(&[other], t, &limit).await.unwrap();
+    assert_eq!(other_waits, [None], "other networks are not limited");
+    let later = store
+        .take_tokens(std::slice::from_ref(&net), t + 1_000, &limit)
+        .await
+        .unwrap();
+    assert_eq!(later, [None], "a token a second");
+    let after = store.take_tokens(&[net], t + 1_000, &limit).await.unwrap();
+    assert_eq!(after, [Some(1)]);
+}
+
 /// Claiming nobody answers nothing (and is not an error).
 async fn empty_claims<S: CountStore>(store: &S) {
-    let claimed = store
-        .claim_reporters(&[], real_now(), 900)
+    let claimed = claim_reporters(store, &[], real_now(), 900)
         .await
         .expect("an empty claim");
     assert!(claimed.is_empty());
@@ -624,6 +794,13 @@ async fn memory_store_rebuild_ignores_expired_buckets() {
 #[tokio::test]
 async fn memory_store_rebuild_of_only_expired_buckets() {
     rebuild_of_only_expired_buckets(&MemoryCounts::new(), &prefix("mem")).await;
+}
+
+#[tokio::test]
+async fn memory_store_bounds_networks_and_limits_rates() {
+    let store = MemoryCounts::new();
+    network_bound(&store, &prefix("mem")).await;
+    rate_limits(&store, &prefix("mem")).await;
 }
 
 #[tokio::test]
@@ -662,6 +839,16 @@ async fn redis_store_keeps_the_contract() {
         return;
     };
     contract(&connect(&url).await, &prefix("redis"), Ttl::RealSeconds).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_store_bounds_networks_and_limits_rates() {
+    let Some(url) = require_env("REDIS_URL") else {
+        return;
+    };
+    let store = connect(&url).await;
+    network_bound(&store, &prefix("redis")).await;
+    rate_limits(&store, &prefix("redis")).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -727,8 +914,7 @@ async fn redis_keys_carry_the_service_hash_tag_and_expire() {
         )
         .await
         .unwrap();
-    store
-        .claim_reporters(&[("monzo".into(), "abc".into())], now, 900)
+    claim_reporters(&store, &[("monzo".into(), "abc".into())], now, 900)
         .await
         .unwrap();
     let mut conn = redis_conn(redis.url()).await;
@@ -753,8 +939,9 @@ async fn redis_keys_carry_the_service_hash_tag_and_expire() {
             );
         }
     }
-    // 2 resolutions × (all, problem, region) counter keys and one claim.
-    assert_eq!(keys.len(), 7, "{keys:?}");
+    // 2 resolutions × (all, problem, region) counter keys, and the admission's claim, network and
+    // total keys.
+    assert_eq!(keys.len(), 9, "{keys:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -770,13 +957,12 @@ async fn redis_store_errors_when_redis_is_gone() {
     assert!(store.ping().await.is_err());
     assert!(
         store
-            .record(&[hit("x", ProblemKind::Login, None, now)], now)
+            .record(&[hit("xx", ProblemKind::Login, None, now)], now)
             .await
             .is_err()
     );
     assert!(
-        store
-            .claim_reporters(&[("x".into(), "y".into())], now, 60)
+        claim_reporters(&store, &[("xx".into(), "y".into())], now, 60)
             .await
             .is_err()
     );

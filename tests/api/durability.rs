@@ -1,13 +1,11 @@
 //! SQL is the source of truth (issue 2, parts 7 and 12): a Redis outage loses no acknowledged report,
 //! and counters rebuilt from SQL (by `downtally rebuild-counts`, or at start) equal what SQL holds.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use downtally::clock::Clock;
 use downtally::counts::buckets::{HOUR, MINUTE};
 use downtally::counts::{CountStore, Dim, RedisCounts, Resolution};
-use downtally::domain::ProblemKind;
+use downtally::domain::{ProblemKind, RegionId};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
@@ -64,7 +62,7 @@ fn expected_counts(rows: &[ReportRow], res: Resolution) -> BTreeMap<(String, Dim
             Dim::Problem(ProblemKind::parse(&r.problem).unwrap()),
         ];
         if let Some(region) = &r.region {
-            dims.push(Dim::Region(region.clone()));
+            dims.push(Dim::Region(RegionId::parse(region).unwrap()));
         }
         for d in dims {
             *out.entry((r.service.clone(), d, start)).or_default() += 1;
@@ -81,12 +79,13 @@ async fn assert_counts_equal_sql<S: CountStore>(store: &S, rows: &[ReportRow], n
         .map(|r| r.service.as_str())
         .chain([BARCLAYS])
         .collect();
-    let mut dims: BTreeSet<Dim> = [Dim::All, Dim::Region("FR-IDF".into())].into();
+    let mut dims: BTreeSet<Dim> =
+        [Dim::All, Dim::Region(RegionId::parse("FR-IDF").unwrap())].into();
     for k in ProblemKind::ALL {
         dims.insert(Dim::Problem(k));
     }
     for r in REGIONS.iter().flatten() {
-        dims.insert(Dim::Region((*r).to_owned()));
+        dims.insert(Dim::Region(RegionId::parse(r).unwrap()));
     }
     let oldest = rows.iter().map(|r| r.created_at).min().unwrap_or(now);
     for (res, span) in [(Resolution::Minute, MINUTE), (Resolution::Hour, HOUR)] {
@@ -96,7 +95,7 @@ async fn assert_counts_equal_sql<S: CountStore>(store: &S, rows: &[ReportRow], n
         for svc in &services {
             for dim in &dims {
                 let got = store
-                    .series(svc, dim, res, range)
+                    .series(&crate::helpers::slug(svc), dim, res, range)
                     .await
                     .expect("read counters");
                 let want: Vec<u64> = range
@@ -155,7 +154,7 @@ async fn redis_outage(database: Database) {
     let app = spawn_app(AppOptions {
         database,
         redis_url: Some(redis.url.clone()),
-        trust_forwarded_for: false,
+        trusted_proxies: Default::default(),
         clock: Clock::System,
     })
     .await;
@@ -287,7 +286,7 @@ async fn rebuild_at_start_after_flush(database: Database) {
     let opts = AppOptions {
         database,
         redis_url: Some(redis.url.clone()),
-        trust_forwarded_for: false,
+        trusted_proxies: Default::default(),
         clock: Clock::System,
     };
     let first = spawn_app(opts.clone()).await;

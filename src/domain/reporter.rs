@@ -1,0 +1,45 @@
+use std::fmt;
+
+/// Who reported, as far as de-duplication needs to know: a keyed hash of (network, User-Agent,
+/// service) under the day's salt (see `privacy.rs`), in hex. Never an address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReporterKey(String);
+
+impl ReporterKey {
+    /// Wraps a key computed by `privacy::reporter_key` (or read back from storage).
+    pub fn from_hex(hex: String) -> Self {
+        Self(hex)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ReporterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The network a report came from (IPv4 /24, IPv6 /48), as a keyed hash under the day's salt (see
+/// `privacy.rs`), in hex: enough to bound what one network adds to the counts and to tell how many
+/// networks report, never enough to find the network.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NetworkKey(String);
+
+impl NetworkKey {
+    pub fn from_hex(hex: String) -> Self {
+        Self(hex)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for NetworkKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}

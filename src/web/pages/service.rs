@@ -1,0 +1,322 @@
+//! A service's page: its status, the day's chart against the usual, what is reported, the heatmap,
+//! recent outages, the report form and the comments.
+
+use super::{OutageRow, TableRow, cached_page, problem_label, region_name, service_zone, stamp};
+use crate::catalog::Service;
+use crate::chart;
+use crate::comments;
+use crate::counts::buckets::{DAY, HOUR};
+use crate::counts::{CountStore, Dim, Resolution};
+use crate::domain::ProblemKind;
+use crate::i18n::{self, Arg, Lang};
+use crate::map::{HeatRow, Theme};
+use crate::store::StoredOutage;
+use crate::web::AppState;
+use crate::web::errors::PageError;
+use crate::web::history::{self, Window};
+use crate::web::i18n::Locale;
+use crate::web::page_cache::PageKey;
+use crate::web::view::{self, find_service, headline, html, updated_line};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+/// The regions a reporter of this service may pick: those of its countries, by name.
+fn region_choices(
+    regions: &crate::regions::RegionCatalog,
+    service: &Service,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = service
+        .countries
+        .iter()
+        .flat_map(|c| regions.regions_of(c))
+        .map(|r| (r.id.clone(), format!("{} ({})", r.name, r.id)))
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+/// Chart buckets on the service page: 15 minutes.
+const QUARTER: i64 = 15 * 60;
+
+struct ShareRow {
+    label: String,
+    count: String,
+    /// Whole percent, for the bar's width.
+    percent: u64,
+    /// The same, written for the visitor.
+    percent_text: String,
+}
+
+struct ProblemButton {
+    code: &'static str,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "service.html")]
+struct ServicePage<'a> {
+    i: Lang,
+    tz: &'static str,
+    /// The zones the visitor may pick, and whether each is the one shown.
+    zones: Vec<(&'static str, bool)>,
+    demo: bool,
+    service: &'a Service,
+    status_class: &'static str,
+    headline: String,
+    updated: String,
+    reports_last_hour: String,
+    chart: String,
+    table: Vec<TableRow>,
+    breakdown: Vec<ShareRow>,
+    outages: Vec<OutageRow>,
+    problems: Vec<ProblemButton>,
+    /// (id, "name (id)") of the regions of the service's countries, for the region select.
+    regions: Vec<(String, String)>,
+    /// "Most reports from …" while an outage is going on.
+    affected: Option<String>,
+    /// The region heatmap (24 hours) and its table.
+    map: String,
+    map_rows: Vec<HeatRow>,
+    /// For the embed snippet.
+    public_url: &'a str,
+    /// The thank-you note after a report.
+    thanks: Option<String>,
+    comment_thanks: Option<String>,
+    comments: Vec<CommentRow>,
+    /// Which page of comments is shown (1 = newest), and whether older ones follow.
+    comment_page: i64,
+    comments_more: bool,
+}
+
+/// A comment as the service page shows it (askama escapes every field).
+struct CommentRow {
+    when: String,
+    name: String,
+    /// The problem reported with it, for comments left with a report.
+    problem: Option<String>,
+    body: String,
+}
+
+#[derive(Deserialize)]
+pub(in crate::web) struct ServiceQuery {
+    reported: Option<String>,
+    counted: Option<u8>,
+    /// After posting a comment.
+    commented: Option<u8>,
+    /// Page of comments (1 = newest).
+    comments: Option<i64>,
+}
+
+pub(in crate::web) async fn service_page(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    query: web::Query<ServiceQuery>,
+    req: HttpRequest,
+    loc: Locale,
+) -> Result<HttpResponse, PageError> {
+    let lang = loc.lang;
+    let service = find_service(&state, &slug, lang)?;
+    let counted = query.counted != Some(0);
+    let thanks = query
+        .reported
+        .as_deref()
+        .and_then(|p| ProblemKind::parse(p).ok())
+        .map(|kind| {
+            let key = if counted {
+                "report-thanks"
+            } else {
+                "report-thanks-not-counted"
+            };
+            lang.t1(key, "problem", &problem_label(kind, lang))
+        });
+    let thanks_comment = (query.commented == Some(1)).then(|| lang.t("comment-thanks"));
+    let comment_page = query.comments.unwrap_or(1).clamp(1, comments::MAX_PAGES);
+    let tz = service_zone(loc, Some(service));
+    let slot = (thanks.is_none() && thanks_comment.is_none()).then(|| {
+        let key = PageKey::Service {
+            slug: service.slug.clone(),
+            lang,
+            tz,
+            comments: comment_page,
+        };
+        (key, state.pages.generations.of(service.slug.as_str()))
+    });
+    cached_page(
+        &state,
+        &req,
+        loc,
+        slot,
+        service_html(
+            &state,
+            service,
+            loc,
+            tz,
+            Notices {
+                report: thanks,
+                comment: thanks_comment,
+            },
+            comment_page,
+        ),
+    )
+    .await
+}
+
+/// Where an ongoing outage is felt: the regions of the service-wide outage's reports (most first),
+/// else the regions with an outage of their own.
+fn affected_regions(state: &AppState, outages: &[StoredOutage], lang: Lang) -> Option<String> {
+    let ongoing = || outages.iter().filter(|o| o.record.ended_at.is_none());
+    let mut names: Vec<String> = ongoing()
+        .find(|o| o.record.region.is_none())
+        .map(|o| {
+            o.record
+                .regions
+                .iter()
+                .take(5)
+                .map(|(id, _)| region_name(&state.regions, id.as_str(), lang))
+                .collect()
+        })
+        .unwrap_or_default();
+    if names.is_empty() {
+        names = ongoing()
+            .filter_map(|o| o.record.region.as_ref())
+            .map(|id| region_name(&state.regions, id.as_str(), lang))
+            .collect();
+        names.sort();
+        names.dedup();
+    }
+    (!names.is_empty()).then(|| lang.t1("affected-regions", "regions", &names.join(", ")))
+}
+
+/// Thank-you notes after a form was sent.
+struct Notices {
+    report: Option<String>,
+    comment: Option<String>,
+}
+
+async fn service_html(
+    state: &AppState,
+    service: &Service,
+    loc: Locale,
+    tz: Tz,
+    notices: Notices,
+    comment_page: i64,
+) -> Result<String, PageError> {
+    let lang = loc.lang;
+    let page = state
+        .comments
+        .page(&service.slug, comment_page)
+        .await
+        .map_err(|e| PageError::internal(e, lang))?;
+    let comment_rows = page
+        .comments
+        .iter()
+        .map(|c| CommentRow {
+            when: stamp(lang, c.created_at, tz),
+            name: c
+                .name
+                .clone()
+                .unwrap_or_else(|| lang.t("comment-anonymous")),
+            problem: c
+                .problem
+                .as_deref()
+                .and_then(|p| ProblemKind::parse(p).ok())
+                .map(|p| problem_label(p, lang)),
+            body: c.body.clone(),
+        })
+        .collect();
+    let range = Resolution::Minute.window_ending_at(state.clock.now(), HOUR);
+    // The page still renders when counters are unreachable; it just cannot show the hour's total.
+    let reports_last_hour = state
+        .counts
+        .series(&service.slug, &Dim::All, Resolution::Minute, range)
+        .await
+        .map(|c| c.iter().sum())
+        .unwrap_or(0);
+    let status = state.board.get(&service.slug);
+    let name = || Arg::from(service.name.as_str());
+    let headline = headline(state, service, lang, tz);
+    let updated = updated_line(state, lang, tz);
+    let now = state.clock.now();
+    let slug_str = &service.slug;
+    let outages = state
+        .db
+        .recent_outages(slug_str, 10)
+        .await
+        .map_err(|e| PageError::internal(e, lang))?;
+    let affected = affected_regions(state, &outages, lang);
+    let (map, map_rows) = view::heatmap(state, service, lang, Theme::Light, Window::Day).await;
+    let to = now.div_euclid(QUARTER) * QUARTER + QUARTER;
+    let bars = history::chart_bars(
+        &state.counts,
+        slug_str,
+        to - DAY,
+        to,
+        QUARTER,
+        now,
+        &outages,
+    )
+    .await
+    .unwrap_or_default();
+    let chart = chart::spike_chart(
+        &bars,
+        &lang.ta("chart-title-day", &[("service", name())]),
+        &lang.t1("chart-desc-day", "tz", tz.name()),
+        lang,
+        tz,
+    );
+    let breakdown = history::problem_breakdown(&state.counts, slug_str, now)
+        .await
+        .unwrap_or_default();
+    let total: u64 = breakdown.iter().map(|b| b.1).sum();
+    html(
+        &ServicePage {
+            regions: region_choices(&state.regions, service),
+            i: lang,
+            tz: tz.name(),
+            zones: i18n::ZONES.iter().map(|z| (z.name(), *z == tz)).collect(),
+            demo: state.demo,
+            service,
+            status_class: status.status.as_str(),
+            headline,
+            updated,
+            reports_last_hour: lang.count("reports-last-hour", reports_last_hour, &[]),
+            chart,
+            table: bars.iter().map(|b| TableRow::new(b, lang, tz)).collect(),
+            breakdown: breakdown
+                .into_iter()
+                .map(|(kind, n)| {
+                    let percent = (n * 100 + total / 2) / total.max(1);
+                    ShareRow {
+                        label: problem_label(kind, lang),
+                        count: lang.integer(n),
+                        percent,
+                        percent_text: lang.percent(percent),
+                    }
+                })
+                .collect(),
+            outages: outages
+                .iter()
+                .map(|o| OutageRow::new(o, state, loc))
+                .collect(),
+            problems: ProblemKind::ALL
+                .into_iter()
+                .map(|k| ProblemButton {
+                    code: k.code(),
+                    label: problem_label(k, lang),
+                })
+                .collect(),
+            affected,
+            map,
+            map_rows,
+            public_url: &state.public_url,
+            thanks: notices.report,
+            comment_thanks: notices.comment,
+            comments: comment_rows,
+            comment_page,
+            comments_more: page.more,
+        },
+        lang,
+    )
+}

@@ -1,0 +1,93 @@
+//! What pages and embeds both show: the service a path names, its status headline, when the monitor
+//! last looked, its region heatmap; and a template rendered to HTML. `pages/` and `embed.rs` use
+//! this and not each other.
+
+use super::AppState;
+use super::errors::{Kind, PageError};
+use super::history::{self, Window};
+use crate::catalog::Service;
+use crate::detect::Status;
+use crate::i18n::{self, Arg, Lang};
+use crate::map::{self, HeatRow, Theme};
+use askama::Template;
+use chrono_tz::Tz;
+
+pub const HTML: &str = "text/html; charset=utf-8";
+
+/// Renders a template to HTML.
+pub fn html(t: &impl Template, lang: Lang) -> Result<String, PageError> {
+    t.render().map_err(|e| PageError::internal(e, lang))
+}
+
+/// The catalog's service named in a path, or the "no such service" page.
+pub fn find_service<'a>(
+    state: &'a AppState,
+    slug: &str,
+    lang: Lang,
+) -> Result<&'a Service, PageError> {
+    state.catalog.get(slug).ok_or_else(|| {
+        PageError::new(Kind::NotFound, lang.t("error-no-service"))
+            .with_back("/")
+            .in_lang(lang)
+    })
+}
+
+/// A time of day with its zone: "11:42 CET".
+pub fn clock(lang: Lang, t: i64, tz: Tz) -> String {
+    format!("{} {}", lang.time(t, tz), i18n::zone_abbreviation(t, tz))
+}
+
+/// The status headline: "User reports indicate problems with X since 10:42", or "No current problems".
+pub fn headline(state: &AppState, service: &Service, lang: Lang, tz: Tz) -> String {
+    let status = state.board.get(&service.slug);
+    let name = || Arg::from(service.name.as_str());
+    let since = || Arg::from(clock(lang, status.since, tz));
+    match status.status {
+        Status::Outage => lang.ta("headline-outage", &[("service", name()), ("time", since())]),
+        Status::Elevated => lang.ta(
+            "headline-elevated",
+            &[("service", name()), ("time", since())],
+        ),
+        Status::Normal => lang.ta("headline-normal", &[("service", name())]),
+        Status::Unknown => lang.ta("headline-unknown", &[("service", name())]),
+    }
+}
+
+/// When the monitor last looked: "Updated 10:43 CET".
+pub fn updated_line(state: &AppState, lang: Lang, tz: Tz) -> String {
+    match state.board.updated_at() {
+        0 => lang.t("updated-waiting"),
+        t => lang.t1("updated-at", "time", &clock(lang, t, tz)),
+    }
+}
+
+/// The heatmap of a service for a window, and the table that stands in for it.
+pub async fn heatmap(
+    state: &AppState,
+    service: &Service,
+    lang: Lang,
+    theme: Theme,
+    window: Window,
+) -> (String, Vec<HeatRow>) {
+    let view = state.maps.get(&service.countries);
+    let now = state.clock.now();
+    // Without counters the map still draws, every region without reports.
+    let activity =
+        history::region_activity(&state.counts, &service.slug, view.region_ids(), window, now)
+            .await
+            .unwrap_or_default();
+    let name = service.name.as_str();
+    let title = match window {
+        Window::Day => lang.t1("heatmap-title-day", "service", name),
+        Window::Hour => lang.t1("heatmap-title-hour", "service", name),
+    };
+    let svg = map::heatmap_svg(
+        &view,
+        &activity,
+        lang,
+        theme,
+        &title,
+        &lang.t("heatmap-desc"),
+    );
+    (svg, map::heat_table(&view, &activity, lang))
+}
