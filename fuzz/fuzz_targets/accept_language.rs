@@ -1,7 +1,7 @@
 //! `Accept-Language` headers and `?lang=` tags to one of the five languages.
 #![no_main]
 
-use downtally::web::i18n::Lang;
+use downtally::i18n::Lang;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,6 +2,8 @@
 //! invariants every accepted report and comment must hold, and the report form as the page handler
 //! reads it.
 
+pub mod app;
+
 use downtally::domain::{Comment, CommenterName, MAX_COMMENT_CHARS, MAX_NAME_CHARS};
 use downtally::intake::{ReportInput, ValidReport, validate};
 use downtally::regions::RegionCatalog;
