@@ -3,9 +3,7 @@
 //! link-only comments refused, bidirectional controls removed, flags that collapse but never erase;
 //! and the privacy page in every language. On SQLite and on PostgreSQL.
 
-mod common;
-
-use common::{
+use crate::helpers::{
     AppOptions, MONZO, TestApp, client_from, comment_id_of, nth_network, spawn_app,
     spawn_on_postgres,
 };
@@ -14,7 +12,7 @@ use serde_json::json;
 use std::net::IpAddr;
 
 const T0: i64 = 1_727_092_800;
-const BARCLAYS: &str = common::BARCLAYS;
+const BARCLAYS: &str = crate::helpers::BARCLAYS;
 
 async fn post_comment_from(
     app: &TestApp,

@@ -3,9 +3,7 @@
 //! on the service page, the permalink and the API, and every action recorded with its token's
 //! label. On SQLite and on PostgreSQL.
 
-mod common;
-
-use common::{
+use crate::helpers::{
     AppOptions, BARCLAYS, Database, MONZO, TestApp, client_from, comment_id_of, nth_network,
     require_env, spawn_app, spawn_app_with,
 };
@@ -260,7 +258,7 @@ async fn statements_are_published(app: &TestApp, session: &str) {
         .db
         .insert_outage(
             &OutageRecord {
-                service: common::slug(BARCLAYS),
+                service: crate::helpers::slug(BARCLAYS),
                 region: None,
                 started_at: now - 1800,
                 ended_at: None,
