@@ -4,7 +4,7 @@
 //! left of the last untrusted entry was written by the client and is worth nothing. Pure: headers in,
 //! an address out.
 
-use ipnet::IpNet;
+use ipnet::{IpNet, Ipv4Net};
 use std::net::IpAddr;
 use std::str::FromStr;
 
@@ -28,6 +28,7 @@ impl FromStr for TrustedProxies {
             .map(|s| {
                 s.parse::<IpNet>()
                     .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                    .map(canonical_net)
                     .map_err(|_| BadProxy(s.to_owned()))
             })
             .collect::<Result<_, _>>()
@@ -79,6 +80,19 @@ fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
         v4 => v4,
+    }
+}
+
+/// An IPv4-mapped block (`::ffff:10.0.0.1`, `::ffff:10.0.0.0/104`) is that IPv4 block: addresses are
+/// compared in their IPv4 form ([`canonical`]), so a mapped block kept as IPv6 would match nothing.
+fn canonical_net(net: IpNet) -> IpNet {
+    match net {
+        IpNet::V6(v6) if v6.prefix_len() >= 96 => v6
+            .addr()
+            .to_ipv4_mapped()
+            .and_then(|v4| Ipv4Net::new(v4, v6.prefix_len() - 96).ok())
+            .map_or(net, IpNet::V4),
+        other => other,
     }
 }
 
@@ -268,6 +282,29 @@ mod tests {
             lb.client(ip("::ffff:127.0.0.1"), &[], &["::ffff:203.0.113.4"]),
             ip("203.0.113.4")
         );
+    }
+
+    /// Found by the `forwarded` fuzz target: a proxy listed in its IPv4-mapped form (as dual-stack
+    /// sockets show it) was kept as an IPv6 block, which no address matches once read as IPv4.
+    #[test]
+    fn mapped_ipv4_proxies_are_trusted_as_ipv4() {
+        let lb = proxies("::ffff:10.0.0.1, ::ffff:192.168.0.0/112");
+        for trusted in [
+            "10.0.0.1",
+            "::ffff:10.0.0.1",
+            "192.168.7.7",
+            "::ffff:192.168.7.7",
+        ] {
+            assert!(lb.contains(ip(trusted)), "{trusted}");
+        }
+        assert!(!lb.contains(ip("10.0.0.2")));
+        assert!(!lb.contains(ip("192.169.0.1")));
+        assert_eq!(
+            lb.client(ip("::ffff:10.0.0.1"), &[], &["198.51.100.7"]),
+            ip("198.51.100.7")
+        );
+        // Every IPv4 address, written as one block.
+        assert!(proxies("::ffff:0:0/96").contains(ip("203.0.113.9")));
     }
 
     #[test]

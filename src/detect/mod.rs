@@ -36,6 +36,11 @@ const WINDOWS: usize = 4;
 /// standard-normal prior at 2, and the CUSUM cannot declare.
 const TAIL_MIN_EPISODES: f64 = 5.0;
 
+/// Counts above this are read as this: far more reports than any service gets in one bucket, and
+/// small enough that sums of squares over the longest window stay finite (a bucket of 1e40 reports
+/// made the noise estimate NaN, and `clamp` then panicked; found by the `replay_csv` fuzz target).
+pub const MAX_COUNT: f64 = 1e15;
+
 /// Why the detector refused a call.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DetectError {
@@ -235,7 +240,8 @@ impl Detector {
             }
             let first = start.div_euclid(self.slot_secs);
             for s in first..first + per_hour {
-                self.history.push(s, Some(count.max(0.0) / per_hour as f64));
+                self.history
+                    .push(s, Some(count.clamp(0.0, MAX_COUNT) / per_hour as f64));
             }
             self.seen_secs += 3600;
         }
@@ -243,7 +249,7 @@ impl Detector {
     }
 
     /// Processes the bucket starting at `at` (epoch seconds) with `count` reports. A
-    /// non-finite count marks the bucket as missing. Buckets must come in increasing time;
+    /// non-finite count marks the bucket as missing; one above [`MAX_COUNT`] is read as that. Buckets must come in increasing time;
     /// skipped buckets count as missing (not as zero).
     pub fn update(&mut self, at: i64, count: f64) -> Result<Update, DetectError> {
         self.update_with_networks(at, count, None)
@@ -270,7 +276,7 @@ impl Detector {
             }
         }
         self.last_at = Some(at);
-        let count = count.is_finite().then(|| count.max(0.0));
+        let count = count.is_finite().then(|| count.clamp(0.0, MAX_COUNT));
         let slot = at.div_euclid(self.slot_secs);
         let acc = self.slot_for(slot);
         let fraction = self.step as f64 / self.slot_secs as f64;
@@ -624,6 +630,32 @@ mod tests {
             lo > 0.8 && hi < 1.2,
             "baseline/actual on day 21 in {lo:.3}..{hi:.3}"
         );
+    }
+
+    /// Found by the `replay_csv` fuzz target: a bucket of 1e40 reports made the noise estimate NaN
+    /// and `Dispersion::observe` panicked in `clamp`. Counts are capped at `MAX_COUNT`; the scores
+    /// stay between 0 and 1 and the baseline finite, whatever the counts.
+    #[test]
+    fn absurd_counts_neither_panic_nor_poison_the_scores() {
+        for huge in [1e25, 1e40, 1e200, f64::MAX] {
+            let mut det = Detector::new(DetectorConfig::default(), 300).unwrap();
+            for i in 0..300 {
+                let at = 1_424_986_973 + 300 * i;
+                let count = if [3, 150, 151, 152].contains(&i) {
+                    huge
+                } else {
+                    100.0 + (i % 7) as f64
+                };
+                let u = det.update(at, count).unwrap();
+                assert!((0.0..=1.0).contains(&u.anomaly_score), "{huge}: {u:?}");
+                assert!(u.baseline.is_finite() && u.baseline >= 0.0, "{huge}: {u:?}");
+            }
+        }
+        let mut warmed = Detector::new(DetectorConfig::default(), 60).unwrap();
+        warmed
+            .warm_hourly(&[(0, 1e300), (3600, 5.0)], 7200)
+            .unwrap();
+        assert!(warmed.update(7200, 1e300).unwrap().anomaly_score <= 1.0);
     }
 
     /// A rise that only a few networks bring is not an outage, however large; the same rise from

@@ -291,6 +291,24 @@ pub struct TestApp {
 
 /// Builds the application on 127.0.0.1:0 with one HTTP worker and serves it in a tokio task.
 pub async fn spawn_app(opts: AppOptions) -> TestApp {
+    spawn_app_with(opts, |_| {}).await
+}
+
+/// [`spawn_app`] on a fresh PostgreSQL database of TEST_DATABASE_URL, or `None` (after saying so,
+/// see [`require_env`]) when there is none.
+pub async fn spawn_on_postgres(opts: AppOptions) -> Option<TestApp> {
+    let admin = require_env("TEST_DATABASE_URL")?;
+    Some(
+        spawn_app(AppOptions {
+            database: Database::FreshPostgres(admin),
+            ..opts
+        })
+        .await,
+    )
+}
+
+/// [`spawn_app`], with `adjust` changing the settings last (admin tokens, admission rules, …).
+pub async fn spawn_app_with(opts: AppOptions, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let (db_url, sqlite) = match opts.database {
         Database::FreshSqlite => {
             let f = SqliteFile::new();
@@ -306,6 +324,7 @@ pub async fn spawn_app(opts: AppOptions) -> TestApp {
     settings.clock = opts.clock.clone();
     // Tests read pages right after reporting; production tolerates a few seconds of lag.
     settings.page_fresh = Duration::ZERO;
+    adjust(&mut settings);
     let app = Application::build(settings)
         .await
         .expect("the application builds");
@@ -400,6 +419,18 @@ impl TestApp {
             .expect("server task")
             .expect("server stopped cleanly");
     }
+}
+
+/// The id (`c12`, `r7`) of the comment listed on a service page with exactly this (escaped) body.
+pub fn comment_id_of(html: &str, body: &str) -> String {
+    let at = html
+        .find(&format!("<p class=\"comment-body\">{body}</p>"))
+        .unwrap_or_else(|| panic!("{body:?} is not listed"));
+    let start = html[..at]
+        .rfind("<li id=\"comment-")
+        .expect("the comment's item")
+        + "<li id=\"comment-".len();
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
 }
 
 // ---------------------------------------------------------------------------------------------------

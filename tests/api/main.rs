@@ -9,8 +9,10 @@
 
 mod helpers;
 
+mod admin;
 mod browser;
 mod comments;
+mod comments_moderation;
 mod counter_contract;
 mod detect_synthetic;
 mod durability;
