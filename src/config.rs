@@ -61,6 +61,12 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub page_fresh_secs: u64,
 
+    /// Admin tokens, `label:token,…` (tokens of at least 16 characters): each opens the admin area
+    /// at `/admin` (moderation, official statements), and its label names who did what there.
+    /// Unset (the default): there is no admin area, and `/admin` answers 404.
+    #[arg(long, env = "DOWNTALLY_ADMIN_TOKENS", hide_env_values = true)]
+    pub admin_tokens: Option<crate::admin::AdminTokens>,
+
     /// The address visitors reach downtally at (`https://downtally.example`), for the embed snippets
     /// other sites copy; default `http://` + the bind address.
     #[arg(long, env = "DOWNTALLY_PUBLIC_URL")]

@@ -342,6 +342,9 @@ mod tests {
         ("web/pages/service.rs", include_str!("web/pages/service.rs")),
         ("web/pages/outages.rs", include_str!("web/pages/outages.rs")),
         ("web/pages/forms.rs", include_str!("web/pages/forms.rs")),
+        ("web/pages/flags.rs", include_str!("web/pages/flags.rs")),
+        ("web/pages/privacy.rs", include_str!("web/pages/privacy.rs")),
+        ("web/admin.rs", include_str!("web/admin.rs")),
         ("web/view.rs", include_str!("web/view.rs")),
         ("web/embed.rs", include_str!("web/embed.rs")),
         ("web/errors.rs", include_str!("web/errors.rs")),
@@ -353,6 +356,16 @@ mod tests {
         ("outage.html", include_str!("../templates/outage.html")),
         ("outages.html", include_str!("../templates/outages.html")),
         ("error.html", include_str!("../templates/error.html")),
+        ("privacy.html", include_str!("../templates/privacy.html")),
+        ("admin.html", include_str!("../templates/admin.html")),
+        (
+            "admin_comments.html",
+            include_str!("../templates/admin_comments.html"),
+        ),
+        (
+            "statement.html",
+            include_str!("../templates/statement.html"),
+        ),
     ];
 
     /// Keys named literally in code: the first argument of `t(`, `ta(`, `t1(` and `count(` calls.
@@ -409,19 +422,42 @@ mod tests {
             .map(|k| format!("problem-{}", k.code()))
             .collect();
         dynamic.extend(["outage", "elevated", "normal", "unknown"].map(|s| format!("status-{s}")));
-        dynamic
-            .extend([400, 404, 405, 413, 422, 429, 500, 503].map(|s| format!("error-title-{s}")));
+        dynamic.extend(
+            [400, 401, 404, 405, 413, 422, 429, 500, 503].map(|s| format!("error-title-{s}")),
+        );
+        dynamic.extend(
+            ["hidden", "restored", "statement", "login"].map(|d| format!("admin-done-{d}")),
+        );
+        // Passed by name to a helper (`PageError::comment`, `web/admin.rs::refusal`).
+        dynamic.extend(
+            [
+                "error-comment-link-only",
+                "error-comment-network-busy",
+                "admin-no-comment",
+                "admin-bad-action",
+                "admin-bad-comment",
+                "admin-bad-statement",
+                "admin-bad-link",
+                "admin-bad-time",
+                "admin-wrong-token",
+                "admin-login-first",
+            ]
+            .map(String::from),
+        );
         dynamic.extend(
             ["DE", "FR", "GB", "IT", "NL", "NO", "SE", "US"].map(|c| format!("country-{c}")),
         );
         let mut args: HashMap<&str, FluentValue> = [
             "count", "service", "time", "problem", "shown", "total", "typical", "tz", "start",
-            "detail", "field", "regions", "region", "seconds",
+            "detail", "field", "regions", "region", "seconds", "label", "share",
         ]
         .into_iter()
         .map(|k| (k, FluentValue::from("x")))
         .collect();
-        for k in ["n", "m", "h", "d"] {
+        for k in [
+            "n", "m", "h", "d", "base", "minutes", "networks", "rate", "visitor", "network",
+            "flags", "hours", "weeks",
+        ] {
             args.insert(k, FluentValue::from(2));
         }
         for lang in Lang::ALL {

@@ -1,6 +1,7 @@
 //! downtally: a crowd-sourced outage report aggregator for banks and payment services.
 //! See ARCHITECTURE.md for the path a report takes through these modules.
 
+pub mod admin;
 pub mod backfill;
 pub mod catalog;
 pub mod chart;

@@ -47,6 +47,8 @@ pub struct Settings {
     /// Where visitors reach this server (embed snippets name it); default `http://` + the address
     /// listened on.
     pub public_url: Option<String>,
+    /// The admin area's tokens; `None`: no admin area.
+    pub admin_tokens: Option<crate::admin::AdminTokens>,
 }
 
 impl Settings {
@@ -65,6 +67,7 @@ impl Settings {
             demo: false,
             page_fresh: Duration::from_secs(5),
             public_url: None,
+            admin_tokens: None,
         }
     }
 
@@ -86,6 +89,7 @@ impl Settings {
         settings.workers = args.workers;
         settings.page_fresh = Duration::from_secs(args.page_fresh_secs);
         settings.public_url = args.public_url.clone();
+        settings.admin_tokens = args.admin_tokens.clone();
         settings.monitor_interval = Duration::from_secs(args.monitor_interval_secs);
         settings
     }
@@ -192,7 +196,10 @@ impl Application {
                 db.clone(),
                 intake.salts().clone(),
                 clock.clone(),
+                counts.clone(),
+                settings.admission.rate,
             ),
+            admin: settings.admin_tokens.clone(),
             catalog,
             regions,
             board,

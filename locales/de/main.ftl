@@ -91,7 +91,7 @@ report-more = Region oder Kommentar hinzufügen (optional)
 region-label = Region
 region-none = Keine Angabe
 locate-button = Meinen Standort verwenden
-locate-note = Dein Standort wird auf etwa 1 km gerundet und nur zur Bestimmung deiner Region verwendet.
+locate-note = Ihr Standort wird auf etwa 1 km gerundet und nur zur Bestimmung Ihrer Region verwendet.
 locate-done = Standort hinzugefügt.
 comment-label = Kommentar (öffentlich sichtbar)
 
@@ -99,7 +99,7 @@ comment-label = Kommentar (öffentlich sichtbar)
 comments-heading = Kommentare
 comment-name-label = Name (optional)
 comment-body-label = Ihr Kommentar
-comment-rules = Kommentare sind öffentlich. Geben Sie keine Kontonummern, Passwörter oder Codes ein.
+comment-rules = Kommentare sind öffentlich. Geben Sie keine Kontonummern, Passwörter oder Codes ein. Links werden als reiner Text angezeigt, nicht als Links.
 comment-submit = Kommentar veröffentlichen
 comment-thanks = Danke, Ihr Kommentar ist veröffentlicht.
 comments-empty = Noch keine Kommentare.
@@ -195,3 +195,83 @@ embed-intro = Zeigen Sie diese Karte mit dem aktuellen Status auf Ihrer Website 
 embed-iframe-label = Karte und Status für ein iframe
 embed-svg-label = Bilder (SVG)
 embed-more = Details und Meldungen auf downtally
+
+## Moderation, official statements, privacy, admin area (issue 9 §4)
+footer-privacy-link = Datenschutz
+comment-flag = Markieren
+comment-flagged = Von Lesern als unangemessen markiert (anzeigen)
+comment-flag-thanks = Danke: Der Kommentar ist markiert. Markieren ihn Leser aus mehreren Netzen, wird er hinter einem Klick eingeklappt, bis ein Administrator entscheidet.
+comment-same = { $n ->
+    [one] +{ $count } schrieb dasselbe
+   *[other] +{ $count } schrieben dasselbe
+}
+error-comment-link-only = Ein Kommentar darf nicht nur ein Link sein. Bitte beschreiben Sie in Worten, was nicht funktioniert.
+error-comment-network-busy = Aus Ihrem Netz kamen in den letzten Minuten viele Kommentare. Bitte warten Sie etwas.
+error-no-comment = Diesen Kommentar gibt es nicht.
+error-title-401 = Anmeldung erforderlich
+statements-heading = Offizielle Stellungnahme
+statement-when = Vom Dienst, { $time }
+statement-link = An der Quelle lesen
+
+# Privacy page
+privacy-title = Datenschutz
+privacy-intro = downtally zählt Meldungen über Störungen bei Banken und Zahlungsdiensten. Es speichert nur das Nötigste und nichts, was zu Ihnen zurückführt.
+privacy-stored-heading = Was gespeichert wird
+privacy-stored-keys = Ihre IP-Adresse wird nie gespeichert. Aus ihr und dem User-Agent-Header Ihres Browsers werden zwei Schlüssel berechnet: ein Melder-Schlüssel (ein Hash mit Schlüssel, HMAC-SHA256, aus Ihrem Netz, Ihrem Browser und dem Dienst) und ein Netz-Schlüssel (derselbe Hash Ihres IPv4-/24- oder IPv6-/48-Netzes). Beide verwenden ein zufälliges Salz, das täglich wechselt und nach zwei Tagen gelöscht wird: Danach kann niemand, auch wir nicht, einen Schlüssel einem Netz oder den Schlüsseln anderer Tage zuordnen.
+privacy-stored-reports = Zu jeder Meldung speichern wir den Dienst, das Problem, die von Ihnen gewählte Region, Ihren Standort, falls Sie ihn geteilt haben (auf zwei Dezimalstellen gerundet, etwa 1 km), Ihren Kommentar, falls Sie einen hinterlassen haben, die beiden Schlüssel und die Uhrzeit.
+privacy-stored-comments = Kommentare sind öffentlich. Wir speichern den Text, den von Ihnen gewählten Namen (falls vorhanden), die beiden Schlüssel (um zu begrenzen, wie oft ein Besucher oder ein Netz schreiben darf) und die Uhrzeit; die Schlüssel werden nie angezeigt. Markiert jemand einen Kommentar als unangemessen, speichern wir nur dessen Netz-Schlüssel.
+privacy-retention-heading = Wie lange
+privacy-retention = Meldungen und Kommentare bleiben für die Statistik und den Störungsverlauf gespeichert; das tägliche Salz ihrer Schlüssel wird nach zwei Tagen gelöscht. Zählungen pro Minute werden { $hours } Stunden aufbewahrt, Zählungen pro Stunde { $weeks } Wochen.
+privacy-cookies-heading = Cookies
+privacy-cookie-lang = die Sprache, die Sie über die Sprachlinks gewählt haben (ein Jahr).
+privacy-cookie-tz = die Zeitzone, die Sie gewählt haben (ein Jahr).
+privacy-cookie-admin = nur für Administratoren, die sich im Verwaltungsbereich anmelden (12 Stunden): eine signierte Sitzung, nie das Token selbst.
+privacy-cookies-none = Keine weiteren Cookies, kein Tracking, nichts wird von anderen Websites geladen. Einbettungen setzen keine Cookies.
+privacy-network-heading = Was ein einzelnes Netz an den Zahlen ändern kann und was nicht
+privacy-network-bound = In jeweils { $minutes } Minuten fügt ein Netz (ein IPv4-/24- oder IPv6-/48-Netz) einem Dienst höchstens max({ $base }, { $share } der Melder aus allen anderen Netzen) gezählte Melder hinzu, gleich was seine Browser angeben. Weitere Meldungen werden gespeichert, aber nicht gezählt.
+privacy-network-breadth = Eine Störung braucht Meldungen aus mindestens { $networks } verschiedenen Netzen über dem normalen Aufkommen: Wenige Netze können keine ausrufen, wie viel sie auch senden.
+privacy-network-rate = Ein Netz darf höchstens { $rate } Meldungen und Kommentare pro Minute senden; darüber hinaus wird es gebeten zu warten.
+privacy-network-comments = Ein Besucher darf { $visitor } Kommentare zu einem Dienst in { $minutes } Minuten schreiben, ein Netz { $network }. Ein Kommentar zu einer nicht gezählten Meldung wird nicht erneut veröffentlicht, und gleiche Kommentare erscheinen nur einmal, mit der Zahl derer, die dasselbe schrieben.
+privacy-network-flags = Ein Kommentar, den Leser aus { $flags } oder mehr Netzen als unangemessen markieren, wird hinter einem Klick eingeklappt, nie gelöscht: Ein Administrator entscheidet.
+privacy-network-cannot = Was es nicht verhindern kann: Viele Netze, die gemeinsam handeln, sehen aus wie eine Menge. Jedes bleibt dann auf seinen Anteil begrenzt, und jede Meldung bleibt mit ihrem Netz-Schlüssel in der Datenbank.
+
+# Admin area
+admin-title = Verwaltung
+admin-token = Admin-Token
+admin-login = Anmelden
+admin-logout = Abmelden
+admin-signed-in = Angemeldet als { $label }.
+admin-login-first = Bitte melden Sie sich mit einem Admin-Token an.
+admin-wrong-token = Das ist kein Admin-Token.
+admin-too-many-failures = Zu viele fehlgeschlagene Anmeldungen aus Ihrem Netz. Bitte versuchen Sie es in { $seconds } Sekunden erneut.
+admin-flagged-heading = Markierte Kommentare
+admin-hidden-heading = Ausgeblendete Kommentare
+admin-none = Keine.
+admin-comment-id = Kommentar (z. B. c12)
+admin-hide = Ausblenden
+admin-restore = Wiederherstellen
+admin-statement-heading = Offizielle Stellungnahme zu einer Störung
+admin-statement-outage = Störung
+admin-statement-text = Was der Dienst gesagt hat
+admin-statement-link = Link zur Quelle (optional)
+admin-statement-time = Wann es gesagt wurde (UTC; leer für jetzt)
+admin-statement-submit = Stellungnahme veröffentlichen
+admin-actions-heading = Letzte Verwaltungsaktionen
+admin-col-time = Zeit (UTC)
+admin-col-label = Token
+admin-col-action = Aktion
+admin-col-target = Ziel
+admin-col-detail = Detail
+admin-col-comment = Kommentar
+admin-col-text = Text
+admin-col-flags = Netze, die ihn markierten
+admin-done-hidden = Der Kommentar ist ausgeblendet, mit denen, die dasselbe sagen.
+admin-done-restored = Der Kommentar ist wieder sichtbar, mit denen, die dasselbe sagen.
+admin-done-statement = Die Stellungnahme ist veröffentlicht.
+admin-done-login = Angemeldet.
+admin-bad-action = Wählen Sie Ausblenden oder Wiederherstellen.
+admin-bad-comment = Ein Kommentar wird wie c12 oder r7 angegeben.
+admin-no-comment = Diesen Kommentar gibt es nicht.
+admin-bad-statement = Die Stellungnahme muss 1 bis 1.000 Zeichen haben.
+admin-bad-link = Der Link muss eine http://- oder https://-Adresse ohne Leerzeichen oder Anführungszeichen sein.
+admin-bad-time = Die Zeit muss die Form 2026-12-01T10:42 (UTC) haben.

@@ -99,7 +99,7 @@ comment-label = Comment (shown publicly)
 comments-heading = Comments
 comment-name-label = Name (optional)
 comment-body-label = Your comment
-comment-rules = Comments are public. Do not post account numbers, passwords or codes.
+comment-rules = Comments are public. Do not post account numbers, passwords or codes. Links are shown as plain text, not as links.
 comment-submit = Post comment
 comment-thanks = Thank you, your comment is published.
 comments-empty = No comments yet.
@@ -195,3 +195,83 @@ embed-intro = Show this map with the current status on your site (it updates its
 embed-iframe-label = Map and status for an iframe
 embed-svg-label = Images (SVG)
 embed-more = Details and reports on downtally
+
+## Moderation, official statements, privacy, admin area (issue 9 §4)
+footer-privacy-link = Privacy
+comment-flag = Flag
+comment-flagged = Flagged by readers (show)
+comment-flag-thanks = Thank you: the comment is flagged. When readers from several networks flag it, it is folded away until an administrator decides.
+comment-same = { $n ->
+    [one] +{ $count } said the same
+   *[other] +{ $count } said the same
+}
+error-comment-link-only = A comment cannot be only a link. Please say in words what is not working.
+error-comment-network-busy = Many comments have come from your network in the last minutes. Please wait a little.
+error-no-comment = There is no such comment.
+error-title-401 = Sign-in required
+statements-heading = Official statement
+statement-when = From the service, { $time }
+statement-link = Read it at the source
+
+# Privacy page
+privacy-title = Privacy
+privacy-intro = downtally counts reports of problems with banks and payment services. It keeps as little as it needs, and nothing that leads back to you.
+privacy-stored-heading = What is stored
+privacy-stored-keys = Your IP address is never stored. From it and your browser’s User-Agent header two keys are computed: a reporter key (a keyed hash, HMAC-SHA256, of your network, your browser and the service) and a network key (the same kind of hash of your IPv4 /24 or IPv6 /48 network). Both are salted with a random key that changes every day and is deleted after two days: from then on nobody, not even we, can link a key to a network or to the keys of other days.
+privacy-stored-reports = With each report we store the service, the problem, the region you chose, your position if you shared it (rounded to two decimals, about 1 km), your comment if you left one, the two keys and the time.
+privacy-stored-comments = Comments are public. We store the text, the name you chose (if any), the two keys (to limit how often one visitor or one network may post) and the time; the keys are never shown. When someone flags a comment we keep only their network key.
+privacy-retention-heading = For how long
+privacy-retention = Reports and comments are kept for the statistics and the outage history; the daily salt behind their keys is deleted after two days. Counts per minute are kept for { $hours } hours, counts per hour for { $weeks } weeks.
+privacy-cookies-heading = Cookies
+privacy-cookie-lang = the language you chose with the language links (one year).
+privacy-cookie-tz = the time zone you chose (one year).
+privacy-cookie-admin = only for administrators who sign in to the admin area (12 hours): a signed session, never the token itself.
+privacy-cookies-none = No other cookies, no tracking, nothing loaded from other sites. Embeds set no cookies.
+privacy-network-heading = What one network can and cannot do to the numbers
+privacy-network-bound = Within any { $minutes } minutes, one network (an IPv4 /24 or IPv6 /48) adds at most max({ $base }, { $share } of the reporters from all other networks) counted reporters to a service, whatever its browsers claim. Further reports are kept but not counted.
+privacy-network-breadth = An outage needs reports from at least { $networks } distinct networks beyond normal traffic, so a handful of networks cannot declare one however much they send.
+privacy-network-rate = One network may send at most { $rate } reports and comments a minute; past that it is asked to wait.
+privacy-network-comments = One visitor may post { $visitor } comments on a service in { $minutes } minutes, one network { $network }. A comment sent with a report that was not counted is not published again, and identical comments are shown once, with how many said the same.
+privacy-network-flags = A comment flagged by readers from { $flags } or more networks is folded away behind a click, never deleted: an administrator decides.
+privacy-network-cannot = What it cannot stop: many networks acting together look like a crowd. Each of them is then held to its share, and every report stays in the database with its network key.
+
+# Admin area
+admin-title = Administration
+admin-token = Admin token
+admin-login = Sign in
+admin-logout = Sign out
+admin-signed-in = Signed in as { $label }.
+admin-login-first = Please sign in with an admin token.
+admin-wrong-token = That is not an admin token.
+admin-too-many-failures = Too many failed sign-ins from your network. Please try again in { $seconds } seconds.
+admin-flagged-heading = Flagged comments
+admin-hidden-heading = Hidden comments
+admin-none = None.
+admin-comment-id = Comment (e.g. c12)
+admin-hide = Hide
+admin-restore = Restore
+admin-statement-heading = Official statement on an outage
+admin-statement-outage = Outage
+admin-statement-text = What the service said
+admin-statement-link = Link to it (optional)
+admin-statement-time = When it was said (UTC; empty for now)
+admin-statement-submit = Publish statement
+admin-actions-heading = Recent admin actions
+admin-col-time = Time (UTC)
+admin-col-label = Token
+admin-col-action = Action
+admin-col-target = Target
+admin-col-detail = Detail
+admin-col-comment = Comment
+admin-col-text = Text
+admin-col-flags = Networks that flagged it
+admin-done-hidden = The comment is hidden, with those that say the same.
+admin-done-restored = The comment is shown again, with those that say the same.
+admin-done-statement = The statement is published.
+admin-done-login = Signed in.
+admin-bad-action = Choose hide or restore.
+admin-bad-comment = A comment is named like c12 or r7.
+admin-no-comment = There is no such comment.
+admin-bad-statement = The statement must have between 1 and 1,000 characters.
+admin-bad-link = The link must be an http:// or https:// address without spaces or quotes.
+admin-bad-time = The time must look like 2026-12-01T10:42 (UTC).

@@ -99,7 +99,7 @@ comment-label = Commentaire (visible publiquement)
 comments-heading = Commentaires
 comment-name-label = Nom (facultatif)
 comment-body-label = Votre commentaire
-comment-rules = Les commentaires sont publics. N’indiquez ni numéro de compte, ni mot de passe, ni code.
+comment-rules = Les commentaires sont publics. N’indiquez ni numéro de compte, ni mot de passe, ni code. Les liens sont affichés comme du texte, pas comme des liens.
 comment-submit = Publier le commentaire
 comment-thanks = Merci, votre commentaire est publié.
 comments-empty = Pas encore de commentaire.
@@ -195,3 +195,83 @@ embed-intro = Affichez cette carte avec l’état actuel sur votre site (elle se
 embed-iframe-label = Carte et état pour une iframe
 embed-svg-label = Images (SVG)
 embed-more = Détails et signalements sur downtally
+
+## Moderation, official statements, privacy, admin area (issue 9 §4)
+footer-privacy-link = Confidentialité
+comment-flag = Signaler un abus
+comment-flagged = Signalé comme abusif par des lecteurs (afficher)
+comment-flag-thanks = Merci : l’abus est signalé. Quand des lecteurs de plusieurs réseaux le signalent, le commentaire est replié derrière un clic jusqu’à ce qu’un administrateur décide.
+comment-same = { $n ->
+    [one] +{ $count } a dit la même chose
+   *[other] +{ $count } ont dit la même chose
+}
+error-comment-link-only = Un commentaire ne peut pas être seulement un lien. Veuillez dire avec des mots ce qui ne fonctionne pas.
+error-comment-network-busy = Beaucoup de commentaires sont venus de votre réseau ces dernières minutes. Veuillez patienter un peu.
+error-no-comment = Ce commentaire n’existe pas.
+error-title-401 = Connexion requise
+statements-heading = Déclaration officielle
+statement-when = Du service, { $time }
+statement-link = La lire à la source
+
+# Privacy page
+privacy-title = Confidentialité
+privacy-intro = downtally compte les signalements de problèmes avec les banques et les services de paiement. Il garde le strict nécessaire, et rien qui mène jusqu’à vous.
+privacy-stored-heading = Ce qui est enregistré
+privacy-stored-keys = Votre adresse IP n’est jamais enregistrée. À partir d’elle et de l’en-tête User-Agent de votre navigateur, deux clés sont calculées : une clé de signalement (un hachage à clé, HMAC-SHA256, de votre réseau, de votre navigateur et du service) et une clé de réseau (le même type de hachage de votre réseau IPv4 /24 ou IPv6 /48). Toutes deux utilisent un sel aléatoire qui change chaque jour et est supprimé au bout de deux jours : dès lors personne, pas même nous, ne peut relier une clé à un réseau ni aux clés d’autres jours.
+privacy-stored-reports = Avec chaque signalement, nous enregistrons le service, le problème, la région que vous avez choisie, votre position si vous l’avez partagée (arrondie à deux décimales, environ 1 km), votre commentaire si vous en avez laissé un, les deux clés et l’heure.
+privacy-stored-comments = Les commentaires sont publics. Nous enregistrons le texte, le nom que vous avez choisi (s’il y en a un), les deux clés (pour limiter la fréquence à laquelle un visiteur ou un réseau peut écrire) et l’heure ; les clés ne sont jamais affichées. Quand un commentaire est signalé comme abusif, nous ne gardons que la clé de réseau de la personne qui le signale.
+privacy-retention-heading = Pour combien de temps
+privacy-retention = Les signalements et les commentaires sont conservés pour les statistiques et l’historique des pannes ; le sel quotidien de leurs clés est supprimé au bout de deux jours. Les comptages par minute sont conservés { $hours } heures, les comptages par heure { $weeks } semaines.
+privacy-cookies-heading = Cookies
+privacy-cookie-lang = la langue que vous avez choisie avec les liens de langue (un an).
+privacy-cookie-tz = le fuseau horaire que vous avez choisi (un an).
+privacy-cookie-admin = seulement pour les administrateurs qui se connectent à l’espace d’administration (12 heures) : une session signée, jamais le jeton lui-même.
+privacy-cookies-none = Aucun autre cookie, aucun pistage, rien n’est chargé depuis d’autres sites. Les intégrations ne déposent aucun cookie.
+privacy-network-heading = Ce qu’un réseau peut faire aux chiffres, et ce qu’il ne peut pas
+privacy-network-bound = Sur toute période de { $minutes } minutes, un réseau (un IPv4 /24 ou IPv6 /48) ajoute à un service au plus max({ $base }, { $share } des personnes signalant depuis tous les autres réseaux) signalements comptés, quoi que disent ses navigateurs. Les suivants sont conservés mais pas comptés.
+privacy-network-breadth = Une panne exige des signalements d’au moins { $networks } réseaux distincts au-delà du trafic normal : une poignée de réseaux ne peut pas en déclarer une, quel que soit leur volume.
+privacy-network-rate = Un réseau peut envoyer au plus { $rate } signalements et commentaires par minute ; au-delà, il lui est demandé d’attendre.
+privacy-network-comments = Un visiteur peut publier { $visitor } commentaires sur un service en { $minutes } minutes, un réseau { $network }. Un commentaire envoyé avec un signalement non compté n’est pas publié une nouvelle fois, et les commentaires identiques ne sont affichés qu’une fois, avec le nombre de personnes ayant dit la même chose.
+privacy-network-flags = Un commentaire signalé comme abusif par des lecteurs de { $flags } réseaux ou plus est replié derrière un clic, jamais supprimé : un administrateur décide.
+privacy-network-cannot = Ce qu’il ne peut pas empêcher : de nombreux réseaux agissant ensemble ressemblent à une foule. Chacun est alors limité à sa part, et chaque signalement reste dans la base avec sa clé de réseau.
+
+# Admin area
+admin-title = Administration
+admin-token = Jeton d’administration
+admin-login = Se connecter
+admin-logout = Se déconnecter
+admin-signed-in = Connecté en tant que { $label }.
+admin-login-first = Veuillez vous connecter avec un jeton d’administration.
+admin-wrong-token = Ce n’est pas un jeton d’administration.
+admin-too-many-failures = Trop de connexions échouées depuis votre réseau. Veuillez réessayer dans { $seconds } secondes.
+admin-flagged-heading = Commentaires signalés comme abusifs
+admin-hidden-heading = Commentaires masqués
+admin-none = Aucun.
+admin-comment-id = Commentaire (p. ex. c12)
+admin-hide = Masquer
+admin-restore = Rétablir
+admin-statement-heading = Déclaration officielle sur une panne
+admin-statement-outage = Panne
+admin-statement-text = Ce que le service a dit
+admin-statement-link = Lien vers la source (facultatif)
+admin-statement-time = Quand il l’a dit (UTC ; vide pour maintenant)
+admin-statement-submit = Publier la déclaration
+admin-actions-heading = Dernières actions d’administration
+admin-col-time = Heure (UTC)
+admin-col-label = Jeton
+admin-col-action = Action
+admin-col-target = Cible
+admin-col-detail = Détail
+admin-col-comment = Commentaire
+admin-col-text = Texte
+admin-col-flags = Réseaux l’ayant signalé comme abusif
+admin-done-hidden = Le commentaire est masqué, avec ceux qui disent la même chose.
+admin-done-restored = Le commentaire est de nouveau affiché, avec ceux qui disent la même chose.
+admin-done-statement = La déclaration est publiée.
+admin-done-login = Connecté.
+admin-bad-action = Choisissez masquer ou rétablir.
+admin-bad-comment = Un commentaire se désigne comme c12 ou r7.
+admin-no-comment = Ce commentaire n’existe pas.
+admin-bad-statement = La déclaration doit compter de 1 à 1 000 caractères.
+admin-bad-link = Le lien doit être une adresse http:// ou https:// sans espaces ni guillemets.
+admin-bad-time = L’heure doit avoir la forme 2026-12-01T10:42 (UTC).

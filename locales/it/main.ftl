@@ -99,7 +99,7 @@ comment-label = Commento (visibile a tutti)
 comments-heading = Commenti
 comment-name-label = Nome (facoltativo)
 comment-body-label = Il tuo commento
-comment-rules = I commenti sono pubblici. Non inserire numeri di conto, password o codici.
+comment-rules = I commenti sono pubblici. Non inserire numeri di conto, password o codici. I link sono mostrati come testo semplice, non come link.
 comment-submit = Pubblica commento
 comment-thanks = Grazie, il tuo commento è stato pubblicato.
 comments-empty = Ancora nessun commento.
@@ -195,3 +195,83 @@ embed-intro = Mostra questa mappa con lo stato attuale sul tuo sito (si aggiorna
 embed-iframe-label = Mappa e stato per un iframe
 embed-svg-label = Immagini (SVG)
 embed-more = Dettagli e segnalazioni su downtally
+
+## Moderation, official statements, privacy, admin area (issue 9 §4)
+footer-privacy-link = Privacy
+comment-flag = Segnala abuso
+comment-flagged = Segnalato come abuso dai lettori (mostra)
+comment-flag-thanks = Grazie: l’abuso è stato segnalato. Quando lo segnalano lettori da più reti, il commento viene nascosto dietro un clic finché un amministratore non decide.
+comment-same = { $n ->
+    [one] +{ $count } ha scritto lo stesso
+   *[other] +{ $count } hanno scritto lo stesso
+}
+error-comment-link-only = Un commento non può essere solo un link. Scrivi a parole che cosa non funziona.
+error-comment-network-busy = Dalla tua rete sono arrivati molti commenti negli ultimi minuti. Attendi un po’.
+error-no-comment = Questo commento non esiste.
+error-title-401 = Accesso richiesto
+statements-heading = Comunicazione ufficiale
+statement-when = Dal servizio, { $time }
+statement-link = Leggila alla fonte
+
+# Privacy page
+privacy-title = Privacy
+privacy-intro = downtally conta le segnalazioni di problemi con banche e servizi di pagamento. Conserva solo il minimo necessario e niente che riconduca a te.
+privacy-stored-heading = Che cosa conserviamo
+privacy-stored-keys = Il tuo indirizzo IP non viene mai conservato. Da esso e dall’intestazione User-Agent del tuo browser si calcolano due chiavi: una chiave di segnalazione (un hash con chiave, HMAC-SHA256, della tua rete, del tuo browser e del servizio) e una chiave di rete (lo stesso tipo di hash della tua rete IPv4 /24 o IPv6 /48). Entrambe usano un sale casuale che cambia ogni giorno e viene cancellato dopo due giorni: da quel momento nessuno, nemmeno noi, può ricondurre una chiave a una rete o alle chiavi di altri giorni.
+privacy-stored-reports = Per ogni segnalazione conserviamo il servizio, il problema, la regione che hai scelto, la tua posizione se l’hai condivisa (arrotondata a due decimali, circa 1 km), il tuo commento se ne hai lasciato uno, le due chiavi e l’ora.
+privacy-stored-comments = I commenti sono pubblici. Conserviamo il testo, il nome che hai scelto (se c’è), le due chiavi (per limitare quanto spesso un visitatore o una rete può scrivere) e l’ora; le chiavi non vengono mai mostrate. Quando un commento viene segnalato come abuso conserviamo solo la chiave di rete di chi lo segnala.
+privacy-retention-heading = Per quanto tempo
+privacy-retention = Segnalazioni e commenti sono conservati per le statistiche e lo storico dei disservizi; il sale giornaliero delle loro chiavi viene cancellato dopo due giorni. I conteggi al minuto sono conservati per { $hours } ore, quelli orari per { $weeks } settimane.
+privacy-cookies-heading = Cookie
+privacy-cookie-lang = la lingua che hai scelto con i link delle lingue (un anno).
+privacy-cookie-tz = il fuso orario che hai scelto (un anno).
+privacy-cookie-admin = solo per gli amministratori che accedono all’area di amministrazione (12 ore): una sessione firmata, mai il token stesso.
+privacy-cookies-none = Nessun altro cookie, nessun tracciamento, niente caricato da altri siti. Gli embed non impostano cookie.
+privacy-network-heading = Che cosa una rete può e non può fare ai numeri
+privacy-network-bound = In ogni intervallo di { $minutes } minuti una rete (una IPv4 /24 o IPv6 /48) aggiunge a un servizio al massimo max({ $base }, { $share } delle persone che segnalano da tutte le altre reti) segnalazioni contate, qualunque cosa dicano i suoi browser. Le altre sono conservate ma non contate.
+privacy-network-breadth = Un disservizio richiede segnalazioni da almeno { $networks } reti distinte oltre al traffico normale: poche reti non possono dichiararne uno, per quanto inviino.
+privacy-network-rate = Una rete può inviare al massimo { $rate } segnalazioni e commenti al minuto; oltre, le viene chiesto di attendere.
+privacy-network-comments = Un visitatore può scrivere { $visitor } commenti su un servizio in { $minutes } minuti, una rete { $network }. Il commento inviato con una segnalazione non contata non viene pubblicato di nuovo, e i commenti identici sono mostrati una volta sola, con quanti hanno scritto lo stesso.
+privacy-network-flags = Un commento segnalato come abuso da lettori di { $flags } o più reti viene nascosto dietro un clic, mai cancellato: decide un amministratore.
+privacy-network-cannot = Che cosa non può impedire: molte reti che agiscono insieme sembrano una folla. Ciascuna resta allora entro la sua quota, e ogni segnalazione resta nel database con la sua chiave di rete.
+
+# Admin area
+admin-title = Amministrazione
+admin-token = Token di amministrazione
+admin-login = Accedi
+admin-logout = Esci
+admin-signed-in = Accesso come { $label }.
+admin-login-first = Accedi con un token di amministrazione.
+admin-wrong-token = Questo non è un token di amministrazione.
+admin-too-many-failures = Troppi accessi falliti dalla tua rete. Riprova tra { $seconds } secondi.
+admin-flagged-heading = Commenti segnalati come abuso
+admin-hidden-heading = Commenti nascosti
+admin-none = Nessuno.
+admin-comment-id = Commento (per es. c12)
+admin-hide = Nascondi
+admin-restore = Ripristina
+admin-statement-heading = Comunicazione ufficiale su un disservizio
+admin-statement-outage = Disservizio
+admin-statement-text = Che cosa ha detto il servizio
+admin-statement-link = Link alla fonte (facoltativo)
+admin-statement-time = Quando l’ha detto (UTC; vuoto per adesso)
+admin-statement-submit = Pubblica la comunicazione
+admin-actions-heading = Ultime azioni di amministrazione
+admin-col-time = Ora (UTC)
+admin-col-label = Token
+admin-col-action = Azione
+admin-col-target = Oggetto
+admin-col-detail = Dettaglio
+admin-col-comment = Commento
+admin-col-text = Testo
+admin-col-flags = Reti che hanno segnalato l’abuso
+admin-done-hidden = Il commento è nascosto, insieme a quelli che dicono lo stesso.
+admin-done-restored = Il commento è di nuovo visibile, insieme a quelli che dicono lo stesso.
+admin-done-statement = La comunicazione è pubblicata.
+admin-done-login = Accesso eseguito.
+admin-bad-action = Scegli nascondi o ripristina.
+admin-bad-comment = Un commento si indica come c12 o r7.
+admin-no-comment = Questo commento non esiste.
+admin-bad-statement = La comunicazione deve avere da 1 a 1.000 caratteri.
+admin-bad-link = Il link deve essere un indirizzo http:// o https:// senza spazi né virgolette.
+admin-bad-time = L’ora deve essere nella forma 2026-12-01T10:42 (UTC).

@@ -99,7 +99,7 @@ comment-label = Kommentar (vises offentlig)
 comments-heading = Kommentarer
 comment-name-label = Navn (valgfritt)
 comment-body-label = Din kommentar
-comment-rules = Kommentarer er offentlige. Ikke skriv kontonumre, passord eller koder.
+comment-rules = Kommentarer er offentlige. Ikke skriv kontonumre, passord eller koder. Lenker vises som ren tekst, ikke som lenker.
 comment-submit = Publiser kommentar
 comment-thanks = Takk, kommentaren din er publisert.
 comments-empty = Ingen kommentarer ennå.
@@ -195,3 +195,83 @@ embed-intro = Vis dette kartet med gjeldende status på nettstedet ditt (det opp
 embed-iframe-label = Kart og status for en iframe
 embed-svg-label = Bilder (SVG)
 embed-more = Detaljer og meldinger på downtally
+
+## Moderation, official statements, privacy, admin area (issue 9 §4)
+footer-privacy-link = Personvern
+comment-flag = Rapporter
+comment-flagged = Rapportert av lesere (vis)
+comment-flag-thanks = Takk: kommentaren er rapportert. Når lesere fra flere nett rapporterer den, skjules den bak et klikk til en administrator bestemmer.
+comment-same = { $n ->
+    [one] +{ $count } skrev det samme
+   *[other] +{ $count } skrev det samme
+}
+error-comment-link-only = En kommentar kan ikke bare være en lenke. Skriv med ord hva som ikke fungerer.
+error-comment-network-busy = Det har kommet mange kommentarer fra nettet ditt de siste minuttene. Vent litt.
+error-no-comment = Denne kommentaren finnes ikke.
+error-title-401 = Innlogging kreves
+statements-heading = Offisiell uttalelse
+statement-when = Fra tjenesten, { $time }
+statement-link = Les den hos kilden
+
+# Privacy page
+privacy-title = Personvern
+privacy-intro = downtally teller meldinger om problemer med banker og betalingstjenester. Det lagrer bare det som trengs, og ingenting som fører tilbake til deg.
+privacy-stored-heading = Hva som lagres
+privacy-stored-keys = IP-adressen din lagres aldri. Fra den og User-Agent-hodet til nettleseren din beregnes to nøkler: en melder-nøkkel (en nøkkelbasert hash, HMAC-SHA256, av nettet ditt, nettleseren din og tjenesten) og en nett-nøkkel (samme slags hash av IPv4 /24- eller IPv6 /48-nettet ditt). Begge bruker et tilfeldig salt som byttes hver dag og slettes etter to dager: deretter kan ingen, heller ikke vi, knytte en nøkkel til et nett eller til nøklene fra andre dager.
+privacy-stored-reports = For hver melding lagrer vi tjenesten, problemet, regionen du valgte, posisjonen din hvis du delte den (avrundet til to desimaler, omtrent 1 km), kommentaren din hvis du la igjen en, de to nøklene og tidspunktet.
+privacy-stored-comments = Kommentarer er offentlige. Vi lagrer teksten, navnet du valgte (hvis noe), de to nøklene (for å begrense hvor ofte én besøkende eller ett nett kan skrive) og tidspunktet; nøklene vises aldri. Når noen rapporterer en kommentar, lagrer vi bare nett-nøkkelen deres.
+privacy-retention-heading = Hvor lenge
+privacy-retention = Meldinger og kommentarer beholdes for statistikken og historikken over driftsavbrudd; det daglige saltet bak nøklene deres slettes etter to dager. Tellinger per minutt beholdes i { $hours } timer, tellinger per time i { $weeks } uker.
+privacy-cookies-heading = Informasjonskapsler
+privacy-cookie-lang = språket du valgte med språklenkene (ett år).
+privacy-cookie-tz = tidssonen du valgte (ett år).
+privacy-cookie-admin = bare for administratorer som logger inn i administrasjonsområdet (12 timer): en signert økt, aldri selve tokenet.
+privacy-cookies-none = Ingen andre informasjonskapsler, ingen sporing, ingenting lastes fra andre nettsteder. Innbygginger setter ingen informasjonskapsler.
+privacy-network-heading = Hva ett nett kan og ikke kan gjøre med tallene
+privacy-network-bound = I løpet av hvilke som helst { $minutes } minutter legger ett nett (et IPv4 /24 eller IPv6 /48) til høyst max({ $base }, { $share } av melderne fra alle andre nett) talte meldere for en tjeneste, uansett hva nettleserne oppgir. Flere meldinger lagres, men telles ikke.
+privacy-network-breadth = Et driftsavbrudd krever meldinger fra minst { $networks } ulike nett utover vanlig trafikk, så en håndfull nett kan ikke utløse et, uansett hvor mye de sender.
+privacy-network-rate = Ett nett kan sende høyst { $rate } meldinger og kommentarer i minuttet; utover det blir det bedt om å vente.
+privacy-network-comments = Én besøkende kan skrive { $visitor } kommentarer om en tjeneste på { $minutes } minutter, ett nett { $network }. En kommentar sendt med en melding som ikke ble talt, publiseres ikke på nytt, og like kommentarer vises én gang, med hvor mange som skrev det samme.
+privacy-network-flags = En kommentar som lesere fra { $flags } eller flere nett rapporterer, skjules bak et klikk, aldri slettet: en administrator bestemmer.
+privacy-network-cannot = Hva det ikke kan stoppe: mange nett som handler sammen, ser ut som en folkemengde. Hvert av dem holdes da til sin andel, og hver melding blir liggende i databasen med nett-nøkkelen sin.
+
+# Admin area
+admin-title = Administrasjon
+admin-token = Admin-token
+admin-login = Logg inn
+admin-logout = Logg ut
+admin-signed-in = Logget inn som { $label }.
+admin-login-first = Logg inn med et admin-token.
+admin-wrong-token = Det er ikke et admin-token.
+admin-too-many-failures = For mange mislykkede innlogginger fra nettet ditt. Prøv igjen om { $seconds } sekunder.
+admin-flagged-heading = Rapporterte kommentarer
+admin-hidden-heading = Skjulte kommentarer
+admin-none = Ingen.
+admin-comment-id = Kommentar (f.eks. c12)
+admin-hide = Skjul
+admin-restore = Gjenopprett
+admin-statement-heading = Offisiell uttalelse om et driftsavbrudd
+admin-statement-outage = Driftsavbrudd
+admin-statement-text = Hva tjenesten sa
+admin-statement-link = Lenke til kilden (valgfritt)
+admin-statement-time = Når det ble sagt (UTC; tomt for nå)
+admin-statement-submit = Publiser uttalelsen
+admin-actions-heading = Siste administrasjonshandlinger
+admin-col-time = Tid (UTC)
+admin-col-label = Token
+admin-col-action = Handling
+admin-col-target = Mål
+admin-col-detail = Detalj
+admin-col-comment = Kommentar
+admin-col-text = Tekst
+admin-col-flags = Nett som rapporterte den
+admin-done-hidden = Kommentaren er skjult, sammen med dem som sier det samme.
+admin-done-restored = Kommentaren vises igjen, sammen med dem som sier det samme.
+admin-done-statement = Uttalelsen er publisert.
+admin-done-login = Logget inn.
+admin-bad-action = Velg skjul eller gjenopprett.
+admin-bad-comment = En kommentar angis som c12 eller r7.
+admin-no-comment = Denne kommentaren finnes ikke.
+admin-bad-statement = Uttalelsen må ha fra 1 til 1 000 tegn.
+admin-bad-link = Lenken må være en http://- eller https://-adresse uten mellomrom eller anførselstegn.
+admin-bad-time = Tiden må ha formen 2026-12-01T10:42 (UTC).

@@ -18,13 +18,24 @@ pub const MAX_COMMENT_CHARS: usize = 500;
 /// Longest name a commenter may sign with.
 pub const MAX_NAME_CHARS: usize = 40;
 
+/// Bidirectional controls (embeddings and overrides U+202A–U+202E, isolates U+2066–U+2069, the marks
+/// U+200E, U+200F and U+061C): in a comment they can make text read in another order than it is
+/// stored (a name that spills right-to-left over the page), so they are removed.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
+
 /// Text as people typed it, without control characters (PostgreSQL refuses NUL, and none of them
-/// belongs on a page): line breaks become `\n`, tabs and other controls are dropped.
-fn clean_text(raw: &str) -> String {
+/// belongs on a page) nor bidirectional controls: line breaks become `\n`, tabs and other controls
+/// are dropped.
+pub fn clean_text(raw: &str) -> String {
     raw.replace("\r\n", "\n")
         .chars()
         .map(|c| if c == '\r' { '\n' } else { c })
-        .filter(|&c| c == '\n' || !c.is_control())
+        .filter(|&c| c == '\n' || !(c.is_control() || is_bidi_control(c)))
         .collect()
 }
 
@@ -104,5 +115,20 @@ mod tests {
         assert_eq!(CommenterName::parse(" "), Ok(None));
         assert_eq!(CommenterName::parse(&"x".repeat(41)), Err(NameTooLong));
         assert!(CommenterName::parse(&"é".repeat(40)).unwrap().is_some());
+    }
+
+    #[test]
+    fn bidi_controls_are_removed_from_comments_and_names() {
+        let c = Comment::parse("pay\u{202E}gnp.exe\u{2066}x\u{2069}\u{200E}\u{200F}\u{61C}!")
+            .unwrap()
+            .unwrap();
+        assert_eq!(c.as_str(), "paygnp.exex!");
+        let n = CommenterName::parse("\u{202B}Ann\u{202C}")
+            .unwrap()
+            .unwrap();
+        assert_eq!(n.as_str(), "Ann");
+        assert_eq!(Comment::parse("\u{202E}\u{202A}"), Ok(None));
+        // Right-to-left letters themselves are text, not controls.
+        assert_eq!(Comment::parse("שלום").unwrap().unwrap().as_str(), "שלום");
     }
 }

@@ -1,6 +1,7 @@
 //! The SQL store, the source of truth: SQLite by default, PostgreSQL when the URL says so. One set of
 //! portable queries (`$n` placeholders work in both); each backend has its own migration folder.
 
+mod admin;
 mod comments;
 mod outages;
 mod reports;
@@ -9,7 +10,8 @@ mod services;
 mod sqlite_writer;
 mod writer;
 
-pub use comments::StoredComment;
+pub use admin::{AdminAction, Statement};
+pub use comments::{CommentId, CommentLimits, NewComment, Posted, Source, StoredComment};
 pub use outages::{OutageRecord, StatusRow, StoredOutage};
 use reports::report_columns;
 pub use reports::{NewReport, StoredCounts};

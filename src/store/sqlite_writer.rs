@@ -8,6 +8,10 @@
 //! sqlx's worker with [`SqliteConnection::lock_handle`] and calls SQLite's C API directly: one
 //! prepared single-row INSERT stepped per report inside BEGIN IMMEDIATE … COMMIT. No JSON, no thread
 //! hop per statement; the commit (and its fsync) happens on the writer thread itself.
+//!
+//! The only module that may use `unsafe` (the crate denies `unsafe_code`); every unsafe block says
+//! why it is sound in a `// SAFETY:` comment.
+#![allow(unsafe_code)]
 
 use super::{NewReport, StoreError, report_columns};
 use crate::domain::{Comment, RegionId};
@@ -233,7 +237,8 @@ fn exec(db: NonNull<ffi::sqlite3>, sql: &CStr) -> Result<(), StoreError> {
 /// SAFETY: `stmt` must be a live statement and `i` one of its parameters.
 unsafe fn bind_text(stmt: *mut ffi::sqlite3_stmt, i: c_int, value: Option<&str>) -> c_int {
     match value {
-        // SAFETY (caller's): SQLITE_TRANSIENT makes SQLite copy the bytes before returning.
+        // SAFETY: `stmt` is live and `i` one of its parameters (this function's contract);
+        // SQLITE_TRANSIENT makes SQLite copy the bytes before returning.
         Some(s) => unsafe {
             ffi::sqlite3_bind_text64(
                 stmt,
@@ -244,6 +249,7 @@ unsafe fn bind_text(stmt: *mut ffi::sqlite3_stmt, i: c_int, value: Option<&str>)
                 ffi::SQLITE_UTF8 as u8,
             )
         },
+        // SAFETY: `stmt` is live and `i` one of its parameters (this function's contract).
         None => unsafe { ffi::sqlite3_bind_null(stmt, i) },
     }
 }
@@ -251,7 +257,9 @@ unsafe fn bind_text(stmt: *mut ffi::sqlite3_stmt, i: c_int, value: Option<&str>)
 /// SAFETY: `stmt` must be a live statement and `i` one of its parameters.
 unsafe fn bind_f64(stmt: *mut ffi::sqlite3_stmt, i: c_int, value: Option<f64>) -> c_int {
     match value {
+        // SAFETY: `stmt` is live and `i` one of its parameters (this function's contract).
         Some(v) => unsafe { ffi::sqlite3_bind_double(stmt, i, v) },
+        // SAFETY: `stmt` is live and `i` one of its parameters (this function's contract).
         None => unsafe { ffi::sqlite3_bind_null(stmt, i) },
     }
 }

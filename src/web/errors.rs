@@ -20,6 +20,7 @@ use crate::store::StoreError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     BadRequest,
+    Unauthorized,
     NotFound,
     MethodNotAllowed,
     PayloadTooLarge,
@@ -33,6 +34,7 @@ impl Kind {
     pub fn status(self) -> StatusCode {
         match self {
             Kind::BadRequest => StatusCode::BAD_REQUEST,
+            Kind::Unauthorized => StatusCode::UNAUTHORIZED,
             Kind::NotFound => StatusCode::NOT_FOUND,
             Kind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Kind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -47,6 +49,7 @@ impl Kind {
     fn page_key(self) -> &'static str {
         match self {
             Kind::BadRequest | Kind::Unprocessable => "error-bad-request",
+            Kind::Unauthorized => "admin-login-first",
             Kind::NotFound => "error-no-page",
             Kind::MethodNotAllowed => "error-wrong-method",
             Kind::PayloadTooLarge => "error-too-large",
@@ -226,7 +229,16 @@ impl PageError {
             CommentError::Empty => (Kind::Unprocessable, "error-comment-empty"),
             CommentError::TooLong(_) => (Kind::Unprocessable, "error-comment-too-long"),
             CommentError::NameTooLong(_) => (Kind::Unprocessable, "error-comment-name-too-long"),
+            CommentError::LinkOnly => (Kind::Unprocessable, "error-comment-link-only"),
             CommentError::TooMany => (Kind::TooManyRequests, "error-too-many"),
+            CommentError::NetworkBusy => (Kind::TooManyRequests, "error-comment-network-busy"),
+            CommentError::RateLimited { retry_after } => {
+                let message = lang.t1("error-rate-limited", "seconds", &retry_after.to_string());
+                let mut page = Self::new(Kind::TooManyRequests, message).in_lang(lang);
+                page.inner.retry_after = Some(*retry_after);
+                return page;
+            }
+            CommentError::NoSuchComment => (Kind::NotFound, "error-no-comment"),
             CommentError::Store(e) => {
                 tracing::error!(error = %e, "cannot store a comment");
                 (Kind::Unavailable, "error-comment-unavailable")

@@ -1,9 +1,11 @@
 //! HTTP: the routes (`ROUTES`), the request middleware (a span per request, `X-Request-Id`, latency),
 //! answers for paths and methods nothing is routed for, and security headers. The handlers live in
-//! `api.rs`, `pages/`, `embed.rs` and `ops.rs`; what they draw is outside the HTTP layer (`chart.rs`,
+//! `api.rs` (and `api_outages.rs`), `pages/`, `embed.rs`, `admin.rs` and `ops.rs`; what they draw is outside the HTTP layer (`chart.rs`,
 //! `map/`, `i18n.rs`).
 
+mod admin;
 mod api;
+mod api_outages;
 mod embed;
 pub mod errors;
 mod history;
@@ -56,6 +58,8 @@ pub struct AppState {
     /// Rendered pages and embeds, kept until their data changes.
     pub pages: page_cache::PageCache,
     pub comments: crate::comments::Comments,
+    /// The admin area's tokens; `None`: there is no admin area (`/admin` answers 404).
+    pub admin: Option<crate::admin::AdminTokens>,
 }
 
 /// One route: its pattern, which is also its metric label (see `route_label`); a path it matches, for
@@ -83,7 +87,7 @@ const fn route(
 /// answers HEAD too (actix sends the headers without the body); a known path asked with a method it
 /// does not answer gets 405 with `Allow`; any other path 404.
 #[rustfmt::skip]
-const ROUTES: [Route; 16] = [
+const ROUTES: [Route; 24] = [
     route("/healthz", "/healthz", |m| m.get(ops::healthz)),
     route("/readyz", "/readyz", |m| m.get(ops::readyz)),
     route("/metrics", "/metrics", |m| m.get(ops::metrics)),
@@ -93,12 +97,21 @@ const ROUTES: [Route; 16] = [
     route("/api/v1/services/{slug}/series", "/api/v1/services/monzo/series",
           |m| m.get(api::series)),
     route("/api/v1/services", "/api/v1/services", |m| m.get(api::services)),
+    route("/api/v1/outages/{id}", "/api/v1/outages/42", |m| m.get(api_outages::outage)),
     route("/", "/", |m| m.get(pages::index)),
     route("/s/{slug}", "/s/monzo", |m| m.get(pages::service_page)),
     route("/s/{slug}/report", "/s/monzo/report", |m| m.on(Method::POST, pages::report_form)),
     route("/s/{slug}/comments", "/s/monzo/comments", |m| m.on(Method::POST, pages::comment_form)),
+    route("/s/{slug}/comments/{id}/flag", "/s/monzo/comments/c12/flag",
+          |m| m.on(Method::POST, pages::flag_form)),
     route("/outages/{id}", "/outages/42", |m| m.get(pages::outage_page)),
     route("/outages", "/outages", |m| m.get(pages::outages_page)),
+    route("/privacy", "/privacy", |m| m.get(pages::privacy_page)),
+    route("/admin", "/admin", |m| m.get(admin::admin_page)),
+    route("/admin/login", "/admin/login", |m| m.on(Method::POST, admin::login)),
+    route("/admin/logout", "/admin/logout", |m| m.on(Method::POST, admin::logout)),
+    route("/admin/comments", "/admin/comments", |m| m.on(Method::POST, admin::moderate_comment)),
+    route("/admin/statements", "/admin/statements", |m| m.on(Method::POST, admin::add_statement)),
     route("/embed/{slug}/chart.svg", "/embed/monzo/chart.svg",
           |m| m.get(embed::chart_svg).on(Method::OPTIONS, embed::preflight)),
     route("/embed/{slug}/map.svg", "/embed/monzo/map.svg",
@@ -213,7 +226,9 @@ fn route_label(path: &str) -> &'static str {
         };
     }
     if let Some(rest) = path.strip_prefix("/s/") {
-        return if rest.ends_with("/report") {
+        return if rest.ends_with("/flag") {
+            "/s/{slug}/comments/{id}/flag"
+        } else if rest.ends_with("/report") {
             "/s/{slug}/report"
         } else if rest.ends_with("/comments") {
             "/s/{slug}/comments"
@@ -240,6 +255,13 @@ fn route_label(path: &str) -> &'static str {
         "/api/v1/services" => "/api/v1/services",
         "/outages" => "/outages",
         p if p.starts_with("/outages/") => "/outages/{id}",
+        p if p.starts_with("/api/v1/outages/") => "/api/v1/outages/{id}",
+        "/privacy" => "/privacy",
+        "/admin" => "/admin",
+        "/admin/login" => "/admin/login",
+        "/admin/logout" => "/admin/logout",
+        "/admin/comments" => "/admin/comments",
+        "/admin/statements" => "/admin/statements",
         p if p.starts_with("/static/") => "/static/{file}",
         _ => "other",
     }

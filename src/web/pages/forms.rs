@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 /// A posted form: its body (refused past the size limit) parsed into `T`, else the error page with
 /// a way `back`. `unreadable` is told when the body is no such form.
-async fn read_form<T: DeserializeOwned>(
+pub(in crate::web) async fn read_form<T: DeserializeOwned>(
     req: &HttpRequest,
     payload: web::Payload,
     lang: Lang,

@@ -2,17 +2,24 @@
 //!
 //! One file per page: `home.rs` (every service, the troubled ones first), `service.rs` (a service's
 //! status, chart, heatmap and comments), `outages.rs` (an outage's permalink, and the list),
-//! `forms.rs` (the report and comment forms). Here is what the pages share: the cached answer and
+//! `forms.rs` (the report and comment forms), `flags.rs` (a reader flags a comment), `privacy.rs`
+//! (what is stored, for how long, which cookies), `statements.rs` (official statements on outages,
+//! for the service page and the permalink). Here is what the pages share: the cached answer and
 //! the rows they show outages and chart buckets in. What pages share with embeds is `web/view.rs`.
 
+mod flags;
 mod forms;
 mod home;
 mod outages;
+mod privacy;
 mod service;
+mod statements;
 
-pub(super) use forms::{comment_form, report_form};
+pub(super) use flags::flag_form;
+pub(super) use forms::{comment_form, read_form, report_form};
 pub(super) use home::index;
 pub(super) use outages::{outage_page, outages_page};
+pub(super) use privacy::privacy_page;
 pub(super) use service::service_page;
 
 use super::AppState;

@@ -1,5 +1,6 @@
 //! Outages: one outage's permalink with its chart, and the list of the latest (by service or country).
 
+use super::statements::{StatementRow, statement_rows};
 use super::{OutageRow, TableRow, cached_page, service_zone};
 use crate::chart;
 use crate::counts::Resolution;
@@ -24,6 +25,8 @@ struct OutagePage {
     outage: OutageRow,
     chart: String,
     table: Vec<TableRow>,
+    /// Official statements on it, newest first.
+    statements: Vec<StatementRow>,
 }
 
 pub(in crate::web) async fn outage_page(
@@ -83,6 +86,9 @@ async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, P
     .unwrap_or_default();
     let row = OutageRow::new(&stored, state, loc);
     let tz = service_zone(loc, state.catalog.get(r.service.as_str()));
+    let statements = statement_rows(state, &[stored.id], lang, tz)
+        .await
+        .map_err(|e| PageError::internal(e, lang))?;
     let chart = chart::spike_chart(
         &bars,
         &lang.t1("chart-title-outage", "service", &row.service_name),
@@ -98,6 +104,7 @@ async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, P
             outage: row,
             chart,
             table: bars.iter().map(|b| TableRow::new(b, lang, tz)).collect(),
+            statements,
         },
         lang,
     )

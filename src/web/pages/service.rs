@@ -1,6 +1,7 @@
 //! A service's page: its status, the day's chart against the usual, what is reported, the heatmap,
 //! recent outages, the report form and the comments.
 
+use super::statements::{StatementRow, statement_rows};
 use super::{OutageRow, TableRow, cached_page, problem_label, region_name, service_zone, stamp};
 use crate::catalog::Service;
 use crate::chart;
@@ -85,18 +86,41 @@ struct ServicePage<'a> {
     thanks: Option<String>,
     comment_thanks: Option<String>,
     comments: Vec<CommentRow>,
+    /// Official statements on the outages listed, newest first (`current` ones also on top).
+    statements: Vec<StatementRow>,
     /// Which page of comments is shown (1 = newest), and whether older ones follow.
     comment_page: i64,
     comments_more: bool,
 }
 
-/// A comment as the service page shows it (askama escapes every field).
+impl ServicePage<'_> {
+    /// Statements shown on top: their outage goes on, or ended within a day.
+    fn current_statements(&self) -> Vec<&StatementRow> {
+        self.statements.iter().filter(|s| s.current).collect()
+    }
+
+    /// The statements of outage `id`, for the history list.
+    fn statements_of(&self, id: &i64) -> Vec<&StatementRow> {
+        self.statements
+            .iter()
+            .filter(|s| s.outage_id == *id)
+            .collect()
+    }
+}
+
+/// A comment as the service page shows it (askama escapes every field; links stay plain text).
 struct CommentRow {
+    /// `c12` or `r7`: what its flag form names.
+    id: String,
     when: String,
     name: String,
     /// The problem reported with it, for comments left with a report.
     problem: Option<String>,
     body: String,
+    /// "+2 said the same", when others did.
+    same: Option<String>,
+    /// Flagged by readers from several networks: behind a click.
+    collapsed: bool,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +129,8 @@ pub(in crate::web) struct ServiceQuery {
     counted: Option<u8>,
     /// After posting a comment.
     commented: Option<u8>,
+    /// After flagging one.
+    flagged: Option<u8>,
     /// Page of comments (1 = newest).
     comments: Option<i64>,
 }
@@ -131,7 +157,11 @@ pub(in crate::web) async fn service_page(
             };
             lang.t1(key, "problem", &problem_label(kind, lang))
         });
-    let thanks_comment = (query.commented == Some(1)).then(|| lang.t("comment-thanks"));
+    let thanks_comment = if query.commented == Some(1) {
+        Some(lang.t("comment-thanks"))
+    } else {
+        (query.flagged == Some(1)).then(|| lang.t("comment-flag-thanks"))
+    };
     let comment_page = query.comments.unwrap_or(1).clamp(1, comments::MAX_PAGES);
     let tz = service_zone(loc, Some(service));
     let slot = (thanks.is_none() && thanks_comment.is_none()).then(|| {
@@ -213,6 +243,7 @@ async fn service_html(
         .comments
         .iter()
         .map(|c| CommentRow {
+            id: c.id.to_string(),
             when: stamp(lang, c.created_at, tz),
             name: c
                 .name
@@ -224,6 +255,8 @@ async fn service_html(
                 .and_then(|p| ProblemKind::parse(p).ok())
                 .map(|p| problem_label(p, lang)),
             body: c.body.clone(),
+            same: (c.same > 0).then(|| lang.count("comment-same", c.same as u64, &[])),
+            collapsed: c.collapsed,
         })
         .collect();
     let range = Resolution::Minute.window_ending_at(state.clock.now(), HOUR);
@@ -246,6 +279,16 @@ async fn service_html(
         .await
         .map_err(|e| PageError::internal(e, lang))?;
     let affected = affected_regions(state, &outages, lang);
+    let ids: Vec<i64> = outages.iter().map(|o| o.id).collect();
+    let mut statements = statement_rows(state, &ids, lang, tz)
+        .await
+        .map_err(|e| PageError::internal(e, lang))?;
+    for s in &mut statements {
+        // On top while its outage goes on, and for a day after.
+        s.current = outages
+            .iter()
+            .any(|o| o.id == s.outage_id && o.record.ended_at.is_none_or(|e| e > now - DAY));
+    }
     let (map, map_rows) = view::heatmap(state, service, lang, Theme::Light, Window::Day).await;
     let to = now.div_euclid(QUARTER) * QUARTER + QUARTER;
     let bars = history::chart_bars(
@@ -314,6 +357,7 @@ async fn service_html(
             thanks: notices.report,
             comment_thanks: notices.comment,
             comments: comment_rows,
+            statements,
             comment_page,
             comments_more: page.more,
         },

@@ -3,9 +3,7 @@
 //! HTTP from many loopback networks (the whole of 127.0.0.0/8 is local: a client binds its source to
 //! 127.A.B.C), with a manual clock and a fast monitor.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use downtally::backfill::backfill_service;
 use downtally::detect::Status;
 use downtally::simulate::SimSpec;

@@ -1,9 +1,7 @@
 //! Comments on the service page (issue 4): posting, escaping, order, pages, limits, and comments
 //! left with a report, on SQLite and on PostgreSQL.
 
-mod common;
-
-use common::{AppOptions, Database, MONZO, TestApp, require_env, spawn_app};
+use crate::helpers::{AppOptions, Database, MONZO, TestApp, require_env, spawn_app};
 use serde_json::json;
 
 const T0: i64 = 1_727_092_800;

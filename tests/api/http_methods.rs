@@ -2,9 +2,7 @@
 //! method it does not answer gets 405 with `Allow`, unknown paths 404 in the format of their path,
 //! every answer names its request in `X-Request-Id`, and a demo server's error pages say it is one.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use downtally::startup::{Application, Settings};
 
 /// A server started as `serve --demo` starts it (without the simulated history: not needed here).

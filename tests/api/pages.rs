@@ -6,9 +6,7 @@
 //! on, so the monitor declares it on its first pass. Pages are translated; English text is matched
 //! only with an explicit `?lang=en`, everything else on structure (elements, ids, classes, statuses).
 
-mod common;
-
-use common::{BARCLAYS, INTESA, MONZO, slug};
+use crate::helpers::{self, BARCLAYS, INTESA, MONZO, slug};
 use downtally::backfill::backfill_service;
 use downtally::catalog::Catalog;
 use downtally::clock::Clock;
@@ -36,10 +34,10 @@ struct Fixture {
 /// The shared app, started once on a thread of its own (its runtime outlives every test's).
 fn app() -> &'static Fixture {
     static APP: OnceLock<Fixture> = OnceLock::new();
-    APP.get_or_init(|| common::start_on_own_thread(start))
+    APP.get_or_init(|| helpers::start_on_own_thread(start))
 }
 
-async fn start() -> (Fixture, common::Background) {
+async fn start() -> (Fixture, helpers::Background) {
     let dir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
     let url = format!("sqlite://{}/pages.db", dir.path().display());
     let days = 4;
@@ -132,7 +130,7 @@ impl Page {
 }
 
 async fn get(path: &str) -> Page {
-    let res = common::client()
+    let res = helpers::client()
         .get(format!("{}{path}", app().base))
         .send()
         .await
@@ -475,7 +473,7 @@ async fn quiet_service_page_has_no_outage() {
 
 #[tokio::test]
 async fn report_form_answers_with_a_redirect_back() {
-    let res = common::client()
+    let res = helpers::client()
         .post(format!("{}/s/{MONZO}/report", app().base))
         .header("content-type", "application/x-www-form-urlencoded")
         .header("user-agent", "pages-test/form")
@@ -751,7 +749,7 @@ async fn no_page_loads_a_resource_from_another_host() {
 
 /// GET with `Accept-Encoding: gzip`; returns (content-encoding, compressed size, decompressed body).
 async fn gzip_get(path: &str) -> (String, usize, String) {
-    let res = common::client()
+    let res = helpers::client()
         .get(format!("{}{path}", app().base))
         .header("accept-encoding", "gzip")
         .send()
@@ -889,7 +887,7 @@ async fn pages_revalidate_with_their_etag() {
         }
         let etag = first.header("etag").to_owned();
         assert!(etag.starts_with("W/\""), "GET {path}: ETag {etag:?}");
-        let again = common::client()
+        let again = helpers::client()
             .get(format!("{}{path}", app().base))
             .header("if-none-match", &etag)
             .send()
@@ -902,7 +900,7 @@ async fn pages_revalidate_with_their_etag() {
             "GET {path} with If-None-Match"
         );
         assert!(again.text().await.unwrap().is_empty());
-        let other = common::client()
+        let other = helpers::client()
             .get(format!("{}{path}", app().base))
             .header("if-none-match", "W/\"0000000000000000\"")
             .send()
@@ -914,7 +912,7 @@ async fn pages_revalidate_with_their_etag() {
 
 /// GET with an `Accept-Encoding`; returns (content-encoding, ETag, decoded body).
 async fn encoded_get(path: &str, accept: &str) -> (String, String, String) {
-    let res = common::client()
+    let res = helpers::client()
         .get(format!("{}{path}", app().base))
         .header("accept-encoding", accept)
         .send()
@@ -973,7 +971,7 @@ fn hourly_total(html: &str) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cached_page_shows_the_next_report_at_once() {
-    let app = common::spawn_app(common::AppOptions::sqlite().manual_clock(NOW + 5)).await;
+    let app = helpers::spawn_app(helpers::AppOptions::sqlite().manual_clock(NOW + 5)).await;
     let path = format!("/s/{MONZO}?lang=en");
     let first = app.get(&path).await.text().await.unwrap();
     assert_eq!(hourly_total(&first), 0);

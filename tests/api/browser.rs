@@ -4,11 +4,9 @@
 //! page wider than the window fails the test. Screenshots go to `target/screenshots/`.
 //!
 //! Chromium comes from CHROMIUM_BIN (exported by scripts/test), else `chromium` on PATH. Without it
-//! the test is skipped, except under CI where it fails (see `common::require_env`).
+//! the test is skipped, except under CI where it fails (see `helpers::require_env`).
 
-mod common;
-
-use common::{INTESA, slug};
+use crate::helpers::{self, INTESA, slug};
 use downtally::backfill::backfill_service;
 use downtally::catalog::Catalog;
 use downtally::clock::Clock;
@@ -29,7 +27,7 @@ const NOW: i64 = 1_727_092_800;
 /// Starts the app (SQLite, manual clock) with three days of history for Intesa Sanpaolo and an outage
 /// that began 40 minutes ago, on a thread of its own; returns its address and the outage id.
 fn start_app() -> (String, i64) {
-    common::start_on_own_thread(|| async {
+    helpers::start_on_own_thread(|| async {
         // Kept for the life of the test process, like the server.
         let dir = Box::leak(Box::new(tempfile::tempdir().unwrap()));
         let url = format!("sqlite://{}/browser.db", dir.path().display());
@@ -83,7 +81,7 @@ fn chromium_bin() -> Option<String> {
     });
     match on_path {
         Some(p) => Some(p.display().to_string()),
-        None => common::require_env("CHROMIUM_BIN"),
+        None => helpers::require_env("CHROMIUM_BIN"),
     }
 }
 

@@ -3,7 +3,6 @@
 //!
 //! Tests that need an outside server ask for it with [`require_env`]: without `CI` they print
 //! "skipping: …" and return; with `CI` set they fail, so a CI run never skips silently.
-#![allow(dead_code)]
 
 use actix_web::dev::ServerHandle;
 use downtally::clock::Clock;
@@ -124,6 +123,7 @@ pub fn client() -> reqwest::Client {
 /// A SQLite database file inside a temporary folder that lives as long as any clone of it.
 #[derive(Clone)]
 pub struct SqliteFile {
+    #[allow(dead_code, reason = "held, not read")]
     pub dir: Arc<TempDir>,
     pub url: String,
 }
@@ -280,6 +280,7 @@ pub struct TestApp {
     pub port: u16,
     pub db_url: String,
     /// The SQLite file, when the app runs on one; kept alive as long as the app.
+    #[allow(dead_code, reason = "held, not read")]
     pub sqlite: Option<SqliteFile>,
     pub handle: ServerHandle,
     pub state: AppState,
@@ -290,6 +291,24 @@ pub struct TestApp {
 
 /// Builds the application on 127.0.0.1:0 with one HTTP worker and serves it in a tokio task.
 pub async fn spawn_app(opts: AppOptions) -> TestApp {
+    spawn_app_with(opts, |_| {}).await
+}
+
+/// [`spawn_app`] on a fresh PostgreSQL database of TEST_DATABASE_URL, or `None` (after saying so,
+/// see [`require_env`]) when there is none.
+pub async fn spawn_on_postgres(opts: AppOptions) -> Option<TestApp> {
+    let admin = require_env("TEST_DATABASE_URL")?;
+    Some(
+        spawn_app(AppOptions {
+            database: Database::FreshPostgres(admin),
+            ..opts
+        })
+        .await,
+    )
+}
+
+/// [`spawn_app`], with `adjust` changing the settings last (admin tokens, admission rules, …).
+pub async fn spawn_app_with(opts: AppOptions, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let (db_url, sqlite) = match opts.database {
         Database::FreshSqlite => {
             let f = SqliteFile::new();
@@ -305,6 +324,7 @@ pub async fn spawn_app(opts: AppOptions) -> TestApp {
     settings.clock = opts.clock.clone();
     // Tests read pages right after reporting; production tolerates a few seconds of lag.
     settings.page_fresh = Duration::ZERO;
+    adjust(&mut settings);
     let app = Application::build(settings)
         .await
         .expect("the application builds");
@@ -401,19 +421,50 @@ impl TestApp {
     }
 }
 
+/// The id (`c12`, `r7`) of the comment listed on a service page with exactly this (escaped) body.
+pub fn comment_id_of(html: &str, body: &str) -> String {
+    let at = html
+        .find(&format!("<p class=\"comment-body\">{body}</p>"))
+        .unwrap_or_else(|| panic!("{body:?} is not listed"));
+    let start = html[..at]
+        .rfind("<li id=\"comment-")
+        .expect("the comment's item")
+        + "<li id=\"comment-".len();
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The real binary
 
 pub struct BinaryApp {
     pub child: Child,
+    #[allow(dead_code, reason = "no test needs it yet; `address` holds it too")]
     pub port: u16,
     pub address: String,
     pub log: PathBuf,
     _logdir: TempDir,
 }
 
+/// The real binary with only the given variables from the downtally family set: DATABASE_URL,
+/// REDIS_URL and every variable whose name starts with `DOWNTALLY_` are not inherited. Logs at WARN.
+fn downtally_command(env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_downtally"));
+    for (name, _) in std::env::vars_os() {
+        if name == "DATABASE_URL"
+            || name == "REDIS_URL"
+            || name.as_encoded_bytes().starts_with(b"DOWNTALLY_")
+        {
+            cmd.env_remove(name);
+        }
+    }
+    cmd.envs(env.iter().copied())
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null());
+    cmd
+}
+
 /// Runs `downtally serve --bind 127.0.0.1:PORT ARGS…` with only the given variables from the
-/// downtally family (DATABASE_URL, REDIS_URL, DOWNTALLY_*) set, and waits until /healthz answers.
+/// downtally family set (see [`downtally_command`]), and waits until /healthz answers.
 pub async fn spawn_binary(args: &[&str], env: &[(&str, &str)]) -> BinaryApp {
     let mut last_error = String::new();
     for _attempt in 0..3 {
@@ -422,24 +473,14 @@ pub async fn spawn_binary(args: &[&str], env: &[(&str, &str)]) -> BinaryApp {
         let log = logdir.path().join("server.log");
         let logfile = std::fs::File::create(&log).unwrap();
         let bind = format!("127.0.0.1:{port}");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_downtally"));
-        cmd.arg("serve").args(["--bind", &bind]).args(args);
-        for var in [
-            "DATABASE_URL",
-            "REDIS_URL",
-            "DOWNTALLY_BIND",
-            "DOWNTALLY_TRUSTED_PROXIES",
-            "DOWNTALLY_WORKERS",
-            "DOWNTALLY_LOG_FORMAT",
-        ] {
-            cmd.env_remove(var);
-        }
-        cmd.envs(env.iter().copied())
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
+        let child = downtally_command(env)
+            .arg("serve")
+            .args(["--bind", &bind])
+            .args(args)
             .stdout(logfile.try_clone().unwrap())
-            .stderr(logfile);
-        let child = cmd.spawn().expect("start the downtally binary");
+            .stderr(logfile)
+            .spawn()
+            .expect("start the downtally binary");
         let mut app = BinaryApp {
             child,
             port,
@@ -529,17 +570,13 @@ impl Drop for BinaryApp {
     }
 }
 
-/// Runs `downtally ARGS…` to completion with these variables (and no other DATABASE_URL/REDIS_URL),
-/// returning (exit status, stdout, stderr).
+/// Runs `downtally ARGS…` to completion with only the given variables from the downtally family set
+/// (see [`downtally_command`]), returning (exit status, stdout, stderr).
 pub fn run_binary(args: &[&str], env: &[(&str, &str)]) -> (ExitStatus, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_downtally"));
-    cmd.args(args)
-        .env_remove("DATABASE_URL")
-        .env_remove("REDIS_URL")
-        .envs(env.iter().copied())
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null());
-    let out = cmd.output().expect("run the downtally binary");
+    let out = downtally_command(env)
+        .args(args)
+        .output()
+        .expect("run the downtally binary");
     (
         out.status,
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -1,9 +1,7 @@
 //! Embeds for other sites (issue 5): the chart and map SVGs and the map page for iframes: framing
 //! rules, no cookies, caching with revalidation, CORS, options, and the pages' own policy.
 
-mod common;
-
-use common::{AppOptions, INTESA, MONZO, TestApp, spawn_app};
+use crate::helpers::{AppOptions, INTESA, MONZO, TestApp, spawn_app};
 use serde_json::json;
 
 /// Monday 2024-09-23 12:00 UTC.

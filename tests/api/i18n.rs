@@ -1,9 +1,7 @@
 //! Languages, black-box: the app chooses the language from `?lang=`, then the `lang` cookie, then
 //! `Accept-Language`, else English; every page renders in every language without a missing text.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use downtally::domain::ProblemKind;
 use downtally::store::OutageRecord;
 use downtally::web::i18n::{Lang, MISSING};

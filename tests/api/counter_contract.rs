@@ -4,9 +4,7 @@
 //! Times are relative to the real clock, because Redis expires its blocks at absolute times: counts
 //! written at a made-up instant in the past would vanish at once.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use downtally::counts::buckets::{DAY, HOUR, MINUTE, WEEK};
 use downtally::counts::{
     BucketCount, BucketRange, Claim, CountError, CountStore, Dim, Hit, MemoryCounts, NetworkBound,

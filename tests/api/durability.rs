@@ -1,9 +1,7 @@
 //! SQL is the source of truth (issue 2, parts 7 and 12): a Redis outage loses no acknowledged report,
 //! and counters rebuilt from SQL (by `downtally rebuild-counts`, or at start) equal what SQL holds.
 
-mod common;
-
-use common::*;
+use crate::helpers::*;
 use downtally::clock::Clock;
 use downtally::counts::buckets::{HOUR, MINUTE};
 use downtally::counts::{CountStore, Dim, RedisCounts, Resolution};
@@ -97,7 +95,7 @@ async fn assert_counts_equal_sql<S: CountStore>(store: &S, rows: &[ReportRow], n
         for svc in &services {
             for dim in &dims {
                 let got = store
-                    .series(&common::slug(svc), dim, res, range)
+                    .series(&crate::helpers::slug(svc), dim, res, range)
                     .await
                     .expect("read counters");
                 let want: Vec<u64> = range

@@ -1,0 +1,81 @@
+//! `GET /api/v1/outages/{id}`: one outage as JSON, with the official statements an admin attached
+//! to it.
+
+use super::AppState;
+use super::errors::{ApiError, Kind};
+use crate::clock::rfc3339;
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct StatementBody {
+    text: String,
+    link: Option<String>,
+    /// When the service said it (RFC 3339, UTC).
+    stated_at: String,
+}
+
+#[derive(Serialize)]
+struct OutageBody {
+    id: i64,
+    service: String,
+    /// `null` for a service-wide outage.
+    region: Option<String>,
+    started_at: String,
+    /// `null` while it goes on.
+    ended_at: Option<String>,
+    ongoing: bool,
+    peak_at: String,
+    /// Reports a minute at the peak, and the normal number then.
+    peak_count: f64,
+    baseline_at_peak: f64,
+    /// Most reported problem kinds and regions, most first.
+    top_problems: Vec<serde_json::Value>,
+    regions: Vec<serde_json::Value>,
+    permalink: String,
+    /// The service's own words, oldest first.
+    statements: Vec<StatementBody>,
+}
+
+/// `[{"problem": "login", "reports": 120}, …]` (`name` = "problem"), most first.
+fn tally<K: ToString>(name: &str, items: &[(K, i64)]) -> Vec<serde_json::Value> {
+    items
+        .iter()
+        .map(|(k, n)| serde_json::json!({ name: k.to_string(), "reports": n }))
+        .collect()
+}
+
+pub(super) async fn outage(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let missing = || ApiError::new(Kind::NotFound, format!("no outage {:?}", id.as_str()));
+    let id: i64 = id.parse().map_err(|_| missing())?;
+    let stored = state.db.outage(id).await?.ok_or_else(missing)?;
+    let statements = state.db.statements(&[id]).await?;
+    let r = &stored.record;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=15"))
+        .json(OutageBody {
+            id,
+            service: r.service.to_string(),
+            region: r.region.as_ref().map(|r| r.as_str().to_owned()),
+            started_at: rfc3339(r.started_at),
+            ended_at: r.ended_at.map(rfc3339),
+            ongoing: r.ended_at.is_none(),
+            peak_at: rfc3339(r.peak_at),
+            peak_count: r.peak_count,
+            baseline_at_peak: r.baseline_at_peak,
+            top_problems: tally("problem", &r.top_problems),
+            regions: tally("region", &r.regions),
+            permalink: format!("{}/outages/{id}", state.public_url),
+            statements: statements
+                .into_iter()
+                .map(|s| StatementBody {
+                    text: s.body,
+                    link: s.link,
+                    stated_at: rfc3339(s.stated_at),
+                })
+                .collect(),
+        }))
+}
