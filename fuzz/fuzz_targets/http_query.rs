@@ -2,7 +2,7 @@
 //! (see `downtally_fuzz::app`):
 //! `window`, `step`, `problem`, `region` of the series API; `q`, `country`, `service` of the lists;
 //! `reported`, `counted`, `commented`, `comments` (the comment page) of a service page; `theme`,
-//! `lang`, `window` of the embeds; `lang` and `tz` everywhere. Each is read by the handler's own
+//! `lang`, `window` of the embeds; the outage API, the privacy page and the admin area; `lang` and `tz` everywhere. Each is read by the handler's own
 //! `web::Query<…>` and validated as it is in production.
 //!
 //! Input: the first byte picks the path, the rest is the query string. Whatever the query, the
@@ -13,7 +13,7 @@ use actix_web::http::{Method, Uri};
 use downtally_fuzz::app::{Call, ask};
 use libfuzzer_sys::fuzz_target;
 
-const PATHS: [&str; 13] = [
+const PATHS: [&str; 17] = [
     "/",
     "/s/monzo",
     "/s/no-such-service",
@@ -27,6 +27,10 @@ const PATHS: [&str; 13] = [
     "/embed/monzo/map.svg",
     "/embed/monzo/map",
     "/static/style.css",
+    "/api/v1/outages/1",
+    "/api/v1/outages/-1",
+    "/privacy",
+    "/admin",
 ];
 
 fuzz_target!(|data: &[u8]| {
