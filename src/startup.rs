@@ -12,6 +12,7 @@ use crate::metrics::Metrics;
 use crate::monitor::{Leadership, Monitor, StatusBoard};
 use crate::rebuild::rebuild_if_needed;
 use crate::store::Db;
+use crate::web::errors::extractor_errors;
 use crate::web::page_cache::{Generations, PageCache};
 use crate::web::{AppState, observe_latency, routes};
 use actix_web::dev::{Server, ServerHandle};
@@ -215,6 +216,7 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .configure(extractor_errors)
                 .wrap(Compress::default())
                 .wrap(crate::web::security_headers())
                 .wrap(from_fn(observe_latency))

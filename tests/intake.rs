@@ -33,7 +33,8 @@ fn parse_rfc3339(s: &str) -> i64 {
         .timestamp()
 }
 
-/// Asserts a JSON error answer: this status, a JSON body `{"error": "<non-empty>"}`.
+/// Asserts a JSON error answer: this status, a problem document (`application/problem+json`) with
+/// `{"error": "<non-empty>"}`.
 async fn expect_json_error(res: reqwest::Response, status: u16) -> String {
     let got = res.status().as_u16();
     let ctype = res
@@ -44,7 +45,7 @@ async fn expect_json_error(res: reqwest::Response, status: u16) -> String {
     let text = res.text().await.unwrap();
     assert_eq!(got, status, "unexpected status; body: {text}");
     assert!(
-        ctype.starts_with("application/json"),
+        ctype.starts_with("application/problem+json"),
         "error is not JSON ({ctype}): {text}"
     );
     let v: Value = serde_json::from_str(&text).expect("JSON error body");
