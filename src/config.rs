@@ -62,7 +62,8 @@ pub struct ServeArgs {
     pub page_fresh_secs: u64,
 
     /// The address visitors reach downtally at (`https://downtally.example`), for the embed snippets
-    /// other sites copy; default `http://` + the bind address.
+    /// other sites copy; default `http://` + the bind address. When given, forms are accepted only
+    /// from this origin; when https, every answer carries HSTS and every cookie is `Secure`.
     #[arg(long, env = "DOWNTALLY_PUBLIC_URL")]
     pub public_url: Option<String>,
 }

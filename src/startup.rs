@@ -13,6 +13,7 @@ use crate::monitor::{Leadership, Monitor, StatusBoard};
 use crate::rebuild::rebuild_if_needed;
 use crate::store::Db;
 use crate::web::errors::extractor_errors;
+use crate::web::guard::{Site, SiteOrigin, site_policy};
 use crate::web::page_cache::{Generations, PageCache};
 use crate::web::{AppState, observe_latency, routes};
 use actix_web::dev::{Server, ServerHandle};
@@ -45,8 +46,8 @@ pub struct Settings {
     pub demo: bool,
     /// How long a cached page may lag behind new reports for its service (see `web/page_cache.rs`).
     pub page_fresh: Duration,
-    /// Where visitors reach this server (embed snippets name it); default `http://` + the address
-    /// listened on.
+    /// Where visitors reach this server (embed snippets name it, forms must come from it); default
+    /// `http://` + the address listened on.
     pub public_url: Option<String>,
 }
 
@@ -137,6 +138,12 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let public_origin = match &settings.public_url {
+            Some(url) => Some(SiteOrigin::parse(url).with_context(|| {
+                format!("--public-url {url:?} is not an http:// or https:// URL")
+            })?),
+            None => None,
+        };
         let catalog = Arc::new(Catalog::embedded().context("the service catalog is invalid")?);
         let db = open_db(&settings.database_url).await?;
         let clock = settings.clock.clone();
@@ -210,6 +217,9 @@ impl Application {
                 .unwrap_or_else(|| format!("http://{local}"))
                 .trim_end_matches('/')
                 .to_owned(),
+            site: Site {
+                public: public_origin,
+            },
         };
 
         let data = web::Data::new(state.clone());
@@ -218,6 +228,7 @@ impl Application {
                 .app_data(data.clone())
                 .configure(extractor_errors)
                 .wrap(Compress::default())
+                .wrap(from_fn(site_policy))
                 .wrap(crate::web::security_headers())
                 .wrap(from_fn(observe_latency))
                 .configure(routes)
