@@ -3,6 +3,9 @@
 //! - a form posted from another site is refused (403, a page in the visitor's language): browsers
 //!   say where a request comes from (`Sec-Fetch-Site`, `Origin`), so no per-visitor token is needed
 //!   and pages stay cacheable, the same bytes and ETag for everyone;
+//! - a body must arrive within its deadline (else 408), and a body its handler left unread closes
+//!   the connection after the answer instead of being drained for as long as a slow client likes
+//!   (`hold_bodies`, the outermost middleware);
 //! - on an https site (`--public-url https://…`) every answer carries HSTS, and every cookie is
 //!   `Secure`; every cookie is `SameSite=Lax` and `HttpOnly` whatever set it (`site_policy`, with
 //!   the cross-site refusal).
@@ -11,21 +14,35 @@ use super::AppState;
 use super::errors::{Kind, PageError};
 use super::i18n::Locale;
 use crate::forwarded::TrustedProxies;
-use actix_web::body::{BoxBody, EitherBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::body::{BodySize, BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::error::PayloadError;
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::web::Bytes;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use futures_util::{Stream, StreamExt};
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 /// `Strict-Transport-Security` on an https site: a year, subdomains included.
 pub const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+/// Default time a request body may take to arrive, from the end of its headers.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What the guard knows of the site it guards.
 #[derive(Debug, Clone)]
 pub struct Site {
     /// `--public-url`, when it was given: forms must come from this origin.
     pub public: Option<SiteOrigin>,
+    /// How long a request body may take to arrive, from the end of its headers.
+    pub body_timeout: Duration,
 }
 
 impl Site {
@@ -222,6 +239,127 @@ pub async fn site_policy(
     };
     transport_policy(&state.site, res.headers_mut());
     Ok(res)
+}
+
+/// Bodies behind their deadline, and held by their answer until it is sent (see [`HeldBody`]).
+/// The outermost middleware, so that no other replaces the answer's body before it is sent.
+pub async fn hold_bodies(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody, HoldingBody>>, actix_web::Error> {
+    let timeout = req
+        .app_data::<web::Data<AppState>>()
+        .map_or(BODY_TIMEOUT, |state| state.site.body_timeout);
+    let Some(held) = hold_body(&mut req, timeout) else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    let res = next.call(req).await?;
+    Ok(res.map_body(|_, body| {
+        EitherBody::right(HoldingBody {
+            body: body.boxed(),
+            _held: held,
+        })
+    }))
+}
+
+/// A request's body, shared by its handler (through [`Timed`]) and its answer's body
+/// ([`HoldingBody`]). A body still unread when the answer has been sent (its handler did not want
+/// it, or refused it) makes actix close the connection. Dropped earlier, a chunked body would be
+/// drained, for as long as the client takes to send it.
+#[derive(Clone)]
+struct HeldBody(Rc<RefCell<Payload>>);
+
+/// An answer's body that holds its request's body until it has been sent.
+pub struct HoldingBody {
+    body: BoxBody,
+    _held: HeldBody,
+}
+
+impl MessageBody for HoldingBody {
+    type Error = Box<dyn std::error::Error>;
+
+    fn size(&self) -> BodySize {
+        self.body.size()
+    }
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        Pin::new(&mut self.body).poll_next(cx)
+    }
+}
+
+/// Puts the request's body, if it has one, behind its deadline, and returns it to be held.
+fn hold_body(req: &mut ServiceRequest, timeout: Duration) -> Option<HeldBody> {
+    let payload = req.take_payload();
+    if matches!(payload, Payload::None) {
+        return None;
+    }
+    let held = HeldBody(Rc::new(RefCell::new(payload)));
+    req.set_payload(Payload::Stream {
+        payload: Box::pin(Timed {
+            body: held.clone(),
+            deadline: Instant::now() + timeout,
+            timeout,
+            timer: None,
+            done: false,
+        }),
+    });
+    Some(held)
+}
+
+/// A body that fails with a time-out (`PayloadError::Io` of kind `TimedOut`, see
+/// `errors::body_timed_out`) once its deadline has passed, whether it is trickling in or stalled.
+/// The timer is armed only when the body stalls, so a body that came with its headers costs none.
+struct Timed {
+    body: HeldBody,
+    deadline: Instant,
+    timeout: Duration,
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
+    done: bool,
+}
+
+impl Timed {
+    fn timed_out(&mut self) -> Poll<Option<Result<Bytes, PayloadError>>> {
+        self.done = true;
+        Poll::Ready(Some(Err(PayloadError::Io(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!(
+                "the body did not arrive within {} seconds",
+                self.timeout.as_secs_f64()
+            ),
+        )))))
+    }
+}
+
+impl Stream for Timed {
+    type Item = Result<Bytes, PayloadError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        let polled = self.body.0.borrow_mut().poll_next_unpin(cx);
+        match polled {
+            Poll::Ready(None) => {
+                self.done = true;
+                Poll::Ready(None)
+            }
+            Poll::Ready(Some(chunk)) if Instant::now() < self.deadline => Poll::Ready(Some(chunk)),
+            Poll::Ready(Some(_)) => self.timed_out(),
+            Poll::Pending => {
+                let deadline = self.deadline;
+                let timer = self
+                    .timer
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline.into())));
+                match timer.as_mut().poll(cx) {
+                    Poll::Ready(()) => self.timed_out(),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
+    }
 }
 
 /// HSTS on an https site; every cookie `SameSite=Lax` and `HttpOnly` unless it says otherwise, and

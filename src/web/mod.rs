@@ -1,9 +1,11 @@
 //! HTTP: the routes (`ROUTES`), the request middleware (a span per request, `X-Request-Id`, latency),
 //! answers for paths and methods nothing is routed for, and security headers. The handlers live in
 //! `api.rs`, `pages/`, `embed.rs` and `ops.rs`; what they draw is outside the HTTP layer (`chart.rs`,
-//! `map/`, `i18n.rs`). What a request must be to reach a handler (from this site) is `guard.rs`.
+//! `map/`, `i18n.rs`). What a request must be to reach a handler (from this site, with its body in
+//! time) is `guard.rs`; how many connections a network may hold, `connections.rs`.
 
 mod api;
+pub mod connections;
 mod embed;
 pub mod errors;
 pub mod guard;
@@ -54,8 +56,8 @@ pub struct AppState {
     pub demo: bool,
     /// Where visitors reach this server (`https://downtally.example`), for embed snippets.
     pub public_url: String,
-    /// The public origin forms must come from (when `--public-url` is given), and whether it is
-    /// https (see `guard.rs`).
+    /// The public origin forms must come from (when `--public-url` is given), whether it is https,
+    /// and how long a body may take (see `guard.rs`).
     pub site: guard::Site,
     /// Rendered pages and embeds, kept until their data changes.
     pub pages: page_cache::PageCache,
