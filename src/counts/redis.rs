@@ -19,39 +19,46 @@ pub struct RedisCounts {
     bucket_script: Arc<redis::Script>,
 }
 
-/// `admission.rs` in Lua, for one service. KEYS: the service's total for the current and previous
-/// block, then per claim its claim key and its network's count for the current and previous block.
-/// ARGV: claim ttl, base, share, counter ttl. Answers per claim: 0 repeat, 1 network bound,
-/// 2 counted, 3 counted and first of its network in the block.
+/// `admission.rs` in Lua, for the services of a batch. ARGV: claim ttl, base, share, counter ttl,
+/// then per service the number of its claims. KEYS, per service in that order: its total for the
+/// current and previous block, then per claim its claim key and its network's count for the current
+/// and previous block. Answers per claim, in key order: 0 repeat, 1 network bound, 2 counted, 3
+/// counted and first of its network in the block.
 const ADMIT_LUA: &str = r"
 local ttl, base, share, keep = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local function count(key) return tonumber(redis.call('GET', key)) or 0 end
-local total = count(KEYS[1]) + count(KEYS[2])
 local out = {}
-for i = 3, #KEYS, 3 do
-  local claim, cur, prev = KEYS[i], KEYS[i + 1], KEYS[i + 2]
-  if redis.call('EXISTS', claim) == 1 then
-    out[#out + 1] = 0
-  else
-    local mine = count(cur) + count(prev)
-    local others = math.max(total - mine, 0)
-    if mine + 1 > math.max(base, math.floor(share * others)) then
-      out[#out + 1] = 1
+local k = 1
+for g = 5, #ARGV do
+  local total_key = KEYS[k]
+  local total = count(total_key) + count(KEYS[k + 1])
+  k = k + 2
+  for _ = 1, tonumber(ARGV[g]) do
+    local claim, cur, prev = KEYS[k], KEYS[k + 1], KEYS[k + 2]
+    k = k + 3
+    if redis.call('EXISTS', claim) == 1 then
+      out[#out + 1] = 0
     else
-      redis.call('SET', claim, 1, 'EX', ttl)
-      -- Counts expire from their creation: one EXPIRE when INCR makes the key, not one per report.
-      local n = redis.call('INCR', cur)
-      if n == 1 then redis.call('EXPIRE', cur, keep) end
-      if redis.call('INCR', KEYS[1]) == 1 then redis.call('EXPIRE', KEYS[1], keep) end
-      total = total + 1
-      out[#out + 1] = (n == 1) and 3 or 2
+      local mine = count(cur) + count(prev)
+      local others = math.max(total - mine, 0)
+      if mine + 1 > math.max(base, math.floor(share * others)) then
+        out[#out + 1] = 1
+      else
+        redis.call('SET', claim, 1, 'EX', ttl)
+        -- Counts expire from their creation: one EXPIRE when INCR makes the key, not one per report.
+        local n = redis.call('INCR', cur)
+        if n == 1 then redis.call('EXPIRE', cur, keep) end
+        if redis.call('INCR', total_key) == 1 then redis.call('EXPIRE', total_key, keep) end
+        total = total + 1
+        out[#out + 1] = (n == 1) and 3 or 2
+      end
     end
   end
 end
 return out";
 
 /// `RateLimit::take` in Lua for a group of networks' buckets (one string each: tokens and time).
-/// KEYS: the buckets, all of one group (see [`token_key`]). ARGV: burst, tokens per millisecond, now
+/// KEYS: the buckets (see [`token_key`]). ARGV: burst, tokens per millisecond, now
 /// (ms), key ttl (ms), then per key the requests it takes. Answers per request, in key order: 0
 /// allowed, else seconds to wait.
 const BUCKET_LUA: &str = r"
@@ -78,9 +85,9 @@ for k = 1, #KEYS do
 end
 return out";
 
-/// Token-bucket key groups: a batch takes its tokens in one script call per group present rather
-/// than one per network (a call per network doubled Redis's work per report), and each group shares
-/// a hash tag, so on a Redis Cluster each call stays within one slot.
+/// Token-bucket key groups. A batch takes its tokens in one script call (a call per network doubled
+/// Redis's work per report); each group shares a hash tag, so that on a Redis Cluster a batch needs
+/// at most one call per group, each within one slot.
 const TOKEN_GROUPS: usize = 16;
 
 /// A network's token bucket: `dtl:{t<g>}:<network>`, `g` from the network key (a keyed hash, so
@@ -163,45 +170,51 @@ impl CountStore for RedisCounts {
         ttl: i64,
         bound: &NetworkBound,
     ) -> Result<Vec<Verdict>, CountError> {
-        // One script call per service (its keys share a slot), all in flight at once; claims keep
-        // their order within each service, which is all that decides their verdicts.
+        // One script call for the batch: a call per service cost Redis more in calling Lua than
+        // in the work. Claims keep their order within each service, which is all that decides their
+        // verdicts. (A Redis Cluster will need a call per slot: every key of one service shares one.)
+        if claims.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut by_service: Vec<(&ServiceSlug, Vec<usize>)> = Vec::new();
+        let mut group_of: HashMap<&ServiceSlug, usize> = HashMap::new();
         for (i, claim) in claims.iter().enumerate() {
-            match by_service.iter_mut().find(|(s, _)| **s == claim.service) {
-                Some((_, indexes)) => indexes.push(i),
-                None => by_service.push((&claim.service, vec![i])),
-            }
+            let g = *group_of.entry(&claim.service).or_insert_with(|| {
+                by_service.push((&claim.service, Vec::new()));
+                by_service.len() - 1
+            });
+            by_service[g].1.push(i);
         }
         let block = bound.block(now);
-        let calls = by_service.iter().map(|(service, indexes)| {
-            let mut call = self.admit_script.prepare_invoke();
+        let mut call = self.admit_script.prepare_invoke();
+        call.arg(ttl)
+            .arg(bound.base)
+            .arg(bound.share)
+            .arg(2 * bound.window + 60);
+        for (service, indexes) in &by_service {
             call.key(admission_key(service, None, block))
-                .key(admission_key(service, None, block - 1));
+                .key(admission_key(service, None, block - 1))
+                .arg(indexes.len());
             for &i in indexes {
                 let c = &claims[i];
                 call.key(claim_key(c))
                     .key(admission_key(service, Some(&c.network), block))
                     .key(admission_key(service, Some(&c.network), block - 1));
             }
-            call.arg(ttl)
-                .arg(bound.base)
-                .arg(bound.share)
-                .arg(2 * bound.window + 60);
-            let mut conn = self.conn.clone();
-            async move { call.invoke_async::<Vec<i64>>(&mut conn).await }
-        });
-        let answers = futures_util::future::try_join_all(calls).await?;
+        }
+        let codes = call
+            .invoke_async::<Vec<i64>>(&mut self.conn.clone())
+            .await?;
+        let order = by_service.iter().flat_map(|(_, indexes)| indexes);
         let mut verdicts = vec![Verdict::Repeat; claims.len()];
-        for ((_, indexes), codes) in by_service.iter().zip(answers) {
-            for (&i, code) in indexes.iter().zip(codes) {
-                verdicts[i] = match code {
-                    0 => Verdict::Repeat,
-                    1 => Verdict::NetworkBound,
-                    c => Verdict::Counted {
-                        first_of_network: c == 3,
-                    },
-                };
-            }
+        for (&i, code) in order.zip(codes) {
+            verdicts[i] = match code {
+                0 => Verdict::Repeat,
+                1 => Verdict::NetworkBound,
+                c => Verdict::Counted {
+                    first_of_network: c == 3,
+                },
+            };
         }
         Ok(verdicts)
     }
@@ -248,26 +261,27 @@ impl CountStore for RedisCounts {
             seen.insert(network, (g, groups[g].len()));
             groups[g].push((key, vec![i]));
         }
-        let groups: Vec<_> = groups.into_iter().filter(|g| !g.is_empty()).collect();
-        let calls = groups.iter().map(|group| {
-            let mut call = self.bucket_script.prepare_invoke();
-            call.arg(limit.burst)
-                .arg(limit.per_minute / 60_000.0)
-                .arg(now_ms)
-                .arg(limit.refill_ms());
-            for (key, indexes) in group {
-                call.key(key).arg(indexes.len());
-            }
-            let mut conn = self.conn.clone();
-            async move { call.invoke_async::<Vec<u64>>(&mut conn).await }
-        });
-        let answers = futures_util::future::try_join_all(calls).await?;
+        // One call for the batch, keys in group order (a Redis Cluster will need a call per group:
+        // each group's keys share a slot).
+        let order: Vec<&(String, Vec<usize>)> = groups.iter().flatten().collect();
         let mut waits = vec![None; networks.len()];
-        for (group, codes) in groups.iter().zip(answers) {
-            let slots = group.iter().flat_map(|(_, indexes)| indexes);
-            for (&i, wait) in slots.zip(codes) {
-                waits[i] = (wait > 0).then_some(wait);
-            }
+        if order.is_empty() {
+            return Ok(waits);
+        }
+        let mut call = self.bucket_script.prepare_invoke();
+        call.arg(limit.burst)
+            .arg(limit.per_minute / 60_000.0)
+            .arg(now_ms)
+            .arg(limit.refill_ms());
+        for (key, indexes) in &order {
+            call.key(key).arg(indexes.len());
+        }
+        let codes = call
+            .invoke_async::<Vec<u64>>(&mut self.conn.clone())
+            .await?;
+        let slots = order.iter().flat_map(|(_, indexes)| indexes);
+        for (&i, wait) in slots.zip(codes) {
+            waits[i] = (wait > 0).then_some(wait);
         }
         Ok(waits)
     }
