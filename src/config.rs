@@ -68,9 +68,22 @@ pub struct ServeArgs {
     pub admin_tokens: Option<crate::admin::AdminTokens>,
 
     /// The address visitors reach downtally at (`https://downtally.example`), for the embed snippets
-    /// other sites copy; default `http://` + the bind address.
+    /// other sites copy; default `http://` + the bind address. When given, forms are accepted only
+    /// from this origin; when https, every answer carries HSTS and every cookie is `Secure`.
     #[arg(long, env = "DOWNTALLY_PUBLIC_URL")]
     pub public_url: Option<String>,
+
+    /// Seconds a request body may take to arrive after its headers; a slower one is answered 408
+    /// and its connection closed.
+    #[arg(long, env = "DOWNTALLY_BODY_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub body_timeout_secs: u64,
+
+    /// Connections one network (IPv4 /24, IPv6 /48) may hold open at once; more are closed at once.
+    /// Trusted proxies are exempt.
+    #[arg(long, env = "DOWNTALLY_MAX_CONNECTIONS_PER_NETWORK", default_value_t = 256,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    pub max_connections_per_network: usize,
 }
 
 #[derive(Debug, Clone, Args)]

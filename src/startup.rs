@@ -12,6 +12,9 @@ use crate::metrics::Metrics;
 use crate::monitor::{Leadership, Monitor, StatusBoard};
 use crate::rebuild::rebuild_if_needed;
 use crate::store::Db;
+use crate::web::connections::{ConnectionCaps, max_connections_per_worker, raise_file_limit};
+use crate::web::errors::extractor_errors;
+use crate::web::guard::{Site, SiteOrigin, hold_bodies, site_policy};
 use crate::web::page_cache::{Generations, PageCache};
 use crate::web::{AppState, observe_latency, routes};
 use actix_web::dev::{Server, ServerHandle};
@@ -44,11 +47,15 @@ pub struct Settings {
     pub demo: bool,
     /// How long a cached page may lag behind new reports for its service (see `web/page_cache.rs`).
     pub page_fresh: Duration,
-    /// Where visitors reach this server (embed snippets name it); default `http://` + the address
-    /// listened on.
+    /// Where visitors reach this server (embed snippets name it, forms must come from it); default
+    /// `http://` + the address listened on.
     pub public_url: Option<String>,
     /// The admin area's tokens; `None`: no admin area.
     pub admin_tokens: Option<crate::admin::AdminTokens>,
+    /// How long a request body may take to arrive (see `web/guard.rs`).
+    pub body_timeout: Duration,
+    /// Connections one network may hold open (see `web/connections.rs`).
+    pub max_connections_per_network: usize,
 }
 
 impl Settings {
@@ -68,6 +75,8 @@ impl Settings {
             page_fresh: Duration::from_secs(5),
             public_url: None,
             admin_tokens: None,
+            body_timeout: crate::web::guard::BODY_TIMEOUT,
+            max_connections_per_network: crate::web::connections::PER_NETWORK,
         }
     }
 
@@ -90,6 +99,8 @@ impl Settings {
         settings.page_fresh = Duration::from_secs(args.page_fresh_secs);
         settings.public_url = args.public_url.clone();
         settings.admin_tokens = args.admin_tokens.clone();
+        settings.body_timeout = Duration::from_secs(args.body_timeout_secs);
+        settings.max_connections_per_network = args.max_connections_per_network;
         settings.monitor_interval = Duration::from_secs(args.monitor_interval_secs);
         settings
     }
@@ -140,6 +151,12 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let public_origin = match &settings.public_url {
+            Some(url) => Some(SiteOrigin::parse(url).with_context(|| {
+                format!("--public-url {url:?} is not an http:// or https:// URL")
+            })?),
+            None => None,
+        };
         let catalog = Arc::new(Catalog::embedded().context("the service catalog is invalid")?);
         let db = open_db(&settings.database_url).await?;
         let clock = settings.clock.clone();
@@ -216,31 +233,54 @@ impl Application {
                 .unwrap_or_else(|| format!("http://{local}"))
                 .trim_end_matches('/')
                 .to_owned(),
+            site: Site {
+                public: public_origin,
+                body_timeout: settings.body_timeout,
+            },
         };
 
         let data = web::Data::new(state.clone());
-        let mut server = HttpServer::new(move || {
+        let caps = ConnectionCaps::new(
+            settings.max_connections_per_network,
+            settings.trusted_proxies.clone(),
+        );
+        let files = raise_file_limit();
+        let workers = settings.workers.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        let per_worker = max_connections_per_worker(files, workers);
+        tracing::info!(
+            open_files = files,
+            workers,
+            connections_per_worker = per_worker,
+            connections_per_network = settings.max_connections_per_network,
+            "connection limits"
+        );
+        let server = HttpServer::new(move || {
             App::new()
                 .app_data(data.clone())
+                .configure(extractor_errors)
                 .wrap(Compress::default())
+                .wrap(from_fn(site_policy))
                 .wrap(crate::web::security_headers())
                 .wrap(from_fn(observe_latency))
+                .wrap(from_fn(hold_bodies))
                 .configure(routes)
         })
         // Responses go out in several writes (headers, compressed chunks): without TCP_NODELAY, Nagle's
         // algorithm and delayed ACKs hold the last one back ~40 ms.
-        .on_connect(|conn, _| {
+        .on_connect(move |conn, data| {
             if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {
                 let _ = tcp.set_nodelay(true);
             }
+            caps.on_connect(conn, data);
         })
+        .workers(workers)
+        .max_connections(per_worker)
         .listen(listener)?
         // Signals are ours: SIGINT must drain like SIGTERM (actix would stop at once).
         .disable_signals()
         .shutdown_timeout(30);
-        if let Some(workers) = settings.workers {
-            server = server.workers(workers);
-        }
         let server = server.run();
         tracing::info!(
             address = %settings.bind, port,

@@ -169,6 +169,12 @@ error-rate-limited = Aus Ihrem Netz kamen in den letzten Minuten zu viele Meldun
 error-bad-request = Die Anfrage konnte nicht gelesen werden.
 error-too-large = Die Anfrage ist zu groß.
 error-internal = Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es später erneut.
+error-title-403 = Nicht erlaubt
+error-title-408 = Anfrage zu langsam
+error-title-415 = Nicht unterstützter Inhaltstyp
+error-cross-site = Dieses Formular wurde von einer anderen Website gesendet und deshalb nicht angenommen. Wenn Sie es senden wollten, öffnen Sie die Seite auf downtally und senden Sie das Formular von dort.
+error-body-timeout = Das Formular ist nicht rechtzeitig angekommen. Bitte versuchen Sie es erneut.
+error-media-type = Diese Art von Inhalt wird hier nicht angenommen.
 
 ## Heatmap
 heatmap-legend-title = Im Vergleich zu sonst

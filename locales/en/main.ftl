@@ -169,6 +169,12 @@ error-rate-limited = Too many reports have come from your network in the last mi
 error-bad-request = The request could not be read.
 error-too-large = The request is too large.
 error-internal = Something went wrong on our side. Please try again later.
+error-title-403 = Not allowed
+error-title-408 = Request too slow
+error-title-415 = Unsupported content type
+error-cross-site = This form was sent from another website, so it was not accepted. If you meant to send it, open the page on downtally and send the form from there.
+error-body-timeout = The form took too long to arrive. Please try again.
+error-media-type = This kind of content is not accepted here.
 
 ## Heatmap
 heatmap-legend-title = Reports vs. usual

@@ -169,6 +169,12 @@ error-rate-limited = Trop de signalements sont venus de votre réseau ces derni�
 error-bad-request = La requête n’a pas pu être lue.
 error-too-large = La requête est trop volumineuse.
 error-internal = Un problème est survenu de notre côté. Veuillez réessayer plus tard.
+error-title-403 = Non autorisé
+error-title-408 = Requête trop lente
+error-title-415 = Type de contenu non pris en charge
+error-cross-site = Ce formulaire a été envoyé depuis un autre site web ; il n’a donc pas été accepté. Si vous vouliez l’envoyer, ouvrez la page sur downtally et envoyez le formulaire depuis celle-ci.
+error-body-timeout = Le formulaire a mis trop de temps à arriver. Veuillez réessayer.
+error-media-type = Ce type de contenu n’est pas accepté ici.
 
 ## Heatmap
 heatmap-legend-title = Comparé à l'habitude

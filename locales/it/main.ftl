@@ -169,6 +169,12 @@ error-rate-limited = Dalla tua rete sono arrivate troppe segnalazioni negli ulti
 error-bad-request = Non è stato possibile leggere la richiesta.
 error-too-large = La richiesta è troppo grande.
 error-internal = Qualcosa è andato storto da parte nostra. Riprova più tardi.
+error-title-403 = Non consentito
+error-title-408 = Richiesta troppo lenta
+error-title-415 = Tipo di contenuto non supportato
+error-cross-site = Questo modulo è stato inviato da un altro sito web, quindi non è stato accettato. Se volevi inviarlo, apri la pagina su downtally e invia il modulo da lì.
+error-body-timeout = Il modulo ha impiegato troppo tempo ad arrivare. Riprova.
+error-media-type = Questo tipo di contenuto non è accettato qui.
 
 ## Heatmap
 heatmap-legend-title = Rispetto al solito

@@ -169,6 +169,12 @@ error-rate-limited = Det har kommet for mange meldinger fra nettverket ditt de s
 error-bad-request = Forespørselen kunne ikke leses.
 error-too-large = Forespørselen er for stor.
 error-internal = Noe gikk galt hos oss. Prøv igjen senere.
+error-title-403 = Ikke tillatt
+error-title-408 = Forespørselen var for treg
+error-title-415 = Innholdstypen støttes ikke
+error-cross-site = Dette skjemaet ble sendt fra et annet nettsted, og ble derfor ikke tatt imot. Hvis du ville sende det, åpne siden på downtally og send skjemaet derfra.
+error-body-timeout = Skjemaet brukte for lang tid på å komme fram. Prøv igjen.
+error-media-type = Denne typen innhold tas ikke imot her.
 
 ## Heatmap
 heatmap-legend-title = Mot vanlig nivå

@@ -91,21 +91,57 @@ struct Admissions {
     total: Blocks,
 }
 
+/// Claims a shard takes before its first sweep of expired ones.
+const CLAIM_SWEEP_MIN: usize = 4_096;
+
 #[derive(Default)]
 struct Shard {
     series: HashMap<(ServiceSlug, Dim), Series>,
     admissions: HashMap<ServiceSlug, Admissions>,
     claims_since_sweep: usize,
+    /// Claims to take before the next sweep: as many as the sweep left alive (at least
+    /// [`CLAIM_SWEEP_MIN`]), so a sweep's cost is paid by as many claims as it scanned. A fixed
+    /// interval scanned the whole map every 4,096 claims once a crowd filled it within a claim's
+    /// life (15 minutes), and intake slowed the longer it ran.
+    sweep_after: usize,
 }
 
 impl Shard {
+    fn due_for_sweep(&mut self) -> bool {
+        self.claims_since_sweep += 1;
+        self.claims_since_sweep > self.sweep_after.max(CLAIM_SWEEP_MIN)
+    }
+
     fn sweep(&mut self, now: i64, bound: &NetworkBound) {
         let block = bound.block(now);
+        let mut alive = 0;
         for a in self.admissions.values_mut() {
             a.claims.retain(|_, expiry| *expiry > now);
             a.networks.retain(|_, b| b.block >= block - 1);
+            alive += a.claims.len() + a.networks.len();
         }
         self.claims_since_sweep = 0;
+        self.sweep_after = alive;
+    }
+}
+
+/// Token buckets per network, swept of full ones only when the map has doubled since the last
+/// sweep: a sweep on every call past a fixed size scanned the whole map per request once a crowd
+/// of networks filled it within one refill (intake fell from 44k to 22k reports/s).
+struct TokenBuckets {
+    map: HashMap<NetworkKey, Bucket>,
+    sweep_at: usize,
+}
+
+/// Networks the rate limiter holds before its first sweep.
+const TOKEN_SWEEP_MIN: usize = 100_000;
+
+impl Default for TokenBuckets {
+    fn default() -> Self {
+        Self {
+            map: HashMap::new(),
+            sweep_at: TOKEN_SWEEP_MIN,
+        }
     }
 }
 
@@ -113,7 +149,7 @@ impl Shard {
 pub struct MemoryCounts {
     shards: Arc<[Mutex<Shard>]>,
     /// Rate-limit token buckets per network (one lock: one entry per request, briefly held).
-    buckets: Arc<Mutex<HashMap<NetworkKey, Bucket>>>,
+    buckets: Arc<Mutex<TokenBuckets>>,
     built: Arc<AtomicBool>,
 }
 
@@ -152,8 +188,7 @@ impl MemoryCounts {
             .iter()
             .map(|claim| {
                 let mut shard = self.shards[shard_of(&claim.service)].lock();
-                shard.claims_since_sweep += 1;
-                if shard.claims_since_sweep > 4_096 {
+                if shard.due_for_sweep() {
                     shard.sweep(now, bound);
                 }
                 if !shard.admissions.contains_key(&claim.service) {
@@ -214,15 +249,18 @@ impl MemoryCounts {
         limit: &RateLimit,
     ) -> Vec<Option<u64>> {
         let mut buckets = self.buckets.lock();
-        if buckets.len() > 100_000 {
+        if buckets.map.len() >= buckets.sweep_at {
             // Buckets untouched for a full refill are full again: forgetting them changes nothing.
-            buckets.retain(|_, b| now_ms - b.at_ms < limit.refill_ms());
+            buckets
+                .map
+                .retain(|_, b| now_ms - b.at_ms < limit.refill_ms());
+            buckets.sweep_at = (buckets.map.len() * 2).max(TOKEN_SWEEP_MIN);
         }
         networks
             .iter()
             .map(|network| {
-                let (next, wait) = limit.take(buckets.get(network).copied(), now_ms);
-                buckets.insert(network.clone(), next);
+                let (next, wait) = limit.take(buckets.map.get(network).copied(), now_ms);
+                buckets.map.insert(network.clone(), next);
                 wait
             })
             .collect()
@@ -321,5 +359,35 @@ impl CountStore for MemoryCounts {
 
     async fn ping(&self) -> Result<(), CountError> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn network(i: usize) -> NetworkKey {
+        NetworkKey::from_hex(format!("{i:016x}"))
+    }
+
+    #[test]
+    fn token_buckets_are_swept_only_when_the_map_has_doubled() {
+        let counts = MemoryCounts::new();
+        let limit = RateLimit::default();
+        let many: Vec<NetworkKey> = (0..TOKEN_SWEEP_MIN).map(network).collect();
+        counts.take_tokens_now(&many, 0, &limit);
+        // All still within one refill: the sweep keeps them, and waits for twice as many.
+        counts.take_tokens_now(&[network(TOKEN_SWEEP_MIN)], 1, &limit);
+        let sweep_at = counts.buckets.lock().sweep_at;
+        assert_eq!(sweep_at, 2 * TOKEN_SWEEP_MIN);
+        assert_eq!(counts.buckets.lock().map.len(), TOKEN_SWEEP_MIN + 1);
+        // A full refill later, filling the map to the mark sweeps away the first ones, not the new.
+        let later = limit.refill_ms() + 10;
+        let fresh: Vec<NetworkKey> = (TOKEN_SWEEP_MIN + 1..sweep_at).map(network).collect();
+        counts.take_tokens_now(&fresh, later, &limit);
+        counts.take_tokens_now(&[network(sweep_at)], later, &limit);
+        let buckets = counts.buckets.lock();
+        assert_eq!(buckets.map.len(), fresh.len() + 1);
+        assert_eq!(buckets.sweep_at, 2 * fresh.len());
     }
 }

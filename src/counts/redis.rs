@@ -19,61 +19,88 @@ pub struct RedisCounts {
     bucket_script: Arc<redis::Script>,
 }
 
-/// `admission.rs` in Lua, for one service. KEYS: the service's total for the current and previous
-/// block, then per claim its claim key and its network's count for the current and previous block.
-/// ARGV: claim ttl, base, share, counter ttl. Answers per claim: 0 repeat, 1 network bound,
-/// 2 counted, 3 counted and first of its network in the block.
+/// `admission.rs` in Lua, for the services of a batch. ARGV: claim ttl, base, share, counter ttl,
+/// then per service the number of its claims. KEYS, per service in that order: its total for the
+/// current and previous block, then per claim its claim key and its network's count for the current
+/// and previous block. Answers per claim, in key order: 0 repeat, 1 network bound, 2 counted, 3
+/// counted and first of its network in the block.
 const ADMIT_LUA: &str = r"
 local ttl, base, share, keep = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local function count(key) return tonumber(redis.call('GET', key)) or 0 end
-local total = count(KEYS[1]) + count(KEYS[2])
 local out = {}
-for i = 3, #KEYS, 3 do
-  local claim, cur, prev = KEYS[i], KEYS[i + 1], KEYS[i + 2]
-  if redis.call('EXISTS', claim) == 1 then
-    out[#out + 1] = 0
-  else
-    local mine = count(cur) + count(prev)
-    local others = math.max(total - mine, 0)
-    if mine + 1 > math.max(base, math.floor(share * others)) then
-      out[#out + 1] = 1
+local k = 1
+for g = 5, #ARGV do
+  local total_key = KEYS[k]
+  local total = count(total_key) + count(KEYS[k + 1])
+  k = k + 2
+  for _ = 1, tonumber(ARGV[g]) do
+    local claim, cur, prev = KEYS[k], KEYS[k + 1], KEYS[k + 2]
+    k = k + 3
+    if redis.call('EXISTS', claim) == 1 then
+      out[#out + 1] = 0
     else
-      redis.call('SET', claim, 1, 'EX', ttl)
-      local n = redis.call('INCR', cur)
-      redis.call('EXPIRE', cur, keep)
-      redis.call('INCR', KEYS[1])
-      redis.call('EXPIRE', KEYS[1], keep)
-      total = total + 1
-      out[#out + 1] = (n == 1) and 3 or 2
+      local mine = count(cur) + count(prev)
+      local others = math.max(total - mine, 0)
+      if mine + 1 > math.max(base, math.floor(share * others)) then
+        out[#out + 1] = 1
+      else
+        redis.call('SET', claim, 1, 'EX', ttl)
+        -- Counts expire from their creation: one EXPIRE when INCR makes the key, not one per report.
+        local n = redis.call('INCR', cur)
+        if n == 1 then redis.call('EXPIRE', cur, keep) end
+        if redis.call('INCR', total_key) == 1 then redis.call('EXPIRE', total_key, keep) end
+        total = total + 1
+        out[#out + 1] = (n == 1) and 3 or 2
+      end
     end
   end
 end
 return out";
 
-/// `RateLimit::take` in Lua, `ARGV[4]` times, for one network's bucket (a hash of tokens and time).
-/// ARGV: burst, tokens per millisecond, now (ms), requests, key ttl (ms). Answers per request: 0
+/// `RateLimit::take` in Lua for a group of networks' buckets (one string each: tokens and time).
+/// KEYS: the buckets (see [`token_key`]). ARGV: burst, tokens per millisecond, now
+/// (ms), key ttl (ms), then per key the requests it takes. Answers per request, in key order: 0
 /// allowed, else seconds to wait.
 const BUCKET_LUA: &str = r"
-local burst, per_ms, now, n, keep = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local state = redis.call('HMGET', KEYS[1], 't', 'at')
-local tokens = tonumber(state[1])
-if tokens == nil then
-  tokens = burst
-else
-  tokens = math.min(burst, tokens + math.max(0, now - tonumber(state[2])) * per_ms)
-end
+local burst, per_ms, now, keep = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local out = {}
-for i = 1, n do
-  if tokens >= 1 then
-    tokens = tokens - 1
-    out[i] = 0
-  else
-    out[i] = math.max(1, math.ceil((1 - tokens) / per_ms / 1000))
+for k = 1, #KEYS do
+  local tokens, at = burst, now
+  local state = redis.call('GET', KEYS[k])
+  if state then
+    local sep = string.find(state, ':', 1, true)
+    tokens = tonumber(string.sub(state, 1, sep - 1))
+    at = tonumber(string.sub(state, sep + 1))
+    tokens = math.min(burst, tokens + math.max(0, now - at) * per_ms)
   end
+  for i = 1, tonumber(ARGV[4 + k]) do
+    if tokens >= 1 then
+      tokens = tokens - 1
+      out[#out + 1] = 0
+    else
+      out[#out + 1] = math.max(1, math.ceil((1 - tokens) / per_ms / 1000))
+    end
+  end
+  redis.call('SET', KEYS[k], tostring(tokens) .. ':' .. now, 'PX', keep)
 end
-redis.call('HSET', KEYS[1], 't', tostring(tokens), 'at', now)
-redis.call('PEXPIRE', KEYS[1], keep)
 return out";
+
+/// Token-bucket key groups. A batch takes its tokens in one script call (a call per network doubled
+/// Redis's work per report); each group shares a hash tag, so that on a Redis Cluster a batch needs
+/// at most one call per group, each within one slot.
+const TOKEN_GROUPS: usize = 16;
+
+/// A network's token bucket: `dtl:{t<g>}:<network>`, `g` from the network key (a keyed hash, so
+/// groups fill evenly).
+fn token_key(network: &NetworkKey) -> (usize, String) {
+    let group = network
+        .as_str()
+        .bytes()
+        .next()
+        .and_then(|b| (b as char).to_digit(16))
+        .map_or(0, |d| d as usize % TOKEN_GROUPS);
+    (group, format!("dtl:{{t{group:x}}}:{network}"))
+}
 
 /// A service's counted reporters in a block: from one network, or (`None`) from all.
 fn admission_key(service: &ServiceSlug, network: Option<&NetworkKey>, block: i64) -> String {
@@ -143,45 +170,51 @@ impl CountStore for RedisCounts {
         ttl: i64,
         bound: &NetworkBound,
     ) -> Result<Vec<Verdict>, CountError> {
-        // One script call per service (its keys share a slot), all in flight at once; claims keep
-        // their order within each service, which is all that decides their verdicts.
+        // One script call for the batch: a call per service cost Redis more in calling Lua than
+        // in the work. Claims keep their order within each service, which is all that decides their
+        // verdicts. (A Redis Cluster will need a call per slot: every key of one service shares one.)
+        if claims.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut by_service: Vec<(&ServiceSlug, Vec<usize>)> = Vec::new();
+        let mut group_of: HashMap<&ServiceSlug, usize> = HashMap::new();
         for (i, claim) in claims.iter().enumerate() {
-            match by_service.iter_mut().find(|(s, _)| **s == claim.service) {
-                Some((_, indexes)) => indexes.push(i),
-                None => by_service.push((&claim.service, vec![i])),
-            }
+            let g = *group_of.entry(&claim.service).or_insert_with(|| {
+                by_service.push((&claim.service, Vec::new()));
+                by_service.len() - 1
+            });
+            by_service[g].1.push(i);
         }
         let block = bound.block(now);
-        let calls = by_service.iter().map(|(service, indexes)| {
-            let mut call = self.admit_script.prepare_invoke();
+        let mut call = self.admit_script.prepare_invoke();
+        call.arg(ttl)
+            .arg(bound.base)
+            .arg(bound.share)
+            .arg(2 * bound.window + 60);
+        for (service, indexes) in &by_service {
             call.key(admission_key(service, None, block))
-                .key(admission_key(service, None, block - 1));
+                .key(admission_key(service, None, block - 1))
+                .arg(indexes.len());
             for &i in indexes {
                 let c = &claims[i];
                 call.key(claim_key(c))
                     .key(admission_key(service, Some(&c.network), block))
                     .key(admission_key(service, Some(&c.network), block - 1));
             }
-            call.arg(ttl)
-                .arg(bound.base)
-                .arg(bound.share)
-                .arg(2 * bound.window + 60);
-            let mut conn = self.conn.clone();
-            async move { call.invoke_async::<Vec<i64>>(&mut conn).await }
-        });
-        let answers = futures_util::future::try_join_all(calls).await?;
+        }
+        let codes = call
+            .invoke_async::<Vec<i64>>(&mut self.conn.clone())
+            .await?;
+        let order = by_service.iter().flat_map(|(_, indexes)| indexes);
         let mut verdicts = vec![Verdict::Repeat; claims.len()];
-        for ((_, indexes), codes) in by_service.iter().zip(answers) {
-            for (&i, code) in indexes.iter().zip(codes) {
-                verdicts[i] = match code {
-                    0 => Verdict::Repeat,
-                    1 => Verdict::NetworkBound,
-                    c => Verdict::Counted {
-                        first_of_network: c == 3,
-                    },
-                };
-            }
+        for (&i, code) in order.zip(codes) {
+            verdicts[i] = match code {
+                0 => Verdict::Repeat,
+                1 => Verdict::NetworkBound,
+                c => Verdict::Counted {
+                    first_of_network: c == 3,
+                },
+            };
         }
         Ok(verdicts)
     }
@@ -216,30 +249,39 @@ impl CountStore for RedisCounts {
         now_ms: i64,
         limit: &RateLimit,
     ) -> Result<Vec<Option<u64>>, CountError> {
-        let mut distinct: Vec<(&NetworkKey, Vec<usize>)> = Vec::new();
+        // Per group: its networks (each once, with the requests it takes) and where the answers go.
+        let mut groups: Vec<Vec<(String, Vec<usize>)>> = vec![Vec::new(); TOKEN_GROUPS];
+        let mut seen: HashMap<&NetworkKey, (usize, usize)> = HashMap::with_capacity(networks.len());
         for (i, network) in networks.iter().enumerate() {
-            match distinct.iter_mut().find(|(n, _)| *n == network) {
-                Some((_, indexes)) => indexes.push(i),
-                None => distinct.push((network, vec![i])),
+            if let Some(&(g, k)) = seen.get(network) {
+                groups[g][k].1.push(i);
+                continue;
             }
+            let (g, key) = token_key(network);
+            seen.insert(network, (g, groups[g].len()));
+            groups[g].push((key, vec![i]));
         }
-        let calls = distinct.iter().map(|(network, indexes)| {
-            let mut call = self.bucket_script.prepare_invoke();
-            call.key(format!("dtl:{{{network}}}"))
-                .arg(limit.burst)
-                .arg(limit.per_minute / 60_000.0)
-                .arg(now_ms)
-                .arg(indexes.len())
-                .arg(limit.refill_ms());
-            let mut conn = self.conn.clone();
-            async move { call.invoke_async::<Vec<u64>>(&mut conn).await }
-        });
-        let answers = futures_util::future::try_join_all(calls).await?;
+        // One call for the batch, keys in group order (a Redis Cluster will need a call per group:
+        // each group's keys share a slot).
+        let order: Vec<&(String, Vec<usize>)> = groups.iter().flatten().collect();
         let mut waits = vec![None; networks.len()];
-        for ((_, indexes), codes) in distinct.iter().zip(answers) {
-            for (&i, wait) in indexes.iter().zip(codes) {
-                waits[i] = (wait > 0).then_some(wait);
-            }
+        if order.is_empty() {
+            return Ok(waits);
+        }
+        let mut call = self.bucket_script.prepare_invoke();
+        call.arg(limit.burst)
+            .arg(limit.per_minute / 60_000.0)
+            .arg(now_ms)
+            .arg(limit.refill_ms());
+        for (key, indexes) in &order {
+            call.key(key).arg(indexes.len());
+        }
+        let codes = call
+            .invoke_async::<Vec<u64>>(&mut self.conn.clone())
+            .await?;
+        let slots = order.iter().flat_map(|(_, indexes)| indexes);
+        for (&i, wait) in slots.zip(codes) {
+            waits[i] = (wait > 0).then_some(wait);
         }
         Ok(waits)
     }

@@ -8,9 +8,8 @@
 //! the token's label.
 //!
 //! Admin forms change state with a cookie that browsers send only from downtally's own pages
-//! (`SameSite=Strict`), and a bearer header no other site can set.
-//! TODO(lead): once the cross-site check of `web/` is merged, call it first in `login`, `logout`
-//! and `admin_form` (marked `CROSS-SITE CHECK` below).
+//! (`SameSite=Strict`), and a bearer header no other site can set; and like every form they are
+//! refused when another site's page sent them (`web/guard.rs`), the login form included.
 
 use super::AppState;
 use super::errors::{Kind, PageError};
@@ -148,7 +147,6 @@ async fn admin_form<T: serde::de::DeserializeOwned>(
     payload: web::Payload,
     lang: Lang,
 ) -> Result<(String, T), PageError> {
-    // CROSS-SITE CHECK (see the module's TODO).
     let label = required(state, req, lang).await?;
     let form = read_form(req, payload, lang, "/admin", || ()).await?;
     Ok((label, form))
@@ -322,7 +320,6 @@ pub(super) async fn login(
     loc: Locale,
 ) -> Result<HttpResponse, PageError> {
     let lang = loc.lang;
-    // CROSS-SITE CHECK (see the module's TODO).
     let tokens = tokens(&state, &req)?;
     refuse_guessing(&state, &req, lang).await?;
     let form: LoginForm = read_form(&req, payload, lang, "/admin", || ()).await?;
@@ -356,7 +353,6 @@ pub(super) async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    // CROSS-SITE CHECK (see the module's TODO).
     tokens(&state, &req)?;
     let mut res = HttpResponse::SeeOther();
     no_store(&mut res);

@@ -2,7 +2,7 @@
 
 use super::AppState;
 use super::errors::{ApiError, Kind};
-use super::request::{origin, read_body};
+use super::request::{origin, read_body, require_json};
 use crate::counts::buckets::{DAY, HOUR, MINUTE, WEEK};
 use crate::counts::{CountStore, Dim, Resolution};
 use crate::intake::ReportInput;
@@ -38,11 +38,12 @@ pub(super) async fn create_report(
             format!("unknown service {:?}", slug.as_str()),
         ));
     };
+    require_json(&req).inspect_err(|_| state.metrics.reject("media_type"))?;
     let body = read_body(&req, payload).await.inspect_err(|e| {
-        state.metrics.reject(if e.kind == Kind::PayloadTooLarge {
-            "too_large"
-        } else {
-            "malformed"
+        state.metrics.reject(match e.kind {
+            Kind::PayloadTooLarge => "too_large",
+            Kind::RequestTimeout => "timeout",
+            _ => "malformed",
         })
     })?;
     let input: ReportInput = serde_json::from_slice(&body).map_err(|e| {

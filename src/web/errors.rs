@@ -1,12 +1,19 @@
-//! Error answers: JSON `{"error": "…"}` for the API, a readable HTML page for browsers.
+//! Error answers: a problem document (RFC 9457, `application/problem+json`, with the `error` field
+//! API clients have always read) for the API, a readable HTML page for browsers.
 //!
 //! This is the one table from each failure to its HTTP status: [`Kind::status`], and the `From`
 //! impls below for what the layers underneath fail with (the store, the counters, the templates,
-//! the intake, comments). Handlers say which [`Kind`] a bad request is, or let `?` convert.
+//! the intake, comments). Handlers say which [`Kind`] a bad request is, or let `?` convert. What
+//! actix's extractors refuse (a query, a path, a JSON or form body) comes here too
+//! ([`extractor_errors`]), and [`for_path`] answers in the format of the request's path.
+//!
+//! Only server errors (5xx) are logged at ERROR; a client's mistake is its own and would let anyone
+//! flood the log (each answer is still counted in the latency metric, by status).
 
+use actix_web::error::PayloadError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::ContentType;
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 use std::fmt;
 
@@ -21,9 +28,15 @@ use crate::store::StoreError;
 pub enum Kind {
     BadRequest,
     Unauthorized,
+    /// A form posted from another site (see `web/guard.rs`).
+    Forbidden,
     NotFound,
     MethodNotAllowed,
+    /// A body that did not arrive in time.
+    RequestTimeout,
     PayloadTooLarge,
+    /// An API body that is not JSON.
+    UnsupportedMediaType,
     Unprocessable,
     TooManyRequests,
     Unavailable,
@@ -35,9 +48,12 @@ impl Kind {
         match self {
             Kind::BadRequest => StatusCode::BAD_REQUEST,
             Kind::Unauthorized => StatusCode::UNAUTHORIZED,
+            Kind::Forbidden => StatusCode::FORBIDDEN,
             Kind::NotFound => StatusCode::NOT_FOUND,
             Kind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Kind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Kind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Kind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Kind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
             Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -50,12 +66,32 @@ impl Kind {
         match self {
             Kind::BadRequest | Kind::Unprocessable => "error-bad-request",
             Kind::Unauthorized => "admin-login-first",
+            Kind::Forbidden => "error-cross-site",
             Kind::NotFound => "error-no-page",
             Kind::MethodNotAllowed => "error-wrong-method",
+            Kind::RequestTimeout => "error-body-timeout",
             Kind::PayloadTooLarge => "error-too-large",
+            Kind::UnsupportedMediaType => "error-media-type",
             Kind::TooManyRequests => "error-too-many",
             Kind::Unavailable => "error-unavailable",
             Kind::Internal => "error-internal",
+        }
+    }
+
+    /// The kind of an answer actix chose for a failure of its own (an extractor's).
+    fn of_status(status: StatusCode) -> Self {
+        match status.as_u16() {
+            403 => Kind::Forbidden,
+            404 => Kind::NotFound,
+            405 => Kind::MethodNotAllowed,
+            408 => Kind::RequestTimeout,
+            413 => Kind::PayloadTooLarge,
+            415 => Kind::UnsupportedMediaType,
+            422 => Kind::Unprocessable,
+            429 => Kind::TooManyRequests,
+            503 => Kind::Unavailable,
+            500..=599 => Kind::Internal,
+            _ => Kind::BadRequest,
         }
     }
 }
@@ -119,13 +155,29 @@ impl ResponseError for ApiError {
         self.kind.status()
     }
 
+    /// A problem document: `type` is `about:blank` (the status says it all), `title` the status's
+    /// name, `detail` what was wrong, repeated in `error` for the clients written before it.
     fn error_response(&self) -> HttpResponse {
-        let mut res = HttpResponse::build(self.status_code());
-        res.insert_header(("Cache-Control", "no-store"));
+        let status = self.status_code();
+        let mut res = HttpResponse::build(status);
+        res.content_type(PROBLEM_JSON)
+            .insert_header(("Cache-Control", "no-store"));
         self.add_retry_after(&mut res);
-        res.json(serde_json::json!({ "error": self.message }))
+        res.body(
+            serde_json::json!({
+                "type": "about:blank",
+                "title": status.canonical_reason().unwrap_or("Error"),
+                "status": status.as_u16(),
+                "detail": self.message,
+                "error": self.message,
+            })
+            .to_string(),
+        )
     }
 }
+
+/// The media type of every API error.
+pub const PROBLEM_JSON: &str = "application/problem+json";
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
@@ -197,8 +249,9 @@ impl PageError {
         Self::from(ApiError::internal(e)).in_lang(lang)
     }
 
-    /// The page for an address nothing answers (`NotFound`), or answers only to other methods
-    /// (`MethodNotAllowed`).
+    /// A page saying what `kind` means, with a way home: for an address nothing answers
+    /// (`NotFound`), or answers only to other methods (`MethodNotAllowed`), and the other refusals
+    /// of [`for_path`].
     pub fn unrouted(kind: Kind, lang: Lang) -> Self {
         Self::new(kind, lang.t(kind.page_key()))
             .with_back("/")
@@ -323,6 +376,13 @@ impl ResponseError for PageError {
         res.content_type(ContentType::html())
             .insert_header(("Cache-Control", "no-store"));
         self.inner.add_retry_after(&mut res);
+        if self.inner.kind == Kind::Unauthorized {
+            // RFC 9110 §11.6.1: a 401 names how to authenticate (the admin area's bearer token).
+            res.insert_header((
+                actix_web::http::header::WWW_AUTHENTICATE,
+                r#"Bearer realm="downtally admin""#,
+            ));
+        }
         Locale {
             lang: self.lang,
             ..Locale::default()
@@ -330,4 +390,70 @@ impl ResponseError for PageError {
         .headers(&mut res);
         res.body(self.page(false))
     }
+}
+
+/// A refusal in the format of the request's path: a problem document under `/api/` (with `detail`,
+/// in English), elsewhere a page in the visitor's language saying what `kind` means, with a way
+/// home. Logged at DEBUG: a client's mistake is not an event.
+pub fn for_path(req: &HttpRequest, kind: Kind, detail: impl Into<String>) -> actix_web::Error {
+    let detail = detail.into();
+    tracing::debug!(status = kind.status().as_u16(), detail, "request refused");
+    if req.path().starts_with("/api/") {
+        ApiError::new(kind, detail).into()
+    } else {
+        PageError::unrouted(kind, Locale::of(req).lang).into()
+    }
+}
+
+/// True when a body stopped arriving because its time was up (see `web/guard.rs`), rather than
+/// because the client went away or sent something malformed.
+pub fn body_timed_out(e: &PayloadError) -> bool {
+    matches!(e, PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut)
+}
+
+/// The configuration of a body extractor (`JsonConfig`, `FormConfig`): bodies up to
+/// `MAX_BODY_BYTES`, refusals through [`refuse_body`].
+macro_rules! body_config {
+    ($config:ty, $error:ident, $what:literal) => {
+        <$config>::default()
+            .limit(MAX_BODY_BYTES)
+            .error_handler(|e, req| {
+                let late = matches!(&e, $error::Payload(p) if body_timed_out(p));
+                refuse_body(req, &e, $what, late, matches!(e, $error::ContentType))
+            })
+    };
+}
+
+/// What actix's extractors refuse goes through [`for_path`] (else a query like `?comments=abc`
+/// would answer a plain-text "Query deserialize error"), and JSON and form bodies they read are
+/// held to the size of any other body (`MAX_BODY_BYTES`).
+pub fn extractor_errors(cfg: &mut web::ServiceConfig) {
+    use super::request::MAX_BODY_BYTES;
+    use actix_web::error::{JsonPayloadError as Json, UrlencodedError as Form};
+    cfg.app_data(web::QueryConfig::default().error_handler(|e, req| {
+        for_path(req, Kind::BadRequest, format!("invalid query string: {e}"))
+    }))
+    .app_data(
+        web::PathConfig::default()
+            .error_handler(|e, req| for_path(req, Kind::NotFound, format!("invalid path: {e}"))),
+    )
+    .app_data(body_config!(web::JsonConfig, Json, "JSON"))
+    .app_data(body_config!(web::FormConfig, Form, "form"));
+}
+
+/// A body an extractor refused: 408 when its time was up, 415 when it is not of the `what` type,
+/// else the status actix gives the failure.
+fn refuse_body(
+    req: &HttpRequest,
+    e: &impl ResponseError,
+    what: &str,
+    late: bool,
+    wrong_type: bool,
+) -> actix_web::Error {
+    let kind = match (late, wrong_type) {
+        (true, _) => Kind::RequestTimeout,
+        (_, true) => Kind::UnsupportedMediaType,
+        _ => Kind::of_status(e.status_code()),
+    };
+    for_path(req, kind, format!("invalid {what} body: {e}"))
 }

@@ -1,13 +1,16 @@
 //! HTTP: the routes (`ROUTES`), the request middleware (a span per request, `X-Request-Id`, latency),
 //! answers for paths and methods nothing is routed for, and security headers. The handlers live in
-//! `api.rs` (and `api_outages.rs`), `pages/`, `embed.rs`, `admin.rs` and `ops.rs`; what they draw is outside the HTTP layer (`chart.rs`,
-//! `map/`, `i18n.rs`).
+//! `api.rs` (and `api_outages.rs`), `pages/`, `embed.rs`, `admin.rs` and `ops.rs`; what they draw is
+//! outside the HTTP layer (`chart.rs`, `map/`, `i18n.rs`). What a request must be to reach a handler (from this site, with its body in
+//! time) is `guard.rs`; how many connections a network may hold, `connections.rs`.
 
 mod admin;
 mod api;
 mod api_outages;
+pub mod connections;
 mod embed;
 pub mod errors;
+pub mod guard;
 mod history;
 pub mod i18n;
 mod ops;
@@ -29,7 +32,7 @@ use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, Handler, HttpRequest, HttpResponse, Resource, Responder, web};
-use errors::{ApiError, Kind, PageError};
+use errors::{Kind, PageError};
 use std::sync::Arc;
 use std::time::Instant;
 use tracing::Instrument;
@@ -55,6 +58,9 @@ pub struct AppState {
     pub demo: bool,
     /// Where visitors reach this server (`https://downtally.example`), for embed snippets.
     pub public_url: String,
+    /// The public origin forms must come from (when `--public-url` is given), whether it is https,
+    /// and how long a body may take (see `guard.rs`).
+    pub site: guard::Site,
     /// Rendered pages and embeds, kept until their data changes.
     pub pages: page_cache::PageCache,
     pub comments: crate::comments::Comments,
@@ -66,7 +72,6 @@ pub struct AppState {
 /// the tests; and its handlers by method.
 struct Route {
     pattern: &'static str,
-    #[cfg_attr(not(test), allow(dead_code))]
     example: &'static str,
     handlers: fn(Methods) -> Methods,
 }
@@ -130,6 +135,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.default_service(web::to(not_found));
 }
 
+/// Every route as (pattern, a path it matches, the methods it answers), in the router's order: for
+/// tests that try every route.
+pub fn route_table() -> Vec<(&'static str, &'static str, Vec<Method>)> {
+    ROUTES
+        .iter()
+        .map(|r| {
+            let allowed = (r.handlers)(Methods::new(r.pattern)).allowed;
+            (r.pattern, r.example, allowed)
+        })
+        .collect()
+}
+
 /// A route's resource being given its handlers, and the methods it answers so far.
 struct Methods {
     resource: Resource,
@@ -177,15 +194,11 @@ fn allow_header(methods: &[Method]) -> HeaderValue {
 /// The answer to a request nothing is routed for, in the format of its path: JSON under `/api/`,
 /// a page in the visitor's language elsewhere.
 fn unrouted(req: &HttpRequest, kind: Kind) -> actix_web::Error {
-    if req.path().starts_with("/api/") {
-        let message = match kind {
-            Kind::MethodNotAllowed => "method not allowed",
-            _ => "no such endpoint",
-        };
-        ApiError::new(kind, message).into()
-    } else {
-        PageError::unrouted(kind, i18n::Locale::of(req).lang).into()
-    }
+    let detail = match kind {
+        Kind::MethodNotAllowed => "method not allowed",
+        _ => "no such endpoint",
+    };
+    errors::for_path(req, kind, detail)
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {
@@ -403,6 +416,51 @@ mod tests {
         assert!(res.request().match_pattern().is_none());
     }
 
+    /// A malformed query is the client's mistake: refused in the format of its path, logged at DEBUG
+    /// (one ERROR line per bad request would let anyone flood the log).
+    #[actix_web::test]
+    async fn client_errors_answer_in_their_paths_format_and_are_not_logged_as_errors() {
+        #[derive(serde::Deserialize)]
+        struct Page {
+            #[allow(dead_code)]
+            n: Option<i64>,
+        }
+        let logs = Logs::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(logs.clone())
+            .with_ansi(false)
+            .with_max_level(tracing::Level::DEBUG)
+            .finish();
+        let _default = tracing::subscriber::set_default(subscriber);
+        let page = || web::get().to(|_: web::Query<Page>| async { HttpResponse::Ok().finish() });
+        let app = init_service(
+            App::new()
+                .configure(errors::extractor_errors)
+                .wrap(from_fn(observe_latency))
+                .route("/s/{slug}", page())
+                .route("/api/v1/services/{slug}/series", page()),
+        )
+        .await;
+        for (uri, format) in [
+            ("/s/monzo?n=abc", "text/html"),
+            ("/api/v1/services/monzo/series?n=abc", errors::PROBLEM_JSON),
+        ] {
+            let res = call_service(&app, TestRequest::get().uri(uri).to_request()).await;
+            assert_eq!(res.status(), 400, "{uri}");
+            let ctype = res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .unwrap()
+                .to_str()
+                .unwrap();
+            assert!(ctype.starts_with(format), "{uri}: {ctype}");
+        }
+        let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        assert!(!text.contains("ERROR"), "{text}");
+        assert_eq!(text.matches("request refused").count(), 2, "{text}");
+        assert!(text.lines().all(|l| l.contains("DEBUG")), "{text}");
+    }
+
     #[actix_web::test]
     async fn what_a_handler_logs_names_its_route_and_request() {
         let logs = Logs::default();
@@ -414,7 +472,7 @@ mod tests {
         let app = init_service(App::new().wrap(from_fn(observe_latency)).route(
             "/s/{slug}",
             web::get().to(|| async {
-                ApiError::internal("the disk is full");
+                errors::ApiError::internal("the disk is full");
                 HttpResponse::Ok().finish()
             }),
         ))

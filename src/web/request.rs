@@ -1,11 +1,12 @@
-//! Reading what a request carries: a size-limited body, the reporter's origin, the request's id.
+//! Reading what a request carries: a size-limited body (JSON ones of a JSON media type), the
+//! reporter's origin, the request's id.
 
-use super::errors::{ApiError, Kind};
+use super::errors::{ApiError, Kind, body_timed_out};
 use crate::forwarded::TrustedProxies;
 use crate::intake::Origin;
-use actix_web::HttpRequest;
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::web::{Bytes, BytesMut, Payload};
+use actix_web::{HttpMessage, HttpRequest, mime};
 use futures_util::StreamExt;
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -18,7 +19,8 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Longest request id taken from a client.
 const MAX_REQUEST_ID: usize = 64;
 
-/// Reads the whole body, refusing it with 413 as soon as it passes `MAX_BODY_BYTES`.
+/// Reads the whole body, refusing it with 413 as soon as it passes `MAX_BODY_BYTES`, and with 408
+/// when it does not arrive in time (the deadline is set on every body by `web/guard.rs`).
 pub async fn read_body(req: &HttpRequest, mut payload: Payload) -> Result<Bytes, ApiError> {
     let too_large = || {
         ApiError::new(
@@ -36,14 +38,47 @@ pub async fn read_body(req: &HttpRequest, mut payload: Payload) -> Result<Bytes,
     }
     let mut body = BytesMut::with_capacity(declared.unwrap_or(256));
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|e| ApiError::new(Kind::BadRequest, format!("cannot read the body: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            if body_timed_out(&e) {
+                ApiError::new(Kind::RequestTimeout, e.to_string())
+            } else {
+                ApiError::new(Kind::BadRequest, format!("cannot read the body: {e}"))
+            }
+        })?;
         if body.len() + chunk.len() > MAX_BODY_BYTES {
             return Err(too_large());
         }
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
+}
+
+/// Refuses (415) a body that does not say it is JSON: only `application/json` (with any parameters,
+/// such as `; charset=utf-8`) and `application/*+json` are read. Anything else, a missing type too,
+/// may be a page of another site posting across sites: a browser sends `text/plain` or a form from
+/// any page without asking (`fetch(…, {mode: 'no-cors'})`, `<form>`), while a JSON type makes it
+/// ask first (CORS), and downtally allows no other site.
+pub fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
+    let json = match req.mime_type() {
+        Ok(Some(mime)) => {
+            mime.type_() == mime::APPLICATION
+                && (mime.subtype() == mime::JSON || mime.suffix() == Some(mime::JSON))
+        }
+        _ => false,
+    };
+    if json {
+        return Ok(());
+    }
+    let given = req
+        .headers()
+        .get("content-type")
+        .map_or("none".into(), |v| String::from_utf8_lossy(v.as_bytes()));
+    Err(ApiError::new(
+        Kind::UnsupportedMediaType,
+        format!(
+            "the body must be JSON (Content-Type: application/json or application/*+json), not {given:?}"
+        ),
+    ))
 }
 
 /// The client's address as seen through trusted proxies (see `forwarded.rs`): forwarding headers

@@ -124,6 +124,11 @@ async fn wrong_tokens_and_guessing_are_refused(app: &TestApp) {
 
     let res = get_with(app, "/admin", &[("authorization", "Bearer nope")]).await;
     assert_eq!(res.status(), 401);
+    assert_eq!(
+        res.headers()["www-authenticate"],
+        r#"Bearer realm="downtally admin""#,
+        "a 401 names how to authenticate"
+    );
     let res = get_with(app, "/admin", &[("authorization", "Basic b3BzOng=")]).await;
     assert_eq!(res.status(), 401);
     let res = post_form(app, "/admin/comments", "comment=c1&action=hide", &[]).await;

@@ -759,6 +759,25 @@ async fn rate_limits<S: CountStore>(store: &S, prefix: &str) {
     assert_eq!(later, [None], "a token a second");
     let after = store.take_tokens(&[net], t + 1_000, &limit).await.unwrap();
     assert_eq!(after, [Some(1)]);
+
+    // One batch, networks interleaved (keys starting with different hex digits, as real network
+    // keys do, fall in different groups of the Redis store): each answer is its own request's.
+    let nets: Vec<NetworkKey> = (0..3)
+        .map(|d| NetworkKey::from_hex(format!("{:x}{prefix}-mixed", d * 5)))
+        .collect();
+    let order = [0, 1, 0, 2, 1, 0, 0, 0, 0, 0, 2, 1];
+    let batch: Vec<NetworkKey> = order.iter().map(|&i| nets[i].clone()).collect();
+    let waits = store.take_tokens(&batch, t, &limit).await.unwrap();
+    let mut taken = [0; 3];
+    for (&i, wait) in order.iter().zip(&waits) {
+        taken[i] += 1;
+        let expected = (taken[i] > 5).then_some(1);
+        assert_eq!(
+            *wait, expected,
+            "request {} of network {i}: {waits:?}",
+            taken[i]
+        );
+    }
 }
 
 /// Claiming nobody answers nothing (and is not an error).

@@ -10,6 +10,7 @@
 mod helpers;
 
 mod admin;
+mod bad_input;
 mod browser;
 mod comments;
 mod comments_moderation;
@@ -18,12 +19,14 @@ mod detect_synthetic;
 mod durability;
 mod embeds;
 mod flood;
+mod forms_csrf;
 mod http_methods;
 mod i18n;
 mod intake;
 mod monitor;
 mod pages;
 mod regions;
+mod slow_clients;
 
 /// Every integration test is a module of this binary: a new `tests/*.rs` (or `tests/*/main.rs`) would
 /// be a binary of its own, linking the whole server again.

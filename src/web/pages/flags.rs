@@ -1,9 +1,7 @@
 //! A reader flags a comment (a small form beside each one, no body): once per network, so that one
 //! household cannot flag alone what several networks must; back to the comments, thanked.
-//!
-//! TODO(lead): once the cross-site check of `web/` is merged, call it first here (marked
-//! `CROSS-SITE CHECK`): a page elsewhere could otherwise make its visitors' browsers flag from
-//! many networks.
+//! Like every form, it is refused when another site's page sent it (`web/guard.rs`), so a page
+//! elsewhere cannot make its visitors' browsers flag from many networks.
 
 use crate::comments::CommentId;
 use crate::web::AppState;
@@ -20,7 +18,6 @@ pub(in crate::web) async fn flag_form(
     loc: Locale,
 ) -> Result<HttpResponse, PageError> {
     let lang = loc.lang;
-    // CROSS-SITE CHECK (see the module's TODO).
     let (slug, id) = path.into_inner();
     let back = format!("/s/{slug}#comments");
     let service = &find_service(&state, &slug, lang)?.slug;

@@ -49,7 +49,7 @@ async fn expect_json_error(res: reqwest::Response, status: u16) -> String {
     let text = res.text().await.unwrap();
     assert_eq!(got, status, "unexpected status; body: {text}");
     assert!(
-        ctype.starts_with("application/json"),
+        ctype.starts_with("application/problem+json"),
         "error is not JSON ({ctype}): {text}"
     );
     let v: Value = serde_json::from_str(&text).expect("JSON error body");
