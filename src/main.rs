@@ -121,10 +121,30 @@ async fn simulate_backfill(cmd: SimulateCommand) -> anyhow::Result<()> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let settings = Settings::from_args(&args);
-    if settings.demo {
-        downtally::demo::prepare(&settings.database_url).await?;
-    }
-    let app = Application::build(settings).await?;
+    let app = if settings.demo {
+        // Preparing takes half a minute on a fresh start: the socket answers meanwhile.
+        let listener = std::net::TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let preparing = downtally::web::preparing::serve(listener.try_clone()?)?;
+        let stop_preparing = preparing.handle();
+        let preparing = tokio::spawn(preparing);
+        tracing::info!(address = %settings.bind, "demo: answering \"preparing\" while the demo is prepared");
+        let demo = downtally::demo::prepare(&settings.database_url, &settings.clock).await?;
+        let app = Application::build_on(settings, Some(listener)).await?;
+        stop_preparing.stop(true).await;
+        let _ = preparing.await;
+        let state = app.state();
+        tokio::spawn(demo.run_live(downtally::demo::Live {
+            intake: state.intake.clone(),
+            catalog: state.catalog.clone(),
+            clock: state.clock.clone(),
+            db: state.db.clone(),
+            counts: state.counts.clone(),
+        }));
+        app
+    } else {
+        Application::build(settings).await?
+    };
     let handle = app.handle();
     tokio::spawn(async move {
         shutdown_signal().await;

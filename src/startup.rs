@@ -151,6 +151,15 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_on(settings, None).await
+    }
+
+    /// [`Application::build`] on a socket already listening at `settings.bind` (as `serve --demo`'s
+    /// "preparing" answers do meanwhile), or on a new one when `None`.
+    pub async fn build_on(
+        settings: Settings,
+        listener: Option<TcpListener>,
+    ) -> anyhow::Result<Self> {
         let public_origin = match &settings.public_url {
             Some(url) => Some(SiteOrigin::parse(url).with_context(|| {
                 format!("--public-url {url:?} is not an http:// or https:// URL")
@@ -198,8 +207,11 @@ impl Application {
             settings.detector,
         );
         let leadership = Leadership::over(&counts, settings.monitor_interval);
-        let listener = TcpListener::bind(&settings.bind)
-            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let listener = match listener {
+            Some(listener) => listener,
+            None => TcpListener::bind(&settings.bind)
+                .with_context(|| format!("cannot listen on {}", settings.bind))?,
+        };
         let port = listener.local_addr()?.port();
         let local = listener.local_addr()?;
         let pages = PageCache::new(

@@ -4,6 +4,7 @@
 site-tagline = Nur bei mir? Störungsmeldungen für Banken und Zahlungsdienste
 demo-banner-title = Demodaten.
 demo-banner-text = Alles auf dieser Website ist simuliert, es sind keine echten Meldungen.
+demo-preparing = Die Demo wird vorbereitet: zwei Wochen simulierter Meldungen für jeden Dienst. Diese Seite lädt sich in wenigen Sekunden von selbst neu.
 footer-privacy = Meldungen werden gezählt, ohne Adressen zu speichern.
 footer-data = Daten:
 footer-api = JSON-API

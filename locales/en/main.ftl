@@ -4,6 +4,7 @@
 site-tagline = Is it just me? Outage reports for banks and payments
 demo-banner-title = Demo data.
 demo-banner-text = Everything on this site is simulated, not real reports.
+demo-preparing = The demo is being prepared: two weeks of simulated reports for every service. This page reloads itself in a few seconds.
 footer-privacy = Reports are counted without storing addresses.
 footer-data = Data:
 footer-api = JSON API

@@ -4,6 +4,7 @@
 site-tagline = Est-ce que c’est juste moi ? Signalements de pannes des banques et des paiements
 demo-banner-title = Données de démonstration.
 demo-banner-text = Tout sur ce site est simulé, ce ne sont pas de vrais signalements.
+demo-preparing = La démo est en préparation : deux semaines de signalements simulés pour chaque service. Cette page se recharge d’elle-même dans quelques secondes.
 footer-privacy = Les signalements sont comptés sans enregistrer les adresses.
 footer-data = Données :
 footer-api = API JSON

@@ -4,6 +4,7 @@
 site-tagline = Solo io? Segnalazioni di disservizi di banche e pagamenti
 demo-banner-title = Dati dimostrativi.
 demo-banner-text = Tutto ciò che vedi su questo sito è simulato, non sono segnalazioni reali.
+demo-preparing = La demo è in preparazione: due settimane di segnalazioni simulate per ogni servizio. Questa pagina si ricarica da sola tra pochi secondi.
 footer-privacy = Le segnalazioni vengono contate senza memorizzare gli indirizzi.
 footer-data = Dati:
 footer-api = API JSON

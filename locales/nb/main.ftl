@@ -4,6 +4,7 @@
 site-tagline = Er det bare meg? Feilmeldinger om banker og betalingstjenester
 demo-banner-title = Demodata.
 demo-banner-text = Alt på dette nettstedet er simulert, ikke ekte meldinger.
+demo-preparing = Demoen klargjøres: to uker med simulerte meldinger for hver tjeneste. Denne siden lastes inn på nytt av seg selv om noen sekunder.
 footer-privacy = Meldinger telles uten at adresser lagres.
 footer-data = Data:
 footer-api = JSON-API

@@ -248,6 +248,24 @@ struct MapPage<'a> {
 /// Regions listed under the embedded map: the busiest few (the service page lists them all).
 const EMBED_TABLE_ROWS: usize = 8;
 
+/// Width of the frame the embed snippet suggests (CSS px): a phone's column.
+pub const FRAME_WIDTH: u32 = 360;
+
+/// What the map page holds besides the map at [`FRAME_WIDTH`] (CSS px): the page's padding, the
+/// service's name, a status line of up to three lines, the closed region table and the credit line
+/// of up to two lines (measured in Chromium: `tests/api/browser.rs`).
+const FRAME_TEXT_HEIGHT: f64 = 190.0;
+
+/// Height (CSS px) of the frame the snippet suggests for a map of `size` (its SVG's `viewBox`), so
+/// that the map, which scales to the frame's width less the page's padding, and the credit line
+/// under it fit without scrolling.
+pub fn frame_height(size: (f64, f64)) -> u32 {
+    let (w, h) = size;
+    let map = f64::from(FRAME_WIDTH - 16) * h / w.max(1.0);
+    // Rounded up to a multiple of 10: a tidy number in the snippet.
+    ((map + FRAME_TEXT_HEIGHT) / 10.0).ceil() as u32 * 10
+}
+
 pub(super) async fn map_page(
     state: web::Data<AppState>,
     slug: web::Path<String>,

@@ -16,6 +16,7 @@ pub mod i18n;
 mod ops;
 pub mod page_cache;
 mod pages;
+pub mod preparing;
 mod request;
 mod view;
 

@@ -593,3 +593,120 @@ fn base64_decodes() {
     assert_eq!(base64_decode("aGVsbG8hIQ=="), b"hello!!");
     assert_eq!(base64_decode("YWJj"), b"abc");
 }
+
+/// A page's text, fetched from a test without a runtime of its own.
+fn fetch(url: &str) -> String {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            helpers::client()
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        })
+}
+
+/// The size the service page's embed snippet suggests for its map frame: (width, height).
+fn suggested_frame(base: &str, slug: &str) -> (u32, u32) {
+    let page = fetch(&format!("{base}/s/{slug}"));
+    let code = &page[page.find("id=\"embed-code\"").expect("an embed snippet")..];
+    let number = |attr: &str| -> u32 {
+        let at = code.find(&format!("{attr}=\"")).unwrap() + attr.len() + 2;
+        code[at..at + code[at..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    (number("width"), number("height"))
+}
+
+/// Loads `url` in a tab of exactly `width` × `height` CSS px (as an iframe of that size shows it)
+/// and returns its content's (width, height: where its body ends), and a screenshot at `shot`.
+fn content_size(
+    browser: &mut Browser,
+    url: &str,
+    width: u32,
+    height: u32,
+    shot: &Path,
+) -> (u64, u64) {
+    let target =
+        browser.call(None, "Target.createTarget", json!({ "url": "about:blank" }))["targetId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let session = browser.call(
+        None,
+        "Target.attachToTarget",
+        json!({ "targetId": target, "flatten": true }),
+    )["sessionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let s = Some(session.as_str());
+    browser.call(s, "Page.enable", json!({}));
+    browser.call(
+        s,
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false }),
+    );
+    browser.call(s, "Page.navigate", json!({ "url": url }));
+    assert!(
+        browser.wait_event(Duration::from_secs(30), |e| {
+            e["sessionId"] == session.as_str() && e["method"] == "Page.loadEventFired"
+        }),
+        "{url} did not load"
+    );
+    let facts = browser.call(
+        s,
+        "Runtime.evaluate",
+        json!({ "expression":
+            "JSON.stringify([document.documentElement.scrollWidth, \
+              Math.ceil(document.body.getBoundingClientRect().bottom)])",
+            "returnByValue": true }),
+    );
+    let size: (u64, u64) =
+        serde_json::from_str(facts["result"]["value"].as_str().unwrap()).unwrap();
+    let png = browser.call(s, "Page.captureScreenshot", json!({ "format": "png" }));
+    std::fs::write(shot, base64_decode(png["data"].as_str().unwrap())).unwrap();
+    browser.call(None, "Target.closeTarget", json!({ "targetId": target }));
+    browser
+        .events
+        .retain(|e| e["sessionId"] != session.as_str());
+    size
+}
+
+/// The frame the snippet suggests holds the whole map page, credit line included, for a service of
+/// one country (Italy, the United Kingdom: tall maps) and of several (American Express), in the
+/// language whose texts run longest; and the embed reloads itself every minute, as it says.
+#[test]
+fn the_suggested_embed_frame_fits_the_map_and_its_credit_line() {
+    let Some(bin) = chromium_bin() else { return };
+    let (base, _) = start_app();
+    let mut browser = Browser::launch(&bin);
+    for slug in [INTESA, helpers::MONZO, helpers::BARCLAYS, helpers::AMEX] {
+        let (width, height) = suggested_frame(&base, slug);
+        assert_eq!(width, 360);
+        for lang in ["en", "de", "fr", "it"] {
+            let url = format!("{base}/embed/{slug}/map?lang={lang}");
+            let shot = screenshot_dir().join(format!("embed-frame-{slug}-{lang}.png"));
+            let (w, h) = content_size(&mut browser, &url, width, height, &shot);
+            println!("embed frame {slug} {lang}: {width}x{height} suggested, content {w}x{h}");
+            assert!(
+                w <= u64::from(width) && h <= u64::from(height),
+                "{url}: content {w}x{h} does not fit the suggested {width}x{height} frame"
+            );
+            // Not much empty space below either.
+            assert!(
+                h + 120 >= u64::from(height),
+                "{url}: content {w}x{h} leaves the {width}x{height} frame half empty"
+            );
+        }
+    }
+    let page = fetch(&format!("{base}/embed/{INTESA}/map"));
+    assert!(page.contains(r#"<meta http-equiv="refresh" content="60">"#));
+}

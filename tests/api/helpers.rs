@@ -447,7 +447,7 @@ pub struct BinaryApp {
 
 /// The real binary with only the given variables from the downtally family set: DATABASE_URL,
 /// REDIS_URL and every variable whose name starts with `DOWNTALLY_` are not inherited. Logs at WARN.
-fn downtally_command(env: &[(&str, &str)]) -> Command {
+pub fn downtally_command(env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_downtally"));
     for (name, _) in std::env::vars_os() {
         if name == "DATABASE_URL"

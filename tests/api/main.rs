@@ -15,6 +15,7 @@ mod browser;
 mod comments;
 mod comments_moderation;
 mod counter_contract;
+mod demo;
 mod detect_synthetic;
 mod durability;
 mod embeds;

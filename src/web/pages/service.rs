@@ -13,6 +13,7 @@ use crate::i18n::{self, Arg, Lang};
 use crate::map::{HeatRow, Theme};
 use crate::store::StoredOutage;
 use crate::web::AppState;
+use crate::web::embed;
 use crate::web::errors::PageError;
 use crate::web::history::{self, Window};
 use crate::web::i18n::Locale;
@@ -80,8 +81,10 @@ struct ServicePage<'a> {
     /// The region heatmap (24 hours) and its table.
     map: String,
     map_rows: Vec<HeatRow>,
-    /// For the embed snippet.
+    /// For the embed snippet: where, and the frame's size that fits the map.
     public_url: &'a str,
+    embed_width: u32,
+    embed_height: u32,
     /// The thank-you note after a report.
     thanks: Option<String>,
     comment_thanks: Option<String>,
@@ -354,6 +357,8 @@ async fn service_html(
             map,
             map_rows,
             public_url: &state.public_url,
+            embed_width: embed::FRAME_WIDTH,
+            embed_height: embed::frame_height(state.maps.get(&service.countries).size()),
             thanks: notices.report,
             comment_thanks: notices.comment,
             comments: comment_rows,
