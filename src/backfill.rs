@@ -78,8 +78,22 @@ pub async fn demo_history(
     if db.stored_counts().await?.reports > 0 {
         return Ok(None);
     }
-    let start = (now - 14 * 86_400).div_euclid(60) * 60;
     let regions = crate::regions::RegionCatalog::embedded()?;
+    let mut total = 0;
+    for (slug, spec) in demo_specs(catalog, &regions, now) {
+        total += backfill_service(db, &slug, &spec).await?;
+    }
+    Ok(Some(total))
+}
+
+/// What the demo simulates for each service of `catalog` when it starts at `now` (see
+/// [`demo_history`]); also what tests of the demo's pages simulate.
+pub fn demo_specs(
+    catalog: &crate::catalog::Catalog,
+    regions: &crate::regions::RegionCatalog,
+    now: i64,
+) -> Vec<(ServiceSlug, SimSpec)> {
+    let start = (now - 14 * 86_400).div_euclid(60) * 60;
     let known = |ids: &[&str]| -> Vec<String> {
         ids.iter()
             .filter(|id| regions.is_known(id))
@@ -100,7 +114,7 @@ pub async fn demo_history(
             regions,
         }
     };
-    let mut total = 0;
+    let mut specs = Vec::new();
     for (i, service) in catalog.services().iter().enumerate() {
         // Deterministic spread of volumes: 0.2 to ~8 reports a minute at the daily peak; the services
         // with a story below are busy ones, so their outages stand out even at night.
@@ -155,7 +169,7 @@ pub async fn demo_history(
             outages,
             seed: 1_000 + i as u64,
         };
-        total += backfill_service(db, &service.slug, &spec).await?;
+        specs.push((service.slug.clone(), spec));
     }
-    Ok(Some(total))
+    specs
 }
