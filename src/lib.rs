@@ -18,6 +18,7 @@ pub mod intake;
 pub mod map;
 pub mod metrics;
 pub mod monitor;
+pub mod normals;
 pub mod privacy;
 pub mod rebuild;
 pub mod regions;

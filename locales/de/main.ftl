@@ -282,3 +282,31 @@ admin-no-comment = Diesen Kommentar gibt es nicht.
 admin-bad-statement = Die Stellungnahme muss 1 bis 1.000 Zeichen haben.
 admin-bad-link = Der Link muss eine http://- oder https://-Adresse ohne Leerzeichen oder Anführungszeichen sein.
 admin-bad-time = Die Zeit muss die Form 2026-12-01T10:42 (UTC) haben.
+
+## Charts and the normal range (issue 11, helper "normal")
+chart-per-minutes = { $n ->
+    [one] Meldungen pro Minute
+   *[other] Meldungen pro { $n } Minuten
+}
+chart-per-hours = { $n ->
+    [one] Meldungen pro Stunde
+   *[other] Meldungen pro { $n } Stunden
+}
+chart-legend-normal = Üblicher Bereich
+chart-legend-outage = Störung
+chart-legend-so-far = Bisher
+chart-now = jetzt
+chart-times-in = Uhrzeiten in { $zone }
+chart-bar = { $n ->
+    [one] { $time }: { $count } Meldung
+   *[other] { $time }: { $count } Meldungen
+}
+chart-bar-normal = üblich { $low }–{ $high }
+chart-source = Quelle: { $url }
+reports-last-hour-usual = { $n ->
+    [one] { $count } Meldung in der letzten Stunde
+   *[other] { $count } Meldungen in der letzten Stunde
+} ({ $high_n ->
+    [0] üblich: keine
+   *[other] üblich: { $low }–{ $high }
+})

@@ -282,3 +282,31 @@ admin-no-comment = There is no such comment.
 admin-bad-statement = The statement must have between 1 and 1,000 characters.
 admin-bad-link = The link must be an http:// or https:// address without spaces or quotes.
 admin-bad-time = The time must look like 2026-12-01T10:42 (UTC).
+
+## Charts and the normal range (issue 11, helper "normal")
+chart-per-minutes = { $n ->
+    [one] Reports per minute
+   *[other] Reports per { $n } minutes
+}
+chart-per-hours = { $n ->
+    [one] Reports per hour
+   *[other] Reports per { $n } hours
+}
+chart-legend-normal = Normal range
+chart-legend-outage = Outage
+chart-legend-so-far = So far
+chart-now = now
+chart-times-in = Times in { $zone }
+chart-bar = { $n ->
+    [one] { $time }: { $count } report
+   *[other] { $time }: { $count } reports
+}
+chart-bar-normal = normal { $low }–{ $high }
+chart-source = Source: { $url }
+reports-last-hour-usual = { $n ->
+    [one] { $count } report in the last hour
+   *[other] { $count } reports in the last hour
+} ({ $high_n ->
+    [0] usually none
+   *[other] usually { $low }–{ $high }
+})

@@ -282,3 +282,31 @@ admin-no-comment = Ce commentaire n’existe pas.
 admin-bad-statement = La déclaration doit compter de 1 à 1 000 caractères.
 admin-bad-link = Le lien doit être une adresse http:// ou https:// sans espaces ni guillemets.
 admin-bad-time = L’heure doit avoir la forme 2026-12-01T10:42 (UTC).
+
+## Charts and the normal range (issue 11, helper "normal")
+chart-per-minutes = { $n ->
+    [one] Signalements par minute
+   *[other] Signalements par { $n } minutes
+}
+chart-per-hours = { $n ->
+    [one] Signalements par heure
+   *[other] Signalements par { $n } heures
+}
+chart-legend-normal = Plage normale
+chart-legend-outage = Panne
+chart-legend-so-far = Jusqu’ici
+chart-now = maintenant
+chart-times-in = Heures en { $zone }
+chart-bar = { $n ->
+    [one] { $time } : { $count } signalement
+   *[other] { $time } : { $count } signalements
+}
+chart-bar-normal = normale { $low }–{ $high }
+chart-source = Source : { $url }
+reports-last-hour-usual = { $n ->
+    [one] { $count } signalement au cours de la dernière heure
+   *[other] { $count } signalements au cours de la dernière heure
+} ({ $high_n ->
+    [0] habituellement aucun
+   *[other] habituellement { $low }–{ $high }
+})

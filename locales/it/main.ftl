@@ -282,3 +282,31 @@ admin-no-comment = Questo commento non esiste.
 admin-bad-statement = La comunicazione deve avere da 1 a 1.000 caratteri.
 admin-bad-link = Il link deve essere un indirizzo http:// o https:// senza spazi né virgolette.
 admin-bad-time = L’ora deve essere nella forma 2026-12-01T10:42 (UTC).
+
+## Charts and the normal range (issue 11, helper "normal")
+chart-per-minutes = { $n ->
+    [one] Segnalazioni al minuto
+   *[other] Segnalazioni ogni { $n } minuti
+}
+chart-per-hours = { $n ->
+    [one] Segnalazioni all’ora
+   *[other] Segnalazioni ogni { $n } ore
+}
+chart-legend-normal = Intervallo normale
+chart-legend-outage = Disservizio
+chart-legend-so-far = Finora
+chart-now = ora
+chart-times-in = Orari in { $zone }
+chart-bar = { $n ->
+    [one] { $time }: { $count } segnalazione
+   *[other] { $time }: { $count } segnalazioni
+}
+chart-bar-normal = normale { $low }–{ $high }
+chart-source = Fonte: { $url }
+reports-last-hour-usual = { $n ->
+    [one] { $count } segnalazione nell'ultima ora
+   *[other] { $count } segnalazioni nell'ultima ora
+} ({ $high_n ->
+    [0] di solito nessuna
+   *[other] di solito { $low }–{ $high }
+})

@@ -282,3 +282,31 @@ admin-no-comment = Denne kommentaren finnes ikke.
 admin-bad-statement = Uttalelsen må ha fra 1 til 1 000 tegn.
 admin-bad-link = Lenken må være en http://- eller https://-adresse uten mellomrom eller anførselstegn.
 admin-bad-time = Tiden må ha formen 2026-12-01T10:42 (UTC).
+
+## Charts and the normal range (issue 11, helper "normal")
+chart-per-minutes = { $n ->
+    [one] Meldinger per minutt
+   *[other] Meldinger per { $n } minutter
+}
+chart-per-hours = { $n ->
+    [one] Meldinger per time
+   *[other] Meldinger per { $n } timer
+}
+chart-legend-normal = Normalområde
+chart-legend-outage = Driftsavbrudd
+chart-legend-so-far = Så langt
+chart-now = nå
+chart-times-in = Klokkeslett i { $zone }
+chart-bar = { $n ->
+    [one] { $time }: { $count } melding
+   *[other] { $time }: { $count } meldinger
+}
+chart-bar-normal = normalt { $low }–{ $high }
+chart-source = Kilde: { $url }
+reports-last-hour-usual = { $n ->
+    [one] { $count } melding siste time
+   *[other] { $count } meldinger siste time
+} ({ $high_n ->
+    [0] vanligvis ingen
+   *[other] vanligvis { $low }–{ $high }
+})

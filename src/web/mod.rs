@@ -11,7 +11,7 @@ pub mod connections;
 mod embed;
 pub mod errors;
 pub mod guard;
-mod history;
+pub mod history;
 pub mod i18n;
 mod ops;
 pub mod page_cache;
@@ -48,6 +48,8 @@ pub struct AppState {
     /// Projected region outlines per set of countries, for the heatmaps.
     pub maps: crate::map::MapViews,
     pub board: StatusBoard,
+    /// What is normal for each series (the monitor's method), kept per hour.
+    pub normals: crate::normals::Normals,
     pub db: Db,
     pub counts: Counts,
     pub intake: Intake,

@@ -1,12 +1,15 @@
-//! What pages and embeds both show: the service a path names, its status headline, when the monitor
-//! last looked, its region heatmap; and a template rendered to HTML. `pages/` and `embed.rs` use
-//! this and not each other.
+//! What pages and embeds both show: the service a path names, its status headline and the last
+//! hour's reports against their normal (the monitor's status and the monitor's normal, so the two
+//! agree), when the monitor last looked, its region heatmap; and a template rendered to HTML.
+//! `pages/` and `embed.rs` use this and not each other.
 
 use super::AppState;
 use super::errors::{Kind, PageError};
 use super::history::{self, Window};
 use crate::catalog::Service;
-use crate::detect::Status;
+use crate::counts::buckets::HOUR;
+use crate::counts::{CountStore, Dim, Resolution};
+use crate::detect::{Normal, Status};
 use crate::i18n::{self, Arg, Lang};
 use crate::map::{self, HeatRow, Theme};
 use askama::Template;
@@ -53,6 +56,54 @@ pub fn headline(state: &AppState, service: &Service, lang: Lang, tz: Tz) -> Stri
     }
 }
 
+/// The reports of the last hour (the last 60 minutes, this one so far) and what is normal for them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LastHour {
+    pub count: u64,
+    pub normal: Option<Normal>,
+}
+
+impl LastHour {
+    /// Reads the last hour of `service` at `now`. Without counters it reads 0 and no normal (the page
+    /// still renders).
+    pub async fn of(state: &AppState, service: &Service, now: i64) -> LastHour {
+        let range = Resolution::Minute.window_ending_at(now, HOUR);
+        let count = state
+            .counts
+            .series(&service.slug, &Dim::All, Resolution::Minute, range)
+            .await
+            .map(|c| c.iter().sum())
+            .unwrap_or(0);
+        let normal = state
+            .normals
+            .model(&service.slug, &Dim::All, now)
+            .await
+            .ok()
+            .and_then(|m| m.normal(range.first, (now - range.first).max(1)));
+        LastHour { count, normal }
+    }
+
+    /// "42 reports in the last hour (usually 10–20)": the whole counts the normal range holds.
+    pub fn text(&self, lang: Lang) -> String {
+        match self.normal {
+            None => lang.count("reports-last-hour", self.count, &[]),
+            Some(n) => {
+                let low = n.low.ceil();
+                let high = n.high.floor().max(low);
+                lang.count(
+                    "reports-last-hour-usual",
+                    self.count,
+                    &[
+                        ("low", Arg::from(lang.integer(low as u64))),
+                        ("high", Arg::from(lang.integer(high as u64))),
+                        ("high_n", Arg::Num(high)),
+                    ],
+                )
+            }
+        }
+    }
+}
+
 /// When the monitor last looked: "Updated 10:43 CET".
 pub fn updated_line(state: &AppState, lang: Lang, tz: Tz) -> String {
     match state.board.updated_at() {
@@ -72,10 +123,16 @@ pub async fn heatmap(
     let view = state.maps.get(&service.countries);
     let now = state.clock.now();
     // Without counters the map still draws, every region without reports.
-    let activity =
-        history::region_activity(&state.counts, &service.slug, view.region_ids(), window, now)
-            .await
-            .unwrap_or_default();
+    let activity = history::region_activity(
+        &state.counts,
+        &state.normals,
+        &service.slug,
+        view.region_ids(),
+        window,
+        now,
+    )
+    .await
+    .unwrap_or_default();
     let name = service.name.as_str();
     let title = match window {
         Window::Day => lang.t1("heatmap-title-day", "service", name),

@@ -554,6 +554,73 @@ fn the_map_embed_renders_inside_another_sites_page() {
     assert!(bytes > 1_000, "the screenshot is empty");
 }
 
+/// What is wrong with the chart a page shows, measured in the browser: not exactly one chart shown,
+/// a chart under 160 px tall, text under 11 CSS px, a label leaving its chart or overlapping another.
+const CHART_CHECK: &str = r#"(() => {
+  const out = [];
+  const shown = [...document.querySelectorAll('svg.chart')]
+    .filter(s => getComputedStyle(s).display !== 'none');
+  if (shown.length !== 1) out.push(`${shown.length} charts shown`);
+  for (const svg of shown) {
+    const box = svg.getBoundingClientRect();
+    const scale = box.width / svg.viewBox.baseVal.width;
+    if (box.height < 160) out.push(`the chart is ${box.height.toFixed(0)} px tall`);
+    const texts = [...svg.querySelectorAll('text')].map(t => ({
+      s: t.textContent, r: t.getBoundingClientRect(),
+      px: parseFloat(getComputedStyle(t).fontSize) * scale }));
+    for (const t of texts) {
+      if (t.px < 11) out.push(`"${t.s}" is ${t.px.toFixed(1)} px`);
+      if (t.r.left < box.left - 0.5 || t.r.right > box.right + 0.5
+          || t.r.top < box.top - 0.5 || t.r.bottom > box.bottom + 0.5)
+        out.push(`"${t.s}" leaves the chart`);
+    }
+    for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+      const a = texts[i].r, b = texts[j].r;
+      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (w > 0.5 && h > 2) out.push(`"${texts[i].s}" overlaps "${texts[j].s}"`);
+    }
+  }
+  return out;
+})()"#;
+
+/// Charts read on a phone (issue 11): at 360 px in every language, and at 1280 px, the chart shown is
+/// at least 160 px tall, its text at least 11 CSS px, and no label leaves it or overlaps another.
+#[test]
+fn charts_read_at_phone_and_desktop_widths() {
+    let Some(bin) = chromium_bin() else { return };
+    let (base, outage) = start_app();
+    let mut browser = Browser::launch(&bin);
+    let dir = screenshot_dir();
+    let mut visits: Vec<(String, u32)> = ["en", "it", "de", "fr", "nb"]
+        .into_iter()
+        .map(|lang| (format!("/s/{INTESA}?lang={lang}"), 360))
+        .collect();
+    visits.push((format!("/s/{INTESA}?lang=en"), 1280));
+    visits.push((format!("/outages/{outage}?lang=en"), 360));
+    visits.push((format!("/outages/{outage}?lang=en"), 1280));
+    let mut failures = Vec::new();
+    for (i, (path, width)) in visits.iter().enumerate() {
+        let shot = dir.join(format!("chart-{i}-{width}.png"));
+        let (found, value) = visit_and_run(
+            &mut browser,
+            &format!("{base}{path}"),
+            *width,
+            &shot,
+            Some(CHART_CHECK),
+        );
+        let chart: Vec<String> = serde_json::from_value(value)
+            .unwrap_or_else(|e| vec![format!("the chart check did not run: {e}")]);
+        failures.extend(
+            found
+                .into_iter()
+                .chain(chart)
+                .map(|f| format!("{path} at {width} px: {f}")),
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// Serves `html` at `/` (and 204 for anything else) from another loopback origin; returns its URL.
 fn serve_host_page(html: String) -> String {
     use std::io::{Read, Write};

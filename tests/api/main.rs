@@ -25,6 +25,7 @@ mod http_methods;
 mod i18n;
 mod intake;
 mod monitor;
+mod normal_range;
 mod pages;
 mod regions;
 mod slow_clients;

@@ -127,9 +127,17 @@ impl TableRow {
         Self {
             time: lang.time(b.start, tz),
             count: b.count,
+            // The whole counts the normal range holds.
             typical: b
-                .typical
-                .map(|(t, u)| format!("{} – {}", lang.decimal(t, 1), lang.decimal(u, 1)))
+                .normal
+                .map(|n| {
+                    let low = n.low.ceil();
+                    format!(
+                        "{} – {}",
+                        lang.integer(low as u64),
+                        lang.integer(n.high.floor().max(low) as u64)
+                    )
+                })
                 .unwrap_or_else(|| "–".into()),
         }
     }

@@ -75,6 +75,7 @@ async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, P
     let to = ((end + HOUR).min(now).div_euclid(bucket) + 1) * bucket;
     let bars = history::chart_bars(
         &state.counts,
+        &state.normals,
         &r.service,
         from,
         to,
@@ -89,13 +90,14 @@ async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, P
     let statements = statement_rows(state, &[stored.id], lang, tz)
         .await
         .map_err(|e| PageError::internal(e, lang))?;
-    let chart = chart::spike_chart(
-        &bars,
-        &lang.t1("chart-title-outage", "service", &row.service_name),
-        &lang.t1("chart-desc-outage", "tz", tz.name()),
+    let chart = chart::spike_chart(&chart::Chart {
+        bars: &bars,
+        now,
+        title: &lang.t1("chart-title-outage", "service", &row.service_name),
+        desc: &lang.t1("chart-desc-outage", "tz", tz.name()),
         lang,
         tz,
-    );
+    });
     html(
         &OutagePage {
             i: lang,

@@ -6,8 +6,7 @@ use super::{OutageRow, TableRow, cached_page, problem_label, region_name, servic
 use crate::catalog::Service;
 use crate::chart;
 use crate::comments;
-use crate::counts::buckets::{DAY, HOUR};
-use crate::counts::{CountStore, Dim, Resolution};
+use crate::counts::buckets::DAY;
 use crate::domain::ProblemKind;
 use crate::i18n::{self, Arg, Lang};
 use crate::map::{HeatRow, Theme};
@@ -262,14 +261,7 @@ async fn service_html(
             collapsed: c.collapsed,
         })
         .collect();
-    let range = Resolution::Minute.window_ending_at(state.clock.now(), HOUR);
-    // The page still renders when counters are unreachable; it just cannot show the hour's total.
-    let reports_last_hour = state
-        .counts
-        .series(&service.slug, &Dim::All, Resolution::Minute, range)
-        .await
-        .map(|c| c.iter().sum())
-        .unwrap_or(0);
+    let last_hour = view::LastHour::of(state, service, state.clock.now()).await;
     let status = state.board.get(&service.slug);
     let name = || Arg::from(service.name.as_str());
     let headline = headline(state, service, lang, tz);
@@ -296,6 +288,7 @@ async fn service_html(
     let to = now.div_euclid(QUARTER) * QUARTER + QUARTER;
     let bars = history::chart_bars(
         &state.counts,
+        &state.normals,
         slug_str,
         to - DAY,
         to,
@@ -305,13 +298,14 @@ async fn service_html(
     )
     .await
     .unwrap_or_default();
-    let chart = chart::spike_chart(
-        &bars,
-        &lang.ta("chart-title-day", &[("service", name())]),
-        &lang.t1("chart-desc-day", "tz", tz.name()),
+    let chart = chart::spike_chart(&chart::Chart {
+        bars: &bars,
+        now,
+        title: &lang.ta("chart-title-day", &[("service", name())]),
+        desc: &lang.t1("chart-desc-day", "tz", tz.name()),
         lang,
         tz,
-    );
+    });
     let breakdown = history::problem_breakdown(&state.counts, slug_str, now)
         .await
         .unwrap_or_default();
@@ -327,7 +321,7 @@ async fn service_html(
             status_class: status.status.as_str(),
             headline,
             updated,
-            reports_last_hour: lang.count("reports-last-hour", reports_last_hour, &[]),
+            reports_last_hour: last_hour.text(lang),
             chart,
             table: bars.iter().map(|b| TableRow::new(b, lang, tz)).collect(),
             breakdown: breakdown
