@@ -78,7 +78,7 @@ impl Totals {
             });
         }
         let located: u64 = out.iter().map(|c| c.count).sum();
-        out.sort_by(|a, b| b.count.cmp(&a.count));
+        out.sort_by_key(|c| std::cmp::Reverse(c.count));
         Totals {
             countries: out,
             unlocated: all.saturating_sub(located),

