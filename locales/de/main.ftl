@@ -164,7 +164,6 @@ error-form-unreadable = Das Formular konnte nicht gelesen werden.
 error-not-number = { $field } muss eine Zahl sein.
 field-latitude = Breitengrad
 field-longitude = Längengrad
-error-invalid-report = Die Meldung wurde nicht angenommen: { $detail }
 error-unavailable = Die Meldung konnte nicht gespeichert werden; bitte versuchen Sie es erneut.
 error-rate-limited = Aus Ihrem Netz kamen in den letzten Minuten zu viele Meldungen. Bitte versuchen Sie es in { $seconds } Sekunden erneut.
 error-bad-request = Die Anfrage konnte nicht gelesen werden.
@@ -198,7 +197,7 @@ heatmap-title-hour = Meldungen zu { $service } nach Region, letzte Stunde
 heatmap-desc = Jede Region ist nach ihren Meldungen im Vergleich zur üblichen Zahl für diese Tageszeit eingefärbt; zeigen Sie auf eine Region oder wählen Sie sie aus, um die Zahl zu sehen. Die Tabelle enthält dieselben Zahlen.
 heatmap-table-summary = Meldungen nach Region (Tabelle)
 embed-heading = Einbinden
-embed-intro = Zeigen Sie diese Karte mit dem aktuellen Status auf Ihrer Website (sie aktualisiert sich selbst, setzt keine Cookies und braucht kein JavaScript), oder verwenden Sie direkt die Bilder. Optionen: theme=light oder dark, lang=en, it, de, fr oder nb, window=24h oder 1h.
+embed-intro = Zeigen Sie diese Karte mit dem aktuellen Status auf Ihrer Website (sie aktualisiert sich selbst, setzt keine Cookies und braucht kein JavaScript), oder verwenden Sie direkt die Bilder. Optionen: theme=light, dark oder auto (folgt dem System der Leser), lang=en, it, de, fr oder nb, window=24h oder 1h.
 embed-iframe-label = Karte und Status für ein iframe
 embed-svg-label = Bilder (SVG)
 embed-more = Details und Meldungen auf downtally
@@ -310,3 +309,33 @@ reports-last-hour-usual = { $n ->
     [0] üblich: keine
    *[other] üblich: { $low }–{ $high }
 })
+
+## Phone first, maps and languages (issue 11 §2, §5, §6: phone)
+report-not-alone = { $n ->
+    [one] Sie sind nicht allein: { $count } Person hat in den letzten 15 Minuten „{ $problem }“ gemeldet.
+   *[other] Sie sind nicht allein: { $count } Personen haben in den letzten 15 Minuten „{ $problem }“ gemeldet.
+}
+report-first = Sie sind in den letzten 15 Minuten die erste Person, die „{ $problem }“ meldet.
+report-help-from = Hilfe von { $service }:
+link-support = Hilfe und Kontakt
+error-invalid-problem = Die Meldung wurde nicht angenommen: Diese Art von Problem gibt es nicht. Bitte verwenden Sie eine der Schaltflächen.
+error-invalid-region = Die Meldung wurde nicht angenommen: Diese Region gibt es nicht. Bitte wählen Sie eine aus der Liste.
+error-invalid-location = Die Meldung wurde nicht angenommen: Der Standort ist nicht verwendbar. Breiten- und Längengrad müssen zusammen und als Zahlen angegeben werden.
+error-invalid-comment = Die Meldung wurde nicht angenommen: Der Kommentar ist länger als 500 Zeichen.
+country-AT = Österreich
+country-DK = Dänemark
+country-ES = Spanien
+country-FI = Finnland
+country-IE = Irland
+country-LT = Litauen
+zone-europe-rome = Rom
+zone-europe-london = London
+zone-europe-berlin = Berlin
+zone-europe-paris = Paris
+zone-europe-oslo = Oslo
+zone-america-new-york = New York
+zone-utc = UTC
+heatmap-by-country = Meldungen nach Land
+heatmap-off-map = * nicht auf dieser Karte
+heatmap-no-region = Ohne Region
+heatmap-focus-hint = Tippen Sie auf eine Region oder wählen Sie sie aus, um ihre Zahl zu sehen.

@@ -164,7 +164,6 @@ error-form-unreadable = The form could not be read.
 error-not-number = { $field } must be a number.
 field-latitude = Latitude
 field-longitude = Longitude
-error-invalid-report = The report was not accepted: { $detail }
 error-unavailable = The report could not be stored; please try again.
 error-rate-limited = Too many reports have come from your network in the last minutes. Please try again in { $seconds } seconds.
 error-bad-request = The request could not be read.
@@ -198,7 +197,7 @@ heatmap-title-hour = Reports about { $service } by region, last hour
 heatmap-desc = Each region is coloured by its reports compared with the usual number for this time of day; hover or focus a region for its count. The table has the same numbers.
 heatmap-table-summary = Reports by region (table)
 embed-heading = Embed
-embed-intro = Show this map with the current status on your site (it updates itself, sets no cookies and needs no JavaScript), or use the images directly. Options: theme=light or dark, lang=en, it, de, fr or nb, window=24h or 1h.
+embed-intro = Show this map with the current status on your site (it updates itself, sets no cookies and needs no JavaScript), or use the images directly. Options: theme=light, dark or auto (follows the reader’s system), lang=en, it, de, fr or nb, window=24h or 1h.
 embed-iframe-label = Map and status for an iframe
 embed-svg-label = Images (SVG)
 embed-more = Details and reports on downtally
@@ -310,3 +309,33 @@ reports-last-hour-usual = { $n ->
     [0] usually none
    *[other] usually { $low }–{ $high }
 })
+
+## Phone first, maps and languages (issue 11 §2, §5, §6: phone)
+report-not-alone = { $n ->
+    [one] You're not alone: { $count } person reported “{ $problem }” in the last 15 minutes.
+   *[other] You're not alone: { $count } people reported “{ $problem }” in the last 15 minutes.
+}
+report-first = You are the first to report “{ $problem }” in the last 15 minutes.
+report-help-from = Help from { $service }:
+link-support = Support and contact
+error-invalid-problem = The report was not accepted: this kind of problem is unknown. Please use one of the buttons.
+error-invalid-region = The report was not accepted: there is no such region. Please choose one from the list.
+error-invalid-location = The report was not accepted: the location could not be used. Latitude and longitude must be given together, as numbers.
+error-invalid-comment = The report was not accepted: the comment is longer than 500 characters.
+country-AT = Austria
+country-DK = Denmark
+country-ES = Spain
+country-FI = Finland
+country-IE = Ireland
+country-LT = Lithuania
+zone-europe-rome = Rome
+zone-europe-london = London
+zone-europe-berlin = Berlin
+zone-europe-paris = Paris
+zone-europe-oslo = Oslo
+zone-america-new-york = New York
+zone-utc = UTC
+heatmap-by-country = Reports by country
+heatmap-off-map = * not on this map
+heatmap-no-region = No region given
+heatmap-focus-hint = Tap or focus a region to see its count.

@@ -164,7 +164,6 @@ error-form-unreadable = Le formulaire n’a pas pu être lu.
 error-not-number = { $field } doit être un nombre.
 field-latitude = Latitude
 field-longitude = Longitude
-error-invalid-report = Le signalement n’a pas été accepté : { $detail }
 error-unavailable = Le signalement n’a pas pu être enregistré ; veuillez réessayer.
 error-rate-limited = Trop de signalements sont venus de votre réseau ces dernières minutes. Veuillez réessayer dans { $seconds } secondes.
 error-bad-request = La requête n’a pas pu être lue.
@@ -198,7 +197,7 @@ heatmap-title-hour = Signalements concernant { $service } par région, dernière
 heatmap-desc = Chaque région est colorée selon ses signalements comparés au nombre habituel à cette heure de la journée ; survolez ou sélectionnez une région pour voir son nombre. Le tableau donne les mêmes chiffres.
 heatmap-table-summary = Signalements par région (tableau)
 embed-heading = Intégrer
-embed-intro = Affichez cette carte avec l’état actuel sur votre site (elle se met à jour seule, ne dépose aucun cookie et ne demande pas de JavaScript), ou utilisez directement les images. Options : theme=light ou dark, lang=en, it, de, fr ou nb, window=24h ou 1h.
+embed-intro = Affichez cette carte avec l’état actuel sur votre site (elle se met à jour seule, ne dépose aucun cookie et ne demande pas de JavaScript), ou utilisez directement les images. Options : theme=light, dark ou auto (suit le système du lecteur), lang=en, it, de, fr ou nb, window=24h ou 1h.
 embed-iframe-label = Carte et état pour une iframe
 embed-svg-label = Images (SVG)
 embed-more = Détails et signalements sur downtally
@@ -310,3 +309,33 @@ reports-last-hour-usual = { $n ->
     [0] habituellement aucun
    *[other] habituellement { $low }–{ $high }
 })
+
+## Phone first, maps and languages (issue 11 §2, §5, §6: phone)
+report-not-alone = { $n ->
+    [one] Vous n’êtes pas seul : { $count } personne a signalé « { $problem } » au cours des 15 dernières minutes.
+   *[other] Vous n’êtes pas seul : { $count } personnes ont signalé « { $problem } » au cours des 15 dernières minutes.
+}
+report-first = Vous êtes la première personne à signaler « { $problem } » au cours des 15 dernières minutes.
+report-help-from = Aide de { $service } :
+link-support = Aide et contact
+error-invalid-problem = Le signalement n’a pas été accepté : ce type de problème n’existe pas. Utilisez l’un des boutons.
+error-invalid-region = Le signalement n’a pas été accepté : cette région n’existe pas. Choisissez-en une dans la liste.
+error-invalid-location = Le signalement n’a pas été accepté : la position est inutilisable. La latitude et la longitude doivent être données ensemble, en nombres.
+error-invalid-comment = Le signalement n’a pas été accepté : le commentaire dépasse 500 caractères.
+country-AT = Autriche
+country-DK = Danemark
+country-ES = Espagne
+country-FI = Finlande
+country-IE = Irlande
+country-LT = Lituanie
+zone-europe-rome = Rome
+zone-europe-london = Londres
+zone-europe-berlin = Berlin
+zone-europe-paris = Paris
+zone-europe-oslo = Oslo
+zone-america-new-york = New York
+zone-utc = UTC
+heatmap-by-country = Signalements par pays
+heatmap-off-map = * hors de cette carte
+heatmap-no-region = Sans région
+heatmap-focus-hint = Touchez ou sélectionnez une région pour voir son nombre.

@@ -164,7 +164,6 @@ error-form-unreadable = Non è stato possibile leggere il modulo.
 error-not-number = { $field } deve essere un numero.
 field-latitude = Latitudine
 field-longitude = Longitudine
-error-invalid-report = La segnalazione non è stata accettata: { $detail }
 error-unavailable = Non è stato possibile salvare la segnalazione; riprova.
 error-rate-limited = Dalla tua rete sono arrivate troppe segnalazioni negli ultimi minuti. Riprova tra { $seconds } secondi.
 error-bad-request = Non è stato possibile leggere la richiesta.
@@ -198,7 +197,7 @@ heatmap-title-hour = Segnalazioni su { $service } per regione, ultima ora
 heatmap-desc = Ogni regione è colorata in base alle segnalazioni rispetto al numero abituale per quest’ora del giorno; passa sopra o seleziona una regione per vederne il numero. La tabella riporta gli stessi numeri.
 heatmap-table-summary = Segnalazioni per regione (tabella)
 embed-heading = Incorpora
-embed-intro = Mostra questa mappa con lo stato attuale sul tuo sito (si aggiorna da sola, non usa cookie e non richiede JavaScript), oppure usa direttamente le immagini. Opzioni: theme=light o dark, lang=en, it, de, fr o nb, window=24h o 1h.
+embed-intro = Mostra questa mappa con lo stato attuale sul tuo sito (si aggiorna da sola, non usa cookie e non richiede JavaScript), oppure usa direttamente le immagini. Opzioni: theme=light, dark o auto (segue il sistema del lettore), lang=en, it, de, fr o nb, window=24h o 1h.
 embed-iframe-label = Mappa e stato per un iframe
 embed-svg-label = Immagini (SVG)
 embed-more = Dettagli e segnalazioni su downtally
@@ -310,3 +309,33 @@ reports-last-hour-usual = { $n ->
     [0] di solito nessuna
    *[other] di solito { $low }–{ $high }
 })
+
+## Phone first, maps and languages (issue 11 §2, §5, §6: phone)
+report-not-alone = { $n ->
+    [one] Non sei solo: { $count } persona ha segnalato «{ $problem }» negli ultimi 15 minuti.
+   *[other] Non sei solo: { $count } persone hanno segnalato «{ $problem }» negli ultimi 15 minuti.
+}
+report-first = Sei il primo a segnalare «{ $problem }» negli ultimi 15 minuti.
+report-help-from = Assistenza di { $service }:
+link-support = Assistenza e contatti
+error-invalid-problem = La segnalazione non è stata accettata: questo tipo di problema non esiste. Usa uno dei pulsanti.
+error-invalid-region = La segnalazione non è stata accettata: questa regione non esiste. Scegline una dall’elenco.
+error-invalid-location = La segnalazione non è stata accettata: la posizione non è utilizzabile. Latitudine e longitudine vanno indicate insieme, come numeri.
+error-invalid-comment = La segnalazione non è stata accettata: il commento supera i 500 caratteri.
+country-AT = Austria
+country-DK = Danimarca
+country-ES = Spagna
+country-FI = Finlandia
+country-IE = Irlanda
+country-LT = Lituania
+zone-europe-rome = Roma
+zone-europe-london = Londra
+zone-europe-berlin = Berlino
+zone-europe-paris = Parigi
+zone-europe-oslo = Oslo
+zone-america-new-york = New York
+zone-utc = UTC
+heatmap-by-country = Segnalazioni per paese
+heatmap-off-map = * fuori da questa mappa
+heatmap-no-region = Regione non indicata
+heatmap-focus-hint = Tocca o seleziona una regione per vederne il numero.

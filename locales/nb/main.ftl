@@ -164,7 +164,6 @@ error-form-unreadable = Skjemaet kunne ikke leses.
 error-not-number = { $field } må være et tall.
 field-latitude = Breddegrad
 field-longitude = Lengdegrad
-error-invalid-report = Meldingen ble ikke godtatt: { $detail }
 error-unavailable = Meldingen kunne ikke lagres; prøv igjen.
 error-rate-limited = Det har kommet for mange meldinger fra nettverket ditt de siste minuttene. Prøv igjen om { $seconds } sekunder.
 error-bad-request = Forespørselen kunne ikke leses.
@@ -198,7 +197,7 @@ heatmap-title-hour = Meldinger om { $service } etter region, siste time
 heatmap-desc = Hver region er farget etter meldingene sammenlignet med det vanlige antallet på denne tiden av døgnet; pek på eller velg en region for å se antallet. Tabellen har de samme tallene.
 heatmap-table-summary = Meldinger etter region (tabell)
 embed-heading = Bygg inn
-embed-intro = Vis dette kartet med gjeldende status på nettstedet ditt (det oppdaterer seg selv, setter ingen informasjonskapsler og trenger ikke JavaScript), eller bruk bildene direkte. Valg: theme=light eller dark, lang=en, it, de, fr eller nb, window=24h eller 1h.
+embed-intro = Vis dette kartet med gjeldende status på nettstedet ditt (det oppdaterer seg selv, setter ingen informasjonskapsler og trenger ikke JavaScript), eller bruk bildene direkte. Valg: theme=light, dark eller auto (følger leserens system), lang=en, it, de, fr eller nb, window=24h eller 1h.
 embed-iframe-label = Kart og status for en iframe
 embed-svg-label = Bilder (SVG)
 embed-more = Detaljer og meldinger på downtally
@@ -310,3 +309,33 @@ reports-last-hour-usual = { $n ->
     [0] vanligvis ingen
    *[other] vanligvis { $low }–{ $high }
 })
+
+## Phone first, maps and languages (issue 11 §2, §5, §6: phone)
+report-not-alone = { $n ->
+    [one] Du er ikke alene: { $count } person har meldt «{ $problem }» de siste 15 minuttene.
+   *[other] Du er ikke alene: { $count } personer har meldt «{ $problem }» de siste 15 minuttene.
+}
+report-first = Du er den første som melder «{ $problem }» de siste 15 minuttene.
+report-help-from = Hjelp fra { $service }:
+link-support = Kundeservice og kontakt
+error-invalid-problem = Meldingen ble ikke godtatt: denne typen problem finnes ikke. Bruk en av knappene.
+error-invalid-region = Meldingen ble ikke godtatt: denne regionen finnes ikke. Velg en fra listen.
+error-invalid-location = Meldingen ble ikke godtatt: posisjonen kan ikke brukes. Breddegrad og lengdegrad må oppgis sammen, som tall.
+error-invalid-comment = Meldingen ble ikke godtatt: kommentaren er lengre enn 500 tegn.
+country-AT = Østerrike
+country-DK = Danmark
+country-ES = Spania
+country-FI = Finland
+country-IE = Irland
+country-LT = Litauen
+zone-europe-rome = Roma
+zone-europe-london = London
+zone-europe-berlin = Berlin
+zone-europe-paris = Paris
+zone-europe-oslo = Oslo
+zone-america-new-york = New York
+zone-utc = UTC
+heatmap-by-country = Meldinger per land
+heatmap-off-map = * ikke på dette kartet
+heatmap-no-region = Uten region
+heatmap-focus-hint = Trykk på eller velg en region for å se antallet.

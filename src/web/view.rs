@@ -7,7 +7,7 @@ use super::AppState;
 use super::errors::{Kind, PageError};
 use super::history::{self, Window};
 use crate::catalog::Service;
-use crate::counts::buckets::HOUR;
+use crate::counts::buckets::{DAY, HOUR};
 use crate::counts::{CountStore, Dim, Resolution};
 use crate::detect::{Normal, Status};
 use crate::i18n::{self, Arg, Lang};
@@ -112,7 +112,10 @@ pub fn updated_line(state: &AppState, lang: Lang, tz: Tz) -> String {
     }
 }
 
-/// The heatmap of a service for a window, and the table that stands in for it.
+/// The heatmap of a service for a window, and the table that stands in for it. The counts cover
+/// every region of the service's countries, drawn or not (a map of Europe cannot draw American
+/// Express's US states): those the map leaves out are in the table and in the reports by country
+/// under the legend, with the reports that carry no region.
 pub async fn heatmap(
     state: &AppState,
     service: &Service,
@@ -122,29 +125,61 @@ pub async fn heatmap(
 ) -> (String, Vec<HeatRow>) {
     let view = state.maps.get(&service.countries);
     let now = state.clock.now();
+    let ids: Vec<&str> = service
+        .countries
+        .iter()
+        .flat_map(|c| state.regions.regions_of(c))
+        .map(|r| r.id.as_str())
+        .collect();
     // Without counters the map still draws, every region without reports.
     let activity = history::region_activity(
         &state.counts,
         &state.normals,
         &service.slug,
-        view.region_ids(),
+        ids,
         window,
         now,
     )
     .await
     .unwrap_or_default();
+    let all = window_total(state, service, window, now).await;
+    let totals = map::Totals::new(&service.countries, &view, &activity, &state.regions, all);
     let name = service.name.as_str();
     let title = match window {
         Window::Day => lang.t1("heatmap-title-day", "service", name),
         Window::Hour => lang.t1("heatmap-title-hour", "service", name),
     };
-    let svg = map::heatmap_svg(
+    let svg = map::heatmap_svg_with(
         &view,
         &activity,
+        &totals,
         lang,
         theme,
         &title,
         &lang.t("heatmap-desc"),
     );
-    (svg, map::heat_table(&view, &activity, lang))
+    (
+        svg,
+        map::heat_table_all(&view, &activity, &state.regions, lang),
+    )
+}
+
+/// Every report of a service in the heatmap's window (the same buckets `region_activity` sums);
+/// 0 when counters are out of reach.
+async fn window_total(state: &AppState, service: &Service, window: Window, now: i64) -> u64 {
+    let (resolution, len) = match window {
+        Window::Hour => (Resolution::Minute, HOUR),
+        Window::Day => (Resolution::Hour, DAY),
+    };
+    state
+        .counts
+        .series(
+            &service.slug,
+            &Dim::All,
+            resolution,
+            resolution.window_ending_at(now, len),
+        )
+        .await
+        .map(|c| c.iter().sum())
+        .unwrap_or(0)
 }

@@ -118,7 +118,8 @@ fn service_zone(loc: Locale, service: Option<&Service>) -> Tz {
 /// A row of the table that stands in for a chart.
 struct TableRow {
     time: String,
-    count: u64,
+    /// The count with the language's grouping.
+    count: String,
     typical: String,
 }
 
@@ -126,7 +127,7 @@ impl TableRow {
     fn new(b: &chart::Bar, lang: Lang, tz: Tz) -> Self {
         Self {
             time: lang.time(b.start, tz),
-            count: b.count,
+            count: lang.integer(b.count),
             // The whole counts the normal range holds.
             typical: b
                 .normal
@@ -159,26 +160,20 @@ struct OutageRow {
     regions: String,
 }
 
-fn tally_text<K>(items: &[(K, i64)], label: impl Fn(&K) -> String) -> String {
+fn tally_text<K>(items: &[(K, i64)], lang: Lang, label: impl Fn(&K) -> String) -> String {
     items
         .iter()
-        .map(|(k, n)| format!("{} ({n})", label(k)))
+        .map(|(k, n)| format!("{} ({})", label(k), lang.integer((*n).max(0) as u64)))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// A region as the visitor knows it: the local name when the visitor's language is the region's
-/// country's, else the English one; an id the catalog does not know is shown as it is.
+/// A region as the visitor knows it (`Lang::place_name`: English on English pages, else local);
+/// an id the catalog does not know is shown as it is.
 fn region_name(regions: &RegionCatalog, id: &str, lang: Lang) -> String {
     regions.get(id).map_or_else(
         || id.to_owned(),
-        |r| {
-            if lang.home_country() == Some(r.country.as_str()) {
-                r.name_local.clone()
-            } else {
-                r.name.clone()
-            }
-        },
+        |r| lang.place_name(&r.name, &r.name_local).to_owned(),
     )
 }
 
@@ -220,8 +215,8 @@ impl OutageRow {
                     ("typical", Arg::from(lang.decimal(r.baseline_at_peak, 1))),
                 ],
             ),
-            problems: tally_text(&r.top_problems, |&p| problem_label(p, lang)),
-            regions: tally_text(&r.regions, |id| {
+            problems: tally_text(&r.top_problems, lang, |&p| problem_label(p, lang)),
+            regions: tally_text(&r.regions, lang, |id| {
                 region_name(&state.regions, id.as_str(), lang)
             }),
         }

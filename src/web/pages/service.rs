@@ -1,6 +1,7 @@
 //! A service's page: its status, the day's chart against the usual, what is reported, the heatmap,
 //! recent outages, the report form and the comments.
 
+use super::forms::{ReportThanks, report_thanks};
 use super::statements::{StatementRow, statement_rows};
 use super::{OutageRow, TableRow, cached_page, problem_label, region_name, service_zone, stamp};
 use crate::catalog::Service;
@@ -23,19 +24,42 @@ use askama::Template;
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-/// The regions a reporter of this service may pick: those of its countries, by name.
+/// The regions of one country in the region picker (an `<optgroup>`).
+struct RegionGroup {
+    /// The country's name in the page's language.
+    country: String,
+    /// (id, name) by name; the id is only the option's value, never shown.
+    regions: Vec<(String, String)>,
+}
+
+/// The regions a reporter of this service may pick: by country (the catalog's order, main country
+/// first), each named in the page's language or locally.
 fn region_choices(
     regions: &crate::regions::RegionCatalog,
     service: &Service,
-) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = service
+    lang: Lang,
+) -> Vec<RegionGroup> {
+    service
         .countries
         .iter()
-        .flat_map(|c| regions.regions_of(c))
-        .map(|r| (r.id.clone(), format!("{} ({})", r.name, r.id)))
-        .collect();
-    out.sort_by(|a, b| a.1.cmp(&b.1));
-    out
+        .filter_map(|c| {
+            let mut list: Vec<(String, String)> = regions
+                .regions_of(c)
+                .iter()
+                .map(|r| {
+                    (
+                        r.id.clone(),
+                        lang.place_name(&r.name, &r.name_local).to_owned(),
+                    )
+                })
+                .collect();
+            list.sort_by(|a, b| a.1.cmp(&b.1));
+            (!list.is_empty()).then(|| RegionGroup {
+                country: lang.country(c),
+                regions: list,
+            })
+        })
+        .collect()
 }
 
 /// Chart buckets on the service page: 15 minutes.
@@ -60,8 +84,9 @@ struct ProblemButton {
 struct ServicePage<'a> {
     i: Lang,
     tz: &'static str,
-    /// The zones the visitor may pick, and whether each is the one shown.
-    zones: Vec<(&'static str, bool)>,
+    /// The zones the visitor may pick (IANA name, city in the page's language), and whether each
+    /// is the one shown.
+    zones: Vec<(&'static str, String, bool)>,
     demo: bool,
     service: &'a Service,
     status_class: &'static str,
@@ -73,8 +98,8 @@ struct ServicePage<'a> {
     breakdown: Vec<ShareRow>,
     outages: Vec<OutageRow>,
     problems: Vec<ProblemButton>,
-    /// (id, "name (id)") of the regions of the service's countries, for the region select.
-    regions: Vec<(String, String)>,
+    /// The regions of the service's countries by country, for the region select.
+    regions: Vec<RegionGroup>,
     /// "Most reports from …" while an outage is going on.
     affected: Option<String>,
     /// The region heatmap (24 hours) and its table.
@@ -85,7 +110,7 @@ struct ServicePage<'a> {
     embed_width: u32,
     embed_height: u32,
     /// The thank-you note after a report.
-    thanks: Option<String>,
+    thanks: Option<ReportThanks>,
     comment_thanks: Option<String>,
     comments: Vec<CommentRow>,
     /// Official statements on the outages listed, newest first (`current` ones also on top).
@@ -147,18 +172,10 @@ pub(in crate::web) async fn service_page(
     let lang = loc.lang;
     let service = find_service(&state, &slug, lang)?;
     let counted = query.counted != Some(0);
-    let thanks = query
-        .reported
-        .as_deref()
-        .and_then(|p| ProblemKind::parse(p).ok())
-        .map(|kind| {
-            let key = if counted {
-                "report-thanks"
-            } else {
-                "report-thanks-not-counted"
-            };
-            lang.t1(key, "problem", &problem_label(kind, lang))
-        });
+    let thanks = match query.reported.as_deref().map(ProblemKind::parse) {
+        Some(Ok(kind)) => Some(report_thanks(&state, service, kind, counted, lang).await),
+        _ => None,
+    };
     let thanks_comment = if query.commented == Some(1) {
         Some(lang.t("comment-thanks"))
     } else {
@@ -223,7 +240,7 @@ fn affected_regions(state: &AppState, outages: &[StoredOutage], lang: Lang) -> O
 
 /// Thank-you notes after a form was sent.
 struct Notices {
-    report: Option<String>,
+    report: Option<ReportThanks>,
     comment: Option<String>,
 }
 
@@ -284,7 +301,7 @@ async fn service_html(
             .iter()
             .any(|o| o.id == s.outage_id && o.record.ended_at.is_none_or(|e| e > now - DAY));
     }
-    let (map, map_rows) = view::heatmap(state, service, lang, Theme::Light, Window::Day).await;
+    let (map, map_rows) = view::heatmap(state, service, lang, Theme::Auto, Window::Day).await;
     let to = now.div_euclid(QUARTER) * QUARTER + QUARTER;
     let bars = history::chart_bars(
         &state.counts,
@@ -312,10 +329,13 @@ async fn service_html(
     let total: u64 = breakdown.iter().map(|b| b.1).sum();
     html(
         &ServicePage {
-            regions: region_choices(&state.regions, service),
+            regions: region_choices(&state.regions, service, lang),
             i: lang,
             tz: tz.name(),
-            zones: i18n::ZONES.iter().map(|z| (z.name(), *z == tz)).collect(),
+            zones: i18n::ZONES
+                .iter()
+                .map(|z| (z.name(), lang.zone_name(*z), *z == tz))
+                .collect(),
             demo: state.demo,
             service,
             status_class: status.status.as_str(),
