@@ -92,6 +92,16 @@ impl Totals {
             || self.countries.iter().any(|c| !c.on_map && c.count > 0)
     }
 
+    /// The same as one line of text, for a caption under the map where the SVG's legend column is
+    /// too small to read (a phone): "Reports by country: United States: 312* · Italy: 5 · No region
+    /// given: 83 · * not on this map"; `None` when not worth showing.
+    pub fn summary(&self, lang: Lang) -> Option<String> {
+        let lines = self.lines(lang);
+        let (heading, rest) = lines.split_first()?;
+        let rest: Vec<&str> = rest.iter().map(|l| l.0.as_str()).collect();
+        Some(format!("{}: {}", heading.0, rest.join(" · ")))
+    }
+
     /// The lines under the legend: (text, bold).
     fn lines(&self, lang: Lang) -> Vec<(String, bool)> {
         if !self.shown() {

@@ -574,6 +574,11 @@ fn a_map_of_europe_lists_the_reports_it_cannot_draw() {
     assert!(
         it.contains(">Stati Uniti: 312*</text>") && it.contains(">* fuori da questa mappa</text>")
     );
+    assert_eq!(
+        totals.summary(Lang::En).unwrap(),
+        "Reports by country: United States: 312* · Italy: 5 · United Kingdom: 0 · Germany: 0 · \
+         France: 0 · No region given: 83 · * not on this map"
+    );
     // The table names the states too, most reports first.
     let rows = heat_table_all(&view, &data, catalog(), Lang::En);
     let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
@@ -583,6 +588,7 @@ fn a_map_of_europe_lists_the_reports_it_cannot_draw() {
     let quiet = Totals::new(&set(&["IT"]), &it_view, &data, catalog(), 5);
     let plain = heatmap_svg_with(&it_view, &data, &quiet, Lang::En, Theme::Light, "t", "d");
     assert!(!plain.contains("Reports by country"));
+    assert_eq!(quiet.summary(Lang::En), None);
 }
 
 #[test]

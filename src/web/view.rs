@@ -123,6 +123,18 @@ pub async fn heatmap(
     theme: Theme,
     window: Window,
 ) -> (String, Vec<HeatRow>) {
+    let (svg, rows, _) = heatmap_with_totals(state, service, lang, theme, window).await;
+    (svg, rows)
+}
+
+/// [`heatmap`], and the reports by country it lists under its legend (for a caption).
+pub async fn heatmap_with_totals(
+    state: &AppState,
+    service: &Service,
+    lang: Lang,
+    theme: Theme,
+    window: Window,
+) -> (String, Vec<HeatRow>, map::Totals) {
     let view = state.maps.get(&service.countries);
     let now = state.clock.now();
     let ids: Vec<&str> = service
@@ -158,10 +170,8 @@ pub async fn heatmap(
         &title,
         &lang.t("heatmap-desc"),
     );
-    (
-        svg,
-        map::heat_table_all(&view, &activity, &state.regions, lang),
-    )
+    let rows = map::heat_table_all(&view, &activity, &state.regions, lang);
+    (svg, rows, totals)
 }
 
 /// Every report of a service in the heatmap's window (the same buckets `region_activity` sums);

@@ -501,6 +501,17 @@ async fn no_english_is_left_on_pages_in_other_languages() {
         let page = get(&app, &format!("{outage}?lang={}", lang.code()), &[]).await;
         assert!(page.text.contains(text), "{}: {text}", lang.code());
     }
+    // American Express on a map of Europe: its US report is listed, not lost.
+    let amex = get(&app, &format!("/s/{AMEX}?lang=en"), &[]).await;
+    assert!(
+        amex.text.contains(">United States: 1*</text>")
+            && amex
+                .text
+                .contains("<figcaption class=\"meta\">Reports by country: United States: 1*"),
+        "{}",
+        amex.text
+    );
+    assert!(amex.text.contains("<td>New York</td><td>1</td>"));
     // Time zones by city, in the language.
     let it = get(&app, &format!("/s/{INTESA}?lang=it"), &[]).await;
     assert!(it.text.contains(">Londra</option>"), "{}", it.text);

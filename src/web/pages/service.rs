@@ -105,6 +105,8 @@ struct ServicePage<'a> {
     /// The region heatmap (24 hours) and its table.
     map: String,
     map_rows: Vec<HeatRow>,
+    /// The reports by country under the map's legend, as a caption readable on a phone.
+    map_totals: Option<String>,
     /// For the embed snippet: where, and the frame's size that fits the map.
     public_url: &'a str,
     embed_width: u32,
@@ -301,7 +303,8 @@ async fn service_html(
             .iter()
             .any(|o| o.id == s.outage_id && o.record.ended_at.is_none_or(|e| e > now - DAY));
     }
-    let (map, map_rows) = view::heatmap(state, service, lang, Theme::Auto, Window::Day).await;
+    let (map, map_rows, map_totals) =
+        view::heatmap_with_totals(state, service, lang, Theme::Auto, Window::Day).await;
     let to = now.div_euclid(QUARTER) * QUARTER + QUARTER;
     let bars = history::chart_bars(
         &state.counts,
@@ -370,6 +373,7 @@ async fn service_html(
             affected,
             map,
             map_rows,
+            map_totals: map_totals.summary(lang),
             public_url: &state.public_url,
             embed_width: embed::FRAME_WIDTH,
             embed_height: embed::frame_height(state.maps.get(&service.countries).size()),
