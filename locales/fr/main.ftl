@@ -136,8 +136,8 @@ peak-text = { $n ->
 chart-title-outage = Signalements concernant { $service } autour de la panne
 chart-desc-outage = Signalements de problèmes par intervalle ({ $tz }), la plage normale en bande ombrée, la panne en rouge.
 filter-service = Service
-filter-service-placeholder = p. ex. bnp-paribas
-filter-country-placeholder = p. ex. FR
+filter-service-placeholder = p. ex. BNP Paribas
+filter-country-placeholder = p. ex. France ou FR
 filter-button = Filtrer
 col-service = Service
 
@@ -281,3 +281,36 @@ admin-no-comment = Ce commentaire n’existe pas.
 admin-bad-statement = La déclaration doit compter de 1 à 1 000 caractères.
 admin-bad-link = Le lien doit être une adresse http:// ou https:// sans espaces ni guillemets.
 admin-bad-time = L’heure doit avoir la forme 2026-12-01T10:42 (UTC).
+
+## Journalists (issue 11 §3–4): incident summary, other services, citation, chart files, outage list
+summary-ratio = Depuis { $time } : { $ratio } le nombre habituel de signalements
+summary-count = { $n ->
+    [one] Depuis { $time } : { $count } signalement
+   *[other] Depuis { $time } : { $count } signalements
+}
+summary-problems = , surtout { $problems }
+list-and = { $first } et { $last }
+others-heading = Autres services en difficulté en ce moment
+fact-ended = Fin
+peak-ratio = { $ratio } la normale
+period-since = depuis le { $start }
+citation = downtally, { $subject }, { $period }, { $url }, consulté le { $retrieved }
+cite-heading = Citer cette panne
+cite-url-label = Lien permanent
+cite-text-label = Citation
+cite-hint = Sélectionnez le texte pour le copier.
+fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
+fig-per-slot = { $n ->
+    [one] signalements par minute
+   *[other] signalements par tranche de { $count } minutes
+}
+fig-source = Source : downtally, { $url }, consulté le { $retrieved }
+fig-legend = Légende
+fig-legend-reports = Signalements
+fig-legend-outage = Signalements pendant une panne
+fig-legend-normal = Plage normale
+fig-download = Télécharger le graphique :
+error-no-file = Ce fichier n’existe pas.
+outages-zone = Toutes les heures en { $tz }
+outages-no-service = Aucun service ne correspond à « { $text } ».
+outages-no-country = Aucun pays ne correspond à « { $text } ».

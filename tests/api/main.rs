@@ -23,6 +23,7 @@ mod forms_csrf;
 mod http_methods;
 mod i18n;
 mod intake;
+mod journalists;
 mod monitor;
 mod pages;
 mod regions;
