@@ -326,9 +326,11 @@ async fn permalink_is_citable() {
     );
     // The chart has a heading and a legend, and its files beside it.
     let heading = between(&html, "<h2 id=\"chart-h\">", "</h2>").unwrap();
+    assert_eq!(heading, "Reports about Intesa Sanpaolo around the outage");
+    let covers = between(&html, "<p class=\"meta\" id=\"chart-covers\">", "</p>").unwrap();
     assert!(
-        heading.contains("Europe/Rome") && heading.contains("reports per 5 minutes"),
-        "{heading}"
+        covers.contains("(Europe/Rome), reports per 5 minutes"),
+        "{covers}"
     );
     let legend = between(&html, "<ul class=\"fig-legend\"", "</ul>").unwrap();
     assert!(legend.contains("Normal range") && legend.contains("Reports during an outage"));

@@ -35,8 +35,10 @@ struct OutagePage {
     /// "downtally, Intesa Sanpaolo outage, 2024-09-23 11:20–13:05 CEST, https://…, retrieved …"
     citation: String,
     chart: String,
-    /// The chart's heading: "Reports per 5 minutes, 2024-09-23 09:20 – 14:05 CEST (Europe/Rome)".
-    chart_heading: String,
+    /// The chart's heading, and what it covers: "2024-09-23 09:20 – 2024-09-23 14:05 CEST
+    /// (Europe/Rome), reports per 5 minutes".
+    chart_title: String,
+    chart_covers: String,
     /// (swatch class, label) of the chart's legend.
     legend: Vec<(&'static str, String)>,
     downloads: Downloads,
@@ -190,7 +192,8 @@ async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, P
             url,
             citation,
             chart,
-            chart_heading: format!("{} · {}", chart_data.title, chart_data.covers()),
+            chart_title: chart_data.title.clone(),
+            chart_covers: chart_data.covers(),
             legend: ["bar", "outage", "band"]
                 .into_iter()
                 .zip(chart_data.legend())

@@ -186,10 +186,13 @@ struct Incident {
     expected: Option<f64>,
     /// The problems most reported since the start, most first (at most three).
     problems: Vec<ProblemKind>,
+    /// The regions most of its reports come from, named for the visitor (at most three; the
+    /// monitor keeps the outage's breakdown current on every pass).
+    regions: Vec<String>,
 }
 
 impl Incident {
-    fn sentence(&self, lang: Lang, tz: Tz, affected: Option<&str>) -> String {
+    fn sentence(&self, lang: Lang, tz: Tz) -> String {
         let time = || Arg::from(view::clock(lang, self.start, tz));
         let lead = match self
             .expected
@@ -211,9 +214,13 @@ impl Incident {
             out.push_str(&lang.t1("summary-problems", "problems", &and_list(&names, lang)));
         }
         out.push('.');
-        if let Some(a) = affected {
+        if !self.regions.is_empty() {
             out.push(' ');
-            out.push_str(a);
+            out.push_str(&lang.t1(
+                "affected-regions",
+                "regions",
+                &and_list(&self.regions, lang),
+            ));
         }
         out
     }
@@ -268,6 +275,13 @@ async fn incident(
         counted,
         expected,
         problems: problems.into_iter().take(3).map(|p| p.0).collect(),
+        regions: ongoing
+            .record
+            .regions
+            .iter()
+            .take(3)
+            .map(|(id, _)| region_name(&state.regions, id.as_str(), chart.lang))
+            .collect(),
     })
 }
 
@@ -497,7 +511,7 @@ async fn service_html(
     let summary = if status.status == Status::Outage {
         incident(state, service, &outages, &chart_data)
             .await
-            .map(|i| i.sentence(lang, tz, affected.as_deref()))
+            .map(|i| i.sentence(lang, tz))
     } else {
         None
     };
