@@ -760,7 +760,7 @@ mod tests {
             assert!(
                 words
                     .iter()
-                    .any(|w| w == "2026-11-29 13:15 – 2026-11-30 13:07 CET"),
+                    .any(|w| w == "29 Nov 2026, 13:15 – 30 Nov 2026, 13:07 CET"),
                 "{words:?}"
             );
         }

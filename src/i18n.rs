@@ -448,6 +448,10 @@ mod tests {
         ("web/pages/home.rs", include_str!("web/pages/home.rs")),
         ("web/pages/service.rs", include_str!("web/pages/service.rs")),
         ("web/pages/outages.rs", include_str!("web/pages/outages.rs")),
+        (
+            "web/pages/downloads.rs",
+            include_str!("web/pages/downloads.rs"),
+        ),
         ("web/pages/forms.rs", include_str!("web/pages/forms.rs")),
         ("web/pages/flags.rs", include_str!("web/pages/flags.rs")),
         ("web/pages/privacy.rs", include_str!("web/pages/privacy.rs")),
@@ -464,6 +468,11 @@ mod tests {
         ("service.html", include_str!("../templates/service.html")),
         ("outage.html", include_str!("../templates/outage.html")),
         ("outages.html", include_str!("../templates/outages.html")),
+        ("og.html", include_str!("../templates/og.html")),
+        (
+            "downloads.html",
+            include_str!("../templates/downloads.html"),
+        ),
         ("error.html", include_str!("../templates/error.html")),
         ("privacy.html", include_str!("../templates/privacy.html")),
         ("admin.html", include_str!("../templates/admin.html")),
@@ -573,8 +582,36 @@ mod tests {
         countries.dedup();
         dynamic.extend(countries.iter().map(|c| format!("country-{c}")));
         let mut args: HashMap<&str, FluentValue> = [
-            "count", "service", "time", "problem", "shown", "total", "typical", "tz", "start",
-            "detail", "field", "regions", "region", "seconds", "label", "share",
+            "count",
+            "service",
+            "time",
+            "problem",
+            "shown",
+            "total",
+            "typical",
+            "tz",
+            "start",
+            "detail",
+            "field",
+            "regions",
+            "region",
+            "seconds",
+            "label",
+            "share",
+            // Journalists (issue 11 §3–4).
+            "ratio",
+            "problems",
+            "first",
+            "last",
+            "subject",
+            "period",
+            "url",
+            "retrieved",
+            "from",
+            "to",
+            "zone",
+            "per",
+            "text",
         ]
         .into_iter()
         .map(|k| (k, FluentValue::from("x")))

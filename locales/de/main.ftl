@@ -137,8 +137,8 @@ peak-text = { $n ->
 chart-title-outage = Meldungen zu { $service } rund um die Störung
 chart-desc-outage = Problemmeldungen pro Intervall ({ $tz }), der übliche Bereich als schattiertes Band, die Störung in Rot.
 filter-service = Dienst
-filter-service-placeholder = z. B. sparkasse
-filter-country-placeholder = z. B. DE
+filter-service-placeholder = z. B. Sparkasse
+filter-country-placeholder = z. B. Deutschland oder DE
 filter-button = Filtern
 col-service = Dienst
 
@@ -339,3 +339,31 @@ heatmap-by-country = Meldungen nach Land
 heatmap-off-map = * nicht auf dieser Karte
 heatmap-no-region = Ohne Region
 heatmap-focus-hint = Tippen Sie auf eine Region oder wählen Sie sie aus, um ihre Zahl zu sehen.
+
+## Journalists (issue 11 §3–4): incident summary, other services, citation, chart files, outage list
+summary-ratio = Seit { $time }: { $ratio } so viele Meldungen wie üblich
+summary-count = { $n ->
+    [one] Seit { $time }: { $count } Meldung
+   *[other] Seit { $time }: { $count } Meldungen
+}
+summary-problems = , vor allem { $problems }
+list-and = { $first } und { $last }
+others-heading = Weitere Dienste mit aktuellen Problemen
+fact-ended = Ende
+peak-ratio = { $ratio } des Normalwerts
+period-since = seit { $start }
+citation = downtally, { $subject }, { $period }, { $url }, abgerufen am { $retrieved }
+cite-heading = Diese Störung zitieren
+cite-url-label = Permanenter Link
+cite-text-label = Zitat
+cite-hint = Markieren Sie den Text, um ihn zu kopieren.
+fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
+fig-per-slot = { $n ->
+    [one] Meldungen pro Minute
+   *[other] Meldungen pro { $count } Minuten
+}
+fig-download = Diagramm herunterladen:
+error-no-file = Diese Datei gibt es nicht.
+outages-zone = Alle Zeiten in { $tz }
+outages-no-service = Kein Dienst passt zu „{ $text }“.
+outages-no-country = Kein Land passt zu „{ $text }“.

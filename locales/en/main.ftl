@@ -137,8 +137,8 @@ peak-text = { $n ->
 chart-title-outage = Reports about { $service } around the outage
 chart-desc-outage = Problem reports per bucket ({ $tz }), the normal range as a shaded band, the outage in red.
 filter-service = Service
-filter-service-placeholder = e.g. monzo
-filter-country-placeholder = e.g. IT
+filter-service-placeholder = e.g. Intesa
+filter-country-placeholder = e.g. Italy or IT
 filter-button = Filter
 col-service = Service
 
@@ -339,3 +339,31 @@ heatmap-by-country = Reports by country
 heatmap-off-map = * not on this map
 heatmap-no-region = No region given
 heatmap-focus-hint = Tap or focus a region to see its count.
+
+## Journalists (issue 11 §3–4): incident summary, other services, citation, chart files, outage list
+summary-ratio = Since { $time }: { $ratio } the usual reports
+summary-count = { $n ->
+    [one] Since { $time }: { $count } report
+   *[other] Since { $time }: { $count } reports
+}
+summary-problems = , mostly { $problems }
+list-and = { $first } and { $last }
+others-heading = Other services with problems now
+fact-ended = Ended
+peak-ratio = { $ratio } normal
+period-since = since { $start }
+citation = downtally, { $subject }, { $period }, { $url }, retrieved { $retrieved }
+cite-heading = Cite this outage
+cite-url-label = Permanent link
+cite-text-label = Citation
+cite-hint = Select the text to copy it.
+fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
+fig-per-slot = { $n ->
+    [one] reports per minute
+   *[other] reports per { $count } minutes
+}
+fig-download = Download the chart:
+error-no-file = There is no such file.
+outages-zone = All times in { $tz }
+outages-no-service = No service matches “{ $text }”.
+outages-no-country = No country matches “{ $text }”.

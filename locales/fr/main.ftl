@@ -137,8 +137,8 @@ peak-text = { $n ->
 chart-title-outage = Signalements concernant { $service } autour de la panne
 chart-desc-outage = Signalements de problèmes par intervalle ({ $tz }), la plage normale en bande ombrée, la panne en rouge.
 filter-service = Service
-filter-service-placeholder = p. ex. bnp-paribas
-filter-country-placeholder = p. ex. FR
+filter-service-placeholder = p. ex. BNP Paribas
+filter-country-placeholder = p. ex. France ou FR
 filter-button = Filtrer
 col-service = Service
 
@@ -339,3 +339,31 @@ heatmap-by-country = Signalements par pays
 heatmap-off-map = * hors de cette carte
 heatmap-no-region = Sans région
 heatmap-focus-hint = Touchez ou sélectionnez une région pour voir son nombre.
+
+## Journalists (issue 11 §3–4): incident summary, other services, citation, chart files, outage list
+summary-ratio = Depuis { $time } : { $ratio } le nombre habituel de signalements
+summary-count = { $n ->
+    [one] Depuis { $time } : { $count } signalement
+   *[other] Depuis { $time } : { $count } signalements
+}
+summary-problems = , surtout { $problems }
+list-and = { $first } et { $last }
+others-heading = Autres services en difficulté en ce moment
+fact-ended = Fin
+peak-ratio = { $ratio } la normale
+period-since = depuis le { $start }
+citation = downtally, { $subject }, { $period }, { $url }, consulté le { $retrieved }
+cite-heading = Citer cette panne
+cite-url-label = Lien permanent
+cite-text-label = Citation
+cite-hint = Sélectionnez le texte pour le copier.
+fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
+fig-per-slot = { $n ->
+    [one] signalements par minute
+   *[other] signalements par tranche de { $count } minutes
+}
+fig-download = Télécharger le graphique :
+error-no-file = Ce fichier n’existe pas.
+outages-zone = Toutes les heures en { $tz }
+outages-no-service = Aucun service ne correspond à « { $text } ».
+outages-no-country = Aucun pays ne correspond à « { $text } ».

@@ -137,8 +137,8 @@ peak-text = { $n ->
 chart-title-outage = Segnalazioni su { $service } intorno al disservizio
 chart-desc-outage = Segnalazioni di problemi per intervallo ({ $tz }), l'intervallo normale come fascia ombreggiata, il disservizio in rosso.
 filter-service = Servizio
-filter-service-placeholder = es. intesa-sanpaolo
-filter-country-placeholder = es. IT
+filter-service-placeholder = es. Intesa
+filter-country-placeholder = es. Italia o IT
 filter-button = Filtra
 col-service = Servizio
 
@@ -339,3 +339,31 @@ heatmap-by-country = Segnalazioni per paese
 heatmap-off-map = * fuori da questa mappa
 heatmap-no-region = Regione non indicata
 heatmap-focus-hint = Tocca o seleziona una regione per vederne il numero.
+
+## Journalists (issue 11 §3–4): incident summary, other services, citation, chart files, outage list
+summary-ratio = Dalle { $time }: { $ratio } le segnalazioni abituali
+summary-count = { $n ->
+    [one] Dalle { $time }: { $count } segnalazione
+   *[other] Dalle { $time }: { $count } segnalazioni
+}
+summary-problems = , soprattutto { $problems }
+list-and = { $first } e { $last }
+others-heading = Altri servizi con problemi ora
+fact-ended = Fine
+peak-ratio = { $ratio } il normale
+period-since = dal { $start }
+citation = downtally, { $subject }, { $period }, { $url }, consultato il { $retrieved }
+cite-heading = Citare questo disservizio
+cite-url-label = Link permanente
+cite-text-label = Citazione
+cite-hint = Seleziona il testo per copiarlo.
+fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
+fig-per-slot = { $n ->
+    [one] segnalazioni al minuto
+   *[other] segnalazioni ogni { $count } minuti
+}
+fig-download = Scarica il grafico:
+error-no-file = Questo file non esiste.
+outages-zone = Tutti gli orari in { $tz }
+outages-no-service = Nessun servizio corrisponde a «{ $text }».
+outages-no-country = Nessun paese corrisponde a «{ $text }».

@@ -137,8 +137,8 @@ peak-text = { $n ->
 chart-title-outage = Meldinger om { $service } rundt driftsavbruddet
 chart-desc-outage = Problemmeldinger per intervall ({ $tz }), normalområdet som et skyggelagt bånd, driftsavbruddet i rødt.
 filter-service = Tjeneste
-filter-service-placeholder = f.eks. dnb
-filter-country-placeholder = f.eks. NO
+filter-service-placeholder = f.eks. DNB
+filter-country-placeholder = f.eks. Norge eller NO
 filter-button = Filtrer
 col-service = Tjeneste
 
@@ -339,3 +339,31 @@ heatmap-by-country = Meldinger per land
 heatmap-off-map = * ikke på dette kartet
 heatmap-no-region = Uten region
 heatmap-focus-hint = Trykk på eller velg en region for å se antallet.
+
+## Journalists (issue 11 §3–4): incident summary, other services, citation, chart files, outage list
+summary-ratio = Siden { $time }: { $ratio } så mange meldinger som vanlig
+summary-count = { $n ->
+    [one] Siden { $time }: { $count } melding
+   *[other] Siden { $time }: { $count } meldinger
+}
+summary-problems = , mest { $problems }
+list-and = { $first } og { $last }
+others-heading = Andre tjenester med problemer nå
+fact-ended = Slutt
+peak-ratio = { $ratio } det normale
+period-since = siden { $start }
+citation = downtally, { $subject }, { $period }, { $url }, hentet { $retrieved }
+cite-heading = Siter dette driftsavbruddet
+cite-url-label = Permanent lenke
+cite-text-label = Sitat
+cite-hint = Merk teksten for å kopiere den.
+fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
+fig-per-slot = { $n ->
+    [one] meldinger per minutt
+   *[other] meldinger per { $count } minutter
+}
+fig-download = Last ned diagrammet:
+error-no-file = Denne filen finnes ikke.
+outages-zone = Alle tider i { $tz }
+outages-no-service = Ingen tjeneste samsvarer med «{ $text }».
+outages-no-country = Ingen land samsvarer med «{ $text }».

@@ -24,6 +24,7 @@ mod forms_csrf;
 mod http_methods;
 mod i18n;
 mod intake;
+mod journalists;
 mod monitor;
 mod normal_range;
 mod pages;

@@ -1,14 +1,20 @@
 //! A service's page: its status, the day's chart against the usual, what is reported, the heatmap,
 //! recent outages, the report form and the comments.
 
+use super::downloads::{ChartData, Downloads, Share};
 use super::forms::{ReportThanks, report_thanks};
 use super::statements::{StatementRow, statement_rows};
-use super::{OutageRow, TableRow, cached_page, problem_label, region_name, service_zone, stamp};
+use super::{
+    OutageRow, TableRow, cached_page, problem_label, region_name, service_zone, stamp, times_normal,
+};
 use crate::catalog::Service;
 use crate::chart;
 use crate::comments;
 use crate::counts::buckets::DAY;
+use crate::counts::{BucketRange, CountStore, Dim, Resolution};
+use crate::detect::Status;
 use crate::domain::ProblemKind;
+use crate::figure;
 use crate::i18n::{self, Arg, Lang};
 use crate::map::{HeatRow, Theme};
 use crate::store::StoredOutage;
@@ -102,6 +108,14 @@ struct ServicePage<'a> {
     regions: Vec<RegionGroup>,
     /// "Most reports from …" while an outage is going on.
     affected: Option<String>,
+    /// While a service-wide outage goes on: "Since 08:37 CET: 10× the usual reports, mostly Login
+    /// and App. Most reports from: …" (then `affected` is part of it).
+    summary: Option<String>,
+    /// Other services with problems now, those of this service's countries first.
+    others: Vec<OtherService<'a>>,
+    /// The chart's downloads, and the link preview.
+    downloads: Downloads,
+    share: Share,
     /// The region heatmap (24 hours) and its table.
     map: String,
     map_rows: Vec<HeatRow>,
@@ -134,6 +148,205 @@ impl ServicePage<'_> {
             .iter()
             .filter(|s| s.outage_id == *id)
             .collect()
+    }
+}
+
+/// Another service with problems now, as the service page links it.
+struct OtherService<'a> {
+    service: &'a Service,
+    status: &'static str,
+    status_label: String,
+}
+
+/// How many other troubled services the page names.
+const OTHERS_SHOWN: usize = 6;
+
+/// Services other than `this` in outage or with reports above normal: those sharing a country with
+/// it first, outages before elevated, then by name.
+fn others_with_problems<'a>(
+    state: &'a AppState,
+    this: &Service,
+    lang: Lang,
+) -> Vec<OtherService<'a>> {
+    let mut out: Vec<(bool, Status, &'a Service)> = state
+        .catalog
+        .services()
+        .iter()
+        .filter(|s| s.slug != this.slug)
+        .filter_map(|s| {
+            let status = state.board.get(&s.slug).status;
+            matches!(status, Status::Outage | Status::Elevated).then(|| {
+                let near = s.countries.iter().any(|c| this.countries.contains(c));
+                (near, status, s)
+            })
+        })
+        .collect();
+    out.sort_by_key(|(near, status, s)| (!near, *status != Status::Outage, s.name.to_lowercase()));
+    out.into_iter()
+        .take(OTHERS_SHOWN)
+        .map(|(_, status, service)| OtherService {
+            service,
+            status: status.as_str(),
+            status_label: lang.status(status.as_str()),
+        })
+        .collect()
+}
+
+/// "Login, App and Card": a list in the page's language.
+fn and_list(items: &[String], lang: Lang) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => lang.ta(
+            "list-and",
+            &[
+                ("first", Arg::from(rest.join(", "))),
+                ("last", Arg::from(last.as_str())),
+            ],
+        ),
+    }
+}
+
+/// What the summary of an ongoing outage says, counted since its start.
+struct Incident {
+    start: i64,
+    /// Reports counted since the start.
+    counted: u64,
+    /// Reports normal for the same span, when known.
+    expected: Option<f64>,
+    /// The problems most reported since the start, most first (at most three).
+    problems: Vec<ProblemKind>,
+    /// The regions most of its reports come from, named for the visitor (at most three; the
+    /// monitor keeps the outage's breakdown current on every pass).
+    regions: Vec<String>,
+}
+
+impl Incident {
+    fn sentence(&self, lang: Lang, tz: Tz) -> String {
+        let time = || Arg::from(view::clock(lang, self.start, tz));
+        let lead = match self
+            .expected
+            .and_then(|e| times_normal(self.counted as f64, e, lang))
+        {
+            Some(ratio) => lang.ta(
+                "summary-ratio",
+                &[("time", time()), ("ratio", Arg::from(ratio))],
+            ),
+            None => lang.count("summary-count", self.counted, &[("time", time())]),
+        };
+        let mut out = lead;
+        if !self.problems.is_empty() {
+            let names: Vec<String> = self
+                .problems
+                .iter()
+                .map(|&p| problem_label(p, lang))
+                .collect();
+            out.push_str(&lang.t1("summary-problems", "problems", &and_list(&names, lang)));
+        }
+        out.push('.');
+        if !self.regions.is_empty() {
+            out.push(' ');
+            out.push_str(&lang.t1(
+                "affected-regions",
+                "regions",
+                &and_list(&self.regions, lang),
+            ));
+        }
+        out
+    }
+}
+
+/// The service-wide outage going on, counted from the counters since it started: reports, their
+/// normal (from the chart's bars, the same normal the chart draws) and the leading problems of this
+/// incident (not of the day, which ordinary traffic dominates).
+async fn incident(
+    state: &AppState,
+    service: &Service,
+    outages: &[StoredOutage],
+    chart: &ChartData,
+) -> Option<Incident> {
+    let ongoing = outages
+        .iter()
+        .find(|o| o.record.region.is_none() && o.record.ended_at.is_none())?;
+    let now = chart.now;
+    let start = ongoing.record.started_at.min(now);
+    // The ratio is measured over what the chart shows (24 hours): an older start is cut there.
+    let from = chart.bars.first().map_or(start, |b| start.max(b.start));
+    let res = if from >= Resolution::Minute.oldest_kept(now) {
+        Resolution::Minute
+    } else {
+        Resolution::Hour
+    };
+    let first = res.floor(from);
+    let range = BucketRange {
+        first,
+        count: ((now - first) / res.step() + 1) as usize,
+        step: res.step(),
+    };
+    let sum = |dim: Dim| async move {
+        state
+            .counts
+            .series(&service.slug, &dim, res, range)
+            .await
+            .map(|v| v.iter().sum::<u64>())
+    };
+    let counted = sum(Dim::All).await.ok()?;
+    let mut problems = Vec::new();
+    for kind in ProblemKind::ALL {
+        let n = sum(Dim::Problem(kind)).await.ok()?;
+        if n > 0 {
+            problems.push((kind, n));
+        }
+    }
+    problems.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let expected = figure::expected_between(&chart.bars, chart.bucket, first, now);
+    Some(Incident {
+        start,
+        counted,
+        expected,
+        problems: problems.into_iter().take(3).map(|p| p.0).collect(),
+        regions: ongoing
+            .record
+            .regions
+            .iter()
+            .take(3)
+            .map(|(id, _)| region_name(&state.regions, id.as_str(), chart.lang))
+            .collect(),
+    })
+}
+
+/// The service page's chart: the last 24 hours in 15-minute bars, its outages marked. The page and
+/// its downloads draw this same one.
+pub(super) async fn day_chart(
+    state: &AppState,
+    service: &Service,
+    lang: Lang,
+    tz: Tz,
+    outages: &[StoredOutage],
+) -> ChartData {
+    let now = state.clock.now();
+    let to = now.div_euclid(QUARTER) * QUARTER + QUARTER;
+    let bars = history::chart_bars(
+        &state.counts,
+        &state.normals,
+        &service.slug,
+        to - DAY,
+        to,
+        QUARTER,
+        now,
+        outages,
+    )
+    .await
+    .unwrap_or_default();
+    ChartData {
+        bars,
+        bucket: QUARTER,
+        title: lang.t1("chart-title-day", "service", &service.name),
+        desc: lang.t1("chart-desc-day", "tz", tz.name()),
+        page_url: format!("{}/s/{}", state.public_url, service.slug.as_str()),
+        lang,
+        tz,
+        now,
     }
 }
 
@@ -282,7 +495,6 @@ async fn service_html(
         .collect();
     let last_hour = view::LastHour::of(state, service, state.clock.now()).await;
     let status = state.board.get(&service.slug);
-    let name = || Arg::from(service.name.as_str());
     let headline = headline(state, service, lang, tz);
     let updated = updated_line(state, lang, tz);
     let now = state.clock.now();
@@ -305,27 +517,23 @@ async fn service_html(
     }
     let (map, map_rows, map_totals) =
         view::heatmap_with_totals(state, service, lang, Theme::Auto, Window::Day).await;
-    let to = now.div_euclid(QUARTER) * QUARTER + QUARTER;
-    let bars = history::chart_bars(
-        &state.counts,
-        &state.normals,
-        slug_str,
-        to - DAY,
-        to,
-        QUARTER,
-        now,
-        &outages,
-    )
-    .await
-    .unwrap_or_default();
-    let chart = chart::spike_chart(&chart::Chart {
-        bars: &bars,
-        now,
-        title: &lang.ta("chart-title-day", &[("service", name())]),
-        desc: &lang.t1("chart-desc-day", "tz", tz.name()),
-        lang,
-        tz,
-    });
+    let chart_data = day_chart(state, service, lang, tz, &outages).await;
+    let chart = chart::spike_chart(&chart_data.chart());
+    let summary = if status.status == Status::Outage {
+        incident(state, service, &outages, &chart_data)
+            .await
+            .map(|i| i.sentence(lang, tz))
+    } else {
+        None
+    };
+    let downloads = Downloads::new(format!("/s/{}/chart", slug_str.as_str()), lang, loc.tz);
+    let share = Share {
+        url: chart_data.page_url.clone(),
+        title: lang.t1("service-title", "service", &service.name),
+        description: summary.clone().unwrap_or_else(|| headline.clone()),
+        image: downloads.png_url(&state.public_url),
+        image_alt: chart_data.title.clone(),
+    };
     let breakdown = history::problem_breakdown(&state.counts, slug_str, now)
         .await
         .unwrap_or_default();
@@ -346,7 +554,11 @@ async fn service_html(
             updated,
             reports_last_hour: last_hour.text(lang),
             chart,
-            table: bars.iter().map(|b| TableRow::new(b, lang, tz)).collect(),
+            table: chart_data
+                .bars
+                .iter()
+                .map(|b| TableRow::new(b, lang, tz))
+                .collect(),
             breakdown: breakdown
                 .into_iter()
                 .map(|(kind, n)| {
@@ -371,6 +583,10 @@ async fn service_html(
                 })
                 .collect(),
             affected,
+            summary,
+            others: others_with_problems(state, service, lang),
+            downloads,
+            share,
             map,
             map_rows,
             map_totals: map_totals.summary(lang),
