@@ -36,6 +36,8 @@ pub struct Service {
     pub category: Category,
     pub website: String,
     pub status_page: Option<String>,
+    /// Where its customers get help (support, contact); the homepage when the catalog names none.
+    pub support: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,6 +56,8 @@ struct RawService {
     website: String,
     #[serde(default)]
     status_page: String,
+    #[serde(default)]
+    support: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -124,6 +128,11 @@ impl Catalog {
                 url if is_https_url(url) => Some(url.to_owned()),
                 _ => return Err(entry_err("status_page must be empty or an https:// URL")),
             };
+            let support = match r.support.trim() {
+                "" => r.website.clone(),
+                url if is_https_url(url) => url.to_owned(),
+                _ => return Err(entry_err("support must be empty or an https:// URL")),
+            };
             services.push(Service {
                 slug,
                 name: r.name,
@@ -131,6 +140,7 @@ impl Catalog {
                 category: r.category,
                 website: r.website,
                 status_page,
+                support,
             });
         }
         let by_slug = services
@@ -194,6 +204,19 @@ website = "https://x.example/"
         assert!(Catalog::parse(&base.replace("bank\"\nw", "shop\"\nw")).is_err());
         assert!(Catalog::parse(&format!("{base}{base}")).is_err());
         assert!(Catalog::parse(&base.replace("https://x", "http://x")).is_err());
+        // Support: the homepage unless named, and then https only.
+        assert_eq!(
+            Catalog::parse(base).unwrap().services()[0].support,
+            "https://x.example/"
+        );
+        let with_support = format!("{base}support = \"https://x.example/help\"\n");
+        assert_eq!(
+            Catalog::parse(&with_support).unwrap().services()[0].support,
+            "https://x.example/help"
+        );
+        assert!(
+            Catalog::parse(&with_support.replace("https://x.example/help", "ftp://x")).is_err()
+        );
         assert!(Catalog::parse("").is_err());
     }
 }

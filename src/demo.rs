@@ -158,7 +158,11 @@ pub async fn prepare(url: &str, clock: &Clock) -> anyhow::Result<Demo> {
 /// The simulation of every service, its history ending at `anchor`: volumes spread from quiet to
 /// busy, and a few outages modelled on real ones, Intesa Sanpaolo's going on at the anchor and for
 /// two hours after it.
-fn specs(catalog: &Catalog, regions: &RegionCatalog, anchor: i64) -> Vec<(ServiceSlug, SimSpec)> {
+pub fn specs(
+    catalog: &Catalog,
+    regions: &RegionCatalog,
+    anchor: i64,
+) -> Vec<(ServiceSlug, SimSpec)> {
     let start = anchor - DEMO_DAYS * 86_400;
     let known = |ids: &[&str]| -> Vec<String> {
         ids.iter()

@@ -173,56 +173,87 @@ impl Lang {
             .unwrap_or_else(|| code.to_owned())
     }
 
-    /// A date and time in `tz` as people write it in this language, e.g. "22/11/2026 10:42" (it),
-    /// "22.11.2026 10:42" (de, nb), "2026-11-22 10:42" (en).
+    /// The locale whose conventions (separators, date patterns) this language's pages follow.
+    /// English pages follow British English: the services are European, and day-month order with
+    /// a 24-hour clock reads unambiguously there.
+    fn icu_locale(self) -> icu_locale_core::Locale {
+        use icu_locale_core::locale;
+        match self {
+            Lang::En => locale!("en-GB"),
+            Lang::It => locale!("it"),
+            Lang::De => locale!("de"),
+            Lang::Fr => locale!("fr"),
+            Lang::Nb => locale!("nb"),
+        }
+    }
+
+    /// A place as this language's pages name it: the English name on English pages, else the
+    /// local one (Lombardia, Bayern, Bretagne); never an English name on another language's page.
+    pub fn place_name<'a>(self, english: &'a str, local: &'a str) -> &'a str {
+        match self {
+            Lang::En => english,
+            _ if local.trim().is_empty() => english,
+            _ => local,
+        }
+    }
+
+    /// A time zone by its city, in this language ("Londra", "Rom"); its IANA name when we have
+    /// no name for it.
+    pub fn zone_name(self, tz: Tz) -> String {
+        let key: String = tz
+            .name()
+            .chars()
+            .map(|c| match c {
+                '/' | '_' => '-',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect();
+        self.try_t(&format!("zone-{key}"))
+            .unwrap_or_else(|| tz.name().to_owned())
+    }
+
+    /// A date and time in `tz` as this language writes it (ICU4X, CLDR medium date, 24-hour
+    /// clock): "22 Nov 2026, 10:42" (en), "22 nov 2026, 10:42" (it), "22.11.2026, 10:42" (de),
+    /// "22 nov. 2026, 10:42" (fr), "22. nov. 2026, 10:42" (nb).
     pub fn date_time(self, t: i64, tz: Tz) -> String {
-        let pattern = match self {
-            Lang::En => "%Y-%m-%d %H:%M",
-            Lang::It | Lang::Fr => "%d/%m/%Y %H:%M",
-            Lang::De | Lang::Nb => "%d.%m.%Y %H:%M",
-        };
-        utc(t).with_timezone(&tz).format(pattern).to_string()
+        formats::with(self, |f| {
+            f.date_time.format(&formats::local(t, tz)).to_string()
+        })
     }
 
-    /// A time of day in `tz`, 24-hour clock in all five languages.
+    /// A time of day in `tz`, 24-hour clock in all five languages (ICU4X): "10:42".
     pub fn time(self, t: i64, tz: Tz) -> String {
-        utc(t).with_timezone(&tz).format("%H:%M").to_string()
+        formats::with(self, |f| f.time.format(&formats::local(t, tz)).to_string())
     }
 
-    /// A whole number with this language's thousands separator: 12,345 / 12.345 / 12 345.
+    /// A whole number with this language's grouping (ICU4X): 12,345 / 12.345 / 12 345; Italian
+    /// groups from five digits on (CLDR: 4230, 14.230).
     pub fn integer(self, n: u64) -> String {
-        let digits = n.to_string();
-        let sep = match self {
-            Lang::En => ",",
-            Lang::It | Lang::De => ".",
-            Lang::Fr => "\u{202f}",
-            Lang::Nb => "\u{a0}",
-        };
-        let mut out = String::with_capacity(digits.len() + 4);
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push_str(sep);
-            }
-            out.push(c);
-        }
-        out
+        formats::with(self, |f| f.number(&n.into()))
     }
 
-    /// A number with `decimals` places and this language's decimal separator: 2.5 / 2,5.
+    /// A number with exactly `decimals` places, this language's separators (ICU4X): 2.5 / 2,5 /
+    /// 1,234.5 / 1.234,5.
     pub fn decimal(self, v: f64, decimals: usize) -> String {
-        let s = format!("{v:.decimals$}");
-        match self {
-            Lang::En => s,
-            _ => s.replace('.', ","),
+        if !v.is_finite() {
+            return "–".to_owned();
         }
+        let decimals = decimals.min(6);
+        let fixed: icu_decimal::input::Decimal = format!("{v:.decimals$}")
+            .parse()
+            .unwrap_or_else(|_| 0u64.into());
+        formats::with(self, |f| f.number(&fixed))
     }
 
-    /// A percentage: "42%" (en, it), "42 %" (de, fr, nb; no-break space).
+    /// A percentage: the number by ICU4X, placed by CLDR's percent pattern of the language
+    /// ("42%" en, it; "42 %" de, nb with a no-break space; "42 %" fr with a narrow one). ICU4X's
+    /// percent formatter is still experimental (`icu_experimental`), so the pattern is kept here.
     pub fn percent(self, p: u64) -> String {
+        let n = self.integer(p);
         match self {
-            Lang::En | Lang::It => format!("{p}%"),
-            Lang::De | Lang::Nb => format!("{p}\u{a0}%"),
-            Lang::Fr => format!("{p}\u{202f}%"),
+            Lang::En | Lang::It => format!("{n}%"),
+            Lang::De | Lang::Nb => format!("{n}\u{a0}%"),
+            Lang::Fr => format!("{n}\u{202f}%"),
         }
     }
 
@@ -248,6 +279,82 @@ impl Lang {
         ];
         args.extend(more.iter().cloned());
         self.ta(key, &args)
+    }
+}
+
+/// ICU4X formatters, built once per thread and language (building one looks up its compiled data;
+/// formatting is then string work only).
+mod formats {
+    use super::{Lang, Tz, utc};
+    use chrono::{Datelike, Timelike};
+    use icu_calendar::Gregorian;
+    use icu_datetime::DateTimeFormatterPreferences;
+    use icu_datetime::FixedCalendarDateTimeFormatter;
+    use icu_datetime::fieldsets::{T, YMD, YMDT};
+    use icu_datetime::input::{Date, DateTime, Time};
+    use icu_datetime::preferences::HourCycle;
+    use icu_decimal::{DecimalFormatter, DecimalFormatterPreferences};
+    use std::cell::RefCell;
+
+    pub(super) struct Formats {
+        pub(super) date_time: FixedCalendarDateTimeFormatter<Gregorian, YMDT>,
+        pub(super) time: FixedCalendarDateTimeFormatter<Gregorian, T>,
+        pub(super) decimal: DecimalFormatter,
+    }
+
+    impl Formats {
+        pub(super) fn number(&self, n: &icu_decimal::input::Decimal) -> String {
+            let mut out = String::with_capacity(16);
+            // Writing into a String cannot fail.
+            let _ = writeable::Writeable::write_to(&self.decimal.format(n), &mut out);
+            out
+        }
+
+        fn new(lang: Lang) -> Formats {
+            let locale = lang.icu_locale();
+            let mut prefs = DateTimeFormatterPreferences::from(&locale);
+            // Every page shows a 24-hour clock, English ones included.
+            prefs.hour_cycle = Some(HourCycle::H23);
+            // The compiled data covers all five locales: a failure here is a build defect.
+            Formats {
+                date_time: FixedCalendarDateTimeFormatter::try_new(
+                    prefs,
+                    YMD::medium().with_time_hm(),
+                )
+                .expect("ICU4X date and time data"),
+                time: FixedCalendarDateTimeFormatter::try_new(prefs, T::hm())
+                    .expect("ICU4X time data"),
+                decimal: DecimalFormatter::try_new(
+                    DecimalFormatterPreferences::from(&locale),
+                    Default::default(),
+                )
+                .expect("ICU4X decimal data"),
+            }
+        }
+    }
+
+    thread_local! {
+        static FORMATS: RefCell<[Option<Formats>; 5]> = const { RefCell::new([None, None, None, None, None]) };
+    }
+
+    /// Runs `f` with the formatters of `lang`.
+    pub(super) fn with<R>(lang: Lang, f: impl FnOnce(&Formats) -> R) -> R {
+        FORMATS.with(|cell| {
+            let mut all = cell.borrow_mut();
+            let slot = &mut all[lang as usize];
+            f(slot.get_or_insert_with(|| Formats::new(lang)))
+        })
+    }
+
+    /// The wall-clock time of `t` in `tz`, as ICU4X takes it.
+    pub(super) fn local(t: i64, tz: Tz) -> DateTime<Gregorian> {
+        let l = utc(t).with_timezone(&tz).naive_local();
+        DateTime {
+            date: Date::try_new_gregorian(l.year(), l.month() as u8, l.day() as u8)
+                .unwrap_or_else(|_| Date::try_new_gregorian(1970, 1, 1).expect("a date")),
+            time: Time::try_new(l.hour() as u8, l.minute() as u8, 0, 0)
+                .unwrap_or_else(|_| Time::start_of_day()),
+        }
     }
 }
 
@@ -341,6 +448,10 @@ mod tests {
         ("web/pages/home.rs", include_str!("web/pages/home.rs")),
         ("web/pages/service.rs", include_str!("web/pages/service.rs")),
         ("web/pages/outages.rs", include_str!("web/pages/outages.rs")),
+        (
+            "web/pages/downloads.rs",
+            include_str!("web/pages/downloads.rs"),
+        ),
         ("web/pages/forms.rs", include_str!("web/pages/forms.rs")),
         ("web/pages/flags.rs", include_str!("web/pages/flags.rs")),
         ("web/pages/privacy.rs", include_str!("web/pages/privacy.rs")),
@@ -350,11 +461,18 @@ mod tests {
         ("web/errors.rs", include_str!("web/errors.rs")),
         ("i18n.rs", include_str!("i18n.rs")),
         ("web/mod.rs", include_str!("web/mod.rs")),
+        ("map/draw.rs", include_str!("map/draw.rs")),
+        ("map/legend.rs", include_str!("map/legend.rs")),
         ("base.html", include_str!("../templates/base.html")),
         ("index.html", include_str!("../templates/index.html")),
         ("service.html", include_str!("../templates/service.html")),
         ("outage.html", include_str!("../templates/outage.html")),
         ("outages.html", include_str!("../templates/outages.html")),
+        ("og.html", include_str!("../templates/og.html")),
+        (
+            "downloads.html",
+            include_str!("../templates/downloads.html"),
+        ),
         ("error.html", include_str!("../templates/error.html")),
         ("privacy.html", include_str!("../templates/privacy.html")),
         ("admin.html", include_str!("../templates/admin.html")),
@@ -445,11 +563,55 @@ mod tests {
             .map(String::from),
         );
         dynamic.extend(
-            ["DE", "FR", "GB", "IT", "NL", "NO", "SE", "US"].map(|c| format!("country-{c}")),
+            [
+                "error-invalid-problem",
+                "error-invalid-region",
+                "error-invalid-location",
+                "error-invalid-comment",
+            ]
+            .map(String::from),
         );
+        // Every country a service of the catalog is in names a region group.
+        let catalog = crate::catalog::Catalog::embedded().unwrap();
+        let mut countries: Vec<&str> = catalog
+            .services()
+            .iter()
+            .flat_map(|s| s.countries.iter().map(String::as_str))
+            .collect();
+        countries.sort_unstable();
+        countries.dedup();
+        dynamic.extend(countries.iter().map(|c| format!("country-{c}")));
         let mut args: HashMap<&str, FluentValue> = [
-            "count", "service", "time", "problem", "shown", "total", "typical", "tz", "start",
-            "detail", "field", "regions", "region", "seconds", "label", "share",
+            "count",
+            "service",
+            "time",
+            "problem",
+            "shown",
+            "total",
+            "typical",
+            "tz",
+            "start",
+            "detail",
+            "field",
+            "regions",
+            "region",
+            "seconds",
+            "label",
+            "share",
+            // Journalists (issue 11 §3–4).
+            "ratio",
+            "problems",
+            "first",
+            "last",
+            "subject",
+            "period",
+            "url",
+            "retrieved",
+            "from",
+            "to",
+            "zone",
+            "per",
+            "text",
         ]
         .into_iter()
         .map(|k| (k, FluentValue::from("x")))
@@ -461,11 +623,58 @@ mod tests {
             args.insert(k, FluentValue::from(2));
         }
         for lang in Lang::ALL {
+            for zone in ZONES.into_iter().filter(|&z| z != Tz::UTC) {
+                assert_ne!(
+                    lang.zone_name(zone),
+                    zone.name(),
+                    "{}: no name",
+                    lang.code()
+                );
+            }
             for key in used.iter().map(|u| &u.0).chain(&dynamic) {
                 // In this very language (no fallback to English), with every argument given.
                 let text = LOCALES.lookup_single_language(lang.id(), key, Some(&args));
                 assert!(text.is_ok(), "{}: {key}: {text:?}", lang.code());
             }
+        }
+    }
+
+    /// One form of address per language: German and French formal (Sie, vous), Italian and
+    /// Norwegian informal (tu, du), as their texts already mostly are.
+    #[test]
+    fn each_language_addresses_the_reader_one_way() {
+        let words = |lang: Lang| -> Vec<String> {
+            ftl(lang)
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .flat_map(|l| {
+                    l.split(|c: char| !c.is_alphanumeric())
+                        .map(str::to_owned)
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        let banned: [(Lang, &[&str]); 4] = [
+            (
+                Lang::De,
+                &[
+                    "du", "Du", "dich", "Dich", "dir", "Dir", "dein", "Dein", "deine", "Deine",
+                    "deinen", "deiner", "deinem",
+                ],
+            ),
+            (
+                Lang::Fr,
+                &["tu", "Tu", "toi", "ton", "Ton", "ta", "tes", "Tes"],
+            ),
+            (Lang::It, &["Lei", "Suo", "Sua", "Suoi", "preghiamo"]),
+            (Lang::Nb, &["Dem", "Deres"]),
+        ];
+        for (lang, banned) in banned {
+            let used: Vec<String> = words(lang)
+                .into_iter()
+                .filter(|w| banned.contains(&w.as_str()))
+                .collect();
+            assert!(used.is_empty(), "{}: {used:?}", lang.code());
         }
     }
 
@@ -493,15 +702,15 @@ mod tests {
     #[test]
     fn numbers_dates_and_plurals_follow_the_language() {
         let t = 1_795_344_120; // 2026-11-22 10:42 UTC
-        assert_eq!(Lang::En.date_time(t, Tz::UTC), "2026-11-22 10:42");
-        assert_eq!(Lang::It.date_time(t, Tz::UTC), "22/11/2026 10:42");
-        assert_eq!(Lang::De.date_time(t, Tz::UTC), "22.11.2026 10:42");
-        assert_eq!(Lang::Nb.date_time(t, Tz::UTC), "22.11.2026 10:42");
-        assert_eq!(Lang::Fr.date_time(t, Tz::UTC), "22/11/2026 10:42");
+        assert_eq!(Lang::En.date_time(t, Tz::UTC), "22 Nov 2026, 10:42");
+        assert_eq!(Lang::It.date_time(t, Tz::UTC), "22 nov 2026, 10:42");
+        assert_eq!(Lang::De.date_time(t, Tz::UTC), "22.11.2026, 10:42");
+        assert_eq!(Lang::Nb.date_time(t, Tz::UTC), "22. nov. 2026, 10:42");
+        assert_eq!(Lang::Fr.date_time(t, Tz::UTC), "22 nov. 2026, 10:42");
         // Time zones: winter and summer time, and New York.
         assert_eq!(
             Lang::It.date_time(t, country_zone("IT")),
-            "22/11/2026 11:42"
+            "22 nov 2026, 11:42"
         );
         assert_eq!(zone_abbreviation(t, country_zone("IT")), "CET");
         assert_eq!(Lang::En.time(t, country_zone("US")), "05:42");
@@ -510,13 +719,29 @@ mod tests {
         assert_eq!(Lang::Nb.time(july, country_zone("NO")), "12:42");
         assert_eq!(zone_abbreviation(july, country_zone("GB")), "BST");
         assert_eq!(country_zone("ZZ"), Tz::UTC);
+        // Numbers by ICU4X: each language's grouping and decimal separators.
         assert_eq!(Lang::En.integer(1_234_567), "1,234,567");
         assert_eq!(Lang::De.integer(1_234), "1.234");
+        // CLDR: Italian groups from five digits on (minimum grouping digits 2).
+        assert_eq!(Lang::It.integer(4_230), "4230");
+        assert_eq!(Lang::It.integer(14_230), "14.230");
+        assert_eq!(Lang::Fr.integer(4_230), "4\u{202f}230");
+        assert_eq!(Lang::Nb.integer(4_230), "4\u{a0}230");
         assert_eq!(Lang::It.integer(999), "999");
         assert_eq!(Lang::De.decimal(2.5, 1), "2,5");
         assert_eq!(Lang::En.decimal(2.5, 1), "2.5");
+        assert_eq!(Lang::En.decimal(2.0, 1), "2.0", "decimals are kept");
+        assert_eq!(Lang::De.decimal(1234.56, 1), "1.234,6");
+        assert_eq!(Lang::Fr.decimal(0.25, 2), "0,25");
+        assert_eq!(Lang::En.decimal(f64::NAN, 1), "–");
         assert_eq!(Lang::Fr.percent(42), "42\u{202f}%");
+        assert_eq!(Lang::De.percent(42), "42\u{a0}%");
         assert_eq!(Lang::It.percent(42), "42%");
+        assert_eq!(Lang::It.zone_name(Tz::Europe__London), "Londra");
+        assert_eq!(Lang::De.zone_name(Tz::Europe__Rome), "Rom");
+        assert_eq!(Lang::En.place_name("Bavaria", "Bayern"), "Bavaria");
+        assert_eq!(Lang::It.place_name("Bavaria", "Bayern"), "Bayern");
+        assert_eq!(Lang::It.place_name("Bavaria", ""), "Bavaria");
         assert_eq!(
             Lang::En.count("sparkline-title", 1, &[]),
             "1 report in the last 24 hours"
@@ -533,6 +758,7 @@ mod tests {
         assert_eq!(Lang::It.duration(2 * 86_400 + 3 * 3600), "2 g 3 h");
         assert_eq!(Lang::Fr.status("outage"), "panne");
         assert_eq!(Lang::Nb.country("NO"), "Norge");
-        assert_eq!(Lang::Nb.country("LT"), "LT");
+        assert_eq!(Lang::Nb.country("LT"), "Litauen");
+        assert_eq!(Lang::Nb.country("ZZ"), "ZZ");
     }
 }

@@ -5,15 +5,23 @@
 //! region seen for the first time) is warmed from the counter store: 8 weeks of hourly buckets, then
 //! the last 48 hours of minute buckets replayed through `update`. With Redis, a lock makes exactly one
 //! app node the monitor; the others read statuses from SQL.
+//!
+//! A service's status is its detector's, and "elevated" also when its last hour is far above its
+//! normal (`detect::Normal::elevated` over [`last_hour`], the normal the pages show): the headline
+//! never says "no problems" beside an hour the chart shows well above its band.
 
 use crate::catalog::Catalog;
 use crate::clock::Clock;
-use crate::counts::{CountError, CountStore, Counts, Dim, Lease, Resolution, from_first_report};
+use crate::counts::buckets::HOUR;
+use crate::counts::{
+    BucketRange, CountError, CountStore, Counts, Dim, Lease, Resolution, from_first_report,
+};
 use crate::detect::{DetectError, Detector, DetectorConfig, Event, Outage, Status};
 use crate::domain::{RegionId, ServiceSlug};
+use crate::normals::Normals;
 use crate::store::{Db, OutageRecord, StatusRow, StoreError};
 use parking_lot::RwLock;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
@@ -115,6 +123,16 @@ struct Tracked {
     /// The next minute bucket to feed.
     next: i64,
     outage_id: Option<i64>,
+    /// The minutes of [`last_hour`] fed so far (service series only), oldest first.
+    hour: VecDeque<(i64, u64)>,
+}
+
+/// The last hour the monitor judges at `now`: the 60 closed minutes before the current minute.
+pub fn last_hour(now: i64) -> BucketRange {
+    Resolution::Minute.window_ending_at(
+        Resolution::Minute.floor(now) - Resolution::Minute.step(),
+        HOUR,
+    )
 }
 
 /// Counts from one pass, for logs and benchmarks.
@@ -133,6 +151,8 @@ pub struct Monitor {
     clock: Clock,
     board: StatusBoard,
     config: DetectorConfig,
+    /// Normals of the services, as the pages compute them.
+    normals: Normals,
     tracked: HashMap<SeriesKey, Tracked>,
     /// Status changes of the current pass, written together at its end (one commit, not one each).
     changed: Vec<(StatusRow, ServiceStatus)>,
@@ -152,6 +172,7 @@ impl Monitor {
         Self {
             catalog,
             db,
+            normals: Normals::new(counts.clone(), config),
             counts,
             clock,
             board,
@@ -238,6 +259,7 @@ impl Monitor {
                     detector,
                     next: oldest,
                     outage_id: None,
+                    hour: VecDeque::new(),
                 },
             );
         }
@@ -261,9 +283,13 @@ impl Monitor {
             .series(&key.service, &Dim::Networks, Resolution::Minute, range)
             .await?;
         let mut events = Vec::new();
+        let hour = last_hour(now);
         {
             let tracked = self.tracked.get_mut(key).expect("inserted above");
             for ((at, count), networks) in range.starts().zip(counts).zip(networks) {
+                if key.region.is_none() && at >= hour.first {
+                    tracked.hour.push_back((at, count));
+                }
                 let update = tracked.detector.update_with_networks(
                     at,
                     count as f64,
@@ -274,6 +300,9 @@ impl Monitor {
                 }
             }
             tracked.next = last_closed + minute;
+            while tracked.hour.front().is_some_and(|&(at, _)| at < hour.first) {
+                tracked.hour.pop_front();
+            }
         }
         summary.buckets += range.count;
         for event in events {
@@ -296,7 +325,14 @@ impl Monitor {
             self.record_outage(key, &o, Some(id), now).await?;
         }
         if key.region.is_none() {
-            self.publish_status(key, now);
+            let count: u64 = self.tracked[key].hour.iter().map(|&(_, c)| c).sum();
+            let above = self
+                .normals
+                .model(&key.service, &Dim::All, now)
+                .await?
+                .normal(hour.first, HOUR)
+                .is_some_and(|n| n.elevated(count as f64, &self.config));
+            self.publish_status(key, now, above);
         }
         Ok(())
     }
@@ -333,9 +369,14 @@ impl Monitor {
         store_outage(&self.db, key, o, id, now).await
     }
 
-    fn publish_status(&mut self, key: &SeriesKey, now: i64) {
+    /// Publishes the detector's status, or "elevated" when the detector sees nothing but the last
+    /// hour is `above` normal.
+    fn publish_status(&mut self, key: &SeriesKey, now: i64, above: bool) {
         let tracked = &self.tracked[key];
-        let status = tracked.detector.status();
+        let status = match tracked.detector.status() {
+            Status::Normal if above => Status::Elevated,
+            status => status,
+        };
         let current = self.board.get(&key.service);
         let since = match tracked.detector.open_outage() {
             Some(o) if status == Status::Outage => o.start,

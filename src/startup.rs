@@ -219,6 +219,7 @@ impl Application {
             settings.page_fresh.as_secs() as i64,
         );
         let state = AppState {
+            normals: crate::normals::Normals::new(counts.clone(), settings.detector),
             maps: crate::map::MapViews::new(regions.clone()),
             pages,
             comments: crate::comments::Comments::new(

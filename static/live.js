@@ -41,3 +41,41 @@
   // For tests and for the curious: `downtallyRefresh()` resolves to the number of parts updated.
   window.downtallyRefresh = refresh;
 })();
+
+// The heatmap on a phone or with a keyboard: regions become focusable (all of them on a map of a
+// few countries, those with reports on a map of Europe), and focusing or tapping one shows its
+// title ("Lombardy: 12 reports") in the line under the map. Delegated, so a refreshed map works too.
+(function () {
+  "use strict";
+  var MAX_ALL = 80;
+
+  function enhance() {
+    var paths = document.querySelectorAll(".map .heatmap path:not([tabindex])");
+    var all = document.querySelectorAll(".map .heatmap g[class^='l'] path").length <= MAX_ALL;
+    paths.forEach(function (p) {
+      var group = p.parentNode && p.parentNode.getAttribute("class");
+      if (!group || !/^l[0-4]$/.test(group)) return;
+      if (all || group !== "l0") p.setAttribute("tabindex", "0");
+    });
+  }
+
+  function show(path) {
+    var out = document.getElementById("map-focus");
+    var title = path.querySelector("title");
+    if (!out || !title) return;
+    document.querySelectorAll(".heatmap path.picked").forEach(function (p) { p.classList.remove("picked"); });
+    path.classList.add("picked");
+    out.textContent = title.textContent;
+  }
+
+  function picked(e) {
+    var t = e.target;
+    if (t && t.matches && t.matches(".map .heatmap path[tabindex]")) show(t);
+  }
+
+  enhance();
+  document.addEventListener("focusin", picked);
+  document.addEventListener("click", picked);
+  // After a live refresh swapped the map in.
+  new MutationObserver(enhance).observe(document.body, { childList: true, subtree: true });
+})();

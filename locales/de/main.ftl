@@ -137,8 +137,8 @@ peak-text = { $n ->
 chart-title-outage = Meldungen zu { $service } rund um die Störung
 chart-desc-outage = Problemmeldungen pro Intervall ({ $tz }), der übliche Bereich als schattiertes Band, die Störung in Rot.
 filter-service = Dienst
-filter-service-placeholder = z. B. sparkasse
-filter-country-placeholder = z. B. DE
+filter-service-placeholder = z. B. Sparkasse
+filter-country-placeholder = z. B. Deutschland oder DE
 filter-button = Filtern
 col-service = Dienst
 
@@ -164,7 +164,6 @@ error-form-unreadable = Das Formular konnte nicht gelesen werden.
 error-not-number = { $field } muss eine Zahl sein.
 field-latitude = Breitengrad
 field-longitude = Längengrad
-error-invalid-report = Die Meldung wurde nicht angenommen: { $detail }
 error-unavailable = Die Meldung konnte nicht gespeichert werden; bitte versuchen Sie es erneut.
 error-rate-limited = Aus Ihrem Netz kamen in den letzten Minuten zu viele Meldungen. Bitte versuchen Sie es in { $seconds } Sekunden erneut.
 error-bad-request = Die Anfrage konnte nicht gelesen werden.
@@ -198,7 +197,7 @@ heatmap-title-hour = Meldungen zu { $service } nach Region, letzte Stunde
 heatmap-desc = Jede Region ist nach ihren Meldungen im Vergleich zur üblichen Zahl für diese Tageszeit eingefärbt; zeigen Sie auf eine Region oder wählen Sie sie aus, um die Zahl zu sehen. Die Tabelle enthält dieselben Zahlen.
 heatmap-table-summary = Meldungen nach Region (Tabelle)
 embed-heading = Einbinden
-embed-intro = Zeigen Sie diese Karte mit dem aktuellen Status auf Ihrer Website (sie aktualisiert sich selbst, setzt keine Cookies und braucht kein JavaScript), oder verwenden Sie direkt die Bilder. Optionen: theme=light oder dark, lang=en, it, de, fr oder nb, window=24h oder 1h.
+embed-intro = Zeigen Sie diese Karte mit dem aktuellen Status auf Ihrer Website (sie aktualisiert sich selbst, setzt keine Cookies und braucht kein JavaScript), oder verwenden Sie direkt die Bilder. Optionen: theme=light, dark oder auto (folgt dem System der Leser), lang=en, it, de, fr oder nb, window=24h oder 1h.
 embed-iframe-label = Karte und Status für ein iframe
 embed-svg-label = Bilder (SVG)
 embed-more = Details und Meldungen auf downtally
@@ -282,3 +281,89 @@ admin-no-comment = Diesen Kommentar gibt es nicht.
 admin-bad-statement = Die Stellungnahme muss 1 bis 1.000 Zeichen haben.
 admin-bad-link = Der Link muss eine http://- oder https://-Adresse ohne Leerzeichen oder Anführungszeichen sein.
 admin-bad-time = Die Zeit muss die Form 2026-12-01T10:42 (UTC) haben.
+
+## Charts and the normal range (issue 11, helper "normal")
+chart-per-minutes = { $n ->
+    [one] Meldungen pro Minute
+   *[other] Meldungen pro { $n } Minuten
+}
+chart-per-hours = { $n ->
+    [one] Meldungen pro Stunde
+   *[other] Meldungen pro { $n } Stunden
+}
+chart-legend-normal = Üblicher Bereich
+chart-legend-outage = Störung
+chart-legend-so-far = Bisher
+chart-now = jetzt
+chart-times-in = Uhrzeiten in { $zone }
+chart-bar = { $n ->
+    [one] { $time }: { $count } Meldung
+   *[other] { $time }: { $count } Meldungen
+}
+chart-bar-normal = üblich { $low }–{ $high }
+chart-source = Quelle: { $url }
+reports-last-hour-usual = { $n ->
+    [one] { $count } Meldung in der letzten Stunde
+   *[other] { $count } Meldungen in der letzten Stunde
+} ({ $high_n ->
+    [0] üblich: keine
+   *[other] üblich: { $low }–{ $high }
+})
+
+## Phone first, maps and languages (issue 11 §2, §5, §6: phone)
+report-not-alone = { $n ->
+    [one] Sie sind nicht allein: { $count } Person hat in den letzten 15 Minuten „{ $problem }“ gemeldet.
+   *[other] Sie sind nicht allein: { $count } Personen haben in den letzten 15 Minuten „{ $problem }“ gemeldet.
+}
+report-first = Sie sind in den letzten 15 Minuten die erste Person, die „{ $problem }“ meldet.
+report-help-from = Hilfe von { $service }:
+link-support = Hilfe und Kontakt
+error-invalid-problem = Die Meldung wurde nicht angenommen: Diese Art von Problem gibt es nicht. Bitte verwenden Sie eine der Schaltflächen.
+error-invalid-region = Die Meldung wurde nicht angenommen: Diese Region gibt es nicht. Bitte wählen Sie eine aus der Liste.
+error-invalid-location = Die Meldung wurde nicht angenommen: Der Standort ist nicht verwendbar. Breiten- und Längengrad müssen zusammen und als Zahlen angegeben werden.
+error-invalid-comment = Die Meldung wurde nicht angenommen: Der Kommentar ist länger als 500 Zeichen.
+country-AT = Österreich
+country-DK = Dänemark
+country-ES = Spanien
+country-FI = Finnland
+country-IE = Irland
+country-LT = Litauen
+zone-europe-rome = Rom
+zone-europe-london = London
+zone-europe-berlin = Berlin
+zone-europe-paris = Paris
+zone-europe-oslo = Oslo
+zone-america-new-york = New York
+zone-utc = UTC
+heatmap-by-country = Meldungen nach Land
+heatmap-off-map = * nicht auf dieser Karte
+heatmap-no-region = Ohne Region
+heatmap-focus-hint = Tippen Sie auf eine Region oder wählen Sie sie aus, um ihre Zahl zu sehen.
+
+## Journalists (issue 11 §3–4): incident summary, other services, citation, chart files, outage list
+summary-ratio = Seit { $time }: { $ratio } so viele Meldungen wie üblich
+summary-count = { $n ->
+    [one] Seit { $time }: { $count } Meldung
+   *[other] Seit { $time }: { $count } Meldungen
+}
+summary-problems = , vor allem { $problems }
+list-and = { $first } und { $last }
+others-heading = Weitere Dienste mit aktuellen Problemen
+fact-ended = Ende
+peak-ratio = { $ratio } des Normalwerts
+period-since = seit { $start }
+citation = downtally, { $subject }, { $period }, { $url }, abgerufen am { $retrieved }
+cite-heading = Diese Störung zitieren
+cite-url-label = Permanenter Link
+cite-text-label = Zitat
+cite-hint = Markieren Sie den Text, um ihn zu kopieren.
+fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
+fig-per-slot = { $n ->
+    [one] Meldungen pro Minute
+   *[other] Meldungen pro { $count } Minuten
+}
+fig-download = Diagramm herunterladen:
+error-no-file = Diese Datei gibt es nicht.
+outages-zone = Alle Zeiten in { $tz }
+outages-no-service = Kein Dienst passt zu „{ $text }“.
+outages-no-country = Kein Land passt zu „{ $text }“.

@@ -137,8 +137,8 @@ peak-text = { $n ->
 chart-title-outage = Reports about { $service } around the outage
 chart-desc-outage = Problem reports per bucket ({ $tz }), the normal range as a shaded band, the outage in red.
 filter-service = Service
-filter-service-placeholder = e.g. monzo
-filter-country-placeholder = e.g. IT
+filter-service-placeholder = e.g. Intesa
+filter-country-placeholder = e.g. Italy or IT
 filter-button = Filter
 col-service = Service
 
@@ -164,7 +164,6 @@ error-form-unreadable = The form could not be read.
 error-not-number = { $field } must be a number.
 field-latitude = Latitude
 field-longitude = Longitude
-error-invalid-report = The report was not accepted: { $detail }
 error-unavailable = The report could not be stored; please try again.
 error-rate-limited = Too many reports have come from your network in the last minutes. Please try again in { $seconds } seconds.
 error-bad-request = The request could not be read.
@@ -198,7 +197,7 @@ heatmap-title-hour = Reports about { $service } by region, last hour
 heatmap-desc = Each region is coloured by its reports compared with the usual number for this time of day; hover or focus a region for its count. The table has the same numbers.
 heatmap-table-summary = Reports by region (table)
 embed-heading = Embed
-embed-intro = Show this map with the current status on your site (it updates itself, sets no cookies and needs no JavaScript), or use the images directly. Options: theme=light or dark, lang=en, it, de, fr or nb, window=24h or 1h.
+embed-intro = Show this map with the current status on your site (it updates itself, sets no cookies and needs no JavaScript), or use the images directly. Options: theme=light, dark or auto (follows the reader’s system), lang=en, it, de, fr or nb, window=24h or 1h.
 embed-iframe-label = Map and status for an iframe
 embed-svg-label = Images (SVG)
 embed-more = Details and reports on downtally
@@ -282,3 +281,89 @@ admin-no-comment = There is no such comment.
 admin-bad-statement = The statement must have between 1 and 1,000 characters.
 admin-bad-link = The link must be an http:// or https:// address without spaces or quotes.
 admin-bad-time = The time must look like 2026-12-01T10:42 (UTC).
+
+## Charts and the normal range (issue 11, helper "normal")
+chart-per-minutes = { $n ->
+    [one] Reports per minute
+   *[other] Reports per { $n } minutes
+}
+chart-per-hours = { $n ->
+    [one] Reports per hour
+   *[other] Reports per { $n } hours
+}
+chart-legend-normal = Normal range
+chart-legend-outage = Outage
+chart-legend-so-far = So far
+chart-now = now
+chart-times-in = Times in { $zone }
+chart-bar = { $n ->
+    [one] { $time }: { $count } report
+   *[other] { $time }: { $count } reports
+}
+chart-bar-normal = normal { $low }–{ $high }
+chart-source = Source: { $url }
+reports-last-hour-usual = { $n ->
+    [one] { $count } report in the last hour
+   *[other] { $count } reports in the last hour
+} ({ $high_n ->
+    [0] usually none
+   *[other] usually { $low }–{ $high }
+})
+
+## Phone first, maps and languages (issue 11 §2, §5, §6: phone)
+report-not-alone = { $n ->
+    [one] You're not alone: { $count } person reported “{ $problem }” in the last 15 minutes.
+   *[other] You're not alone: { $count } people reported “{ $problem }” in the last 15 minutes.
+}
+report-first = You are the first to report “{ $problem }” in the last 15 minutes.
+report-help-from = Help from { $service }:
+link-support = Support and contact
+error-invalid-problem = The report was not accepted: this kind of problem is unknown. Please use one of the buttons.
+error-invalid-region = The report was not accepted: there is no such region. Please choose one from the list.
+error-invalid-location = The report was not accepted: the location could not be used. Latitude and longitude must be given together, as numbers.
+error-invalid-comment = The report was not accepted: the comment is longer than 500 characters.
+country-AT = Austria
+country-DK = Denmark
+country-ES = Spain
+country-FI = Finland
+country-IE = Ireland
+country-LT = Lithuania
+zone-europe-rome = Rome
+zone-europe-london = London
+zone-europe-berlin = Berlin
+zone-europe-paris = Paris
+zone-europe-oslo = Oslo
+zone-america-new-york = New York
+zone-utc = UTC
+heatmap-by-country = Reports by country
+heatmap-off-map = * not on this map
+heatmap-no-region = No region given
+heatmap-focus-hint = Tap or focus a region to see its count.
+
+## Journalists (issue 11 §3–4): incident summary, other services, citation, chart files, outage list
+summary-ratio = Since { $time }: { $ratio } the usual reports
+summary-count = { $n ->
+    [one] Since { $time }: { $count } report
+   *[other] Since { $time }: { $count } reports
+}
+summary-problems = , mostly { $problems }
+list-and = { $first } and { $last }
+others-heading = Other services with problems now
+fact-ended = Ended
+peak-ratio = { $ratio } normal
+period-since = since { $start }
+citation = downtally, { $subject }, { $period }, { $url }, retrieved { $retrieved }
+cite-heading = Cite this outage
+cite-url-label = Permanent link
+cite-text-label = Citation
+cite-hint = Select the text to copy it.
+fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
+fig-per-slot = { $n ->
+    [one] reports per minute
+   *[other] reports per { $count } minutes
+}
+fig-download = Download the chart:
+error-no-file = There is no such file.
+outages-zone = All times in { $tz }
+outages-no-service = No service matches “{ $text }”.
+outages-no-country = No country matches “{ $text }”.

@@ -137,8 +137,8 @@ peak-text = { $n ->
 chart-title-outage = Signalements concernant { $service } autour de la panne
 chart-desc-outage = Signalements de problèmes par intervalle ({ $tz }), la plage normale en bande ombrée, la panne en rouge.
 filter-service = Service
-filter-service-placeholder = p. ex. bnp-paribas
-filter-country-placeholder = p. ex. FR
+filter-service-placeholder = p. ex. BNP Paribas
+filter-country-placeholder = p. ex. France ou FR
 filter-button = Filtrer
 col-service = Service
 
@@ -164,7 +164,6 @@ error-form-unreadable = Le formulaire n’a pas pu être lu.
 error-not-number = { $field } doit être un nombre.
 field-latitude = Latitude
 field-longitude = Longitude
-error-invalid-report = Le signalement n’a pas été accepté : { $detail }
 error-unavailable = Le signalement n’a pas pu être enregistré ; veuillez réessayer.
 error-rate-limited = Trop de signalements sont venus de votre réseau ces dernières minutes. Veuillez réessayer dans { $seconds } secondes.
 error-bad-request = La requête n’a pas pu être lue.
@@ -198,7 +197,7 @@ heatmap-title-hour = Signalements concernant { $service } par région, dernière
 heatmap-desc = Chaque région est colorée selon ses signalements comparés au nombre habituel à cette heure de la journée ; survolez ou sélectionnez une région pour voir son nombre. Le tableau donne les mêmes chiffres.
 heatmap-table-summary = Signalements par région (tableau)
 embed-heading = Intégrer
-embed-intro = Affichez cette carte avec l’état actuel sur votre site (elle se met à jour seule, ne dépose aucun cookie et ne demande pas de JavaScript), ou utilisez directement les images. Options : theme=light ou dark, lang=en, it, de, fr ou nb, window=24h ou 1h.
+embed-intro = Affichez cette carte avec l’état actuel sur votre site (elle se met à jour seule, ne dépose aucun cookie et ne demande pas de JavaScript), ou utilisez directement les images. Options : theme=light, dark ou auto (suit le système du lecteur), lang=en, it, de, fr ou nb, window=24h ou 1h.
 embed-iframe-label = Carte et état pour une iframe
 embed-svg-label = Images (SVG)
 embed-more = Détails et signalements sur downtally
@@ -282,3 +281,89 @@ admin-no-comment = Ce commentaire n’existe pas.
 admin-bad-statement = La déclaration doit compter de 1 à 1 000 caractères.
 admin-bad-link = Le lien doit être une adresse http:// ou https:// sans espaces ni guillemets.
 admin-bad-time = L’heure doit avoir la forme 2026-12-01T10:42 (UTC).
+
+## Charts and the normal range (issue 11, helper "normal")
+chart-per-minutes = { $n ->
+    [one] Signalements par minute
+   *[other] Signalements par { $n } minutes
+}
+chart-per-hours = { $n ->
+    [one] Signalements par heure
+   *[other] Signalements par { $n } heures
+}
+chart-legend-normal = Plage normale
+chart-legend-outage = Panne
+chart-legend-so-far = Jusqu’ici
+chart-now = maintenant
+chart-times-in = Heures en { $zone }
+chart-bar = { $n ->
+    [one] { $time } : { $count } signalement
+   *[other] { $time } : { $count } signalements
+}
+chart-bar-normal = normale { $low }–{ $high }
+chart-source = Source : { $url }
+reports-last-hour-usual = { $n ->
+    [one] { $count } signalement au cours de la dernière heure
+   *[other] { $count } signalements au cours de la dernière heure
+} ({ $high_n ->
+    [0] habituellement aucun
+   *[other] habituellement { $low }–{ $high }
+})
+
+## Phone first, maps and languages (issue 11 §2, §5, §6: phone)
+report-not-alone = { $n ->
+    [one] Vous n’êtes pas seul : { $count } personne a signalé « { $problem } » au cours des 15 dernières minutes.
+   *[other] Vous n’êtes pas seul : { $count } personnes ont signalé « { $problem } » au cours des 15 dernières minutes.
+}
+report-first = Vous êtes la première personne à signaler « { $problem } » au cours des 15 dernières minutes.
+report-help-from = Aide de { $service } :
+link-support = Aide et contact
+error-invalid-problem = Le signalement n’a pas été accepté : ce type de problème n’existe pas. Utilisez l’un des boutons.
+error-invalid-region = Le signalement n’a pas été accepté : cette région n’existe pas. Choisissez-en une dans la liste.
+error-invalid-location = Le signalement n’a pas été accepté : la position est inutilisable. La latitude et la longitude doivent être données ensemble, en nombres.
+error-invalid-comment = Le signalement n’a pas été accepté : le commentaire dépasse 500 caractères.
+country-AT = Autriche
+country-DK = Danemark
+country-ES = Espagne
+country-FI = Finlande
+country-IE = Irlande
+country-LT = Lituanie
+zone-europe-rome = Rome
+zone-europe-london = Londres
+zone-europe-berlin = Berlin
+zone-europe-paris = Paris
+zone-europe-oslo = Oslo
+zone-america-new-york = New York
+zone-utc = UTC
+heatmap-by-country = Signalements par pays
+heatmap-off-map = * hors de cette carte
+heatmap-no-region = Sans région
+heatmap-focus-hint = Touchez ou sélectionnez une région pour voir son nombre.
+
+## Journalists (issue 11 §3–4): incident summary, other services, citation, chart files, outage list
+summary-ratio = Depuis { $time } : { $ratio } le nombre habituel de signalements
+summary-count = { $n ->
+    [one] Depuis { $time } : { $count } signalement
+   *[other] Depuis { $time } : { $count } signalements
+}
+summary-problems = , surtout { $problems }
+list-and = { $first } et { $last }
+others-heading = Autres services en difficulté en ce moment
+fact-ended = Fin
+peak-ratio = { $ratio } la normale
+period-since = depuis le { $start }
+citation = downtally, { $subject }, { $period }, { $url }, consulté le { $retrieved }
+cite-heading = Citer cette panne
+cite-url-label = Lien permanent
+cite-text-label = Citation
+cite-hint = Sélectionnez le texte pour le copier.
+fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
+fig-per-slot = { $n ->
+    [one] signalements par minute
+   *[other] signalements par tranche de { $count } minutes
+}
+fig-download = Télécharger le graphique :
+error-no-file = Ce fichier n’existe pas.
+outages-zone = Toutes les heures en { $tz }
+outages-no-service = Aucun service ne correspond à « { $text } ».
+outages-no-country = Aucun pays ne correspond à « { $text } ».

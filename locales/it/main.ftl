@@ -137,8 +137,8 @@ peak-text = { $n ->
 chart-title-outage = Segnalazioni su { $service } intorno al disservizio
 chart-desc-outage = Segnalazioni di problemi per intervallo ({ $tz }), l'intervallo normale come fascia ombreggiata, il disservizio in rosso.
 filter-service = Servizio
-filter-service-placeholder = es. intesa-sanpaolo
-filter-country-placeholder = es. IT
+filter-service-placeholder = es. Intesa
+filter-country-placeholder = es. Italia o IT
 filter-button = Filtra
 col-service = Servizio
 
@@ -164,7 +164,6 @@ error-form-unreadable = Non è stato possibile leggere il modulo.
 error-not-number = { $field } deve essere un numero.
 field-latitude = Latitudine
 field-longitude = Longitudine
-error-invalid-report = La segnalazione non è stata accettata: { $detail }
 error-unavailable = Non è stato possibile salvare la segnalazione; riprova.
 error-rate-limited = Dalla tua rete sono arrivate troppe segnalazioni negli ultimi minuti. Riprova tra { $seconds } secondi.
 error-bad-request = Non è stato possibile leggere la richiesta.
@@ -198,7 +197,7 @@ heatmap-title-hour = Segnalazioni su { $service } per regione, ultima ora
 heatmap-desc = Ogni regione è colorata in base alle segnalazioni rispetto al numero abituale per quest’ora del giorno; passa sopra o seleziona una regione per vederne il numero. La tabella riporta gli stessi numeri.
 heatmap-table-summary = Segnalazioni per regione (tabella)
 embed-heading = Incorpora
-embed-intro = Mostra questa mappa con lo stato attuale sul tuo sito (si aggiorna da sola, non usa cookie e non richiede JavaScript), oppure usa direttamente le immagini. Opzioni: theme=light o dark, lang=en, it, de, fr o nb, window=24h o 1h.
+embed-intro = Mostra questa mappa con lo stato attuale sul tuo sito (si aggiorna da sola, non usa cookie e non richiede JavaScript), oppure usa direttamente le immagini. Opzioni: theme=light, dark o auto (segue il sistema del lettore), lang=en, it, de, fr o nb, window=24h o 1h.
 embed-iframe-label = Mappa e stato per un iframe
 embed-svg-label = Immagini (SVG)
 embed-more = Dettagli e segnalazioni su downtally
@@ -282,3 +281,89 @@ admin-no-comment = Questo commento non esiste.
 admin-bad-statement = La comunicazione deve avere da 1 a 1.000 caratteri.
 admin-bad-link = Il link deve essere un indirizzo http:// o https:// senza spazi né virgolette.
 admin-bad-time = L’ora deve essere nella forma 2026-12-01T10:42 (UTC).
+
+## Charts and the normal range (issue 11, helper "normal")
+chart-per-minutes = { $n ->
+    [one] Segnalazioni al minuto
+   *[other] Segnalazioni ogni { $n } minuti
+}
+chart-per-hours = { $n ->
+    [one] Segnalazioni all’ora
+   *[other] Segnalazioni ogni { $n } ore
+}
+chart-legend-normal = Intervallo normale
+chart-legend-outage = Disservizio
+chart-legend-so-far = Finora
+chart-now = ora
+chart-times-in = Orari in { $zone }
+chart-bar = { $n ->
+    [one] { $time }: { $count } segnalazione
+   *[other] { $time }: { $count } segnalazioni
+}
+chart-bar-normal = normale { $low }–{ $high }
+chart-source = Fonte: { $url }
+reports-last-hour-usual = { $n ->
+    [one] { $count } segnalazione nell'ultima ora
+   *[other] { $count } segnalazioni nell'ultima ora
+} ({ $high_n ->
+    [0] di solito nessuna
+   *[other] di solito { $low }–{ $high }
+})
+
+## Phone first, maps and languages (issue 11 §2, §5, §6: phone)
+report-not-alone = { $n ->
+    [one] Non sei solo: { $count } persona ha segnalato «{ $problem }» negli ultimi 15 minuti.
+   *[other] Non sei solo: { $count } persone hanno segnalato «{ $problem }» negli ultimi 15 minuti.
+}
+report-first = Sei il primo a segnalare «{ $problem }» negli ultimi 15 minuti.
+report-help-from = Assistenza di { $service }:
+link-support = Assistenza e contatti
+error-invalid-problem = La segnalazione non è stata accettata: questo tipo di problema non esiste. Usa uno dei pulsanti.
+error-invalid-region = La segnalazione non è stata accettata: questa regione non esiste. Scegline una dall’elenco.
+error-invalid-location = La segnalazione non è stata accettata: la posizione non è utilizzabile. Latitudine e longitudine vanno indicate insieme, come numeri.
+error-invalid-comment = La segnalazione non è stata accettata: il commento supera i 500 caratteri.
+country-AT = Austria
+country-DK = Danimarca
+country-ES = Spagna
+country-FI = Finlandia
+country-IE = Irlanda
+country-LT = Lituania
+zone-europe-rome = Roma
+zone-europe-london = Londra
+zone-europe-berlin = Berlino
+zone-europe-paris = Parigi
+zone-europe-oslo = Oslo
+zone-america-new-york = New York
+zone-utc = UTC
+heatmap-by-country = Segnalazioni per paese
+heatmap-off-map = * fuori da questa mappa
+heatmap-no-region = Regione non indicata
+heatmap-focus-hint = Tocca o seleziona una regione per vederne il numero.
+
+## Journalists (issue 11 §3–4): incident summary, other services, citation, chart files, outage list
+summary-ratio = Dalle { $time }: { $ratio } le segnalazioni abituali
+summary-count = { $n ->
+    [one] Dalle { $time }: { $count } segnalazione
+   *[other] Dalle { $time }: { $count } segnalazioni
+}
+summary-problems = , soprattutto { $problems }
+list-and = { $first } e { $last }
+others-heading = Altri servizi con problemi ora
+fact-ended = Fine
+peak-ratio = { $ratio } il normale
+period-since = dal { $start }
+citation = downtally, { $subject }, { $period }, { $url }, consultato il { $retrieved }
+cite-heading = Citare questo disservizio
+cite-url-label = Link permanente
+cite-text-label = Citazione
+cite-hint = Seleziona il testo per copiarlo.
+fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
+fig-per-slot = { $n ->
+    [one] segnalazioni al minuto
+   *[other] segnalazioni ogni { $count } minuti
+}
+fig-download = Scarica il grafico:
+error-no-file = Questo file non esiste.
+outages-zone = Tutti gli orari in { $tz }
+outages-no-service = Nessun servizio corrisponde a «{ $text }».
+outages-no-country = Nessun paese corrisponde a «{ $text }».

@@ -137,8 +137,8 @@ peak-text = { $n ->
 chart-title-outage = Meldinger om { $service } rundt driftsavbruddet
 chart-desc-outage = Problemmeldinger per intervall ({ $tz }), normalområdet som et skyggelagt bånd, driftsavbruddet i rødt.
 filter-service = Tjeneste
-filter-service-placeholder = f.eks. dnb
-filter-country-placeholder = f.eks. NO
+filter-service-placeholder = f.eks. DNB
+filter-country-placeholder = f.eks. Norge eller NO
 filter-button = Filtrer
 col-service = Tjeneste
 
@@ -164,7 +164,6 @@ error-form-unreadable = Skjemaet kunne ikke leses.
 error-not-number = { $field } må være et tall.
 field-latitude = Breddegrad
 field-longitude = Lengdegrad
-error-invalid-report = Meldingen ble ikke godtatt: { $detail }
 error-unavailable = Meldingen kunne ikke lagres; prøv igjen.
 error-rate-limited = Det har kommet for mange meldinger fra nettverket ditt de siste minuttene. Prøv igjen om { $seconds } sekunder.
 error-bad-request = Forespørselen kunne ikke leses.
@@ -198,7 +197,7 @@ heatmap-title-hour = Meldinger om { $service } etter region, siste time
 heatmap-desc = Hver region er farget etter meldingene sammenlignet med det vanlige antallet på denne tiden av døgnet; pek på eller velg en region for å se antallet. Tabellen har de samme tallene.
 heatmap-table-summary = Meldinger etter region (tabell)
 embed-heading = Bygg inn
-embed-intro = Vis dette kartet med gjeldende status på nettstedet ditt (det oppdaterer seg selv, setter ingen informasjonskapsler og trenger ikke JavaScript), eller bruk bildene direkte. Valg: theme=light eller dark, lang=en, it, de, fr eller nb, window=24h eller 1h.
+embed-intro = Vis dette kartet med gjeldende status på nettstedet ditt (det oppdaterer seg selv, setter ingen informasjonskapsler og trenger ikke JavaScript), eller bruk bildene direkte. Valg: theme=light, dark eller auto (følger leserens system), lang=en, it, de, fr eller nb, window=24h eller 1h.
 embed-iframe-label = Kart og status for en iframe
 embed-svg-label = Bilder (SVG)
 embed-more = Detaljer og meldinger på downtally
@@ -282,3 +281,89 @@ admin-no-comment = Denne kommentaren finnes ikke.
 admin-bad-statement = Uttalelsen må ha fra 1 til 1 000 tegn.
 admin-bad-link = Lenken må være en http://- eller https://-adresse uten mellomrom eller anførselstegn.
 admin-bad-time = Tiden må ha formen 2026-12-01T10:42 (UTC).
+
+## Charts and the normal range (issue 11, helper "normal")
+chart-per-minutes = { $n ->
+    [one] Meldinger per minutt
+   *[other] Meldinger per { $n } minutter
+}
+chart-per-hours = { $n ->
+    [one] Meldinger per time
+   *[other] Meldinger per { $n } timer
+}
+chart-legend-normal = Normalområde
+chart-legend-outage = Driftsavbrudd
+chart-legend-so-far = Så langt
+chart-now = nå
+chart-times-in = Klokkeslett i { $zone }
+chart-bar = { $n ->
+    [one] { $time }: { $count } melding
+   *[other] { $time }: { $count } meldinger
+}
+chart-bar-normal = normalt { $low }–{ $high }
+chart-source = Kilde: { $url }
+reports-last-hour-usual = { $n ->
+    [one] { $count } melding siste time
+   *[other] { $count } meldinger siste time
+} ({ $high_n ->
+    [0] vanligvis ingen
+   *[other] vanligvis { $low }–{ $high }
+})
+
+## Phone first, maps and languages (issue 11 §2, §5, §6: phone)
+report-not-alone = { $n ->
+    [one] Du er ikke alene: { $count } person har meldt «{ $problem }» de siste 15 minuttene.
+   *[other] Du er ikke alene: { $count } personer har meldt «{ $problem }» de siste 15 minuttene.
+}
+report-first = Du er den første som melder «{ $problem }» de siste 15 minuttene.
+report-help-from = Hjelp fra { $service }:
+link-support = Kundeservice og kontakt
+error-invalid-problem = Meldingen ble ikke godtatt: denne typen problem finnes ikke. Bruk en av knappene.
+error-invalid-region = Meldingen ble ikke godtatt: denne regionen finnes ikke. Velg en fra listen.
+error-invalid-location = Meldingen ble ikke godtatt: posisjonen kan ikke brukes. Breddegrad og lengdegrad må oppgis sammen, som tall.
+error-invalid-comment = Meldingen ble ikke godtatt: kommentaren er lengre enn 500 tegn.
+country-AT = Østerrike
+country-DK = Danmark
+country-ES = Spania
+country-FI = Finland
+country-IE = Irland
+country-LT = Litauen
+zone-europe-rome = Roma
+zone-europe-london = London
+zone-europe-berlin = Berlin
+zone-europe-paris = Paris
+zone-europe-oslo = Oslo
+zone-america-new-york = New York
+zone-utc = UTC
+heatmap-by-country = Meldinger per land
+heatmap-off-map = * ikke på dette kartet
+heatmap-no-region = Uten region
+heatmap-focus-hint = Trykk på eller velg en region for å se antallet.
+
+## Journalists (issue 11 §3–4): incident summary, other services, citation, chart files, outage list
+summary-ratio = Siden { $time }: { $ratio } så mange meldinger som vanlig
+summary-count = { $n ->
+    [one] Siden { $time }: { $count } melding
+   *[other] Siden { $time }: { $count } meldinger
+}
+summary-problems = , mest { $problems }
+list-and = { $first } og { $last }
+others-heading = Andre tjenester med problemer nå
+fact-ended = Slutt
+peak-ratio = { $ratio } det normale
+period-since = siden { $start }
+citation = downtally, { $subject }, { $period }, { $url }, hentet { $retrieved }
+cite-heading = Siter dette driftsavbruddet
+cite-url-label = Permanent lenke
+cite-text-label = Sitat
+cite-hint = Merk teksten for å kopiere den.
+fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
+fig-per-slot = { $n ->
+    [one] meldinger per minutt
+   *[other] meldinger per { $count } minutter
+}
+fig-download = Last ned diagrammet:
+error-no-file = Denne filen finnes ikke.
+outages-zone = Alle tider i { $tz }
+outages-no-service = Ingen tjeneste samsvarer med «{ $text }».
+outages-no-country = Ingen land samsvarer med «{ $text }».

@@ -21,6 +21,12 @@ pub struct DetectorConfig {
     /// Past days whose same time of day form the profile while weekly history is too short.
     /// Default 7 (one week); day 7 is also weekly lag 1.
     pub daily_lags: u32,
+    /// While weekly history is too short, take the daily lags from past days of the same kind only
+    /// (Monday to Friday, or Saturday and Sunday, UTC days) when there are any. Services are quieter at weekends, and a
+    /// profile that mixes the two reads every weekend hour below normal and every weekday hour
+    /// above it. Default false for the detector (its settings are chosen on benchmarks, see
+    /// BENCHMARKS.md); the normal range pages show (`NormalModel`) sets it.
+    pub daily_same_day_type: bool,
     /// Recent 15-minute slots used when there is not even one day of history (a newly listed
     /// service). Default 16 (4 hours): long enough to be stable, short enough to follow the
     /// time of day roughly.
@@ -138,6 +144,7 @@ impl Default for DetectorConfig {
             season_weeks: 8,
             min_weekly_lags: 3,
             daily_lags: 7,
+            daily_same_day_type: false,
             recent_slots: 16,
             baseline_min_count: 30.0,
             max_half_width_slots: 8,

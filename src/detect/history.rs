@@ -99,7 +99,16 @@ impl History {
         if n >= cfg.min_weekly_lags as usize {
             return Some((self.widened(slot, &lags[..n], cfg), ProfileSource::Weekly));
         }
-        let n = self.lags_present(slot, day, cfg.daily_lags, &mut lags);
+        // Days of the same kind when asked for and there are any; else any days.
+        let same = if cfg.daily_same_day_type {
+            self.lags_same_day_type(slot, cfg.daily_lags, &mut lags)
+        } else {
+            0
+        };
+        let n = match same {
+            0 => self.lags_present(slot, day, cfg.daily_lags, &mut lags),
+            n => n,
+        };
         if n > 0 {
             return Some((self.widened(slot, &lags[..n], cfg), ProfileSource::Daily));
         }
@@ -136,6 +145,33 @@ impl History {
         for k in 1..=i64::from(count) {
             if n < MAX_LAGS && self.get(slot - k * period).is_some() {
                 out[n] = k * period;
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// Whole days back (up to `count` of them, within the history kept) whose lagged slot holds a
+    /// value and falls on the same kind of day as `slot`: a weekday, or a Saturday or Sunday.
+    fn lags_same_day_type(&self, slot: i64, count: u32, out: &mut [i64; MAX_LAGS]) -> usize {
+        let day = 86_400 / self.slot_secs;
+        let weekend = |s: i64| {
+            // 1970-01-01 was a Thursday: (days + 3) mod 7 counts from Monday = 0.
+            (s * self.slot_secs)
+                .div_euclid(86_400)
+                .wrapping_add(3)
+                .rem_euclid(7)
+                >= 5
+        };
+        let kept_days = self.values.len() as i64 / day;
+        let mut n = 0;
+        for k in 1..=kept_days {
+            if n >= (count as usize).min(MAX_LAGS) {
+                break;
+            }
+            let lagged = slot - k * day;
+            if weekend(lagged) == weekend(slot) && self.get(lagged).is_some() {
+                out[n] = k * day;
                 n += 1;
             }
         }
@@ -244,6 +280,43 @@ mod tests {
         assert_eq!(
             h.profile(672 * 3 + 10, &cfg),
             Some((120.0, ProfileSource::Weekly))
+        );
+    }
+
+    #[test]
+    fn daily_lags_of_the_same_kind_of_day_keep_weekends_apart() {
+        let cfg = DetectorConfig {
+            daily_same_day_type: true,
+            ..DetectorConfig::default()
+        };
+        // Ten days from Monday 1970-01-05 (day 4): 100 a slot on weekdays, 50 at weekends.
+        let mut h = History::new(900, 8);
+        let first = 4 * 96;
+        for s in first..first + 10 * 96 {
+            let weekday = (s / 96 + 3) % 7;
+            h.push(s, Some(if weekday >= 5 { 50.0 } else { 100.0 }));
+        }
+        // Thursday of the second week, then Saturday (days 14 and 16 from 1970-01-01).
+        let thursday = (first + 10 * 96) + 10;
+        let saturday = thursday + 2 * 96;
+        assert_eq!(
+            h.profile(thursday, &cfg),
+            Some((100.0, ProfileSource::Daily))
+        );
+        let mut sat = History::new(900, 8);
+        for s in first..saturday {
+            let weekday = (s / 96 + 3) % 7;
+            sat.push(s, Some(if weekday >= 5 { 50.0 } else { 100.0 }));
+        }
+        assert_eq!(
+            sat.profile(saturday, &cfg),
+            Some((50.0, ProfileSource::Daily))
+        );
+        // Mixed days outvote the weekend: the weekday level.
+        let mixed = DetectorConfig::default();
+        assert_eq!(
+            sat.profile(saturday, &mixed),
+            Some((100.0, ProfileSource::Daily))
         );
     }
 

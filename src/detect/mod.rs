@@ -8,6 +8,9 @@
 //! rise, and advances an outage state machine with hysteresis ([`state`]). Each of the two
 //! statistics has its own bar, calibrated on the series' own upper tail ([`noise::Tail`]).
 //!
+//! What is normal for a series (the expected count of any bucket and its 10th to 90th percentile
+//! range), for pages and the monitor alike, is [`NormalModel`]: this detector run over hourly counts.
+//!
 //! History is kept inside the detector (about 13 KB per series at the defaults). At server
 //! start, [`Detector::warm_hourly`] seeds it from hourly counts before recent fine buckets
 //! are replayed through `update`.
@@ -15,12 +18,14 @@
 mod config;
 mod history;
 mod noise;
+mod normal;
 mod state;
 mod window;
 
 pub use config::DetectorConfig;
 pub use history::ProfileSource;
 pub use noise::{anomaly_score, deviation, shift_llr};
+pub use normal::{Normal, NormalModel, RANGE_Z, normal};
 pub use state::{Event, Outage, Status};
 
 use history::{BASE_SLOT_SECS, History};
@@ -199,6 +204,14 @@ impl Detector {
     /// Status after the latest update.
     pub fn status(&self) -> Status {
         self.status
+    }
+
+    /// Expected count of the latest bucket before the floor (`floor_per_hour`) is applied, or `None`
+    /// while there is no profile: what the series itself holds, for [`NormalModel`].
+    pub(crate) fn expected_unfloored(&self) -> Option<f64> {
+        let acc = self.slot?;
+        let fraction = self.step as f64 / self.slot_secs as f64;
+        acc.profile.map(|p| p * acc.level * fraction)
     }
 
     /// The outage in progress, if any.

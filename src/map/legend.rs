@@ -88,14 +88,18 @@ pub enum Theme {
     #[default]
     Light,
     Dark,
+    /// Light, and dark when the reader's system asks for it (`prefers-color-scheme`): the map
+    /// carries both palettes, the dark one in a `<style>` media query (the service page's map).
+    Auto,
 }
 
 impl Theme {
-    /// `light` or `dark` (as in `?theme=`).
+    /// `light`, `dark` or `auto` (as in `?theme=`).
     pub fn parse(s: &str) -> Option<Theme> {
         match s {
             "light" => Some(Theme::Light),
             "dark" => Some(Theme::Dark),
+            "auto" => Some(Theme::Auto),
             _ => None,
         }
     }
@@ -104,12 +108,15 @@ impl Theme {
         match self {
             Theme::Light => "light",
             Theme::Dark => "dark",
+            Theme::Auto => "auto",
         }
     }
 
+    /// The palette written into the SVG's attributes (`Auto`: the light one; the dark one comes
+    /// from [`dark_style`]).
     pub(super) fn palette(self) -> &'static Palette {
         match self {
-            Theme::Light => &LIGHT,
+            Theme::Light | Theme::Auto => &LIGHT,
             Theme::Dark => &DARK,
         }
     }
@@ -118,7 +125,7 @@ impl Theme {
 impl FromStr for Theme {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Theme::parse(s).ok_or_else(|| format!("unknown theme {s:?} (light or dark)"))
+        Theme::parse(s).ok_or_else(|| format!("unknown theme {s:?} (light, dark or auto)"))
     }
 }
 
@@ -133,6 +140,76 @@ pub(super) struct Palette {
     pub(super) inset_frame: &'static str,
     /// By [`Level::index`]: neutral, then a sequential scale.
     pub(super) levels: [&'static str; 5],
+    /// The marks of the levels drawn with a pattern ([`PATTERNED`]) over their colour.
+    pub(super) marks: [&'static str; 5],
+}
+
+/// Levels drawn with a pattern over their colour, so that every two adjacent levels differ by more
+/// than colour where their colours are closer than 3:1 (WCAG 1.4.11): "normal" dotted, "well
+/// above normal" hatched. Every pair of neighbours has one of them patterned.
+pub(super) const PATTERNED: [bool; 5] = [false, true, false, true, false];
+
+/// The fill of a level: its colour, or its pattern (`url(#…)`; ids suffixed `d` in the dark
+/// palette of an `Auto` map).
+pub(super) fn level_fill(level: Level, palette: &Palette, dark_of_auto: bool) -> String {
+    if PATTERNED[level.index()] {
+        format!(
+            "url(#hm-{}{})",
+            level.class(),
+            if dark_of_auto { "d" } else { "" }
+        )
+    } else {
+        palette.levels[level.index()].to_owned()
+    }
+}
+
+/// `<pattern>` definitions of the patterned levels of `palette`.
+pub(super) fn pattern_defs(svg: &mut String, palette: &Palette, suffix: &str) {
+    for level in Level::ALL {
+        let i = level.index();
+        if !PATTERNED[i] {
+            continue;
+        }
+        let (base, mark, class) = (palette.levels[i], palette.marks[i], level.class());
+        let marks = if level == Level::Normal {
+            format!(r#"<circle cx="3" cy="3" r="1.1" fill="{mark}"/>"#)
+        } else {
+            // Lines, not a path: a path's data would read as a region's to whoever counts them.
+            format!(
+                r#"<g stroke="{mark}" stroke-width="1.3"><line x1="-1" y1="1" x2="1" y2="-1"/><line x1="0" y1="6" x2="6" y2="0"/><line x1="5" y1="7" x2="7" y2="5"/></g>"#
+            )
+        };
+        let _ = write!(
+            svg,
+            r#"<pattern id="hm-{class}{suffix}" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="{base}"/>{marks}</pattern>"#
+        );
+    }
+}
+
+/// For an `Auto` map: the dark palette, applied when the reader's system prefers dark (CSS beats
+/// the light palette's presentation attributes). Scoped to `.heatmap`: inline on a page, the rules
+/// reach the whole document.
+pub(super) fn dark_style(svg: &mut String) {
+    let p = &DARK;
+    let _ = write!(
+        svg,
+        "<style>@media (prefers-color-scheme:dark){{.heatmap .hm-bg{{fill:{bg}}}.heatmap .hm-land{{fill:{land};stroke:{land_stroke}}}.heatmap .hm-border{{stroke:{border}}}.heatmap .hm-inset{{stroke:{inset}}}.heatmap .hm-text{{fill:{text}}}",
+        bg = p.background,
+        land = p.land,
+        land_stroke = p.land_stroke,
+        border = p.border,
+        inset = p.inset_frame,
+        text = p.text,
+    );
+    for level in Level::ALL {
+        let _ = write!(
+            svg,
+            ".heatmap .{}{{fill:{}}}",
+            level.class(),
+            level_fill(level, p, true)
+        );
+    }
+    svg.push_str("}</style>");
 }
 
 // Legend text on the background is about 16:1 in both themes (WCAG AA asks 4.5:1). Region borders
@@ -147,6 +224,7 @@ const LIGHT: Palette = Palette {
     border: "#8c959f",
     inset_frame: "#9aa3ad",
     levels: ["#cfd5dc", "#fde9a9", "#fdb24f", "#c2341b", "#7a0c1c"],
+    marks: ["", "#8a6d00", "", "#ffd0c2", ""],
 };
 
 const DARK: Palette = Palette {
@@ -157,13 +235,15 @@ const DARK: Palette = Palette {
     border: "#0d1117",
     inset_frame: "#59636e",
     levels: ["#3a424c", "#5e5020", "#b0701a", "#e8632e", "#ffa08a"],
+    marks: ["", "#e8d48a", "", "#3a0a00", ""],
 };
 
-/// The legend column right of the map: a heading and one swatch per level.
+/// The legend column right of the map: a heading and one swatch per level (classed by level, so
+/// that an `Auto` map's dark style reaches them).
 pub(super) fn legend(svg: &mut String, x: f64, lang: Lang, palette: &Palette) {
     let _ = write!(
         svg,
-        r#"<g class="legend"><text x="{tx}" y="24" font-weight="bold" fill="{text}">{heading}</text><g stroke="{border}" stroke-width=".5">"#,
+        r#"<g class="legend"><text class="hm-text" x="{tx}" y="24" font-weight="bold" fill="{text}">{heading}</text><g class="hm-border" stroke="{border}" stroke-width=".5">"#,
         tx = x + 8.0,
         text = palette.text,
         heading = escape(&lang.t("heatmap-legend-title")),
@@ -173,12 +253,13 @@ pub(super) fn legend(svg: &mut String, x: f64, lang: Lang, palette: &Palette) {
         let y = 38.0 + 22.0 * level.index() as f64;
         let _ = write!(
             svg,
-            r#"<rect x="{}" y="{y}" width="14" height="14" fill="{}"/>"#,
+            r#"<rect class="{}" x="{}" y="{y}" width="14" height="14" fill="{}"/>"#,
+            level.class(),
             x + 8.0,
-            palette.levels[level.index()]
+            level_fill(level, palette, false)
         );
     }
-    let _ = write!(svg, r#"</g><g fill="{}">"#, palette.text);
+    let _ = write!(svg, r#"</g><g class="hm-text" fill="{}">"#, palette.text);
     for level in Level::ALL {
         let y = 38.0 + 22.0 * level.index() as f64 + 11.5;
         let _ = write!(
@@ -220,6 +301,7 @@ mod tests {
         assert_eq!(Theme::parse("light"), Some(Theme::Light));
         assert_eq!("dark".parse::<Theme>(), Ok(Theme::Dark));
         assert_eq!(Theme::parse("Dark"), None);
+        assert_eq!(Theme::parse("auto"), Some(Theme::Auto));
         assert!("blue".parse::<Theme>().is_err());
         fn luminance(hex: &str) -> f64 {
             let channel = |i: usize| {
@@ -238,6 +320,13 @@ mod tests {
         };
         for theme in [Theme::Light, Theme::Dark] {
             let p = theme.palette();
+            for (i, &patterned) in PATTERNED.iter().enumerate() {
+                assert_eq!(
+                    patterned,
+                    !p.marks[i].is_empty(),
+                    "{theme:?} marks of level {i}"
+                );
+            }
             assert!(contrast(p.text, p.background) >= 4.5, "{theme:?} text");
             // Borders stand out from every fill; regions without reports from other countries.
             for fill in p.levels {
@@ -253,6 +342,20 @@ mod tests {
             // The scale is sequential: each level differs from the previous one.
             for pair in p.levels[1..].windows(2) {
                 assert!(contrast(pair[0], pair[1]) >= 1.2, "{theme:?} {pair:?}");
+            }
+            // Adjacent levels differ by at least 3:1 (WCAG 1.4.11, non-text contrast), or one of
+            // the two carries a pattern whose marks stand 3:1 from its own colour.
+            for i in 0..4 {
+                let (a, b) = (p.levels[i], p.levels[i + 1]);
+                let patterned = [i, i + 1]
+                    .into_iter()
+                    .any(|j| PATTERNED[j] && contrast(p.marks[j], p.levels[j]) >= 3.0);
+                assert!(
+                    contrast(a, b) >= 3.0 || patterned,
+                    "{theme:?}: levels {i} and {} ({a}, {b}) are {:.2}:1 apart with no pattern",
+                    i + 1,
+                    contrast(a, b)
+                );
             }
         }
     }

@@ -45,7 +45,10 @@ mod view;
 #[cfg(test)]
 mod tests;
 
-pub use draw::{HeatRow, RegionActivity, heat_table, heatmap_svg};
+pub use draw::{
+    CountryTotal, HeatRow, RegionActivity, Totals, heat_table, heat_table_all, heatmap_svg,
+    heatmap_svg_with,
+};
 pub use legend::{Level, Theme};
 pub use view::{MapView, MapViews};
 

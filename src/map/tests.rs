@@ -333,9 +333,22 @@ fn every_service_map_fits_the_size_budget() {
         assert!(view.region_ids().count() > 0, "{}", service.slug.as_str());
         let busy = busiest(&view);
         for lang in Lang::ALL {
-            for theme in [Theme::Light, Theme::Dark] {
+            // The busiest reports by country too: every country's count six digits, some off the map.
+            let totals = Totals {
+                countries: service
+                    .countries
+                    .iter()
+                    .map(|c| CountryTotal {
+                        code: c.clone(),
+                        count: 888_888,
+                        on_map: false,
+                    })
+                    .collect(),
+                unlocated: 888_888,
+            };
+            for theme in [Theme::Light, Theme::Dark, Theme::Auto] {
                 let title = format!("Reports of problems with {} by region", service.name);
-                let svg = heatmap_svg(&view, &busy, lang, theme, &title, &title);
+                let svg = heatmap_svg_with(&view, &busy, &totals, lang, theme, &title, &title);
                 if svg.len() > largest.0 {
                     largest = (svg.len(), service.slug.as_str().to_owned());
                 }
@@ -383,9 +396,14 @@ fn svg_is_accessible_self_contained_and_deterministic() {
     assert!(body.starts_with(
         r#"<title id="heatmap-title">Reports &lt;by&gt; region</title><desc id="heatmap-desc">Last hour &amp; more</desc>"#
     ));
-    for external in ["href", "url(", "@import", "<image", "<style", "<script"] {
+    for external in ["href", "@import", "<image", "<style", "<script"] {
         assert!(!a.contains(external), "{external}");
     }
+    // Patterns are referenced within the SVG only.
+    assert!(
+        !a.replace("url(#hm-", "").contains("url("),
+        "an outside reference"
+    );
     assert!(a.contains("<title>Provence-Alpes-Côte d&#39;Azur: 40 reports</title>"));
     assert!(a.contains("<title>Corsica: 1 report</title>"));
     // Levels: Provence far above (41/4 ≥ 6? no: 10.25 ≥ 6 yes), Île-de-France normal, Corsica
@@ -408,7 +426,7 @@ fn svg_is_accessible_self_contained_and_deterministic() {
 }
 
 #[test]
-fn names_are_local_in_their_own_language_and_escaped() {
+fn names_are_english_on_english_pages_else_local_and_escaped() {
     let it = MapView::for_countries(catalog(), &set(&["IT"]));
     let data = [activity("IT-25", 1_234, 100.0)];
     let en = heatmap_svg(&it, &data, Lang::En, Theme::Light, "t", "d");
@@ -417,12 +435,13 @@ fn names_are_local_in_their_own_language_and_escaped() {
         "English name"
     );
     let itl = heatmap_svg(&it, &data, Lang::It, Theme::Light, "t", "d");
-    assert!(itl.contains("<title>Lombardia: 1.234 segnalazioni</title>"));
+    // Italian groups from five digits on (CLDR, through ICU4X).
+    assert!(itl.contains("<title>Lombardia: 1234 segnalazioni</title>"));
     assert!(itl.contains("Valle d&#39;Aosta / Vallée d&#39;Aoste: 0 segnalazioni"));
     let de = heatmap_svg(&it, &data, Lang::De, Theme::Light, "t", "d");
     assert!(
-        de.contains("<title>Lombardy: 1.234 Meldungen</title>"),
-        "not German's"
+        de.contains("<title>Lombardia: 1.234 Meldungen</title>"),
+        "no English name on a German page: the local one"
     );
 
     // Names with markup characters, in a small catalog.
@@ -477,7 +496,7 @@ fn table_lists_regions_with_reports_most_first() {
     assert_eq!(rows[0].level, Level::WellAbove);
     assert_eq!(rows[0].level_label, "Ben sopra la norma");
     assert_eq!(rows[1].name, "Campania");
-    assert_eq!(rows[1].typical_text, "12");
+    assert_eq!(rows[1].typical_text, "12,4", "one decimal throughout");
     assert_eq!(rows[2].name, "Lombardia");
     assert_eq!(rows[2].level, Level::Normal);
     let en = heat_table(&view, &data, Lang::En);
@@ -499,4 +518,91 @@ fn views_are_shared_between_threads() {
     for handle in handles {
         assert_eq!(handle.join().unwrap(), 12);
     }
+}
+
+#[test]
+fn a_map_of_europe_lists_the_reports_it_cannot_draw() {
+    let countries = set(&["US", "GB", "IT", "DE", "FR"]);
+    let view = views().get(&countries);
+    assert!(view.is_continent(), "American Express: Europe");
+    let data = [
+        activity("US-NY", 300, 250.0),
+        activity("US-CA", 12, 10.0),
+        activity("IT-25", 5, 4.0),
+    ];
+    let totals = Totals::new(&countries, &view, &data, catalog(), 400);
+    assert_eq!(totals.unlocated, 83);
+    assert_eq!(
+        totals.countries[0],
+        CountryTotal {
+            code: "US".into(),
+            count: 312,
+            on_map: false
+        }
+    );
+    assert_eq!(totals.countries[1].code, "IT");
+    assert!(totals.countries[1].on_map && totals.countries[1].count == 5);
+    let svg = heatmap_svg_with(&view, &data, &totals, Lang::En, Theme::Light, "t", "d");
+    assert_well_formed(&svg);
+    for line in [
+        ">Reports by country</text>",
+        ">United States: 312*</text>",
+        ">Italy: 5</text>",
+        ">No region given: 83</text>",
+        ">* not on this map</text>",
+    ] {
+        assert!(svg.contains(line), "{line}");
+    }
+    // The lines fit in the SVG: its height covers the last one.
+    let height: f64 = svg[svg.find(" height=\"").unwrap() + 9..]
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let last_y: f64 = svg[svg.rfind("<text x=").unwrap()..]
+        .split("y=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(last_y < height, "{last_y} >= {height}");
+    let it = heatmap_svg_with(&view, &data, &totals, Lang::It, Theme::Light, "t", "d");
+    assert!(
+        it.contains(">Stati Uniti: 312*</text>") && it.contains(">* fuori da questa mappa</text>")
+    );
+    assert_eq!(
+        totals.summary(Lang::En).unwrap(),
+        "Reports by country: United States: 312* · Italy: 5 · United Kingdom: 0 · Germany: 0 · \
+         France: 0 · No region given: 83 · * not on this map"
+    );
+    // The table names the states too, most reports first.
+    let rows = heat_table_all(&view, &data, catalog(), Lang::En);
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["New York", "California", "Lombardy"]);
+    // A service in one country whose reports all carry a region lists nothing.
+    let it_view = views().get(&set(&["IT"]));
+    let quiet = Totals::new(&set(&["IT"]), &it_view, &data, catalog(), 5);
+    let plain = heatmap_svg_with(&it_view, &data, &quiet, Lang::En, Theme::Light, "t", "d");
+    assert!(!plain.contains("Reports by country"));
+    assert_eq!(quiet.summary(Lang::En), None);
+}
+
+#[test]
+fn an_auto_map_carries_the_dark_palette_for_dark_systems() {
+    let view = views().get(&set(&["FR"]));
+    let data = [activity("FR-IDF", 3, 4.0), activity("FR-PAC", 9, 2.0)];
+    let auto = heatmap_svg(&view, &data, Lang::Fr, Theme::Auto, "t", "d");
+    assert_well_formed(&auto);
+    assert!(auto.contains("@media (prefers-color-scheme:dark)"));
+    assert!(auto.contains(".heatmap .hm-bg{fill:#0d1117}"));
+    assert!(auto.contains(r#"<pattern id="hm-l1""#) && auto.contains(r#"<pattern id="hm-l1d""#));
+    assert!(auto.contains(r##"<rect class="hm-bg" width="##));
+    // Light attributes for everyone else; the fixed themes carry no style.
+    assert!(auto.contains(r##"fill="#ffffff""##));
+    let light = heatmap_svg(&view, &data, Lang::Fr, Theme::Light, "t", "d");
+    assert!(!light.contains("<style") && !light.contains("hm-l1d"));
 }

@@ -27,12 +27,9 @@ pub(super) struct Shape {
 }
 
 impl Shape {
+    /// English on English pages, else the local name (`Lang::place_name`).
     pub(super) fn display_name(&self, lang: Lang) -> &str {
-        if lang.home_country() == Some(self.country.as_str()) {
-            &self.name_local
-        } else {
-            &self.name
-        }
+        lang.place_name(&self.name, &self.name_local)
     }
 }
 
@@ -249,14 +246,21 @@ impl MapView {
         self.tolerance
     }
 
-    /// Width and height of the SVG (its `viewBox`): the map, and the legend and insets right of it.
+    /// Width and height of the SVG (its `viewBox`): the map, and the legend and insets right of it
+    /// (reports by country, when listed, may add height: `draw.rs`).
     pub fn size(&self) -> (f64, f64) {
-        let column = self
-            .insets
+        (
+            self.map_w + LEGEND_W,
+            self.map_h.max(self.column_bottom()).ceil(),
+        )
+    }
+
+    /// Where the legend column's legend and insets end.
+    pub(super) fn column_bottom(&self) -> f64 {
+        self.insets
             .iter()
             .map(|i| i.1 + i.3 + INSET_GAP)
-            .fold(LEGEND_H, f64::max);
-        (self.map_w + LEGEND_W, self.map_h.max(column).ceil())
+            .fold(LEGEND_H, f64::max)
     }
 
     /// Where a point (latitude, longitude in degrees) lies on the main map, in SVG units.
@@ -266,8 +270,9 @@ impl MapView {
 }
 
 /// What the SVG spends besides paths, at most: the header with a title and a description of up to
-/// [`TEXT_ALLOWANCE`] bytes together, the background's and groups' tags, the legend.
-const FIXED_BYTES: usize = 2_600;
+/// [`TEXT_ALLOWANCE`] bytes together, the background's and groups' tags, the legend, the level
+/// patterns and an `Auto` map's dark style (about 1.6 KB), the reports by country (up to 10 lines).
+const FIXED_BYTES: usize = 5_000;
 /// Per region besides its name: `<path d=""><title>: 888 888 signalements</title></path>`.
 const REGION_BYTES: usize = 64;
 const INSET_BYTES: usize = 80;

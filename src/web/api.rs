@@ -106,6 +106,17 @@ pub(super) struct SeriesQuery {
 struct Point {
     t: String,
     count: u64,
+    /// What is normal for the bucket (`detect::Normal`: expected count, 10th and 90th percentile),
+    /// when the series has the history to say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    normal: Option<NormalRange>,
+}
+
+#[derive(Serialize)]
+struct NormalRange {
+    expected: f64,
+    low: f64,
+    high: f64,
 }
 
 #[derive(Serialize)]
@@ -162,11 +173,15 @@ pub(super) async fn series(
         }
         (None, None) => Dim::All,
     };
-    let range = resolution.window_ending_at(state.clock.now(), window);
+    let now = state.clock.now();
+    let range = resolution.window_ending_at(now, window);
     let counts = state
         .counts
         .series(&service.slug, &dim, resolution, range)
         .await?;
+    let model = state.normals.model(&service.slug, &dim, now).await?;
+    // Two decimals are more than the noise of any count allows.
+    let round = |v: f64| (v * 100.0).round() / 100.0;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=15"))
         .json(SeriesBody {
@@ -181,6 +196,11 @@ pub(super) async fn series(
                 .map(|(t, count)| Point {
                     t: rfc3339(t),
                     count,
+                    normal: model.normal(t, range.step).map(|n| NormalRange {
+                        expected: round(n.expected),
+                        low: round(n.low),
+                        high: round(n.high),
+                    }),
                 })
                 .collect(),
         }))

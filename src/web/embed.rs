@@ -182,22 +182,36 @@ async fn chart_body(
     let (len, bucket) = chart_shape(opts.window);
     let to = now.div_euclid(bucket) * bucket + bucket;
     let outages = state.db.recent_outages(slug, 10).await.unwrap_or_default();
-    let bars = history::chart_bars(&state.counts, slug, to - len, to, bucket, now, &outages)
-        .await
-        .unwrap_or_default();
+    let bars = history::chart_bars(
+        &state.counts,
+        &state.normals,
+        slug,
+        to - len,
+        to,
+        bucket,
+        now,
+        &outages,
+    )
+    .await
+    .unwrap_or_default();
     let tz = country_zone(&service.countries[0]);
     let name = service.name.as_str();
     let (title_key, desc_key) = match opts.window {
         Window::Day => ("chart-title-day", "embed-chart-desc-day"),
         Window::Hour => ("chart-title-hour", "embed-chart-desc-hour"),
     };
-    Ok(chart::standalone_chart(
-        &bars,
-        &lang.t1(title_key, "service", name),
-        &lang.t1(desc_key, "tz", tz.name()),
+    let chart = chart::Chart {
+        bars: &bars,
+        now,
+        title: &lang.t1(title_key, "service", name),
+        desc: &lang.t1(desc_key, "tz", tz.name()),
         lang,
         tz,
+    };
+    Ok(chart::standalone_chart(
+        &chart,
         opts.theme == Theme::Dark,
+        &format!("{}/s/{}", state.public_url, slug),
     ))
 }
 

@@ -21,7 +21,7 @@ use super::i18n::Locale;
 use crate::comments::CommentError;
 use crate::counts::CountError;
 use crate::i18n::Lang;
-use crate::intake::IntakeError;
+use crate::intake::{IntakeError, Invalid};
 use crate::store::StoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,13 +258,17 @@ impl PageError {
             .in_lang(lang)
     }
 
-    /// A refused report, in the visitor's language (validation details come from the domain types,
-    /// in English).
+    /// A refused report, in the visitor's language.
     pub fn intake(e: &IntakeError, lang: Lang) -> Self {
         let message = match e {
-            IntakeError::Invalid(detail) => {
-                lang.t1("error-invalid-report", "detail", &detail.to_string())
-            }
+            // The domain's own message is English and for developers (the API keeps it); a page
+            // says which field in the visitor's language.
+            IntakeError::Invalid(invalid) => lang.t(match invalid {
+                Invalid::Problem(_) => "error-invalid-problem",
+                Invalid::Region(_) | Invalid::UnknownRegion(_) => "error-invalid-region",
+                Invalid::Location(_) => "error-invalid-location",
+                Invalid::Comment(_) => "error-invalid-comment",
+            }),
             IntakeError::RateLimited { retry_after } => {
                 lang.t1("error-rate-limited", "seconds", &retry_after.to_string())
             }

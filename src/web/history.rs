@@ -1,19 +1,21 @@
 //! What the service and outage pages show about the past: chart buckets with their normal range,
 //! the problem breakdown and the outage list. Reads counters and SQL; the drawing is in `chart.rs`.
 
-use crate::chart::{Bar, typical_range};
-use crate::counts::buckets::{DAY, HOUR, MINUTE, WEEK};
-use crate::counts::{
-    BucketRange, CountError, CountStore, Counts, Dim, Resolution, from_first_report,
-};
+use crate::chart::Bar;
+use crate::counts::buckets::{DAY, HOUR, MINUTE};
+use crate::counts::{BucketRange, CountError, CountStore, Counts, Dim, Resolution};
 use crate::domain::{ProblemKind, RegionId, ServiceSlug};
 use crate::map::RegionActivity;
+use crate::normals::Normals;
 use crate::store::StoredOutage;
 
 /// Bars of `bucket` seconds covering `[from, to)` (both multiples of `bucket`), from minute counts when
-/// they are still kept and hourly ones otherwise, each with the normal range of its time of week.
+/// they are still kept and hourly ones otherwise, each with its normal (`detect::NormalModel`, the
+/// monitor's).
+#[allow(clippy::too_many_arguments)]
 pub async fn chart_bars(
     counts: &Counts,
+    normals: &Normals,
     service: &ServiceSlug,
     from: i64,
     to: i64,
@@ -33,15 +35,7 @@ pub async fn chart_bars(
         step,
     };
     let values = counts.series(service, &Dim::All, res, fine).await?;
-    let history_range = BucketRange {
-        first: Resolution::Hour.floor(from) - 8 * WEEK,
-        count: ((8 * WEEK + (to - from) + HOUR) / HOUR) as usize,
-        step: HOUR,
-    };
-    let hourly = counts
-        .series(service, &Dim::All, Resolution::Hour, history_range)
-        .await?;
-    let hours = from_first_report(history_range, hourly);
+    let model = normals.model(service, &Dim::All, now).await?;
     let per_bar = (bucket / step) as usize;
     Ok(values
         .chunks(per_bar)
@@ -51,12 +45,9 @@ pub async fn chart_bars(
             let end = start + bucket;
             Bar {
                 start,
+                len: bucket,
                 count: chunk.iter().sum(),
-                typical: typical_range(
-                    &hours[..hours.partition_point(|h| h.0 < start)],
-                    start,
-                    bucket,
-                ),
+                normal: model.normal(start, bucket),
                 in_outage: outages.iter().any(|o| {
                     o.record.started_at < end && o.record.ended_at.is_none_or(|e| e > start)
                 }),
@@ -119,67 +110,44 @@ impl Window {
     }
 }
 
-/// Days back that say what a window's count usually is.
-const BASELINE_DAYS: i64 = 7;
-
-/// Reports per region in the window ending `now`, and what is usual for that window: the median of
-/// the same window on each of the last [`BASELINE_DAYS`] days since the region's first report (0 for
-/// a region never reported before). In the order of `regions`.
+/// Reports per region in the window ending `now`, and what is usual for that window: the expected
+/// count of the region's own normal (`detect::NormalModel`, the method of the service's normal) over
+/// exactly the time the count covers (0 for a region never reported before). In the order of
+/// `regions`.
 pub async fn region_activity<'a>(
     counts: &Counts,
+    normals: &Normals,
     service: &ServiceSlug,
     regions: impl IntoIterator<Item = &'a str>,
     window: Window,
     now: i64,
 ) -> Result<Vec<RegionActivity>, CountError> {
-    let len = window.seconds();
-    let hours = (len / HOUR) as usize;
-    let history = Resolution::Hour.window_ending_at(now, BASELINE_DAYS * DAY + len);
+    // The minutes of the last hour (the current one so far), or the hours of the last day.
+    let range = match window {
+        Window::Hour => Resolution::Minute.window_ending_at(now, HOUR),
+        Window::Day => Resolution::Hour.window_ending_at(now, DAY),
+    };
+    let resolution = match window {
+        Window::Hour => Resolution::Minute,
+        Window::Day => Resolution::Hour,
+    };
+    let covered = (now - range.first).max(1);
     let mut out = Vec::new();
     for id in regions {
         let Ok(region) = RegionId::parse(id) else {
             continue;
         };
         let dim = Dim::Region(region);
-        let hourly = counts
-            .series(service, &dim, Resolution::Hour, history)
-            .await?;
-        let count = match window {
-            // The last 60 minutes, not the hour buckets that overlap them.
-            Window::Hour => counts
-                .series(
-                    service,
-                    &dim,
-                    Resolution::Minute,
-                    Resolution::Minute.window_ending_at(now, HOUR),
-                )
-                .await?
-                .iter()
-                .sum(),
-            Window::Day => hourly[hourly.len() - hours..].iter().sum(),
-        };
-        let known = from_first_report(history, hourly);
-        let mut past: Vec<u64> = (1..=BASELINE_DAYS)
-            .filter_map(|d| {
-                // The same window d days ago, in whole hours, ending at the current hour's start.
-                let end = Resolution::Hour.floor(now) - d * DAY + HOUR;
-                let start = end - hours as i64 * HOUR;
-                let first = known.first()?.0;
-                (start >= first).then(|| {
-                    known
-                        .iter()
-                        .filter(|(t, _)| (start..end).contains(t))
-                        .map(|(_, c)| c)
-                        .sum()
-                })
-            })
-            .collect();
-        past.sort_unstable();
-        let baseline = match past.len() {
-            0 => 0.0,
-            n if n % 2 == 1 => past[n / 2] as f64,
-            n => (past[n / 2 - 1] + past[n / 2]) as f64 / 2.0,
-        };
+        let count = counts
+            .series(service, &dim, resolution, range)
+            .await?
+            .iter()
+            .sum();
+        let baseline = normals
+            .model(service, &dim, now)
+            .await?
+            .normal(range.first, covered)
+            .map_or(0.0, |n| n.expected);
         out.push(RegionActivity {
             id: id.to_owned(),
             count,
@@ -193,9 +161,14 @@ pub async fn region_activity<'a>(
 mod tests {
     use super::*;
     use crate::counts::Hit;
+    use crate::detect::DetectorConfig;
 
     fn monzo() -> ServiceSlug {
         ServiceSlug::parse("monzo").unwrap()
+    }
+
+    fn normals(counts: &Counts) -> Normals {
+        Normals::new(counts.clone(), DetectorConfig::default())
     }
 
     #[tokio::test]
@@ -227,18 +200,65 @@ mod tests {
                 regions: vec![],
             },
         };
-        let bars = chart_bars(&counts, &monzo(), from, now, 900, now, &[outage])
-            .await
-            .unwrap();
+        let bars = chart_bars(
+            &counts,
+            &normals(&counts),
+            &monzo(),
+            from,
+            now,
+            900,
+            now,
+            &[outage],
+        )
+        .await
+        .unwrap();
         assert_eq!(bars.len(), 96);
+        assert!(bars.iter().all(|b| b.len == 900));
         assert_eq!(bars.iter().map(|b| b.count).sum::<u64>(), 30);
         assert!(bars.last().unwrap().in_outage && !bars[0].in_outage);
+        // Before the first report there is nothing to call normal.
+        assert!(bars[..90].iter().all(|b| b.normal.is_none()));
         let breakdown = problem_breakdown(&counts, &monzo(), now).await.unwrap();
         assert_eq!(breakdown, vec![(ProblemKind::Login, 30)]);
     }
 
     #[tokio::test]
-    async fn region_activity_compares_the_window_with_past_days() {
+    async fn bars_carry_the_normal_of_their_time() {
+        let counts = Counts::memory();
+        let now = 100 * DAY + 10 * MINUTE;
+        // 8 reports an hour for two weeks (one every 7.5 minutes).
+        let hits: Vec<Hit> = (0..14 * 24 * 8)
+            .map(|i| Hit {
+                service: monzo(),
+                problem: ProblemKind::Login,
+                region: None,
+                at: now - 14 * DAY + i * 450,
+                first_of_network: false,
+            })
+            .collect();
+        counts.record(&hits, now).await.unwrap();
+        let to = now.div_euclid(900) * 900 + 900;
+        let bars = chart_bars(
+            &counts,
+            &normals(&counts),
+            &monzo(),
+            to - DAY,
+            to,
+            900,
+            now,
+            &[],
+        )
+        .await
+        .unwrap();
+        for b in &bars {
+            let n = b.normal.expect("a normal for every bar");
+            assert!((n.expected - 2.0).abs() < 0.3, "{b:?}");
+            assert!(n.low <= 2.0 && n.high >= 2.0);
+        }
+    }
+
+    #[tokio::test]
+    async fn region_activity_compares_the_window_with_the_regions_normal() {
         let counts = Counts::memory();
         let now = 100 * DAY + 12 * HOUR + 30 * MINUTE;
         let hit = |at: i64, region: &str| Hit {
@@ -248,44 +268,46 @@ mod tests {
             at,
             first_of_network: false,
         };
-        // Lombardy: 2 reports in the same hour on each of the last 7 days, 9 in the last hour.
-        let mut hits: Vec<Hit> = (1..=7)
-            .flat_map(|d| {
-                [
-                    hit(now - d * DAY - 10 * MINUTE, "IT-25"),
-                    hit(now - d * DAY - 20 * MINUTE, "IT-25"),
-                ]
-            })
+        // Lombardy: 12 reports an hour for eight days, then 40 in the last hour.
+        let mut hits: Vec<Hit> = (now - 8 * DAY..now - HOUR)
+            .step_by(300)
+            .map(|t| hit(t, "IT-25"))
             .collect();
-        hits.extend((0..9).map(|i| hit(now - 50 * MINUTE + i * 60, "IT-25")));
+        hits.extend((0..40).map(|i| hit(now - 50 * MINUTE + i * 60, "IT-25")));
         // Lazio: one report 3 hours ago and nothing before.
         hits.push(hit(now - 3 * HOUR, "IT-62"));
         counts.record(&hits, now).await.unwrap();
+        let normals = normals(&counts);
         let regions = ["IT-25", "IT-62", "IT-21"];
-        let hour = region_activity(&counts, &monzo(), regions, Window::Hour, now)
+        let hour = region_activity(&counts, &normals, &monzo(), regions, Window::Hour, now)
             .await
             .unwrap();
-        let tuples = |v: Vec<RegionActivity>| -> Vec<(String, u64, f64)> {
-            v.into_iter().map(|a| (a.id, a.count, a.baseline)).collect()
-        };
+        assert_eq!(hour[0].count, 40);
+        // The last 59 minutes and 30 seconds of a region with 12 an hour.
+        assert!((hour[0].baseline - 12.0).abs() < 1.5, "{:?}", hour[0]);
+        assert_eq!((hour[1].count, hour[2].count), (0, 0));
+        assert!(hour[1].baseline < 1.5, "{:?}", hour[1]);
         assert_eq!(
-            tuples(hour),
-            vec![
-                ("IT-25".to_owned(), 9, 2.0),
-                ("IT-62".to_owned(), 0, 0.0),
-                ("IT-21".to_owned(), 0, 0.0)
-            ]
+            hour[2].baseline, 0.0,
+            "a region never reported expects nothing"
         );
-        let day = tuples(
-            region_activity(&counts, &monzo(), regions, Window::Day, now)
-                .await
-                .unwrap(),
+        let day = region_activity(&counts, &normals, &monzo(), regions, Window::Day, now)
+            .await
+            .unwrap();
+        // The day window is the last 24 hour buckets: 13:00 yesterday to now.
+        let since = Resolution::Hour.floor(now) - 23 * HOUR;
+        let in_day = hits
+            .iter()
+            .filter(|h| h.at >= since && h.region.as_ref().unwrap().as_str() == "IT-25")
+            .count() as u64;
+        assert_eq!(day[0].count, in_day);
+        let usual = 12.0 * (now - since) as f64 / HOUR as f64;
+        assert!(
+            (day[0].baseline - usual).abs() < 0.1 * usual,
+            "{:?} vs {usual}",
+            day[0]
         );
-        // The day window is the last 24 hour buckets (13:00 yesterday to now): yesterday's two reports
-        // at 12:10 and 12:20 fall just outside it. Each earlier 24-hour window holds one day's 2.
-        assert_eq!(day[0].1, 9);
-        assert_eq!(day[0].2, 2.0);
-        assert_eq!(day[1], ("IT-62".to_owned(), 1, 0.0));
+        assert_eq!(day[1].count, 1);
         assert_eq!(Window::parse("1h"), Some(Window::Hour));
         assert_eq!(Window::parse("7d"), None);
     }

@@ -11,7 +11,7 @@ pub mod connections;
 mod embed;
 pub mod errors;
 pub mod guard;
-mod history;
+pub mod history;
 pub mod i18n;
 mod ops;
 pub mod page_cache;
@@ -48,6 +48,8 @@ pub struct AppState {
     /// Projected region outlines per set of countries, for the heatmaps.
     pub maps: crate::map::MapViews,
     pub board: StatusBoard,
+    /// What is normal for each series (the monitor's method), kept per hour.
+    pub normals: crate::normals::Normals,
     pub db: Db,
     pub counts: Counts,
     pub intake: Intake,
@@ -93,7 +95,7 @@ const fn route(
 /// answers HEAD too (actix sends the headers without the body); a known path asked with a method it
 /// does not answer gets 405 with `Allow`; any other path 404.
 #[rustfmt::skip]
-const ROUTES: [Route; 24] = [
+const ROUTES: [Route; 26] = [
     route("/healthz", "/healthz", |m| m.get(ops::healthz)),
     route("/readyz", "/readyz", |m| m.get(ops::readyz)),
     route("/metrics", "/metrics", |m| m.get(ops::metrics)),
@@ -106,11 +108,13 @@ const ROUTES: [Route; 24] = [
     route("/api/v1/outages/{id}", "/api/v1/outages/42", |m| m.get(api_outages::outage)),
     route("/", "/", |m| m.get(pages::index)),
     route("/s/{slug}", "/s/monzo", |m| m.get(pages::service_page)),
+    route("/s/{slug}/chart.{format}", "/s/monzo/chart.png", |m| m.get(pages::service_chart_file)),
     route("/s/{slug}/report", "/s/monzo/report", |m| m.on(Method::POST, pages::report_form)),
     route("/s/{slug}/comments", "/s/monzo/comments", |m| m.on(Method::POST, pages::comment_form)),
     route("/s/{slug}/comments/{id}/flag", "/s/monzo/comments/c12/flag",
           |m| m.on(Method::POST, pages::flag_form)),
     route("/outages/{id}", "/outages/42", |m| m.get(pages::outage_page)),
+    route("/outages/{id}/chart.{format}", "/outages/42/chart.csv", |m| m.get(pages::outage_chart_file)),
     route("/outages", "/outages", |m| m.get(pages::outages_page)),
     route("/privacy", "/privacy", |m| m.get(pages::privacy_page)),
     route("/admin", "/admin", |m| m.get(admin::admin_page)),
@@ -246,6 +250,8 @@ fn route_label(path: &str) -> &'static str {
             "/s/{slug}/report"
         } else if rest.ends_with("/comments") {
             "/s/{slug}/comments"
+        } else if rest.contains("/chart.") {
+            "/s/{slug}/chart.{format}"
         } else {
             "/s/{slug}"
         };
@@ -268,6 +274,7 @@ fn route_label(path: &str) -> &'static str {
         "/metrics" => "/metrics",
         "/api/v1/services" => "/api/v1/services",
         "/outages" => "/outages",
+        p if p.starts_with("/outages/") && p.contains("/chart.") => "/outages/{id}/chart.{format}",
         p if p.starts_with("/outages/") => "/outages/{id}",
         p if p.starts_with("/api/v1/outages/") => "/api/v1/outages/{id}",
         "/privacy" => "/privacy",

@@ -54,6 +54,13 @@ pub enum PageKey {
         service: Option<ServiceSlug>,
         country: Option<String>,
     },
+    /// A chart as a download (CSV, SVG, PNG) beside a page, in the visitor's zone when chosen.
+    Chart {
+        of: ChartOf,
+        file: ChartFile,
+        lang: Lang,
+        tz: Option<Tz>,
+    },
     /// An embed for other sites.
     Embed {
         embed: Embed,
@@ -62,6 +69,23 @@ pub enum PageKey {
         theme: Theme,
         window: Window,
     },
+}
+
+/// Whose chart a download is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ChartOf {
+    /// A service page's (the last 24 hours).
+    Service(ServiceSlug),
+    /// An outage permalink's.
+    Outage(i64),
+}
+
+/// The files a chart is downloaded as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChartFile {
+    Csv,
+    Svg,
+    Png,
 }
 
 /// The embeds other sites may use.
@@ -142,7 +166,8 @@ pub struct CachedBody {
 }
 
 impl CachedBody {
-    pub fn new(body: String, content_type: &'static str, stamp: Stamp, now: i64) -> Self {
+    pub fn new(body: impl Into<Bytes>, content_type: &'static str, stamp: Stamp, now: i64) -> Self {
+        let body: Bytes = body.into();
         let etag = {
             use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -154,7 +179,7 @@ impl CachedBody {
             born: now,
             content_type,
             etag,
-            identity: Bytes::from(body),
+            identity: body,
             gzip: OnceLock::new(),
             br: OnceLock::new(),
         }
@@ -221,7 +246,8 @@ impl PageCache {
 
     /// The body for `key` at `stamp`: from the cache, or rendered by `build` and kept. Of several
     /// requests that miss the same key at once, one renders and the others wait for its result.
-    pub async fn get_or_fill<F, E>(
+    /// Bodies are text (pages) or bytes (chart PNGs).
+    pub async fn get_or_fill<F, B, E>(
         &self,
         key: PageKey,
         stamp: Stamp,
@@ -230,7 +256,8 @@ impl PageCache {
         build: F,
     ) -> Result<Arc<CachedBody>, E>
     where
-        F: Future<Output = Result<String, E>>,
+        F: Future<Output = Result<B, E>>,
+        B: Into<Bytes>,
     {
         if let Some(body) = self.get(&key, stamp, now) {
             return Ok(body);
@@ -406,7 +433,7 @@ mod tests {
         let stamp = |cache: &PageCache| Stamp::new(cache.generations.of("a"), 7, now);
         cache.put(
             key(1),
-            CachedBody::new("x".into(), "text/html", stamp(&cache), now),
+            CachedBody::new("x", "text/html", stamp(&cache), now),
         );
         assert!(cache.get(&key(1), stamp(&cache), now).is_some());
         // Another service's report does not touch this entry; this service's does.
@@ -431,7 +458,7 @@ mod tests {
         let now = 600;
         cache.put(
             key(1),
-            CachedBody::new("x".into(), "text/html", Stamp::new(0, 1, now), now),
+            CachedBody::new("x", "text/html", Stamp::new(0, 1, now), now),
         );
         cache.generations.bump("a");
         let stamp = Stamp::new(cache.generations.of("a"), 1, now);
@@ -479,7 +506,7 @@ mod tests {
 
     #[test]
     fn etags_are_matched_in_lists() {
-        let body = CachedBody::new("x".into(), "text/html", Stamp::new(0, 0, 0), 0);
+        let body = CachedBody::new("x", "text/html", Stamp::new(0, 0, 0), 0);
         let req = TestRequest::default()
             .insert_header(("If-None-Match", format!("\"abc\", {}", body.etag)))
             .to_http_request();

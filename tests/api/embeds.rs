@@ -73,7 +73,7 @@ async fn the_chart_svg_is_an_image_for_any_site() {
     );
     assert!(svg.contains("xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(
-        svg.contains("<title id=\"chart-title\">Segnalazioni su Intesa Sanpaolo"),
+        svg.contains("<title id=\"chart-title-w\">Segnalazioni su Intesa Sanpaolo"),
         "{svg:.300}"
     );
     assert!(
@@ -81,14 +81,24 @@ async fn the_chart_svg_is_an_image_for_any_site() {
         "the SVG depends on a stylesheet it does not carry"
     );
     assert!(
-        svg.contains("#fff}") && !svg.contains("#0d1117"),
+        svg.contains("#ffffff}") && !svg.contains("#0d1117"),
         "light by default"
     );
-    // The four reports are in the last bar.
+    // The four reports are in the last bar, the one still filling.
     assert!(
-        svg.contains(": 4</title></rect>"),
-        "no bar of 4 reports: {svg}"
+        svg.contains(": 4 segnalazioni (Finora)"),
+        "no bar of 4 reports so far: {svg}"
     );
+    // It says what it is without the page around it: service and period, zone, legend, source.
+    for words in [
+        "Intervallo normale",
+        "Disservizio",
+        "Segnalazioni ogni 15 minuti",
+        "Orari in CEST",
+        "Fonte: http://127.0.0.1:",
+    ] {
+        assert!(svg.contains(words), "{words:?} not in {svg}");
+    }
 
     // Revalidation: 304 without a body, same validator.
     let again = get_with(

@@ -1,6 +1,11 @@
-//! The forms a page posts: a report (then back to the service page, thanked) and a comment.
+//! The forms a page posts: a report (then back to the service page, thanked, told how many others
+//! reported the same and where the service itself helps) and a comment.
 
-use crate::i18n::Lang;
+use super::problem_label;
+use crate::catalog::Service;
+use crate::counts::{CountStore, Dim, Resolution};
+use crate::domain::ProblemKind;
+use crate::i18n::{Arg, Lang};
 use crate::intake::ReportInput;
 use crate::web::AppState;
 use crate::web::errors::{Kind, PageError};
@@ -29,6 +34,69 @@ pub(in crate::web) async fn read_form<T: DeserializeOwned>(
             lang.t("error-form-unreadable"),
         ))
     })
+}
+
+/// How far back "you're not alone" looks: the de-duplication window, so each counted report in it
+/// is a different person.
+const NOT_ALONE_SECONDS: i64 = crate::intake::DEDUP_WINDOW_SECONDS;
+
+/// The note on the service page after a report.
+pub(in crate::web) struct ReportThanks {
+    /// "Thank you: your report (Login) was received."
+    pub thanks: String,
+    /// "You're not alone: 12 people reported “Login” in the last 15 minutes."
+    pub not_alone: String,
+    /// "Help from Monzo:", then the official status page (when the catalog has one) and support.
+    pub help: String,
+    pub status_page: Option<String>,
+    pub support: String,
+}
+
+/// The note after a report of `kind`: thanks, the people who reported the same problem in the last
+/// 15 minutes (this report included when it counted), and the service's own status and support
+/// pages from the catalog. Counters out of reach leave the count at what this report adds.
+pub(in crate::web) async fn report_thanks(
+    state: &AppState,
+    service: &Service,
+    kind: ProblemKind,
+    counted: bool,
+    lang: Lang,
+) -> ReportThanks {
+    let problem = problem_label(kind, lang);
+    let range = Resolution::Minute.window_ending_at(state.clock.now(), NOT_ALONE_SECONDS);
+    let others: u64 = state
+        .counts
+        .series(
+            &service.slug,
+            &Dim::Problem(kind),
+            Resolution::Minute,
+            range,
+        )
+        .await
+        .map(|c| c.iter().sum())
+        .unwrap_or(u64::from(counted));
+    let people = others.max(u64::from(counted));
+    let not_alone = if people <= 1 {
+        lang.t1("report-first", "problem", &problem)
+    } else {
+        lang.count(
+            "report-not-alone",
+            people,
+            &[("problem", Arg::from(problem.as_str()))],
+        )
+    };
+    let key = if counted {
+        "report-thanks"
+    } else {
+        "report-thanks-not-counted"
+    };
+    ReportThanks {
+        thanks: lang.t1(key, "problem", &problem),
+        not_alone,
+        help: lang.t1("report-help-from", "service", &service.name),
+        status_page: service.status_page.clone(),
+        support: service.support.clone(),
+    }
 }
 
 /// Form fields arrive as strings; empty ones mean "not given".

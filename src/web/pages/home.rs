@@ -3,7 +3,7 @@
 use super::cached_page;
 use crate::catalog::Service;
 use crate::chart;
-use crate::counts::buckets::DAY;
+use crate::counts::buckets::{DAY, HOUR};
 use crate::counts::{CountStore, Dim, Resolution};
 use crate::detect::Status;
 use crate::i18n::{Arg, Lang};
@@ -91,7 +91,9 @@ async fn home_html(
     q: String,
     country: String,
 ) -> Result<String, PageError> {
-    let range = Resolution::Hour.window_ending_at(state.clock.now(), DAY);
+    let now = state.clock.now();
+    // The 24 complete hours before this one: an hour still filling would end every line in a plunge.
+    let range = Resolution::Hour.window_ending_at(Resolution::Hour.floor(now) - HOUR, DAY);
     let mut countries: Vec<&str> = state
         .catalog
         .services()
@@ -113,13 +115,25 @@ async fn home_html(
             .series(&service.slug, &Dim::All, Resolution::Hour, range)
             .await
             .unwrap_or_default();
+        // Each hour over its own normal, so a normal morning does not look like an outage.
+        let model = state
+            .normals
+            .model(&service.slug, &Dim::All, now)
+            .await
+            .ok();
+        let points: Vec<_> = range
+            .starts()
+            .zip(&counts)
+            .map(|(t, &c)| (c, model.as_ref().and_then(|m| m.normal(t, HOUR))))
+            .collect();
         let status = state.board.get(&service.slug).status;
         let title = lang.count("sparkline-title", counts.iter().sum::<u64>(), &[]);
+        let sparkline = chart::sparkline(&points, &title);
         let card = |service| ServiceCard {
             service,
             status: status.as_str(),
             status_label: lang.status(status.as_str()),
-            sparkline: chart::sparkline(&counts, &title),
+            sparkline: sparkline.clone(),
         };
         if status != Status::Normal {
             troubled.push(card(service));

@@ -7,6 +7,7 @@
 //! for the service page and the permalink). Here is what the pages share: the cached answer and
 //! the rows they show outages and chart buckets in. What pages share with embeds is `web/view.rs`.
 
+mod downloads;
 mod flags;
 mod forms;
 mod home;
@@ -15,6 +16,7 @@ mod privacy;
 mod service;
 mod statements;
 
+pub(super) use downloads::{outage_chart_file, service_chart_file};
 pub(super) use flags::flag_form;
 pub(super) use forms::{comment_form, read_form, report_form};
 pub(super) use home::index;
@@ -118,7 +120,8 @@ fn service_zone(loc: Locale, service: Option<&Service>) -> Tz {
 /// A row of the table that stands in for a chart.
 struct TableRow {
     time: String,
-    count: u64,
+    /// The count with the language's grouping.
+    count: String,
     typical: String,
 }
 
@@ -126,10 +129,18 @@ impl TableRow {
     fn new(b: &chart::Bar, lang: Lang, tz: Tz) -> Self {
         Self {
             time: lang.time(b.start, tz),
-            count: b.count,
+            count: lang.integer(b.count),
+            // The whole counts the normal range holds.
             typical: b
-                .typical
-                .map(|(t, u)| format!("{} – {}", lang.decimal(t, 1), lang.decimal(u, 1)))
+                .normal
+                .map(|n| {
+                    let low = n.low.ceil();
+                    format!(
+                        "{} – {}",
+                        lang.integer(low as u64),
+                        lang.integer(n.high.floor().max(low) as u64)
+                    )
+                })
                 .unwrap_or_else(|| "–".into()),
         }
     }
@@ -144,44 +155,47 @@ struct OutageRow {
     subject: String,
     region: Option<String>,
     start: String,
+    /// When it ended (same form as `start`), once resolved.
+    end: Option<String>,
     duration: String,
     ongoing: bool,
     peak: String,
+    /// "17× normal": the peak against the normal count of its minute, when one is known.
+    peak_ratio: Option<String>,
     problems: String,
     regions: String,
 }
 
-fn tally_text<K>(items: &[(K, i64)], label: impl Fn(&K) -> String) -> String {
+fn tally_text<K>(items: &[(K, i64)], lang: Lang, label: impl Fn(&K) -> String) -> String {
     items
         .iter()
-        .map(|(k, n)| format!("{} ({n})", label(k)))
+        .map(|(k, n)| format!("{} ({})", label(k), lang.integer((*n).max(0) as u64)))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// A region as the visitor knows it: the local name when the visitor's language is the region's
-/// country's, else the English one; an id the catalog does not know is shown as it is.
+/// A region as the visitor knows it (`Lang::place_name`: English on English pages, else local);
+/// an id the catalog does not know is shown as it is.
 fn region_name(regions: &RegionCatalog, id: &str, lang: Lang) -> String {
     regions.get(id).map_or_else(
         || id.to_owned(),
-        |r| {
-            if lang.home_country() == Some(r.country.as_str()) {
-                r.name_local.clone()
-            } else {
-                r.name.clone()
-            }
-        },
+        |r| lang.place_name(&r.name, &r.name_local).to_owned(),
     )
 }
 
 impl OutageRow {
+    /// In the visitor's zone, else its service's country's.
     fn new(o: &StoredOutage, state: &AppState, loc: Locale) -> Self {
+        let tz = service_zone(loc, state.catalog.get(o.record.service.as_str()));
+        Self::in_zone(o, state, loc.lang, tz)
+    }
+
+    /// With its times in `tz` (lists of several services show one zone).
+    fn in_zone(o: &StoredOutage, state: &AppState, lang: Lang, tz: Tz) -> Self {
         let catalog = &state.catalog;
-        let lang = loc.lang;
         let r = &o.record;
         let end = r.ended_at;
         let service = catalog.get(r.service.as_str());
-        let tz = service_zone(loc, service);
         let service_name = service.map_or_else(|| r.service.to_string(), |s| s.name.clone());
         Self {
             id: o.id,
@@ -201,6 +215,9 @@ impl OutageRow {
                 .as_ref()
                 .map(|id| region_name(&state.regions, id.as_str(), lang)),
             start: stamp(lang, r.started_at, tz),
+            end: end.map(|e| stamp(lang, e, tz)),
+            peak_ratio: times_normal(r.peak_count, r.baseline_at_peak, lang)
+                .map(|ratio| lang.t1("peak-ratio", "ratio", &ratio)),
             duration: end.map_or_else(String::new, |e| lang.duration(e - r.started_at)),
             ongoing: end.is_none(),
             peak: lang.ta(
@@ -212,12 +229,25 @@ impl OutageRow {
                     ("typical", Arg::from(lang.decimal(r.baseline_at_peak, 1))),
                 ],
             ),
-            problems: tally_text(&r.top_problems, |&p| problem_label(p, lang)),
-            regions: tally_text(&r.regions, |id| {
+            problems: tally_text(&r.top_problems, lang, |&p| problem_label(p, lang)),
+            regions: tally_text(&r.regions, lang, |id| {
                 region_name(&state.regions, id.as_str(), lang)
             }),
         }
     }
+}
+
+/// How many times `normal` `count` is, written "10×" (whole from 10 up, else one decimal); `None`
+/// when the normal is too small to divide by honestly (under half a report).
+fn times_normal(count: f64, normal: f64, lang: Lang) -> Option<String> {
+    (normal >= 0.5 && count.is_finite()).then(|| {
+        let ratio = count / normal;
+        if ratio >= 9.95 {
+            format!("{}×", lang.integer(ratio.round() as u64))
+        } else {
+            format!("{}×", lang.decimal(ratio, 1))
+        }
+    })
 }
 
 /// A peak (a count per minute, possibly fractional) written for the visitor.

@@ -1,14 +1,20 @@
 //! A service's page: its status, the day's chart against the usual, what is reported, the heatmap,
 //! recent outages, the report form and the comments.
 
+use super::downloads::{ChartData, Downloads, Share};
+use super::forms::{ReportThanks, report_thanks};
 use super::statements::{StatementRow, statement_rows};
-use super::{OutageRow, TableRow, cached_page, problem_label, region_name, service_zone, stamp};
+use super::{
+    OutageRow, TableRow, cached_page, problem_label, region_name, service_zone, stamp, times_normal,
+};
 use crate::catalog::Service;
 use crate::chart;
 use crate::comments;
-use crate::counts::buckets::{DAY, HOUR};
-use crate::counts::{CountStore, Dim, Resolution};
+use crate::counts::buckets::DAY;
+use crate::counts::{BucketRange, CountStore, Dim, Resolution};
+use crate::detect::Status;
 use crate::domain::ProblemKind;
+use crate::figure;
 use crate::i18n::{self, Arg, Lang};
 use crate::map::{HeatRow, Theme};
 use crate::store::StoredOutage;
@@ -24,19 +30,42 @@ use askama::Template;
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-/// The regions a reporter of this service may pick: those of its countries, by name.
+/// The regions of one country in the region picker (an `<optgroup>`).
+struct RegionGroup {
+    /// The country's name in the page's language.
+    country: String,
+    /// (id, name) by name; the id is only the option's value, never shown.
+    regions: Vec<(String, String)>,
+}
+
+/// The regions a reporter of this service may pick: by country (the catalog's order, main country
+/// first), each named in the page's language or locally.
 fn region_choices(
     regions: &crate::regions::RegionCatalog,
     service: &Service,
-) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = service
+    lang: Lang,
+) -> Vec<RegionGroup> {
+    service
         .countries
         .iter()
-        .flat_map(|c| regions.regions_of(c))
-        .map(|r| (r.id.clone(), format!("{} ({})", r.name, r.id)))
-        .collect();
-    out.sort_by(|a, b| a.1.cmp(&b.1));
-    out
+        .filter_map(|c| {
+            let mut list: Vec<(String, String)> = regions
+                .regions_of(c)
+                .iter()
+                .map(|r| {
+                    (
+                        r.id.clone(),
+                        lang.place_name(&r.name, &r.name_local).to_owned(),
+                    )
+                })
+                .collect();
+            list.sort_by(|a, b| a.1.cmp(&b.1));
+            (!list.is_empty()).then(|| RegionGroup {
+                country: lang.country(c),
+                regions: list,
+            })
+        })
+        .collect()
 }
 
 /// Chart buckets on the service page: 15 minutes.
@@ -61,8 +90,9 @@ struct ProblemButton {
 struct ServicePage<'a> {
     i: Lang,
     tz: &'static str,
-    /// The zones the visitor may pick, and whether each is the one shown.
-    zones: Vec<(&'static str, bool)>,
+    /// The zones the visitor may pick (IANA name, city in the page's language), and whether each
+    /// is the one shown.
+    zones: Vec<(&'static str, String, bool)>,
     demo: bool,
     service: &'a Service,
     status_class: &'static str,
@@ -74,19 +104,29 @@ struct ServicePage<'a> {
     breakdown: Vec<ShareRow>,
     outages: Vec<OutageRow>,
     problems: Vec<ProblemButton>,
-    /// (id, "name (id)") of the regions of the service's countries, for the region select.
-    regions: Vec<(String, String)>,
+    /// The regions of the service's countries by country, for the region select.
+    regions: Vec<RegionGroup>,
     /// "Most reports from …" while an outage is going on.
     affected: Option<String>,
+    /// While a service-wide outage goes on: "Since 08:37 CET: 10× the usual reports, mostly Login
+    /// and App. Most reports from: …" (then `affected` is part of it).
+    summary: Option<String>,
+    /// Other services with problems now, those of this service's countries first.
+    others: Vec<OtherService<'a>>,
+    /// The chart's downloads, and the link preview.
+    downloads: Downloads,
+    share: Share,
     /// The region heatmap (24 hours) and its table.
     map: String,
     map_rows: Vec<HeatRow>,
+    /// The reports by country under the map's legend, as a caption readable on a phone.
+    map_totals: Option<String>,
     /// For the embed snippet: where, and the frame's size that fits the map.
     public_url: &'a str,
     embed_width: u32,
     embed_height: u32,
     /// The thank-you note after a report.
-    thanks: Option<String>,
+    thanks: Option<ReportThanks>,
     comment_thanks: Option<String>,
     comments: Vec<CommentRow>,
     /// Official statements on the outages listed, newest first (`current` ones also on top).
@@ -108,6 +148,205 @@ impl ServicePage<'_> {
             .iter()
             .filter(|s| s.outage_id == *id)
             .collect()
+    }
+}
+
+/// Another service with problems now, as the service page links it.
+struct OtherService<'a> {
+    service: &'a Service,
+    status: &'static str,
+    status_label: String,
+}
+
+/// How many other troubled services the page names.
+const OTHERS_SHOWN: usize = 6;
+
+/// Services other than `this` in outage or with reports above normal: those sharing a country with
+/// it first, outages before elevated, then by name.
+fn others_with_problems<'a>(
+    state: &'a AppState,
+    this: &Service,
+    lang: Lang,
+) -> Vec<OtherService<'a>> {
+    let mut out: Vec<(bool, Status, &'a Service)> = state
+        .catalog
+        .services()
+        .iter()
+        .filter(|s| s.slug != this.slug)
+        .filter_map(|s| {
+            let status = state.board.get(&s.slug).status;
+            matches!(status, Status::Outage | Status::Elevated).then(|| {
+                let near = s.countries.iter().any(|c| this.countries.contains(c));
+                (near, status, s)
+            })
+        })
+        .collect();
+    out.sort_by_key(|(near, status, s)| (!near, *status != Status::Outage, s.name.to_lowercase()));
+    out.into_iter()
+        .take(OTHERS_SHOWN)
+        .map(|(_, status, service)| OtherService {
+            service,
+            status: status.as_str(),
+            status_label: lang.status(status.as_str()),
+        })
+        .collect()
+}
+
+/// "Login, App and Card": a list in the page's language.
+fn and_list(items: &[String], lang: Lang) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => lang.ta(
+            "list-and",
+            &[
+                ("first", Arg::from(rest.join(", "))),
+                ("last", Arg::from(last.as_str())),
+            ],
+        ),
+    }
+}
+
+/// What the summary of an ongoing outage says, counted since its start.
+struct Incident {
+    start: i64,
+    /// Reports counted since the start.
+    counted: u64,
+    /// Reports normal for the same span, when known.
+    expected: Option<f64>,
+    /// The problems most reported since the start, most first (at most three).
+    problems: Vec<ProblemKind>,
+    /// The regions most of its reports come from, named for the visitor (at most three; the
+    /// monitor keeps the outage's breakdown current on every pass).
+    regions: Vec<String>,
+}
+
+impl Incident {
+    fn sentence(&self, lang: Lang, tz: Tz) -> String {
+        let time = || Arg::from(view::clock(lang, self.start, tz));
+        let lead = match self
+            .expected
+            .and_then(|e| times_normal(self.counted as f64, e, lang))
+        {
+            Some(ratio) => lang.ta(
+                "summary-ratio",
+                &[("time", time()), ("ratio", Arg::from(ratio))],
+            ),
+            None => lang.count("summary-count", self.counted, &[("time", time())]),
+        };
+        let mut out = lead;
+        if !self.problems.is_empty() {
+            let names: Vec<String> = self
+                .problems
+                .iter()
+                .map(|&p| problem_label(p, lang))
+                .collect();
+            out.push_str(&lang.t1("summary-problems", "problems", &and_list(&names, lang)));
+        }
+        out.push('.');
+        if !self.regions.is_empty() {
+            out.push(' ');
+            out.push_str(&lang.t1(
+                "affected-regions",
+                "regions",
+                &and_list(&self.regions, lang),
+            ));
+        }
+        out
+    }
+}
+
+/// The service-wide outage going on, counted from the counters since it started: reports, their
+/// normal (from the chart's bars, the same normal the chart draws) and the leading problems of this
+/// incident (not of the day, which ordinary traffic dominates).
+async fn incident(
+    state: &AppState,
+    service: &Service,
+    outages: &[StoredOutage],
+    chart: &ChartData,
+) -> Option<Incident> {
+    let ongoing = outages
+        .iter()
+        .find(|o| o.record.region.is_none() && o.record.ended_at.is_none())?;
+    let now = chart.now;
+    let start = ongoing.record.started_at.min(now);
+    // The ratio is measured over what the chart shows (24 hours): an older start is cut there.
+    let from = chart.bars.first().map_or(start, |b| start.max(b.start));
+    let res = if from >= Resolution::Minute.oldest_kept(now) {
+        Resolution::Minute
+    } else {
+        Resolution::Hour
+    };
+    let first = res.floor(from);
+    let range = BucketRange {
+        first,
+        count: ((now - first) / res.step() + 1) as usize,
+        step: res.step(),
+    };
+    let sum = |dim: Dim| async move {
+        state
+            .counts
+            .series(&service.slug, &dim, res, range)
+            .await
+            .map(|v| v.iter().sum::<u64>())
+    };
+    let counted = sum(Dim::All).await.ok()?;
+    let mut problems = Vec::new();
+    for kind in ProblemKind::ALL {
+        let n = sum(Dim::Problem(kind)).await.ok()?;
+        if n > 0 {
+            problems.push((kind, n));
+        }
+    }
+    problems.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let expected = figure::expected_between(&chart.bars, chart.bucket, first, now);
+    Some(Incident {
+        start,
+        counted,
+        expected,
+        problems: problems.into_iter().take(3).map(|p| p.0).collect(),
+        regions: ongoing
+            .record
+            .regions
+            .iter()
+            .take(3)
+            .map(|(id, _)| region_name(&state.regions, id.as_str(), chart.lang))
+            .collect(),
+    })
+}
+
+/// The service page's chart: the last 24 hours in 15-minute bars, its outages marked. The page and
+/// its downloads draw this same one.
+pub(super) async fn day_chart(
+    state: &AppState,
+    service: &Service,
+    lang: Lang,
+    tz: Tz,
+    outages: &[StoredOutage],
+) -> ChartData {
+    let now = state.clock.now();
+    let to = now.div_euclid(QUARTER) * QUARTER + QUARTER;
+    let bars = history::chart_bars(
+        &state.counts,
+        &state.normals,
+        &service.slug,
+        to - DAY,
+        to,
+        QUARTER,
+        now,
+        outages,
+    )
+    .await
+    .unwrap_or_default();
+    ChartData {
+        bars,
+        bucket: QUARTER,
+        title: lang.t1("chart-title-day", "service", &service.name),
+        desc: lang.t1("chart-desc-day", "tz", tz.name()),
+        page_url: format!("{}/s/{}", state.public_url, service.slug.as_str()),
+        lang,
+        tz,
+        now,
     }
 }
 
@@ -148,18 +387,10 @@ pub(in crate::web) async fn service_page(
     let lang = loc.lang;
     let service = find_service(&state, &slug, lang)?;
     let counted = query.counted != Some(0);
-    let thanks = query
-        .reported
-        .as_deref()
-        .and_then(|p| ProblemKind::parse(p).ok())
-        .map(|kind| {
-            let key = if counted {
-                "report-thanks"
-            } else {
-                "report-thanks-not-counted"
-            };
-            lang.t1(key, "problem", &problem_label(kind, lang))
-        });
+    let thanks = match query.reported.as_deref().map(ProblemKind::parse) {
+        Some(Ok(kind)) => Some(report_thanks(&state, service, kind, counted, lang).await),
+        _ => None,
+    };
     let thanks_comment = if query.commented == Some(1) {
         Some(lang.t("comment-thanks"))
     } else {
@@ -224,7 +455,7 @@ fn affected_regions(state: &AppState, outages: &[StoredOutage], lang: Lang) -> O
 
 /// Thank-you notes after a form was sent.
 struct Notices {
-    report: Option<String>,
+    report: Option<ReportThanks>,
     comment: Option<String>,
 }
 
@@ -262,16 +493,8 @@ async fn service_html(
             collapsed: c.collapsed,
         })
         .collect();
-    let range = Resolution::Minute.window_ending_at(state.clock.now(), HOUR);
-    // The page still renders when counters are unreachable; it just cannot show the hour's total.
-    let reports_last_hour = state
-        .counts
-        .series(&service.slug, &Dim::All, Resolution::Minute, range)
-        .await
-        .map(|c| c.iter().sum())
-        .unwrap_or(0);
+    let last_hour = view::LastHour::of(state, service, state.clock.now()).await;
     let status = state.board.get(&service.slug);
-    let name = || Arg::from(service.name.as_str());
     let headline = headline(state, service, lang, tz);
     let updated = updated_line(state, lang, tz);
     let now = state.clock.now();
@@ -292,44 +515,50 @@ async fn service_html(
             .iter()
             .any(|o| o.id == s.outage_id && o.record.ended_at.is_none_or(|e| e > now - DAY));
     }
-    let (map, map_rows) = view::heatmap(state, service, lang, Theme::Light, Window::Day).await;
-    let to = now.div_euclid(QUARTER) * QUARTER + QUARTER;
-    let bars = history::chart_bars(
-        &state.counts,
-        slug_str,
-        to - DAY,
-        to,
-        QUARTER,
-        now,
-        &outages,
-    )
-    .await
-    .unwrap_or_default();
-    let chart = chart::spike_chart(
-        &bars,
-        &lang.ta("chart-title-day", &[("service", name())]),
-        &lang.t1("chart-desc-day", "tz", tz.name()),
-        lang,
-        tz,
-    );
+    let (map, map_rows, map_totals) =
+        view::heatmap_with_totals(state, service, lang, Theme::Auto, Window::Day).await;
+    let chart_data = day_chart(state, service, lang, tz, &outages).await;
+    let chart = chart::spike_chart(&chart_data.chart());
+    let summary = if status.status == Status::Outage {
+        incident(state, service, &outages, &chart_data)
+            .await
+            .map(|i| i.sentence(lang, tz))
+    } else {
+        None
+    };
+    let downloads = Downloads::new(format!("/s/{}/chart", slug_str.as_str()), lang, loc.tz);
+    let share = Share {
+        url: chart_data.page_url.clone(),
+        title: lang.t1("service-title", "service", &service.name),
+        description: summary.clone().unwrap_or_else(|| headline.clone()),
+        image: downloads.png_url(&state.public_url),
+        image_alt: chart_data.title.clone(),
+    };
     let breakdown = history::problem_breakdown(&state.counts, slug_str, now)
         .await
         .unwrap_or_default();
     let total: u64 = breakdown.iter().map(|b| b.1).sum();
     html(
         &ServicePage {
-            regions: region_choices(&state.regions, service),
+            regions: region_choices(&state.regions, service, lang),
             i: lang,
             tz: tz.name(),
-            zones: i18n::ZONES.iter().map(|z| (z.name(), *z == tz)).collect(),
+            zones: i18n::ZONES
+                .iter()
+                .map(|z| (z.name(), lang.zone_name(*z), *z == tz))
+                .collect(),
             demo: state.demo,
             service,
             status_class: status.status.as_str(),
             headline,
             updated,
-            reports_last_hour: lang.count("reports-last-hour", reports_last_hour, &[]),
+            reports_last_hour: last_hour.text(lang),
             chart,
-            table: bars.iter().map(|b| TableRow::new(b, lang, tz)).collect(),
+            table: chart_data
+                .bars
+                .iter()
+                .map(|b| TableRow::new(b, lang, tz))
+                .collect(),
             breakdown: breakdown
                 .into_iter()
                 .map(|(kind, n)| {
@@ -354,8 +583,13 @@ async fn service_html(
                 })
                 .collect(),
             affected,
+            summary,
+            others: others_with_problems(state, service, lang),
+            downloads,
+            share,
             map,
             map_rows,
+            map_totals: map_totals.summary(lang),
             public_url: &state.public_url,
             embed_width: embed::FRAME_WIDTH,
             embed_height: embed::frame_height(state.maps.get(&service.countries).size()),
