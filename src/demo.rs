@@ -163,7 +163,8 @@ pub fn specs(
     regions: &RegionCatalog,
     anchor: i64,
 ) -> Vec<(ServiceSlug, SimSpec)> {
-    let start = anchor - DEMO_DAYS * 86_400;
+    // From the top of an hour, so that no hour of the history is only partly simulated.
+    let start = (anchor - DEMO_DAYS * 86_400).div_euclid(3600) * 3600;
     let known = |ids: &[&str]| -> Vec<String> {
         ids.iter()
             .filter(|id| regions.is_known(id))
@@ -223,7 +224,7 @@ pub fn specs(
             let peak = if outages.is_empty() { spread } else { 6.0 };
             let spec = SimSpec {
                 start,
-                buckets: (DEMO_DAYS * 1440) as u32,
+                buckets: ((anchor - start) / 60) as u32,
                 step_secs: 60,
                 peak_per_minute: peak,
                 weekend_factor: 0.7,

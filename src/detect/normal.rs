@@ -139,11 +139,15 @@ impl NormalModel {
     /// the model covers every hour from the first given to the one holding `now`.
     pub fn from_hourly(hours: &[(i64, f64)], now: i64, cfg: DetectorConfig) -> NormalModel {
         let current = now.div_euclid(HOUR) * HOUR;
+        // A series' first hour is left out: its first report rarely comes at the top of an hour, so
+        // that hour holds a fraction of one, and read as a whole hour it dragged the same hour of
+        // the following days and weeks down (a demo started at 14:54 read every later 14:00 hour
+        // as half its usual, and the monitor called ordinary traffic "above normal").
         let first = hours
             .iter()
             .map(|h| h.0)
             .find(|&t| t.rem_euclid(HOUR) == 0 && t < current)
-            .unwrap_or(current);
+            .map_or(current, |t| (t + HOUR).min(current));
         let len = ((current - first) / HOUR + 1) as usize;
         let mut model = NormalModel {
             first,
@@ -163,7 +167,7 @@ impl NormalModel {
         let observed: Vec<(i64, f64)> = hours
             .iter()
             .copied()
-            .filter(|&(t, _)| t.rem_euclid(HOUR) == 0 && t < current)
+            .filter(|&(t, _)| t.rem_euclid(HOUR) == 0 && t >= first && t < current)
             .collect();
         // A series' first day has no past to expect anything from: it seeds the history as it is,
         // as the monitor seeds its detectors (`warm_hourly`), rather than being clipped against a
@@ -370,6 +374,25 @@ mod tests {
             .map(|h| model.normal(9 * 86_400 + h * HOUR, HOUR).unwrap().expected)
             .sum();
         assert!((day.expected - sum).abs() < 1e-6 * sum);
+    }
+
+    #[test]
+    fn a_partial_first_hour_does_not_drag_its_hour_down() {
+        // Two weeks at 300 an hour whose first hour holds six minutes' worth (30), as a series
+        // (or the demo) that starts at 14:54 has.
+        let mut hours = flat(300.0, 14, 5);
+        hours[0].1 = 30.0;
+        let start = hours[0].0;
+        let now = start + 14 * DAY + 1800;
+        let model = NormalModel::from_hourly(&hours, now, DetectorConfig::default());
+        for days in [7, 14] {
+            let n = model.normal(start + days * DAY, HOUR).unwrap();
+            assert!(
+                (n.expected - 300.0).abs() < 45.0,
+                "{days} days later the same hour expects {:.0}",
+                n.expected
+            );
+        }
     }
 
     #[test]
