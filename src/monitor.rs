@@ -351,11 +351,8 @@ impl Monitor {
             .counts
             .series(&key.service, &key.dim(), Resolution::Hour, hours_range)
             .await?;
-        // The series' first hour is left out, as `NormalModel` leaves it out: it holds a part of
-        // an hour's reports, and read as a whole one it would lower that hour's profile for weeks.
         let hourly: Vec<(i64, f64)> = from_first_report(hours_range, hours)
             .into_iter()
-            .skip(1)
             .map(|(t, c)| (t, c as f64))
             .collect();
         detector.warm_hourly(&hourly, first_minute)?;
