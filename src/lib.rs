@@ -6,6 +6,7 @@ pub mod backfill;
 pub mod catalog;
 pub mod chart;
 pub mod clock;
+pub mod colour;
 pub mod comments;
 pub mod config;
 pub mod counts;

@@ -1,4 +1,4 @@
-//! Text written into the SVG the renderers draw (`chart.rs`, `map/`).
+//! Text written into the SVG the renderers draw (`chart/`, `map/`).
 
 /// Text for XML content and double-quoted attributes: `&`, `<`, `>`, `"` and `'` as entities.
 pub fn escape(text: &str) -> String {

@@ -303,21 +303,7 @@ mod tests {
         assert_eq!(Theme::parse("Dark"), None);
         assert_eq!(Theme::parse("auto"), Some(Theme::Auto));
         assert!("blue".parse::<Theme>().is_err());
-        fn luminance(hex: &str) -> f64 {
-            let channel = |i: usize| {
-                let c = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
-                if c <= 0.039_28 {
-                    c / 12.92
-                } else {
-                    ((c + 0.055) / 1.055).powf(2.4)
-                }
-            };
-            0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
-        }
-        let contrast = |a: &str, b: &str| {
-            let (la, lb) = (luminance(a), luminance(b));
-            (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
-        };
+        use crate::colour::contrast;
         for theme in [Theme::Light, Theme::Dark] {
             let p = theme.palette();
             for (i, &patterned) in PATTERNED.iter().enumerate() {

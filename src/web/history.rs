@@ -1,5 +1,5 @@
 //! What the service and outage pages show about the past: chart buckets with their normal range,
-//! the problem breakdown and the outage list. Reads counters and SQL; the drawing is in `chart.rs`.
+//! the problem breakdown and the outage list. Reads counters and SQL; the drawing is in `chart/`.
 
 use crate::chart::Bar;
 use crate::counts::buckets::{DAY, HOUR, MINUTE};

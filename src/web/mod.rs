@@ -1,7 +1,7 @@
 //! HTTP: the routes (`ROUTES`), the request middleware (a span per request, `X-Request-Id`, latency),
 //! answers for paths and methods nothing is routed for, and security headers. The handlers live in
 //! `api.rs` (and `api_outages.rs`), `pages/`, `embed.rs`, `admin.rs` and `ops.rs`; what they draw is
-//! outside the HTTP layer (`chart.rs`, `map/`, `i18n.rs`). What a request must be to reach a handler (from this site, with its body in
+//! outside the HTTP layer (`chart/`, `map/`, `i18n.rs`). What a request must be to reach a handler (from this site, with its body in
 //! time) is `guard.rs`; how many connections a network may hold, `connections.rs`.
 
 mod admin;

@@ -67,7 +67,7 @@ impl ChartData {
         self.lang.count("fig-per-slot", minutes, &[])
     }
 
-    /// The chart as `chart.rs` draws it for these bars and words.
+    /// The chart as `chart/` draws it for these bars and words.
     pub fn chart(&self) -> chart::Chart<'_> {
         chart::Chart {
             bars: &self.bars,
@@ -79,7 +79,7 @@ impl ChartData {
         }
     }
 
-    /// The chart as a file that explains itself: `chart.rs`'s standalone drawing, with its title,
+    /// The chart as a file that explains itself: `chart/`'s standalone drawing, with its title,
     /// the dates and zone it covers, its legend and the page it comes from drawn in.
     pub fn figure_svg(&self) -> String {
         chart::standalone_chart(&self.chart(), false, &self.page_url)
