@@ -103,6 +103,30 @@ impl Drop for Browser {
 }
 
 impl Browser {
+    /// A new blank tab, attached: (target id, session id).
+    fn open_tab(&mut self) -> (String, String) {
+        let target =
+            self.call(None, "Target.createTarget", json!({ "url": "about:blank" }))["targetId"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+        let session = self.call(
+            None,
+            "Target.attachToTarget",
+            json!({ "targetId": target, "flatten": true }),
+        )["sessionId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        (target, session)
+    }
+
+    /// Closes a tab [`Browser::open_tab`] opened, and forgets its events.
+    fn close_tab(&mut self, target: &str, session: &str) {
+        self.call(None, "Target.closeTarget", json!({ "targetId": target }));
+        self.events.retain(|e| e["sessionId"] != session);
+    }
+
     fn launch(bin: &str) -> Browser {
         let profile = tempfile::tempdir().unwrap();
         let mut child = Command::new(bin)
@@ -380,19 +404,7 @@ fn visit_tab(
     script: Option<&str>,
     tab: Tab,
 ) -> (Vec<String>, Value) {
-    let target =
-        browser.call(None, "Target.createTarget", json!({ "url": "about:blank" }))["targetId"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-    let session = browser.call(
-        None,
-        "Target.attachToTarget",
-        json!({ "targetId": target, "flatten": true }),
-    )["sessionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (target, session) = browser.open_tab();
     let s = Some(session.as_str());
     for domain in ["Page", "Runtime", "Log", "Network"] {
         browser.call(s, &format!("{domain}.enable"), json!({}));
@@ -464,10 +476,7 @@ fn visit_tab(
                 "clip": { "x": 0, "y": 0, "width": width, "height": height, "scale": 1 } }),
     );
     std::fs::write(shot, base64_decode(png["data"].as_str().unwrap())).unwrap();
-    browser.call(None, "Target.closeTarget", json!({ "targetId": target }));
-    browser
-        .events
-        .retain(|e| e["sessionId"] != session.as_str());
+    browser.close_tab(&target, &session);
     (found, value)
 }
 
@@ -878,19 +887,7 @@ fn content_size(
     height: u32,
     shot: &Path,
 ) -> (u64, u64) {
-    let target =
-        browser.call(None, "Target.createTarget", json!({ "url": "about:blank" }))["targetId"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-    let session = browser.call(
-        None,
-        "Target.attachToTarget",
-        json!({ "targetId": target, "flatten": true }),
-    )["sessionId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (target, session) = browser.open_tab();
     let s = Some(session.as_str());
     browser.call(s, "Page.enable", json!({}));
     browser.call(
@@ -917,10 +914,7 @@ fn content_size(
         serde_json::from_str(facts["result"]["value"].as_str().unwrap()).unwrap();
     let png = browser.call(s, "Page.captureScreenshot", json!({ "format": "png" }));
     std::fs::write(shot, base64_decode(png["data"].as_str().unwrap())).unwrap();
-    browser.call(None, "Target.closeTarget", json!({ "targetId": target }));
-    browser
-        .events
-        .retain(|e| e["sessionId"] != session.as_str());
+    browser.close_tab(&target, &session);
     size
 }
 
