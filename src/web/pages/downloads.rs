@@ -147,6 +147,9 @@ impl ChartFile {
 }
 
 /// The file of a chart: CSV text, the framed SVG, or that SVG drawn (off the async workers).
+/// PNG renders at once, in the whole process (see [`render`]).
+static PNG_RENDERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 async fn render(file: ChartFile, chart: ChartData) -> Result<Bytes, PageError> {
     let lang = chart.lang;
     Ok(match file {
@@ -154,6 +157,13 @@ async fn render(file: ChartFile, chart: ChartData) -> Result<Bytes, PageError> {
         ChartFile::Svg => chart.figure_svg().into(),
         ChartFile::Png => {
             let svg = chart.figure_svg();
+            // A PNG costs 20-50 ms of a core on a cache miss, and the page cache keys it by language
+            // and zone, so varied `?tz=` values miss on purpose: one render at a time, whatever
+            // arrives, so misses queue instead of filling the blocking pool and both cores.
+            let _turn = PNG_RENDERS
+                .acquire()
+                .await
+                .map_err(|e| PageError::internal(e, lang))?;
             tokio::task::spawn_blocking(move || raster::png(&svg, PNG_SCALE))
                 .await
                 .map_err(|e| PageError::internal(e, lang))?
