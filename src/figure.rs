@@ -1,42 +1,24 @@
-//! A chart's own numbers as downloads and sentences read them: the normal of a slot, the reports
-//! expected over a span, and the CSV of the chart. Pure: bars in, numbers and text out. The chart as
+//! A chart's own numbers as downloads and sentences read them: the reports expected over a span,
+//! and the CSV of the chart. Pure: bars in, numbers and text out. The chart as
 //! a self-describing image is `chart::standalone_chart`.
 
 use crate::chart::Bar;
 use std::fmt::Write;
 
-/// The normal of one chart slot as downloads and sentences read it: the count expected, and the
-/// range an ordinary slot falls in (the 10th to 90th percentile: `detect::Normal`).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SlotNormal {
-    pub expected: f64,
-    pub low: f64,
-    pub high: f64,
-}
-
-/// The one place that reads a bar's normal for the CSV and the "N× the usual" sentences: the
-/// detector's own expectation, which the chart shades and the monitor judges by.
-pub fn slot_normal(bar: &Bar) -> Option<SlotNormal> {
-    bar.normal.map(|n| SlotNormal {
-        expected: n.expected,
-        low: n.low,
-        high: n.high,
-    })
-}
-
-/// The reports expected in `[from, to)` from bars of `bucket` seconds, a bar partly inside counting
-/// for its share; `None` when no bar in the span has a normal.
-pub fn expected_between(bars: &[Bar], bucket: i64, from: i64, to: i64) -> Option<f64> {
+/// The reports expected in `[from, to)` from the bars' normals (the detector's expectation, which
+/// the chart shades and the monitor judges by), a bar partly inside counting for its share; `None`
+/// when no bar in the span has a normal.
+pub fn expected_between(bars: &[Bar], from: i64, to: i64) -> Option<f64> {
     let mut known = false;
     let mut sum = 0.0;
     for bar in bars {
-        let overlap = (bar.start + bucket).min(to) - bar.start.max(from);
+        let overlap = (bar.start + bar.len).min(to) - bar.start.max(from);
         if overlap <= 0 {
             continue;
         }
-        if let Some(n) = slot_normal(bar) {
+        if let Some(n) = bar.normal {
             known = true;
-            sum += n.expected * overlap as f64 / bucket as f64;
+            sum += n.expected * overlap as f64 / bar.len as f64;
         }
     }
     known.then_some(sum)
@@ -52,7 +34,8 @@ pub fn chart_csv(bars: &[Bar]) -> String {
     out.push_str(CSV_HEADER);
     out.push_str("\r\n");
     for bar in bars {
-        let (low, high) = slot_normal(bar)
+        let (low, high) = bar
+            .normal
             .map(|n| (format!("{:.2}", n.low), format!("{:.2}", n.high)))
             .unwrap_or_default();
         let _ = write!(
@@ -102,8 +85,8 @@ mod tests {
         let b = bars();
         let t0 = b[0].start;
         // Slots 1 and 2 whole (2 + 2) and half of slot 3 (1); slot 0 has no normal.
-        assert_eq!(expected_between(&b, 900, t0, t0 + 3 * 900 + 450), Some(5.0));
-        assert_eq!(expected_between(&b, 900, t0, t0 + 900), None);
-        assert_eq!(expected_between(&b, 900, t0 + 9000, t0 + 9900), None);
+        assert_eq!(expected_between(&b, t0, t0 + 3 * 900 + 450), Some(5.0));
+        assert_eq!(expected_between(&b, t0, t0 + 900), None);
+        assert_eq!(expected_between(&b, t0 + 9000, t0 + 9900), None);
     }
 }

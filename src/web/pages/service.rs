@@ -299,7 +299,7 @@ async fn incident(
         }
     }
     problems.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let expected = figure::expected_between(&chart.bars, chart.bucket, first, now);
+    let expected = figure::expected_between(&chart.bars, first, now);
     Some(Incident {
         start,
         counted,
