@@ -162,9 +162,9 @@ impl Lang {
             .ok()
     }
 
-    /// The label of a status (`outage`, `elevated`, `normal`).
-    pub fn status(self, status: &str) -> String {
-        self.t(&format!("status-{status}"))
+    /// The short label of a status ("outage", "elevated", "normal").
+    pub fn status(self, status: crate::detect::Status) -> String {
+        self.t(status.label_id())
     }
 
     /// A country's name, or its code when we have no name for it.
@@ -756,7 +756,7 @@ mod tests {
         assert_eq!(Lang::En.duration(2 * 86_400 + 3 * 3600), "2 d 3 h");
         assert_eq!(Lang::De.duration(85 * 60), "1 Std. 25 Min.");
         assert_eq!(Lang::It.duration(2 * 86_400 + 3 * 3600), "2 g 3 h");
-        assert_eq!(Lang::Fr.status("outage"), "panne");
+        assert_eq!(Lang::Fr.status(crate::detect::Status::Outage), "panne");
         assert_eq!(Lang::Nb.country("NO"), "Norge");
         assert_eq!(Lang::Nb.country("LT"), "Litauen");
         assert_eq!(Lang::Nb.country("ZZ"), "ZZ");

@@ -379,7 +379,7 @@ impl Monitor {
         };
         let current = self.board.get(&key.service);
         let since = match tracked.detector.open_outage() {
-            Some(o) if status == Status::Outage => o.start,
+            Some(o) if status.outage_open() => o.start,
             _ if status == current.status && current.since != 0 => current.since,
             _ => Resolution::Minute.floor(now) - Resolution::Minute.step(),
         };

@@ -13,6 +13,7 @@ footer-language = Sprache:
 ## Statuses
 status-outage = Störung
 status-elevated = erhöht
+status-improving = Besserung
 status-normal = normal
 status-unknown = unbekannt
 
@@ -57,6 +58,7 @@ sparkline-title = { $n ->
 service-title = { $service } down? Aktuelle Probleme und Störungen
 headline-outage = Nutzermeldungen deuten seit { $time } auf Probleme bei { $service } hin
 headline-elevated = Seit { $time } gibt es mehr Meldungen zu { $service } als üblich
+headline-improving = Die Meldungen zu { $service } sind fast wieder normal; ob die Probleme seit { $time } vorbei sind, ist noch nicht sicher
 headline-normal = Keine aktuellen Probleme bei { $service }
 headline-unknown = Der Status von { $service } ist gerade nicht bekannt
 updated-waiting = Warten auf die erste Prüfung

@@ -13,6 +13,7 @@ footer-language = Language:
 ## Statuses
 status-outage = outage
 status-elevated = elevated
+status-improving = improving
 status-normal = normal
 status-unknown = unknown
 
@@ -57,6 +58,7 @@ sparkline-title = { $n ->
 service-title = { $service } down? Current problems and outages
 headline-outage = User reports indicate problems with { $service } since { $time }
 headline-elevated = Reports about { $service } are above normal since { $time }
+headline-improving = Reports about { $service } are back near normal; the problems that began at { $time } are not yet confirmed over
 headline-normal = No current problems at { $service }
 headline-unknown = The status of { $service } is not known right now
 updated-waiting = Waiting for the first check

@@ -13,6 +13,7 @@ footer-language = Langue :
 ## Statuses
 status-outage = panne
 status-elevated = élevé
+status-improving = amélioration
 status-normal = normal
 status-unknown = inconnu
 
@@ -57,6 +58,7 @@ sparkline-title = { $n ->
 service-title = { $service } en panne ? Problèmes actuels et pannes
 headline-outage = Les signalements des utilisateurs indiquent des problèmes chez { $service } depuis { $time }
 headline-elevated = Les signalements concernant { $service } sont au-dessus de la normale depuis { $time }
+headline-improving = Les signalements concernant { $service } sont revenus près de la normale ; la fin des problèmes commencés à { $time } n’est pas encore confirmée
 headline-normal = Aucun problème en cours chez { $service }
 headline-unknown = L’état de { $service } n’est pas connu pour le moment
 updated-waiting = En attente de la première vérification

@@ -13,6 +13,7 @@ footer-language = Lingua:
 ## Statuses
 status-outage = disservizio
 status-elevated = segnalazioni elevate
+status-improving = in miglioramento
 status-normal = normale
 status-unknown = sconosciuto
 
@@ -57,6 +58,7 @@ sparkline-title = { $n ->
 service-title = { $service } non funziona? Problemi attuali e disservizi
 headline-outage = Le segnalazioni degli utenti indicano problemi con { $service } dalle { $time }
 headline-elevated = Le segnalazioni su { $service } sono sopra la norma dalle { $time }
+headline-improving = Le segnalazioni su { $service } sono tornate vicine alla norma; i problemi iniziati alle { $time } non sono ancora confermati come risolti
 headline-normal = Nessun problema in corso con { $service }
 headline-unknown = Lo stato di { $service } al momento non è noto
 updated-waiting = In attesa del primo controllo

@@ -13,6 +13,7 @@ footer-language = Språk:
 ## Statuses
 status-outage = driftsavbrudd
 status-elevated = forhøyet
+status-improving = bedring
 status-normal = normal
 status-unknown = ukjent
 
@@ -57,6 +58,7 @@ sparkline-title = { $n ->
 service-title = Er { $service } nede? Aktuelle problemer og driftsavbrudd
 headline-outage = Brukermeldinger tyder på problemer hos { $service } siden { $time }
 headline-elevated = Meldinger om { $service } har vært over det normale siden { $time }
+headline-improving = Meldingene om { $service } er nesten normale igjen; det er ennå ikke sikkert at problemene som begynte { $time }, er over
 headline-normal = Ingen kjente problemer hos { $service } nå
 headline-unknown = Statusen til { $service } er ikke kjent akkurat nå
 updated-waiting = Venter på første kontroll

@@ -20,13 +20,15 @@ mod history;
 mod noise;
 mod normal;
 mod state;
+mod status;
 mod window;
 
 pub use config::DetectorConfig;
 pub use history::ProfileSource;
 pub use noise::{anomaly_score, deviation, shift_llr};
 pub use normal::{Normal, NormalModel, RANGE_Z, normal};
-pub use state::{Event, Outage, Status};
+pub use state::{Event, Outage};
+pub use status::{Status, StatuspageIndicator};
 
 use history::{BASE_SLOT_SECS, History};
 use noise::{Dispersion, Tail};

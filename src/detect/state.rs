@@ -5,45 +5,7 @@
 use serde::Serialize;
 
 use super::config::DetectorConfig;
-
-/// Current status of a series, as pages show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Normal,
-    Elevated,
-    Outage,
-    /// Never decided by this build's detector: a status read from storage that this build does not
-    /// know (a newer node wrote it during a rolling deploy). Shown as unknown, never as normal.
-    Unknown,
-}
-
-impl Status {
-    const DECIDED: [Status; 3] = [Status::Normal, Status::Elevated, Status::Outage];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Normal => "normal",
-            Status::Elevated => "elevated",
-            Status::Outage => "outage",
-            Status::Unknown => "unknown",
-        }
-    }
-
-    /// The status a stored code names; an unknown code is logged and read as [`Status::Unknown`].
-    pub fn from_stored(code: &str) -> Status {
-        match Self::DECIDED.into_iter().find(|s| s.as_str() == code) {
-            Some(status) => status,
-            None => {
-                tracing::warn!(
-                    status = code,
-                    "a stored status this build does not know; shown as unknown"
-                );
-                Status::Unknown
-            }
-        }
-    }
-}
+pub use super::status::Status;
 
 /// An outage, open (`end` is `None`) or resolved. Times are bucket starts, epoch seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -185,15 +147,6 @@ impl Lifecycle {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stored_statuses_read_back_and_unknown_ones_stay_unknown() {
-        for s in Status::DECIDED {
-            assert_eq!(Status::from_stored(s.as_str()), s);
-        }
-        assert_eq!(Status::from_stored("degraded"), Status::Unknown);
-        assert_eq!(Status::from_stored(""), Status::Unknown);
-    }
 
     fn cfg_outage_z() -> f64 {
         DetectorConfig::default().outage_z

@@ -46,13 +46,10 @@ pub fn headline(state: &AppState, service: &Service, lang: Lang, tz: Tz) -> Stri
     let name = || Arg::from(service.name.as_str());
     let since = || Arg::from(clock(lang, status.since, tz));
     match status.status {
-        Status::Outage => lang.ta("headline-outage", &[("service", name()), ("time", since())]),
-        Status::Elevated => lang.ta(
-            "headline-elevated",
-            &[("service", name()), ("time", since())],
-        ),
-        Status::Normal => lang.ta("headline-normal", &[("service", name())]),
-        Status::Unknown => lang.ta("headline-unknown", &[("service", name())]),
+        Status::Normal | Status::Unknown => {
+            lang.ta(status.status.headline_id(), &[("service", name())])
+        }
+        s => lang.ta(s.headline_id(), &[("service", name()), ("time", since())]),
     }
 }
 

@@ -132,7 +132,7 @@ async fn home_html(
         let card = |service| ServiceCard {
             service,
             status: status.as_str(),
-            status_label: lang.status(status.as_str()),
+            status_label: lang.status(status),
             sparkline: sparkline.clone(),
         };
         if status != Status::Normal {

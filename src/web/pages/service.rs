@@ -175,19 +175,19 @@ fn others_with_problems<'a>(
         .filter(|s| s.slug != this.slug)
         .filter_map(|s| {
             let status = state.board.get(&s.slug).status;
-            matches!(status, Status::Outage | Status::Elevated).then(|| {
+            status.has_problems().then(|| {
                 let near = s.countries.iter().any(|c| this.countries.contains(c));
                 (near, status, s)
             })
         })
         .collect();
-    out.sort_by_key(|(near, status, s)| (!near, *status != Status::Outage, s.name.to_lowercase()));
+    out.sort_by_key(|(near, status, s)| (!near, !status.outage_open(), s.name.to_lowercase()));
     out.into_iter()
         .take(OTHERS_SHOWN)
         .map(|(_, status, service)| OtherService {
             service,
             status: status.as_str(),
-            status_label: lang.status(status.as_str()),
+            status_label: lang.status(status),
         })
         .collect()
 }
@@ -519,7 +519,7 @@ async fn service_html(
         view::heatmap_with_totals(state, service, lang, Theme::Auto, Window::Day).await;
     let chart_data = day_chart(state, service, lang, tz, &outages).await;
     let chart = chart::spike_chart(&chart_data.chart());
-    let summary = if status.status == Status::Outage {
+    let summary = if status.status.outage_open() {
         incident(state, service, &outages, &chart_data)
             .await
             .map(|i| i.sentence(lang, tz))
