@@ -362,7 +362,7 @@ impl Demo {
                 .iter()
                 .map(|r| Hit {
                     service: r.service.clone(),
-                    problem: r.problem,
+                    kind: r.kind,
                     region: r.region.clone(),
                     at: r.created_at,
                     first_of_network: true,

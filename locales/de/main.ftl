@@ -369,3 +369,16 @@ error-no-file = Diese Datei gibt es nicht.
 outages-zone = Alle Zeiten in { $tz }
 outages-no-service = Kein Dienst passt zu „{ $text }“.
 outages-no-country = Kein Land passt zu „{ $text }“.
+
+## "Works again for me" (issue 12 §1)
+report-works-again = Bei mir geht es wieder
+works-again-count = { $n ->
+    [one] { $count } Person hat in der letzten Stunde gemeldet, dass es bei ihr wieder geht.
+   *[other] { $count } Personen haben in der letzten Stunde gemeldet, dass es bei ihnen wieder geht.
+}
+works-again-thanks = Vielen Dank: Schön, dass { $service } bei Ihnen wieder funktioniert.
+works-again-thanks-not-counted = Vielen Dank: Sie haben in den letzten 15 Minuten schon gemeldet, dass { $service } wieder funktioniert; die Meldung wurde daher nicht noch einmal gezählt.
+works-again-others = { $n ->
+    [one] { $count } Person hat in den letzten 15 Minuten gemeldet, dass { $service } bei ihr wieder funktioniert.
+   *[other] { $count } Personen haben in den letzten 15 Minuten gemeldet, dass { $service } bei ihnen wieder funktioniert.
+}

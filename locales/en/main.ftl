@@ -369,3 +369,16 @@ error-no-file = There is no such file.
 outages-zone = All times in { $tz }
 outages-no-service = No service matches “{ $text }”.
 outages-no-country = No country matches “{ $text }”.
+
+## "Works again for me" (issue 12 §1)
+report-works-again = It works again for me
+works-again-count = { $n ->
+    [one] { $count } person said it works again for them in the last hour.
+   *[other] { $count } people said it works again for them in the last hour.
+}
+works-again-thanks = Thank you: glad { $service } works again for you.
+works-again-thanks-not-counted = Thank you: you already said { $service } works again in the last 15 minutes, so it was not counted again.
+works-again-others = { $n ->
+    [one] { $count } person said { $service } works again for them in the last 15 minutes.
+   *[other] { $count } people said { $service } works again for them in the last 15 minutes.
+}

@@ -369,3 +369,16 @@ error-no-file = Ce fichier n’existe pas.
 outages-zone = Toutes les heures en { $tz }
 outages-no-service = Aucun service ne correspond à « { $text } ».
 outages-no-country = Aucun pays ne correspond à « { $text } ».
+
+## "Works again for me" (issue 12 §1)
+report-works-again = Ça remarche pour moi
+works-again-count = { $n ->
+    [one] { $count } personne a indiqué dans la dernière heure que ça remarche pour elle.
+   *[other] { $count } personnes ont indiqué dans la dernière heure que ça remarche pour elles.
+}
+works-again-thanks = Merci : tant mieux si { $service } remarche pour vous.
+works-again-thanks-not-counted = Merci : vous avez déjà indiqué dans les 15 dernières minutes que { $service } remarche, ce n’est donc pas compté une seconde fois.
+works-again-others = { $n ->
+    [one] { $count } personne a indiqué dans les 15 dernières minutes que { $service } remarche pour elle.
+   *[other] { $count } personnes ont indiqué dans les 15 dernières minutes que { $service } remarche pour elles.
+}

@@ -369,3 +369,16 @@ error-no-file = Questo file non esiste.
 outages-zone = Tutti gli orari in { $tz }
 outages-no-service = Nessun servizio corrisponde a «{ $text }».
 outages-no-country = Nessun paese corrisponde a «{ $text }».
+
+## "Works again for me" (issue 12 §1)
+report-works-again = Per me funziona di nuovo
+works-again-count = { $n ->
+    [one] { $count } persona ha detto che per lei funziona di nuovo nell’ultima ora.
+   *[other] { $count } persone hanno detto che per loro funziona di nuovo nell’ultima ora.
+}
+works-again-thanks = Grazie: siamo contenti che { $service } funzioni di nuovo per te.
+works-again-thanks-not-counted = Grazie: hai già detto negli ultimi 15 minuti che { $service } funziona di nuovo, quindi non è stato contato di nuovo.
+works-again-others = { $n ->
+    [one] { $count } persona ha detto negli ultimi 15 minuti che { $service } per lei funziona di nuovo.
+   *[other] { $count } persone hanno detto negli ultimi 15 minuti che { $service } per loro funziona di nuovo.
+}

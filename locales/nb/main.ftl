@@ -369,3 +369,16 @@ error-no-file = Denne filen finnes ikke.
 outages-zone = Alle tider i { $tz }
 outages-no-service = Ingen tjeneste samsvarer med «{ $text }».
 outages-no-country = Ingen land samsvarer med «{ $text }».
+
+## "Works again for me" (issue 12 §1)
+report-works-again = Det virker igjen for meg
+works-again-count = { $n ->
+    [one] { $count } person har sagt den siste timen at det virker igjen for dem.
+   *[other] { $count } personer har sagt den siste timen at det virker igjen for dem.
+}
+works-again-thanks = Takk: godt at { $service } virker igjen for deg.
+works-again-thanks-not-counted = Takk: du har allerede sagt de siste 15 minuttene at { $service } virker igjen, så det ble ikke talt en gang til.
+works-again-others = { $n ->
+    [one] { $count } person har sagt de siste 15 minuttene at { $service } virker igjen for dem.
+   *[other] { $count } personer har sagt de siste 15 minuttene at { $service } virker igjen for dem.
+}

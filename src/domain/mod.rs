@@ -8,7 +8,7 @@ mod slug;
 mod sql;
 
 pub use location::{Coordinates, LocationError};
-pub use problem::{ProblemKind, UnknownProblem};
+pub use problem::{ProblemKind, ReportKind, UnknownProblem};
 pub use region::{RegionId, RegionIdError};
 pub use reporter::{NetworkKey, ReporterKey};
 pub use slug::{ServiceSlug, SlugError};

@@ -214,6 +214,59 @@ fn csv_rows(csv: &str) -> Vec<Vec<String>> {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Issue 12 §1: "it works again for me", offered while a service has problems
+
+#[tokio::test]
+async fn works_again_is_offered_during_an_outage_and_its_count_shown() {
+    let html = page(&format!("/s/{MONZO}?lang=en")).await;
+    assert!(
+        html.contains(r#"name="problem" value="works_again""#),
+        "the button beside the report buttons during an outage"
+    );
+    let quiet = page(&format!("/s/{}?lang=en", helpers::BARCLAYS)).await;
+    assert!(
+        !quiet.contains("works_again"),
+        "not offered without problems"
+    );
+
+    let client = helpers::client_from(helpers::network_of("works-again-page"));
+    let res = client
+        .post(format!("{}/s/{MONZO}/report", app().base))
+        .header("User-Agent", "works-again-page")
+        .form(&[("problem", "works_again")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.contains("reported=works_again&counted=1"),
+        "{location}"
+    );
+    let thanks = page(&format!("{location}&lang=en").replace("#report&", "&")).await;
+    assert!(thanks.contains("glad Monzo works again for you"), "thanked");
+    assert!(
+        thanks.contains("1 person said Monzo works again for them in the last 15 minutes"),
+        "told how many"
+    );
+    let after = page(&format!("/s/{MONZO}?lang=en")).await;
+    assert!(
+        after.contains("1 person said it works again for them in the last hour"),
+        "the count beside the button"
+    );
+    for lang in ["it", "de", "fr", "nb"] {
+        let html = page(&format!("/s/{MONZO}?lang={lang}")).await;
+        let button = between(
+            &html,
+            r#"value="works_again" class="secondary">"#,
+            "</button>",
+        )
+        .unwrap_or_else(|| panic!("{lang}: no button"));
+        assert!(!button.contains("works again"), "{lang}: {button}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
 // §3: the summary of an ongoing outage, and other services with problems
 
 #[tokio::test]

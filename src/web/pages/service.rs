@@ -2,7 +2,7 @@
 //! recent outages, the report form and the comments.
 
 use super::downloads::{ChartData, Downloads, Share};
-use super::forms::{ReportThanks, report_thanks};
+use super::forms::{ReportThanks, WorksAgainOffer, report_thanks, works_again_offer};
 use super::statements::{StatementRow, statement_rows};
 use super::{
     OutageRow, TableRow, cached_page, problem_label, region_name, service_zone, stamp, times_normal,
@@ -13,7 +13,7 @@ use crate::comments;
 use crate::counts::buckets::DAY;
 use crate::counts::{BucketRange, CountStore, Dim, Resolution};
 use crate::detect::Status;
-use crate::domain::ProblemKind;
+use crate::domain::{ProblemKind, ReportKind};
 use crate::figure;
 use crate::i18n::{self, Arg, Lang};
 use crate::map::{HeatRow, Theme};
@@ -104,6 +104,8 @@ struct ServicePage<'a> {
     breakdown: Vec<ShareRow>,
     outages: Vec<OutageRow>,
     problems: Vec<ProblemButton>,
+    /// "It works again for me" while the service has problems.
+    works_again: Option<WorksAgainOffer>,
     /// The regions of the service's countries by country, for the region select.
     regions: Vec<RegionGroup>,
     /// "Most reports from …" while an outage is going on.
@@ -387,7 +389,7 @@ pub(in crate::web) async fn service_page(
     let lang = loc.lang;
     let service = find_service(&state, &slug, lang)?;
     let counted = query.counted != Some(0);
-    let thanks = match query.reported.as_deref().map(ProblemKind::parse) {
+    let thanks = match query.reported.as_deref().map(ReportKind::parse) {
         Some(Ok(kind)) => Some(report_thanks(&state, service, kind, counted, lang).await),
         _ => None,
     };
@@ -553,6 +555,7 @@ async fn service_html(
             headline,
             updated,
             reports_last_hour: last_hour.text(lang),
+            works_again: works_again_offer(state, service, status.status, lang).await,
             chart,
             table: chart_data
                 .bars
