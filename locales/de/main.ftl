@@ -295,6 +295,7 @@ chart-per-hours = { $n ->
 }
 chart-legend-normal = Üblicher Bereich
 chart-legend-outage = Störung
+table-so-far = { $time } (bisher)
 chart-legend-so-far = Bisher
 chart-now = jetzt
 chart-times-in = Uhrzeiten in { $zone }

@@ -295,6 +295,7 @@ chart-per-hours = { $n ->
 }
 chart-legend-normal = Normal range
 chart-legend-outage = Outage
+table-so-far = { $time } (so far)
 chart-legend-so-far = So far
 chart-now = now
 chart-times-in = Times in { $zone }

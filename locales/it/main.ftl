@@ -295,6 +295,7 @@ chart-per-hours = { $n ->
 }
 chart-legend-normal = Intervallo normale
 chart-legend-outage = Disservizio
+table-so-far = { $time } (finora)
 chart-legend-so-far = Finora
 chart-now = ora
 chart-times-in = Orari in { $zone }

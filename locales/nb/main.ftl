@@ -295,6 +295,7 @@ chart-per-hours = { $n ->
 }
 chart-legend-normal = Normalområde
 chart-legend-outage = Driftsavbrudd
+table-so-far = { $time } (så langt)
 chart-legend-so-far = Så langt
 chart-now = nå
 chart-times-in = Klokkeslett i { $zone }

@@ -193,7 +193,7 @@ async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, P
             table: chart_data
                 .bars
                 .iter()
-                .map(|b| TableRow::new(b, lang, tz))
+                .map(|b| TableRow::new(b, lang, tz, chart_data.now))
                 .collect(),
             outage: row,
             statements,

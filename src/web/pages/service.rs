@@ -123,6 +123,8 @@ struct ServicePage<'a> {
     map_rows: Vec<HeatRow>,
     /// The reports by country under the map's legend, as a caption readable on a phone.
     map_totals: Option<String>,
+    /// The legend as HTML, shown instead of the SVG's on a phone (where that one is a few pixels).
+    map_legend: String,
     /// For the embed snippet: where, and the frame's size that fits the map.
     public_url: &'a str,
     embed_width: u32,
@@ -560,7 +562,7 @@ async fn service_html(
             table: chart_data
                 .bars
                 .iter()
-                .map(|b| TableRow::new(b, lang, tz))
+                .map(|b| TableRow::new(b, lang, tz, chart_data.now))
                 .collect(),
             breakdown: breakdown
                 .into_iter()
@@ -593,6 +595,7 @@ async fn service_html(
             map,
             map_rows,
             map_totals: map_totals.summary(lang),
+            map_legend: crate::map::legend_html(lang),
             public_url: &state.public_url,
             embed_width: embed::FRAME_WIDTH,
             embed_height: embed::frame_height(state.maps.get(&service.countries).size()),
