@@ -748,7 +748,7 @@ mod tests {
         );
         assert_eq!(
             Lang::It.count("reports-last-hour", 3, &[]),
-            "3 segnalazioni nell'ultima ora"
+            "3 segnalazioni nell’ultima ora"
         );
         assert_eq!(Lang::En.duration(30), "1 min");
         assert_eq!(Lang::En.duration(40 * 60), "40 min");

@@ -179,7 +179,7 @@ error-body-timeout = Le formulaire a mis trop de temps à arriver. Veuillez rée
 error-media-type = Ce type de contenu n’est pas accepté ici.
 
 ## Heatmap
-heatmap-legend-title = Comparé à l'habitude
+heatmap-legend-title = Comparé à l’habitude
 heatmap-level-none = Aucun signalement
 heatmap-level-normal = Normal
 heatmap-level-above = Au-dessus de la normale
@@ -191,8 +191,8 @@ heatmap-region-title = { $region } : { $n ->
 }
 heatmap-col-region = Région
 heatmap-col-reports = Signalements
-heatmap-col-typical = D'habitude
-heatmap-col-level = Par rapport à l'habitude
+heatmap-col-typical = D’habitude
+heatmap-col-level = Par rapport à l’habitude
 heatmap-heading = Où les problèmes sont signalés
 heatmap-title-day = Signalements concernant { $service } par région, dernières 24 heures
 heatmap-title-hour = Signalements concernant { $service } par région, dernière heure

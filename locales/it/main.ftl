@@ -65,18 +65,18 @@ updated-waiting = In attesa del primo controllo
 updated-at = Aggiornato alle { $time }
 affected-regions = La maggior parte delle segnalazioni da: { $regions }
 reports-last-hour = { $n ->
-    [one] { $count } segnalazione nell'ultima ora
-   *[other] { $count } segnalazioni nell'ultima ora
+    [one] { $count } segnalazione nell’ultima ora
+   *[other] { $count } segnalazioni nell’ultima ora
 }
 link-website = Sito web
 link-status-page = Pagina di stato ufficiale
 link-data = Dati (JSON)
 chart-heading = Segnalazioni nelle ultime 24 ore
 chart-title-day = Segnalazioni su { $service } nelle ultime 24 ore
-chart-desc-day = Segnalazioni di problemi ogni 15 minuti ({ $tz }), con l'intervallo normale per quel momento della settimana come fascia ombreggiata e i periodi di disservizio in rosso. La tabella qui sotto riporta gli stessi numeri.
+chart-desc-day = Segnalazioni di problemi ogni 15 minuti ({ $tz }), con l’intervallo normale per quel momento della settimana come fascia ombreggiata e i periodi di disservizio in rosso. La tabella qui sotto riporta gli stessi numeri.
 chart-title-hour = Segnalazioni su { $service } nell’ultima ora
-embed-chart-desc-day = Segnalazioni di problemi ogni 15 minuti ({ $tz }), con l'intervallo normale per quel momento della settimana come fascia ombreggiata e i periodi di disservizio in rosso.
-embed-chart-desc-hour = Segnalazioni di problemi al minuto ({ $tz }), con l'intervallo normale per quel momento della settimana come fascia ombreggiata e i periodi di disservizio in rosso.
+embed-chart-desc-day = Segnalazioni di problemi ogni 15 minuti ({ $tz }), con l’intervallo normale per quel momento della settimana come fascia ombreggiata e i periodi di disservizio in rosso.
+embed-chart-desc-hour = Segnalazioni di problemi al minuto ({ $tz }), con l’intervallo normale per quel momento della settimana come fascia ombreggiata e i periodi di disservizio in rosso.
 table-summary = I numeri del grafico
 table-caption-quarter = Segnalazioni ogni 15 minuti ({ $tz }) e intervallo normale
 table-caption-bucket = Segnalazioni per intervallo ({ $tz }) e intervallo normale
@@ -137,7 +137,7 @@ peak-text = { $n ->
    *[other] { $count } segnalazioni al minuto alle { $time } (di norma { $typical })
 }
 chart-title-outage = Segnalazioni su { $service } intorno al disservizio
-chart-desc-outage = Segnalazioni di problemi per intervallo ({ $tz }), l'intervallo normale come fascia ombreggiata, il disservizio in rosso.
+chart-desc-outage = Segnalazioni di problemi per intervallo ({ $tz }), l’intervallo normale come fascia ombreggiata, il disservizio in rosso.
 filter-service = Servizio
 filter-service-placeholder = es. Intesa
 filter-country-placeholder = es. Italia o IT
@@ -158,7 +158,7 @@ error-title-422 = Non accettato
 error-title-500 = Errore interno
 error-title-503 = Temporaneamente non disponibile
 error-back = Torna indietro
-error-no-page = Non c'è nessuna pagina a questo indirizzo.
+error-no-page = Non c’è nessuna pagina a questo indirizzo.
 error-wrong-method = Questo indirizzo non risponde a questo tipo di richiesta.
 error-no-service = Questo servizio non esiste.
 error-no-outage = Questo disservizio non esiste.
@@ -306,8 +306,8 @@ chart-bar = { $n ->
 chart-bar-normal = normale { $low }–{ $high }
 chart-source = Fonte: { $url }
 reports-last-hour-usual = { $n ->
-    [one] { $count } segnalazione nell'ultima ora
-   *[other] { $count } segnalazioni nell'ultima ora
+    [one] { $count } segnalazione nell’ultima ora
+   *[other] { $count } segnalazioni nell’ultima ora
 } ({ $high_n ->
     [0] di solito nessuna
    *[other] di solito { $low }–{ $high }

@@ -595,7 +595,7 @@ async fn service_html(
             map,
             map_rows,
             map_totals: map_totals.summary(lang),
-            map_legend: crate::map::legend_html(lang),
+            map_legend: crate::map::legend_html(lang, Theme::Auto),
             public_url: &state.public_url,
             embed_width: embed::FRAME_WIDTH,
             embed_height: embed::frame_height(state.maps.get(&service.countries).size()),
