@@ -63,6 +63,19 @@ pub enum DetectError {
     WarmSlot(i64),
 }
 
+/// One closed bucket of a series, as [`Detector::update_bucket`] takes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bucket {
+    /// Bucket start, epoch seconds.
+    pub at: i64,
+    /// Counted reports (non-finite: the bucket is missing).
+    pub count: f64,
+    /// Networks newly reporting in the bucket, for series that know them.
+    pub networks: Option<f64>,
+    /// Counted "works again for me" reports in the bucket.
+    pub recovered: f64,
+}
+
 /// The detector's verdict on one bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Update {
@@ -280,6 +293,24 @@ impl Detector {
         count: f64,
         networks: Option<f64>,
     ) -> Result<Update, DetectError> {
+        self.update_bucket(Bucket {
+            at,
+            count,
+            networks,
+            recovered: 0.0,
+        })
+    }
+
+    /// Processes one closed bucket with everything known about it: its counted reports, the
+    /// networks newly reporting in it (see [`Detector::update_with_networks`]) and its counted
+    /// "works again for me" reports, which are evidence that an open outage is over.
+    pub fn update_bucket(&mut self, b: Bucket) -> Result<Update, DetectError> {
+        let Bucket {
+            at,
+            count,
+            networks,
+            recovered: _,
+        } = b;
         if let Some(previous) = self.last_at {
             if at <= previous {
                 return Err(DetectError::OutOfOrder { previous, got: at });
@@ -709,6 +740,24 @@ mod tests {
         assert!((u.baseline - 10.0).abs() < 0.1, "{}", u.baseline);
         let u = d.update(start + 60, 60.0).unwrap();
         assert!(matches!(u.event, Some(Event::Started(_))), "{u:?}");
+    }
+
+    #[test]
+    fn update_and_update_with_networks_are_buckets_with_nothing_recovered() {
+        let mut plain = Detector::new(DetectorConfig::default(), 60).unwrap();
+        let mut bucket = plain.clone();
+        for i in 0..600i64 {
+            let (at, count) = (i * 60, ((i * 7919) % 5) as f64);
+            let networks = (i % 3 == 0).then_some(count);
+            let u = plain.update_with_networks(at, count, networks).unwrap();
+            let b = Bucket {
+                at,
+                count,
+                networks,
+                recovered: 0.0,
+            };
+            assert_eq!(bucket.update_bucket(b).unwrap(), u);
+        }
     }
 
     #[test]
