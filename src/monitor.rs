@@ -16,7 +16,7 @@ use crate::counts::buckets::HOUR;
 use crate::counts::{
     BucketRange, CountError, CountStore, Counts, Dim, Lease, Resolution, from_first_report,
 };
-use crate::detect::{DetectError, Detector, DetectorConfig, Event, Outage, Status};
+use crate::detect::{Bucket, DetectError, Detector, DetectorConfig, Event, Outage, Status};
 use crate::domain::{RegionId, ServiceSlug};
 use crate::normals::Normals;
 use crate::store::{Db, OutageRecord, StatusRow, StoreError};
@@ -282,19 +282,30 @@ impl Monitor {
             .counts
             .series(&key.service, &Dim::Networks, Resolution::Minute, range)
             .await?;
+        // "Works again for me" is evidence that the service's outage is over; it names no region.
+        let recovered = if key.region.is_none() {
+            self.counts
+                .series(&key.service, &Dim::Recovered, Resolution::Minute, range)
+                .await?
+        } else {
+            vec![0; range.count]
+        };
         let mut events = Vec::new();
         let hour = last_hour(now);
         {
             let tracked = self.tracked.get_mut(key).expect("inserted above");
-            for ((at, count), networks) in range.starts().zip(counts).zip(networks) {
+            for (((at, count), networks), recovered) in
+                range.starts().zip(counts).zip(networks).zip(recovered)
+            {
                 if key.region.is_none() && at >= hour.first {
                     tracked.hour.push_back((at, count));
                 }
-                let update = tracked.detector.update_with_networks(
+                let update = tracked.detector.update_bucket(Bucket {
                     at,
-                    count as f64,
-                    Some(networks as f64),
-                )?;
+                    count: count as f64,
+                    networks: Some(networks as f64),
+                    recovered: recovered as f64,
+                })?;
                 if let Some(event) = update.event {
                     events.push(event);
                 }
