@@ -369,3 +369,28 @@ error-no-file = Diese Datei gibt es nicht.
 outages-zone = Alle Zeiten in { $tz }
 outages-no-service = Kein Dienst passt zu „{ $text }“.
 outages-no-country = Kein Land passt zu „{ $text }“.
+
+# --- Incident groups (issue 12, part 4: shared causes are named) ---
+group-rising = Die Meldungen steigen gleichzeitig bei { $count } Diensten { $code ->
+    [GB] im Vereinigten Königreich
+    [US] in den USA
+    [NL] in den Niederlanden
+    [CH] in der Schweiz
+   *[other] in { $country }
+}, vor allem zu { $problem }: vermutlich ein gemeinsamer Dienstleister.
+group-rose = Die Meldungen stiegen gleichzeitig bei { $count } Diensten { $code ->
+    [GB] im Vereinigten Königreich
+    [US] in den USA
+    [NL] in den Niederlanden
+    [CH] in der Schweiz
+   *[other] in { $country }
+}, vor allem zu { $problem }: vermutlich ein gemeinsamer Dienstleister.
+group-members = Dienste:
+group-problem-login = der Anmeldung
+group-problem-balance = dem Kontostand
+group-problem-sms_verification = SMS-Codes
+group-problem-payments = Überweisungen und Zahlungen
+group-problem-card = Kartenzahlungen
+group-problem-mobile_app = der App
+group-problem-website = der Website
+group-problem-other = sonstigen Problemen

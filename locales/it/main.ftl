@@ -369,3 +369,26 @@ error-no-file = Questo file non esiste.
 outages-zone = Tutti gli orari in { $tz }
 outages-no-service = Nessun servizio corrisponde a «{ $text }».
 outages-no-country = Nessun paese corrisponde a «{ $text }».
+
+# --- Incident groups (issue 12, part 4: shared causes are named) ---
+group-rising = Le segnalazioni aumentano contemporaneamente per { $count } servizi { $code ->
+    [GB] nel Regno Unito
+    [US] negli Stati Uniti
+    [NL] nei Paesi Bassi
+   *[other] in { $country }
+}, soprattutto per { $problem }: probabilmente un fornitore comune.
+group-rose = Le segnalazioni sono aumentate contemporaneamente per { $count } servizi { $code ->
+    [GB] nel Regno Unito
+    [US] negli Stati Uniti
+    [NL] nei Paesi Bassi
+   *[other] in { $country }
+}, soprattutto per { $problem }: probabilmente un fornitore comune.
+group-members = Servizi:
+group-problem-login = l'accesso
+group-problem-balance = il saldo
+group-problem-sms_verification = i codici SMS
+group-problem-payments = bonifici e pagamenti
+group-problem-card = i pagamenti con carta
+group-problem-mobile_app = l'app
+group-problem-website = il sito
+group-problem-other = altri problemi

@@ -369,3 +369,16 @@ error-no-file = Denne filen finnes ikke.
 outages-zone = Alle tider i { $tz }
 outages-no-service = Ingen tjeneste samsvarer med «{ $text }».
 outages-no-country = Ingen land samsvarer med «{ $text }».
+
+# --- Incident groups (issue 12, part 4: shared causes are named) ---
+group-rising = Rapportene øker samtidig for { $count } tjenester i { $country }, mest om { $problem }: trolig en felles leverandør.
+group-rose = Rapportene økte samtidig for { $count } tjenester i { $country }, mest om { $problem }: trolig en felles leverandør.
+group-members = Tjenester:
+group-problem-login = innlogging
+group-problem-balance = saldo
+group-problem-sms_verification = SMS-koder
+group-problem-payments = overføringer og betalinger
+group-problem-card = kortbetaling
+group-problem-mobile_app = appen
+group-problem-website = nettsiden
+group-problem-other = andre problemer
