@@ -16,6 +16,7 @@ use crate::counts::buckets::HOUR;
 use crate::counts::{
     BucketRange, CountError, CountStore, Counts, Dim, Lease, Resolution, from_first_report,
 };
+use crate::detect::groups::Group;
 use crate::detect::{Bucket, DetectError, Detector, DetectorConfig, Event, Outage, Status};
 use crate::domain::{RegionId, ServiceSlug};
 use crate::normals::Normals;
@@ -60,6 +61,8 @@ impl Default for ServiceStatus {
 pub struct StatusBoard {
     statuses: Arc<RwLock<HashMap<ServiceSlug, ServiceStatus>>>,
     updated_at: Arc<AtomicI64>,
+    /// The incident groups going on (see `incident_groups.rs`).
+    groups: Arc<RwLock<Vec<Group>>>,
 }
 
 impl StatusBoard {
@@ -98,8 +101,23 @@ impl StatusBoard {
             })
             .collect();
         *self.statuses.write() = map;
+        *self.groups.write() = db.live_groups().await?;
         self.updated_at.fetch_max(latest, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// The incident groups going on, oldest first.
+    pub fn groups(&self) -> Vec<Group> {
+        self.groups.read().clone()
+    }
+
+    /// The incident group `service` is in now.
+    pub fn group_of(&self, service: &ServiceSlug) -> Option<Group> {
+        self.groups.read().iter().find(|g| g.has(service)).cloned()
+    }
+
+    pub(crate) fn set_groups(&self, groups: Vec<Group>) {
+        *self.groups.write() = groups;
     }
 }
 
@@ -158,6 +176,8 @@ pub struct Monitor {
     changed: Vec<(StatusRow, ServiceStatus)>,
     /// Reports from this time on have not yet been searched for new regions.
     regions_scanned_to: Option<i64>,
+    /// Whether the groups stored by an earlier leader were read (they keep their ids).
+    groups_loaded: bool,
 }
 
 impl Monitor {
@@ -180,6 +200,7 @@ impl Monitor {
             tracked: HashMap::new(),
             changed: Vec::new(),
             regions_scanned_to: None,
+            groups_loaded: false,
         }
     }
 
@@ -187,6 +208,7 @@ impl Monitor {
     pub fn reset(&mut self) {
         self.tracked.clear();
         self.regions_scanned_to = None;
+        self.groups_loaded = false;
     }
 
     /// Brings every series up to the last closed minute.
@@ -239,8 +261,31 @@ impl Monitor {
         for (row, status) in changed {
             self.board.set(&row.service, status);
         }
+        self.update_groups(now).await?;
         self.board.updated_at.store(now, Ordering::Relaxed);
         Ok(summary)
+    }
+
+    /// Names shared causes: groups the services with problems after the detectors have run.
+    async fn update_groups(&mut self, now: i64) -> Result<(), MonitorError> {
+        if !self.groups_loaded {
+            self.board.set_groups(self.db.live_groups().await?);
+            self.groups_loaded = true;
+        }
+        let regions: Vec<(ServiceSlug, RegionId)> = self
+            .tracked
+            .keys()
+            .filter_map(|k| Some((k.service.clone(), k.region.clone()?)))
+            .collect();
+        crate::incident_groups::regroup(
+            &self.db,
+            &self.catalog,
+            &self.counts,
+            &self.board,
+            &regions,
+            now,
+        )
+        .await
     }
 
     async fn advance(

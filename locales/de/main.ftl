@@ -383,3 +383,28 @@ works-again-others = { $n ->
     [one] { $count } Person hat in den letzten 15 Minuten gemeldet, dass { $service } bei ihr wieder funktioniert.
    *[other] { $count } Personen haben in den letzten 15 Minuten gemeldet, dass { $service } bei ihnen wieder funktioniert.
 }
+
+# --- Incident groups (issue 12, part 4: shared causes are named) ---
+group-rising = Die Meldungen steigen gleichzeitig bei { $count } Diensten { $code ->
+    [GB] im Vereinigten Königreich
+    [US] in den USA
+    [NL] in den Niederlanden
+    [CH] in der Schweiz
+   *[other] in { $country }
+}, vor allem zu { $problem }: vermutlich ein gemeinsamer Dienstleister.
+group-rose = Die Meldungen stiegen gleichzeitig bei { $count } Diensten { $code ->
+    [GB] im Vereinigten Königreich
+    [US] in den USA
+    [NL] in den Niederlanden
+    [CH] in der Schweiz
+   *[other] in { $country }
+}, vor allem zu { $problem }: vermutlich ein gemeinsamer Dienstleister.
+group-members = Dienste:
+group-problem-login = der Anmeldung
+group-problem-balance = dem Kontostand
+group-problem-sms_verification = SMS-Codes
+group-problem-payments = Überweisungen und Zahlungen
+group-problem-card = Kartenzahlungen
+group-problem-mobile_app = der App
+group-problem-website = der Website
+group-problem-other = sonstigen Problemen

@@ -383,3 +383,26 @@ works-again-others = { $n ->
     [one] { $count } person said { $service } works again for them in the last 15 minutes.
    *[other] { $count } people said { $service } works again for them in the last 15 minutes.
 }
+
+# --- Incident groups (issue 12, part 4: shared causes are named) ---
+group-rising = Reports are rising at { $count } services in { $code ->
+    [GB] the United Kingdom
+    [US] the United States
+    [NL] the Netherlands
+   *[other] { $country }
+} at once, mostly { $problem }: probably a shared provider.
+group-rose = Reports rose at { $count } services in { $code ->
+    [GB] the United Kingdom
+    [US] the United States
+    [NL] the Netherlands
+   *[other] { $country }
+} at once, mostly { $problem }: probably a shared provider.
+group-members = Services:
+group-problem-login = login
+group-problem-balance = balances
+group-problem-sms_verification = SMS codes
+group-problem-payments = transfers and payments
+group-problem-card = card payments
+group-problem-mobile_app = the mobile app
+group-problem-website = the website
+group-problem-other = other problems

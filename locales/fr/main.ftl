@@ -383,3 +383,38 @@ works-again-others = { $n ->
     [one] { $count } personne a indiqué dans les 15 dernières minutes que { $service } remarche pour elle.
    *[other] { $count } personnes ont indiqué dans les 15 dernières minutes que { $service } remarche pour elles.
 }
+
+# --- Incident groups (issue 12, part 4: shared causes are named) ---
+group-rising = Les signalements augmentent en même temps pour { $count } services { $code ->
+    [GB] au Royaume-Uni
+    [US] aux États-Unis
+    [NL] aux Pays-Bas
+    [DE] en Allemagne
+    [IT] en Italie
+    [FR] en France
+    [NO] en Norvège
+    [ES] en Espagne
+    [BE] en Belgique
+   *[other] ({ $country })
+}, surtout pour { $problem } : probablement un prestataire commun.
+group-rose = Les signalements ont augmenté en même temps pour { $count } services { $code ->
+    [GB] au Royaume-Uni
+    [US] aux États-Unis
+    [NL] aux Pays-Bas
+    [DE] en Allemagne
+    [IT] en Italie
+    [FR] en France
+    [NO] en Norvège
+    [ES] en Espagne
+    [BE] en Belgique
+   *[other] ({ $country })
+}, surtout pour { $problem } : probablement un prestataire commun.
+group-members = Services :
+group-problem-login = la connexion
+group-problem-balance = le solde
+group-problem-sms_verification = les codes SMS
+group-problem-payments = les virements et paiements
+group-problem-card = les paiements par carte
+group-problem-mobile_app = l'application
+group-problem-website = le site web
+group-problem-other = d'autres problèmes

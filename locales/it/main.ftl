@@ -383,3 +383,26 @@ works-again-others = { $n ->
     [one] { $count } persona ha detto negli ultimi 15 minuti che { $service } per lei funziona di nuovo.
    *[other] { $count } persone hanno detto negli ultimi 15 minuti che { $service } per loro funziona di nuovo.
 }
+
+# --- Incident groups (issue 12, part 4: shared causes are named) ---
+group-rising = Le segnalazioni aumentano contemporaneamente per { $count } servizi { $code ->
+    [GB] nel Regno Unito
+    [US] negli Stati Uniti
+    [NL] nei Paesi Bassi
+   *[other] in { $country }
+}, soprattutto per { $problem }: probabilmente un fornitore comune.
+group-rose = Le segnalazioni sono aumentate contemporaneamente per { $count } servizi { $code ->
+    [GB] nel Regno Unito
+    [US] negli Stati Uniti
+    [NL] nei Paesi Bassi
+   *[other] in { $country }
+}, soprattutto per { $problem }: probabilmente un fornitore comune.
+group-members = Servizi:
+group-problem-login = l'accesso
+group-problem-balance = il saldo
+group-problem-sms_verification = i codici SMS
+group-problem-payments = bonifici e pagamenti
+group-problem-card = i pagamenti con carta
+group-problem-mobile_app = l'app
+group-problem-website = il sito
+group-problem-other = altri problemi

@@ -383,3 +383,16 @@ works-again-others = { $n ->
     [one] { $count } person har sagt de siste 15 minuttene at { $service } virker igjen for dem.
    *[other] { $count } personer har sagt de siste 15 minuttene at { $service } virker igjen for dem.
 }
+
+# --- Incident groups (issue 12, part 4: shared causes are named) ---
+group-rising = Rapportene øker samtidig for { $count } tjenester i { $country }, mest om { $problem }: trolig en felles leverandør.
+group-rose = Rapportene økte samtidig for { $count } tjenester i { $country }, mest om { $problem }: trolig en felles leverandør.
+group-members = Tjenester:
+group-problem-login = innlogging
+group-problem-balance = saldo
+group-problem-sms_verification = SMS-koder
+group-problem-payments = overføringer og betalinger
+group-problem-card = kortbetaling
+group-problem-mobile_app = appen
+group-problem-website = nettsiden
+group-problem-other = andre problemer

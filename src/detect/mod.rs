@@ -16,6 +16,7 @@
 //! are replayed through `update`.
 
 mod config;
+pub mod groups;
 mod history;
 mod noise;
 mod normal;

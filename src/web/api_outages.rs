@@ -35,6 +35,8 @@ struct OutageBody {
     permalink: String,
     /// The service's own words, oldest first.
     statements: Vec<StatementBody>,
+    /// The incident group it is part of (outages elsewhere with the same cause), or `null`.
+    group: Option<super::api_groups::GroupBody>,
 }
 
 /// `[{"problem": "login", "reports": 120}, …]` (`name` = "problem"), most first.
@@ -77,5 +79,6 @@ pub(super) async fn outage(
                     stated_at: rfc3339(s.stated_at),
                 })
                 .collect(),
+            group: super::api_groups::outage_group(&state, id).await?,
         }))
 }

@@ -21,6 +21,7 @@ mod durability;
 mod embeds;
 mod flood;
 mod forms_csrf;
+mod groups;
 mod http_methods;
 mod i18n;
 mod intake;

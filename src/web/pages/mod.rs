@@ -10,6 +10,7 @@
 mod downloads;
 mod flags;
 mod forms;
+mod groups;
 mod home;
 mod outages;
 mod privacy;

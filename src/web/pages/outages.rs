@@ -3,6 +3,7 @@
 //! latest, filtered by service (name or slug) and country (name or code), in one zone.
 
 use super::downloads::{ChartData, Downloads, Share};
+use super::groups::{GroupNote, group_note};
 use super::statements::{StatementRow, statement_rows};
 use super::{OutageRow, TableRow, cached_page, service_zone, stamp};
 use crate::catalog::Service;
@@ -44,6 +45,8 @@ struct OutagePage {
     table: Vec<TableRow>,
     /// Official statements on it, newest first.
     statements: Vec<StatementRow>,
+    /// The incident group it is part of (a shared cause named).
+    group: Option<GroupNote>,
 }
 
 fn no_outage(lang: Lang) -> PageError {
@@ -147,6 +150,34 @@ fn incident_period(lang: Lang, start: i64, end: Option<i64>, tz: Tz) -> String {
     }
 }
 
+/// The note on the incident group `stored` is part of: while the group lasts, with its members now
+/// (as the service pages show it); after, with everyone who was in it.
+async fn outage_group(
+    state: &AppState,
+    stored: &StoredOutage,
+    lang: Lang,
+) -> Result<Option<GroupNote>, crate::store::StoreError> {
+    let Some(found) = state.db.group_of_outage(stored.id).await? else {
+        return Ok(None);
+    };
+    let here = Some(&stored.record.service);
+    let live = found
+        .ended_at
+        .is_none()
+        .then(|| {
+            state
+                .board
+                .groups()
+                .into_iter()
+                .find(|g| g.id == found.group.id)
+        })
+        .flatten();
+    Ok(Some(match live {
+        Some(g) => group_note(state, &g, true, here, lang),
+        None => group_note(state, &found.group, found.ended_at.is_none(), here, lang),
+    }))
+}
+
 async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, PageError> {
     let lang = loc.lang;
     let stored = stored_outage(state, id, lang).await?;
@@ -197,6 +228,9 @@ async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, P
                 .collect(),
             outage: row,
             statements,
+            group: outage_group(state, &stored, lang)
+                .await
+                .map_err(|e| PageError::internal(e, lang))?,
         },
         lang,
     )

@@ -3,6 +3,7 @@
 
 use super::downloads::{ChartData, Downloads, Share};
 use super::forms::{ReportThanks, WorksAgainOffer, report_thanks, works_again_offer};
+use super::groups::{GroupNote, group_note};
 use super::statements::{StatementRow, statement_rows};
 use super::{
     OutageRow, TableRow, cached_page, problem_label, region_name, service_zone, stamp, times_normal,
@@ -10,8 +11,8 @@ use super::{
 use crate::catalog::Service;
 use crate::chart;
 use crate::comments;
+use crate::counts::Dim;
 use crate::counts::buckets::DAY;
-use crate::counts::{BucketRange, CountStore, Dim, Resolution};
 use crate::detect::Status;
 use crate::domain::{ProblemKind, ReportKind};
 use crate::figure;
@@ -113,6 +114,8 @@ struct ServicePage<'a> {
     /// While a service-wide outage goes on: "Since 08:37 CET: 10× the usual reports, mostly Login
     /// and App. Most reports from: …" (then `affected` is part of it).
     summary: Option<String>,
+    /// The incident group this service is in now (a shared cause named).
+    group: Option<GroupNote>,
     /// Other services with problems now, those of this service's countries first.
     others: Vec<OtherService<'a>>,
     /// The chart's downloads, and the link preview.
@@ -276,33 +279,15 @@ async fn incident(
     let start = ongoing.record.started_at.min(now);
     // The ratio is measured over what the chart shows (24 hours): an older start is cut there.
     let from = chart.bars.first().map_or(start, |b| start.max(b.start));
-    let res = if from >= Resolution::Minute.oldest_kept(now) {
-        Resolution::Minute
-    } else {
-        Resolution::Hour
-    };
-    let first = res.floor(from);
-    let range = BucketRange {
-        first,
-        count: ((now - first) / res.step() + 1) as usize,
-        step: res.step(),
-    };
-    let sum = |dim: Dim| async move {
-        state
-            .counts
-            .series(&service.slug, &dim, res, range)
-            .await
-            .map(|v| v.iter().sum::<u64>())
-    };
-    let counted = sum(Dim::All).await.ok()?;
-    let mut problems = Vec::new();
-    for kind in ProblemKind::ALL {
-        let n = sum(Dim::Problem(kind)).await.ok()?;
-        if n > 0 {
-            problems.push((kind, n));
-        }
-    }
-    problems.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let range = crate::incident::range_since(from, now);
+    let first = range.first;
+    let counted = crate::incident::total(&state.counts, &service.slug, &Dim::All, range)
+        .await
+        .ok()?;
+    let problems = crate::incident::problem_mix(&state.counts, &service.slug, range)
+        .await
+        .ok()?
+        .ranked();
     let expected = figure::expected_between(&chart.bars, first, now);
     Some(Incident {
         start,
@@ -589,6 +574,10 @@ async fn service_html(
                 .collect(),
             affected,
             summary,
+            group: state
+                .board
+                .group_of(&service.slug)
+                .map(|g| group_note(state, &g, true, Some(&service.slug), lang)),
             others: others_with_problems(state, service, lang),
             downloads,
             share,
