@@ -156,8 +156,9 @@ pub async fn prepare(url: &str, clock: &Clock) -> anyhow::Result<Demo> {
 }
 
 /// The simulation of every service, its history ending at `anchor`: volumes spread from quiet to
-/// busy, and a few outages modelled on real ones, Intesa Sanpaolo's going on at the anchor and for
-/// two hours after it.
+/// busy, and a few outages modelled on real ones: Intesa Sanpaolo's going on at the anchor and for
+/// two hours after it, beside SMS codes failing at six other Italian banks at once (a shared
+/// cause); Barclays' three-day failure a week before; American Express Italy's SMS codes.
 pub fn specs(
     catalog: &Catalog,
     regions: &RegionCatalog,
@@ -212,12 +213,23 @@ pub fn specs(
                     vec![("login", 0.7), ("mobile_app", 0.3)],
                     known(&["TLI"]),
                 )],
+                // The Barclays story: payments failing for three days, across nights, at 2.5x.
                 "barclays" => vec![outage(
-                    2 * 1440 + 600,
-                    240,
-                    5.0,
+                    8 * 1440 + 300,
+                    3 * 1440,
+                    2.5,
                     vec![("payments", 0.6), ("balance", 0.4)],
                     known(&["TLI", "TLJ", "TLK"]),
+                )],
+                // A shared cause going on: SMS codes failing at six Italian banks at once (an SMS
+                // gateway), beside Intesa Sanpaolo's own login outage, which is not part of it.
+                "poste-italiane" | "postepay" | "banco-bpm" | "bper-banca" | "finecobank"
+                | "hype" => vec![outage(
+                    20,
+                    20 + 120,
+                    6.0,
+                    vec![("sms_verification", 0.85), ("login", 0.15)],
+                    Vec::new(),
                 )],
                 _ => Vec::new(),
             };
