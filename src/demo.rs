@@ -2,8 +2,10 @@
 //! reports, and simulated reports that keep arriving while it runs.
 //!
 //! The demo's story is anchored at the moment its history was simulated (the *anchor*): 14 days of
-//! everyday reports for every service, a few past outages modelled on real ones, and Intesa
-//! Sanpaolo's outage, which began 25 minutes before the anchor and lasts until two hours after it.
+//! everyday reports for every service, a few past outages modelled on real ones, Intesa
+//! Sanpaolo's outage, which began 25 minutes before the anchor and lasts until two hours after it,
+//! and SMS codes failing at five Italian banks from about 40 minutes before the anchor for 100
+//! minutes (one shared cause: an incident group).
 //! While the server runs, [`Demo::run_live`] submits the reports the same simulation gives for each
 //! passing moment through the intake, as real reports arrive, so the pages, the counters and the
 //! monitor see a living service rather than a history that stopped at start (where the ongoing
@@ -218,6 +220,15 @@ pub fn specs(
                     5.0,
                     vec![("payments", 0.6), ("balance", 0.4)],
                     known(&["TLI", "TLJ", "TLK"]),
+                )],
+                // SMS codes failing at several Italian banks at once, minutes apart: a shared SMS
+                // gateway (the AmEx Italy story's cause), which the pages name as one incident group.
+                "unicredit" | "banco-bpm" | "bper-banca" | "finecobank" | "credem" => vec![outage(
+                    40 - (i % 7) as i64,
+                    100,
+                    6.0,
+                    vec![("sms_verification", 0.9), ("login", 0.1)],
+                    Vec::new(),
                 )],
                 _ => Vec::new(),
             };
