@@ -2,8 +2,10 @@
 //! reports, and simulated reports that keep arriving while it runs.
 //!
 //! The demo's story is anchored at the moment its history was simulated (the *anchor*): 14 days of
-//! everyday reports for every service, a few past outages modelled on real ones, and Intesa
-//! Sanpaolo's outage, which began 25 minutes before the anchor and lasts until two hours after it.
+//! everyday reports for every service, a few past outages modelled on real ones, Intesa
+//! Sanpaolo's outage, which began 25 minutes before the anchor and lasts until two hours after it,
+//! and SMS codes failing at five Italian banks from about 40 minutes before the anchor for 100
+//! minutes (one shared cause: an incident group).
 //! While the server runs, [`Demo::run_live`] submits the reports the same simulation gives for each
 //! passing moment through the intake, as real reports arrive, so the pages, the counters and the
 //! monitor see a living service rather than a history that stopped at start (where the ongoing
@@ -157,7 +159,7 @@ pub async fn prepare(url: &str, clock: &Clock) -> anyhow::Result<Demo> {
 
 /// The simulation of every service, its history ending at `anchor`: volumes spread from quiet to
 /// busy, and a few outages modelled on real ones: Intesa Sanpaolo's going on at the anchor and for
-/// two hours after it, beside SMS codes failing at six other Italian banks at once (a shared
+/// two hours after it, beside SMS codes failing at five other Italian banks at once (a shared
 /// cause); Barclays' three-day failure a week before; American Express Italy's SMS codes.
 pub fn specs(
     catalog: &Catalog,
@@ -221,14 +223,15 @@ pub fn specs(
                     vec![("payments", 0.6), ("balance", 0.4)],
                     known(&["TLI", "TLJ", "TLK"]),
                 )],
-                // A shared cause going on: SMS codes failing at six Italian banks at once (an SMS
-                // gateway), beside Intesa Sanpaolo's own login outage, which is not part of it.
-                "poste-italiane" | "postepay" | "banco-bpm" | "bper-banca" | "finecobank"
-                | "hype" => vec![outage(
-                    20,
-                    20 + 120,
+                // SMS codes failing at several Italian banks at once, minutes apart: a shared SMS
+                // gateway (the AmEx Italy story's cause), which the pages name as one incident group,
+                // going on beside Intesa Sanpaolo's own login outage (not part of it) for two hours
+                // after the start.
+                "unicredit" | "banco-bpm" | "bper-banca" | "finecobank" | "credem" => vec![outage(
+                    40 - (i % 7) as i64,
+                    40 + 120,
                     6.0,
-                    vec![("sms_verification", 0.85), ("login", 0.15)],
+                    vec![("sms_verification", 0.9), ("login", 0.1)],
                     Vec::new(),
                 )],
                 _ => Vec::new(),
