@@ -3,6 +3,7 @@
 
 mod admin;
 mod comments;
+mod evidence;
 mod outages;
 mod reports;
 mod salts;

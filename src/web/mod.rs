@@ -6,6 +6,7 @@
 
 mod admin;
 mod api;
+mod api_evidence;
 mod api_outages;
 pub mod connections;
 mod embed;
