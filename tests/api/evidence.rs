@@ -276,3 +276,72 @@ async fn a_multi_day_outage_permalink_shows_its_whole_course() {
     }
     app.stop().await;
 }
+
+/// The evidence columns exist on both backends and read back into the same record.
+#[tokio::test]
+async fn evidence_is_stored_and_read_back_on_both_backends() {
+    let cfg = DetectorConfig::default();
+    let evidence = downtally::detect::VerdictEvidence {
+        at: NOW,
+        window_secs: 900,
+        observed: 143.0,
+        normal: Some(downtally::detect::NormalRange {
+            expected: 12.0,
+            low: 7.0,
+            high: 18.0,
+        }),
+        breadth: Some(downtally::detect::Breadth::new(61.0, 12.0, &cfg)),
+        crossing: downtally::detect::Crossing {
+            statistic: downtally::detect::Statistic::Spike { window_secs: 900 },
+            deviation: 9.1,
+            bar: 5.0,
+        },
+        settings: cfg.version(),
+    };
+    let mut apps = vec![helpers::spawn_app(AppOptions::sqlite().manual_clock(NOW)).await];
+    apps.extend(helpers::spawn_on_postgres(AppOptions::default().manual_clock(NOW)).await);
+    for app in apps {
+        let db = &app.state.db;
+        let record = OutageRecord {
+            service: slug(INTESA),
+            region: None,
+            started_at: NOW - HOUR,
+            ended_at: None,
+            peak_at: NOW - HOUR,
+            peak_count: 40.0,
+            baseline_at_peak: 4.0,
+            top_problems: vec![],
+            regions: vec![],
+        };
+        let id = db.insert_outage(&record, NOW).await.unwrap();
+        assert_eq!(db.outage_evidence(id).await.unwrap(), None);
+        db.set_outage_evidence(id, &evidence).await.unwrap();
+        // Kept once: what decided the outage when it was declared.
+        let later = downtally::detect::VerdictEvidence {
+            observed: 1.0,
+            ..evidence.clone()
+        };
+        db.set_outage_evidence(id, &later).await.unwrap();
+        assert_eq!(
+            db.outage_evidence(id).await.unwrap().as_ref(),
+            Some(&evidence)
+        );
+        db.set_statuses(&[downtally::store::StatusRow {
+            service: slug(INTESA),
+            status: Status::Outage,
+            since: NOW - HOUR,
+            outage_id: Some(id),
+            updated_at: NOW,
+        }])
+        .await
+        .unwrap();
+        db.set_status_evidence(&[(slug(INTESA), later.clone())])
+            .await
+            .unwrap();
+        assert_eq!(
+            db.status_evidence().await.unwrap().get(&slug(INTESA)),
+            Some(&later)
+        );
+        app.stop().await;
+    }
+}
