@@ -375,6 +375,7 @@ outages-no-country = Kein Land passt zu „{ $text }“.
 why-heading = Warum downtally dies eine Störung nennt
 why-observed = In { $minutes ->
         [1] der Minute
+        [60] der Stunde
        *[other] den { $minutes_text } Minuten
     } bis { $time } Uhr { $n ->
         [one] meldete eine Person
@@ -382,6 +383,7 @@ why-observed = In { $minutes ->
     } Probleme, wo üblicherweise { $expected } melden (üblicher Bereich { $low }–{ $high }).
 why-observed-no-normal = In { $minutes ->
         [1] der Minute
+        [60] der Stunde
        *[other] den { $minutes_text } Minuten
     } bis { $time } Uhr { $n ->
         [one] meldete eine Person

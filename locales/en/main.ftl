@@ -375,6 +375,7 @@ outages-no-country = No country matches “{ $text }”.
 why-heading = Why downtally calls this an outage
 why-observed = In the { $minutes ->
         [1] minute
+        [60] hour
        *[other] { $minutes_text } minutes
     } to { $time }, { $n ->
         [one] one person
@@ -382,6 +383,7 @@ why-observed = In the { $minutes ->
     } reported problems where { $expected } are usual (normal range { $low }–{ $high }).
 why-observed-no-normal = In the { $minutes ->
         [1] minute
+        [60] hour
        *[other] { $minutes_text } minutes
     } to { $time }, { $n ->
         [one] one person

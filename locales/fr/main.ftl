@@ -375,6 +375,7 @@ outages-no-country = Aucun pays ne correspond à « { $text } ».
 why-heading = Pourquoi downtally parle de panne
 why-observed = { $minutes ->
         [1] Dans la minute
+        [60] Dans l’heure
        *[other] Dans les { $minutes_text } minutes
     } jusqu’à { $time }, { $n ->
         [one] une personne a signalé
@@ -382,6 +383,7 @@ why-observed = { $minutes ->
     } des problèmes, là où { $expected } sont habituelles (plage normale { $low }–{ $high }).
 why-observed-no-normal = { $minutes ->
         [1] Dans la minute
+        [60] Dans l’heure
        *[other] Dans les { $minutes_text } minutes
     } jusqu’à { $time }, { $n ->
         [one] une personne a signalé

@@ -375,6 +375,7 @@ outages-no-country = Nessun paese corrisponde a «{ $text }».
 why-heading = Perché downtally lo considera un disservizio
 why-observed = { $minutes ->
         [1] Nel minuto
+        [60] Nell’ora
        *[other] Nei { $minutes_text } minuti
     } fino alle { $time }, { $n ->
         [one] una persona ha segnalato
@@ -382,6 +383,7 @@ why-observed = { $minutes ->
     } problemi, dove di solito sono { $expected } (intervallo normale { $low }–{ $high }).
 why-observed-no-normal = { $minutes ->
         [1] Nel minuto
+        [60] Nell’ora
        *[other] Nei { $minutes_text } minuti
     } fino alle { $time }, { $n ->
         [one] una persona ha segnalato

@@ -375,6 +375,7 @@ outages-no-country = Ingen land samsvarer med «{ $text }».
 why-heading = Hvorfor downtally kaller dette et driftsavbrudd
 why-observed = { $minutes ->
         [1] I minuttet
+        [60] I timen
        *[other] I de { $minutes_text } minuttene
     } fram til { $time } { $n ->
         [one] meldte én person
@@ -382,6 +383,7 @@ why-observed = { $minutes ->
     } om problemer, der { $expected } er vanlig (normalområde { $low }–{ $high }).
 why-observed-no-normal = { $minutes ->
         [1] I minuttet
+        [60] I timen
        *[other] I de { $minutes_text } minuttene
     } fram til { $time } { $n ->
         [one] meldte én person

@@ -128,6 +128,8 @@ async fn an_outage_keeps_what_decided_it_in_the_api_and_on_its_permalink() {
     let minutes = window / 60;
     let span = if minutes == 1 {
         "In the minute to ".to_owned()
+    } else if minutes == 60 {
+        "In the hour to ".to_owned()
     } else {
         format!("In the {minutes} minutes to ")
     };

@@ -197,5 +197,17 @@ mod tests {
         );
         assert!(!text.contains("networks"), "{text}");
         assert_eq!(w.sentences.len(), 2, "{text}");
+        let hour = VerdictEvidence {
+            window_secs: 3600,
+            ..evidence(Statistic::Sustained)
+        };
+        let text = why(Lang::En, Some(&hour), chrono_tz::UTC)
+            .sentences
+            .join(" ");
+        assert!(
+            text.starts_with("In the hour to 08:37, 143 people"),
+            "{text}"
+        );
+        assert!(text.contains("a sustained rise"), "{text}");
     }
 }
