@@ -221,6 +221,37 @@ mod tests {
         assert_eq!(c.deviation, 0.0);
     }
 
+    /// The update that declares an outage names the statistic that crossed: a sudden 15-fold minute
+    /// is a spike of the bucket itself, at or past the bar the update reports.
+    #[test]
+    fn the_declaring_update_names_the_window_that_crossed() {
+        use crate::detect::{Detector, Event};
+        let start = 10 * 86_400;
+        let hours: Vec<(i64, f64)> = (0..24 * 21).map(|h| (h * 3600, 120.0)).collect();
+        let mut d = Detector::new(DetectorConfig::default(), 60).unwrap();
+        d.warm_hourly(&hours, start).unwrap();
+        let quiet = d.update_with_networks(start, 2.0, Some(2.0)).unwrap();
+        assert!(quiet.crossing.deviation < quiet.crossing.bar, "{quiet:?}");
+        let declared = (1..10)
+            .map(|i| {
+                d.update_with_networks(start + 60 * i, 30.0, Some(30.0))
+                    .unwrap()
+            })
+            .find(|u| matches!(u.event, Some(Event::Started(_))))
+            .expect("declared");
+        let c = declared.crossing;
+        assert_eq!(
+            c.statistic,
+            Statistic::Spike { window_secs: 60 },
+            "{declared:?}"
+        );
+        assert!(
+            c.deviation >= c.bar && c.bar == declared.threshold,
+            "{declared:?}"
+        );
+        assert!((c.deviation - declared.deviation).abs() < 1e-9);
+    }
+
     #[test]
     fn breadth_follows_the_detectors_rule() {
         let cfg = DetectorConfig::default();
