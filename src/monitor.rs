@@ -17,7 +17,10 @@ use crate::counts::{
     BucketRange, CountError, CountStore, Counts, Dim, Lease, Resolution, from_first_report,
 };
 use crate::detect::groups::Group;
-use crate::detect::{Bucket, DetectError, Detector, DetectorConfig, Event, Outage, Status};
+use crate::detect::{
+    Breadth, Bucket, Crossing, DetectError, Detector, DetectorConfig, Event, Normal, NormalModel,
+    Outage, Statistic, Status, Update, VerdictEvidence,
+};
 use crate::domain::{RegionId, ServiceSlug};
 use crate::normals::Normals;
 use crate::store::{Db, OutageRecord, StatusRow, StoreError};
@@ -174,6 +177,8 @@ pub struct Monitor {
     tracked: HashMap<SeriesKey, Tracked>,
     /// Status changes of the current pass, written together at its end (one commit, not one each).
     changed: Vec<(StatusRow, ServiceStatus)>,
+    /// What decided the changed statuses of the current pass, written after them.
+    status_evidence: Vec<(ServiceSlug, VerdictEvidence)>,
     /// Reports from this time on have not yet been searched for new regions.
     regions_scanned_to: Option<i64>,
     /// Whether the groups stored by an earlier leader were read (they keep their ids).
@@ -199,6 +204,7 @@ impl Monitor {
             config,
             tracked: HashMap::new(),
             changed: Vec::new(),
+            status_evidence: Vec::new(),
             regions_scanned_to: None,
             groups_loaded: false,
         }
@@ -247,6 +253,7 @@ impl Monitor {
 
         let mut summary = PassSummary::default();
         self.changed.clear();
+        self.status_evidence.clear();
         for (i, key) in keys.iter().enumerate() {
             self.advance(key, last_closed, now, &mut summary).await?;
             summary.series += 1;
@@ -258,6 +265,9 @@ impl Monitor {
         let changed = std::mem::take(&mut self.changed);
         let rows: Vec<StatusRow> = changed.iter().map(|(row, _)| row.clone()).collect();
         self.db.set_statuses(&rows).await?;
+        self.db
+            .set_status_evidence(&std::mem::take(&mut self.status_evidence))
+            .await?;
         for (row, status) in changed {
             self.board.set(&row.service, status);
         }
@@ -336,6 +346,7 @@ impl Monitor {
             vec![0; range.count]
         };
         let mut events = Vec::new();
+        let mut last_update = None;
         let hour = last_hour(now);
         {
             let tracked = self.tracked.get_mut(key).expect("inserted above");
@@ -352,8 +363,9 @@ impl Monitor {
                     recovered: recovered as f64,
                 })?;
                 if let Some(event) = update.event {
-                    events.push(event);
+                    events.push((event, update));
                 }
+                last_update = Some(update);
             }
             tracked.next = last_closed + minute;
             while tracked.hour.front().is_some_and(|&(at, _)| at < hour.first) {
@@ -361,12 +373,13 @@ impl Monitor {
             }
         }
         summary.buckets += range.count;
-        for event in events {
+        for (event, update) in events {
             match event {
                 Event::Started(o) => {
                     summary.started += 1;
                     let id = self.record_outage(key, &o, None, now).await?;
                     self.tracked.get_mut(key).expect("tracked").outage_id = Some(id);
+                    self.keep_outage_evidence(key, id, &update, now).await?;
                 }
                 Event::Resolved(o) => {
                     summary.resolved += 1;
@@ -382,13 +395,29 @@ impl Monitor {
         }
         if key.region.is_none() {
             let count: u64 = self.tracked[key].hour.iter().map(|&(_, c)| c).sum();
-            let above = self
+            let normal = self
                 .normals
                 .model(&key.service, &Dim::All, now)
                 .await?
-                .normal(hour.first, HOUR)
-                .is_some_and(|n| n.elevated(count as f64, &self.config));
+                .normal(hour.first, HOUR);
+            let above = normal.is_some_and(|n| n.elevated(count as f64, &self.config));
+            let changes = self.changed.len();
             self.publish_status(key, now, above);
+            if self.changed.len() > changes {
+                let hour_end = hour.first + HOUR;
+                let evidence = match last_update {
+                    Some(update)
+                        if !above || self.tracked[key].detector.status() != Status::Normal =>
+                    {
+                        self.verdict_evidence(key, &update, now).await?
+                    }
+                    _ => {
+                        self.hour_evidence(key, hour_end, count as f64, normal, now)
+                            .await?
+                    }
+                };
+                self.status_evidence.push((key.service.clone(), evidence));
+            }
         }
         Ok(())
     }
@@ -455,6 +484,114 @@ impl Monitor {
             updated_at: now,
         };
         self.changed.push((row, next));
+    }
+}
+
+/// The evidence of verdicts (issue 12 §6): what the monitor keeps with an outage when it is declared
+/// and with a status when it changes, read from the same counters and normals the pages show.
+impl Monitor {
+    /// Keeps what decided outage `id`, declared in the bucket of `update`.
+    async fn keep_outage_evidence(
+        &self,
+        key: &SeriesKey,
+        id: i64,
+        update: &Update,
+        now: i64,
+    ) -> Result<(), MonitorError> {
+        let evidence = self.verdict_evidence(key, update, now).await?;
+        self.db.set_outage_evidence(id, &evidence).await?;
+        Ok(())
+    }
+
+    /// The detector's verdict in the bucket of `update`: the reports of the window its strongest
+    /// statistic looked at, against that window's normal, and the networks of the breadth window.
+    async fn verdict_evidence(
+        &self,
+        key: &SeriesKey,
+        update: &Update,
+        now: i64,
+    ) -> Result<VerdictEvidence, MonitorError> {
+        let end = update.at + Resolution::Minute.step();
+        let window = update.crossing.window_secs(&self.config);
+        self.evidence(key, end, window, None, update.crossing, now)
+            .await
+    }
+
+    /// The last hour's verdict (a service "elevated" because its last hour is far above normal):
+    /// `count` against the hour's `normal`, with the bar of "elevated".
+    async fn hour_evidence(
+        &self,
+        key: &SeriesKey,
+        end: i64,
+        count: f64,
+        normal: Option<Normal>,
+        now: i64,
+    ) -> Result<VerdictEvidence, MonitorError> {
+        let crossing = Crossing {
+            statistic: Statistic::Spike { window_secs: HOUR },
+            deviation: normal.map_or(0.0, |n| n.deviation(count)),
+            bar: self.config.elevated_z,
+        };
+        self.evidence(key, end, HOUR, Some(count), crossing, now)
+            .await
+    }
+
+    /// The evidence of the `window` seconds ending at `end` (the counted reporters, or `observed`
+    /// when already known) and of the breadth window ending there.
+    async fn evidence(
+        &self,
+        key: &SeriesKey,
+        end: i64,
+        window: i64,
+        observed: Option<f64>,
+        crossing: Crossing,
+        now: i64,
+    ) -> Result<VerdictEvidence, MonitorError> {
+        let window = window.max(Resolution::Minute.step());
+        let observed = match observed {
+            Some(n) => n,
+            None => self.minutes_sum(key, &key.dim(), end - window, end).await?,
+        };
+        let model = self.normals.model(&key.service, &key.dim(), now).await?;
+        let breadth_secs = self.config.breadth_window_secs;
+        // Breadth is the service's, as the detector reads it.
+        let networks = self
+            .minutes_sum(key, &Dim::Networks, end - breadth_secs, end)
+            .await?;
+        let usual = model
+            .normal(end - breadth_secs, breadth_secs)
+            .map_or(0.0, |n| n.expected);
+        Ok(VerdictEvidence {
+            at: end,
+            window_secs: window,
+            observed,
+            normal: model.normal(end - window, window).map(Into::into),
+            breadth: Some(Breadth::new(networks, usual, &self.config)),
+            crossing,
+            settings: self.config.version(),
+        })
+    }
+
+    /// Sum of the minute buckets of `key.service`'s series `dim` in `[from, to)`.
+    async fn minutes_sum(
+        &self,
+        key: &SeriesKey,
+        dim: &Dim,
+        from: i64,
+        to: i64,
+    ) -> Result<f64, MonitorError> {
+        let minute = Resolution::Minute.step();
+        let first = Resolution::Minute.floor(from);
+        let range = BucketRange {
+            first,
+            count: ((to - first) / minute).max(0) as usize,
+            step: minute,
+        };
+        let counts = self
+            .counts
+            .series(&key.service, dim, Resolution::Minute, range)
+            .await?;
+        Ok(counts.iter().sum::<u64>() as f64)
     }
 }
 
@@ -639,8 +776,11 @@ pub async fn declare_past_outages(
             service: service.slug.clone(),
             region: None,
         };
+        let normal = past_normal(&counts, until, config);
         let mut detector = Detector::new(config, Resolution::Minute.step())?;
         let mut reported = counts.into_iter().peekable();
+        let mut recent = VecDeque::new();
+        let mut declared = None;
         for at in (first..until).step_by(Resolution::Minute.step() as usize) {
             let count = match reported.peek() {
                 Some(&(t, n)) if t == at => {
@@ -649,13 +789,74 @@ pub async fn declare_past_outages(
                 }
                 _ => 0,
             };
-            if let Some(Event::Resolved(o)) = detector.update(at, count as f64)?.event
-                && o.start >= first + HISTORY_WARM_UP_SECS
-            {
-                store_outage(db, &key, &o, None, now).await?;
-                stored += 1;
+            let update = detector.update(at, count as f64)?;
+            past_minutes(&mut recent, at, count, config);
+            match update.event {
+                Some(Event::Started(_)) => {
+                    declared = Some(past_evidence(&normal, &recent, &update, config));
+                }
+                Some(Event::Resolved(o)) if o.start >= first + HISTORY_WARM_UP_SECS => {
+                    let id = store_outage(db, &key, &o, None, now).await?;
+                    if let Some(evidence) = declared.take() {
+                        db.set_outage_evidence(id, &evidence).await?;
+                    }
+                    stored += 1;
+                }
+                _ => {}
             }
         }
     }
     Ok(stored)
+}
+
+/// The normal of a service's history replayed from SQL (`counts`: counted reports per minute), learnt
+/// from its hourly sums as [`Normals`] learns it from the counters' hourly buckets.
+fn past_normal(counts: &[(i64, u64)], until: i64, config: DetectorConfig) -> NormalModel {
+    let mut hours: Vec<(i64, f64)> = Vec::new();
+    for &(at, n) in counts {
+        let hour = Resolution::Hour.floor(at);
+        match hours.last_mut() {
+            Some((h, sum)) if *h == hour => *sum += n as f64,
+            _ => hours.push((hour, n as f64)),
+        }
+    }
+    NormalModel::from_hourly(&hours, until, config)
+}
+
+/// Keeps the minutes of the longest scoring window, newest last.
+fn past_minutes(recent: &mut VecDeque<(i64, u64)>, at: i64, count: u64, config: DetectorConfig) {
+    recent.push_back((at, count));
+    let oldest = at + Resolution::Minute.step() - config.long_window_secs.max(HOUR);
+    while recent.front().is_some_and(|&(t, _)| t < oldest) {
+        recent.pop_front();
+    }
+}
+
+/// What decided an outage found in history: as [`Monitor`]'s evidence, without breadth (history in
+/// SQL is replayed without its networks, and so without the breadth rule).
+fn past_evidence(
+    normal: &NormalModel,
+    recent: &VecDeque<(i64, u64)>,
+    update: &Update,
+    config: DetectorConfig,
+) -> VerdictEvidence {
+    let end = update.at + Resolution::Minute.step();
+    let window = update
+        .crossing
+        .window_secs(&config)
+        .max(Resolution::Minute.step());
+    let observed: u64 = recent
+        .iter()
+        .filter(|&&(t, _)| t >= end - window)
+        .map(|&(_, n)| n)
+        .sum();
+    VerdictEvidence {
+        at: end,
+        window_secs: window,
+        observed: observed as f64,
+        normal: normal.normal(end - window, window).map(Into::into),
+        breadth: None,
+        crossing: update.crossing,
+        settings: config.version(),
+    }
 }

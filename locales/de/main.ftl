@@ -363,6 +363,7 @@ cite-hint = Markieren Sie den Text, um ihn zu kopieren.
 fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
 fig-per-slot = { $n ->
     [one] Meldungen pro Minute
+    [60] Meldungen pro Stunde
    *[other] Meldungen pro { $count } Minuten
 }
 fig-download = Diagramm herunterladen:
@@ -408,3 +409,32 @@ group-problem-card = Kartenzahlungen
 group-problem-mobile_app = der App
 group-problem-website = der Website
 group-problem-other = sonstigen Problemen
+
+## evidence (issue 12 §6): warum downtally dies eine Störung nennt, im Permalink
+why-heading = Warum downtally dies eine Störung nennt
+why-observed = In { $minutes ->
+        [1] der Minute
+        [60] der Stunde
+       *[other] den { $minutes_text } Minuten
+    } bis { $time } Uhr { $n ->
+        [one] meldete eine Person
+       *[other] meldeten { $count } Personen
+    } Probleme, wo üblicherweise { $expected } melden (üblicher Bereich { $low }–{ $high }).
+why-observed-no-normal = In { $minutes ->
+        [1] der Minute
+        [60] der Stunde
+       *[other] den { $minutes_text } Minuten
+    } bis { $time } Uhr { $n ->
+        [one] meldete eine Person
+       *[other] meldeten { $count } Personen
+    } Probleme; downtally kennt die Vergangenheit dieses Dienstes noch nicht gut genug, um zu sagen, wie viele üblich sind.
+why-ratio = Das ist { $ratio } des Üblichen.
+why-networks = Die Meldungen kamen aus { $networks } Netzen, wo üblicherweise etwa { $usual } melden.
+why-rule-spike = downtally erklärt eine Störung, wenn die Meldungen so weit über dem Normalen liegen: eine Abweichung von { $deviation } gegenüber einer Schwelle von { $bar }.
+why-rule-sustained = downtally erklärt eine Störung, wenn die Meldungen lange genug über dem Normalen bleiben, um sich zu einem anhaltenden Anstieg zu summieren: eine Abweichung von { $deviation } gegenüber einer Schwelle von { $bar }.
+why-rule-networks = Dazu braucht es Meldungen aus mindestens { $n ->
+        [one] einem Netz
+       *[other] { $needed } Netzen
+    } über die hinaus, die der normale Verkehr bringt.
+why-settings = Detektor-Einstellungen { $version }.
+why-missing = Als diese Störung erklärt wurde, hat downtally die Belege seiner Urteile noch nicht aufbewahrt.

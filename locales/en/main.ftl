@@ -363,6 +363,7 @@ cite-hint = Select the text to copy it.
 fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
 fig-per-slot = { $n ->
     [one] reports per minute
+    [60] reports per hour
    *[other] reports per { $count } minutes
 }
 fig-download = Download the chart:
@@ -406,3 +407,32 @@ group-problem-card = card payments
 group-problem-mobile_app = the mobile app
 group-problem-website = the website
 group-problem-other = other problems
+
+## evidence (issue 12 §6): why downtally calls this an outage, on its permalink
+why-heading = Why downtally calls this an outage
+why-observed = In the { $minutes ->
+        [1] minute
+        [60] hour
+       *[other] { $minutes_text } minutes
+    } to { $time }, { $n ->
+        [one] one person
+       *[other] { $count } people
+    } reported problems where { $expected } are usual (normal range { $low }–{ $high }).
+why-observed-no-normal = In the { $minutes ->
+        [1] minute
+        [60] hour
+       *[other] { $minutes_text } minutes
+    } to { $time }, { $n ->
+        [one] one person
+       *[other] { $count } people
+    } reported problems; downtally does not yet know enough of this service's past to say how many are usual.
+why-ratio = That is { $ratio } the usual.
+why-networks = The reports came from { $networks } networks where about { $usual } are usual.
+why-rule-spike = downtally declares an outage when reports are this far beyond normal: a deviation of { $deviation } against a bar of { $bar }.
+why-rule-sustained = downtally declares an outage when reports stay above normal long enough to add up to a sustained rise: a deviation of { $deviation } against a bar of { $bar }.
+why-rule-networks = It also needs reports from at least { $n ->
+        [one] one network
+       *[other] { $needed } networks
+    } beyond those normal traffic brings.
+why-settings = Detector settings { $version }.
+why-missing = downtally did not yet keep the evidence of its verdicts when this outage was declared.

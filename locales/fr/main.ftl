@@ -363,6 +363,7 @@ cite-hint = Sélectionnez le texte pour le copier.
 fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
 fig-per-slot = { $n ->
     [one] signalements par minute
+    [60] signalements par heure
    *[other] signalements par tranche de { $count } minutes
 }
 fig-download = Télécharger le graphique :
@@ -418,3 +419,32 @@ group-problem-card = les paiements par carte
 group-problem-mobile_app = l'application
 group-problem-website = le site web
 group-problem-other = d'autres problèmes
+
+## evidence (issue 12 §6) : pourquoi downtally parle de panne, sur le permalien
+why-heading = Pourquoi downtally parle de panne
+why-observed = { $minutes ->
+        [1] Dans la minute
+        [60] Dans l’heure
+       *[other] Dans les { $minutes_text } minutes
+    } jusqu’à { $time }, { $n ->
+        [one] une personne a signalé
+       *[other] { $count } personnes ont signalé
+    } des problèmes, là où { $expected } sont habituelles (plage normale { $low }–{ $high }).
+why-observed-no-normal = { $minutes ->
+        [1] Dans la minute
+        [60] Dans l’heure
+       *[other] Dans les { $minutes_text } minutes
+    } jusqu’à { $time }, { $n ->
+        [one] une personne a signalé
+       *[other] { $count } personnes ont signalé
+    } des problèmes ; downtally ne connaît pas encore assez le passé de ce service pour dire combien sont habituelles.
+why-ratio = C’est { $ratio } la normale.
+why-networks = Les signalements venaient de { $networks } réseaux, là où environ { $usual } sont habituels.
+why-rule-spike = downtally déclare une panne quand les signalements dépassent autant la normale : un écart de { $deviation } face à un seuil de { $bar }.
+why-rule-sustained = downtally déclare une panne quand les signalements restent au-dessus de la normale assez longtemps pour former une hausse durable : un écart de { $deviation } face à un seuil de { $bar }.
+why-rule-networks = Il faut aussi des signalements d’au moins { $n ->
+        [one] un réseau
+       *[other] { $needed } réseaux
+    } au-delà de ceux qu’apporte le trafic normal.
+why-settings = Réglages du détecteur { $version }.
+why-missing = Quand cette panne a été déclarée, downtally ne conservait pas encore les preuves de ses verdicts.

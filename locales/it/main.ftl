@@ -363,6 +363,7 @@ cite-hint = Seleziona il testo per copiarlo.
 fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
 fig-per-slot = { $n ->
     [one] segnalazioni al minuto
+    [60] segnalazioni all'ora
    *[other] segnalazioni ogni { $count } minuti
 }
 fig-download = Scarica il grafico:
@@ -406,3 +407,32 @@ group-problem-card = i pagamenti con carta
 group-problem-mobile_app = l'app
 group-problem-website = il sito
 group-problem-other = altri problemi
+
+## evidence (issue 12 §6): perché downtally lo considera un disservizio, nel permalink
+why-heading = Perché downtally lo considera un disservizio
+why-observed = { $minutes ->
+        [1] Nel minuto
+        [60] Nell’ora
+       *[other] Nei { $minutes_text } minuti
+    } fino alle { $time }, { $n ->
+        [one] una persona ha segnalato
+       *[other] { $count } persone hanno segnalato
+    } problemi, dove di solito sono { $expected } (intervallo normale { $low }–{ $high }).
+why-observed-no-normal = { $minutes ->
+        [1] Nel minuto
+        [60] Nell’ora
+       *[other] Nei { $minutes_text } minuti
+    } fino alle { $time }, { $n ->
+        [one] una persona ha segnalato
+       *[other] { $count } persone hanno segnalato
+    } problemi; downtally non conosce ancora abbastanza il passato di questo servizio per dire quante siano di solito.
+why-ratio = Cioè { $ratio } il normale.
+why-networks = Le segnalazioni venivano da { $networks } reti, dove di solito sono circa { $usual }.
+why-rule-spike = downtally dichiara un disservizio quando le segnalazioni superano il normale di tanto: uno scarto di { $deviation } contro una soglia di { $bar }.
+why-rule-sustained = downtally dichiara un disservizio quando le segnalazioni restano sopra il normale abbastanza a lungo da sommarsi in un aumento persistente: uno scarto di { $deviation } contro una soglia di { $bar }.
+why-rule-networks = Servono inoltre segnalazioni da almeno { $n ->
+        [one] una rete
+       *[other] { $needed } reti
+    } oltre a quelle che porta il traffico normale.
+why-settings = Impostazioni del rilevatore { $version }.
+why-missing = Quando questo disservizio è stato dichiarato, downtally non conservava ancora le prove dei suoi verdetti.

@@ -363,6 +363,7 @@ cite-hint = Merk teksten for å kopiere den.
 fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
 fig-per-slot = { $n ->
     [one] meldinger per minutt
+    [60] meldinger per time
    *[other] meldinger per { $count } minutter
 }
 fig-download = Last ned diagrammet:
@@ -396,3 +397,32 @@ group-problem-card = kortbetaling
 group-problem-mobile_app = appen
 group-problem-website = nettsiden
 group-problem-other = andre problemer
+
+## evidence (issue 12 §6): hvorfor downtally kaller dette et driftsavbrudd, på permalenken
+why-heading = Hvorfor downtally kaller dette et driftsavbrudd
+why-observed = { $minutes ->
+        [1] I minuttet
+        [60] I timen
+       *[other] I de { $minutes_text } minuttene
+    } fram til { $time } { $n ->
+        [one] meldte én person
+       *[other] meldte { $count } personer
+    } om problemer, der { $expected } er vanlig (normalområde { $low }–{ $high }).
+why-observed-no-normal = { $minutes ->
+        [1] I minuttet
+        [60] I timen
+       *[other] I de { $minutes_text } minuttene
+    } fram til { $time } { $n ->
+        [one] meldte én person
+       *[other] meldte { $count } personer
+    } om problemer; downtally kjenner ennå ikke nok til tjenestens fortid til å si hvor mange som er vanlig.
+why-ratio = Det er { $ratio } det vanlige.
+why-networks = Meldingene kom fra { $networks } nettverk, der omtrent { $usual } er vanlig.
+why-rule-spike = downtally erklærer et driftsavbrudd når meldingene ligger så langt over det normale: et avvik på { $deviation } mot en terskel på { $bar }.
+why-rule-sustained = downtally erklærer et driftsavbrudd når meldingene holder seg over det normale lenge nok til å bli en vedvarende økning: et avvik på { $deviation } mot en terskel på { $bar }.
+why-rule-networks = Det trengs også meldinger fra minst { $n ->
+        [one] ett nettverk
+       *[other] { $needed } nettverk
+    } utover dem normal trafikk gir.
+why-settings = Detektorinnstillinger { $version }.
+why-missing = Da dette driftsavbruddet ble erklært, tok downtally ennå ikke vare på grunnlaget for sine avgjørelser.

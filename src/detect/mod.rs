@@ -22,6 +22,7 @@ mod noise;
 mod normal;
 mod state;
 mod status;
+mod verdict;
 mod window;
 
 pub use config::DetectorConfig;
@@ -30,6 +31,9 @@ pub use noise::{anomaly_score, deviation, shift_llr};
 pub use normal::{Normal, NormalModel, RANGE_Z, normal};
 pub use state::{Event, Outage};
 pub use status::{Status, StatuspageIndicator};
+pub use verdict::{
+    Breadth, Crossing, NormalRange, Statistic, VerdictEvidence, needed_beyond_usual,
+};
 
 use history::{BASE_SLOT_SECS, History};
 use noise::{Dispersion, Tail};
@@ -97,6 +101,9 @@ pub struct Update {
     pub status: Status,
     /// Set on the update where an outage starts or is resolved.
     pub event: Option<Event>,
+    /// The statistic furthest past (or nearest to) its bar in this bucket: which spike window or
+    /// the sustained-rise CUSUM, its deviation and its bar (the evidence of a verdict).
+    pub crossing: Crossing,
 }
 
 /// Online outage detector for one series. Cheap to clone; `Send + Sync`.
@@ -424,6 +431,14 @@ impl Detector {
                 .max(anomaly_score(z_shift, self.shift_threshold)),
             status,
             event,
+            crossing: Crossing::strongest(
+                &std::array::from_fn::<_, WINDOWS, _>(|i| {
+                    (self.windows[i] as i64 * self.step, z[i])
+                }),
+                threshold,
+                z_shift,
+                self.shift_threshold,
+            ),
         })
     }
 

@@ -4,6 +4,8 @@
 mod admin;
 mod comments;
 mod groups;
+
+mod evidence;
 mod outages;
 mod reports;
 mod salts;

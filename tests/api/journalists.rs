@@ -29,17 +29,18 @@ const PUBLIC: &str = "https://downtally.example";
 const PAST_START: i64 = NOW - 26 * 3600;
 const PAST_END: i64 = PAST_START + 90 * 60;
 
-struct Fixture {
-    base: String,
+/// Shared with `evidence` (what decided these outages), which reads the same app.
+pub(crate) struct Fixture {
+    pub(crate) base: String,
     /// Intesa's ongoing outage, as the monitor declared it.
-    ongoing: i64,
+    pub(crate) ongoing: i64,
     ongoing_start: i64,
     /// The resolved one, and the regional outage inside it.
-    past: i64,
+    pub(crate) past: i64,
     regional: i64,
 }
 
-fn app() -> &'static Fixture {
+pub(crate) fn app() -> &'static Fixture {
     static APP: OnceLock<Fixture> = OnceLock::new();
     APP.get_or_init(|| helpers::start_on_own_thread(start))
 }

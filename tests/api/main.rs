@@ -19,6 +19,7 @@ mod demo;
 mod detect_synthetic;
 mod durability;
 mod embeds;
+mod evidence;
 mod flood;
 mod forms_csrf;
 mod groups;

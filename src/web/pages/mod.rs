@@ -8,6 +8,7 @@
 //! the rows they show outages and chart buckets in. What pages share with embeds is `web/view.rs`.
 
 mod downloads;
+mod evidence;
 mod flags;
 mod forms;
 mod groups;
