@@ -18,7 +18,7 @@ use crate::counts::{
 };
 use crate::detect::{DetectError, Detector, DetectorConfig, Event, Outage, Status};
 use crate::domain::{RegionId, ServiceSlug};
-use crate::normals::Normals;
+use crate::normals::{Normals, series_zone};
 use crate::store::{Db, OutageRecord, StatusRow, StoreError};
 use parking_lot::RwLock;
 use std::collections::{HashMap, VecDeque};
@@ -170,9 +170,9 @@ impl Monitor {
         config: DetectorConfig,
     ) -> Self {
         Self {
+            normals: Normals::new(counts.clone(), config, catalog.clone()),
             catalog,
             db,
-            normals: Normals::new(counts.clone(), config),
             counts,
             clock,
             board,
@@ -342,7 +342,9 @@ impl Monitor {
         key: &SeriesKey,
         first_minute: i64,
     ) -> Result<Detector, MonitorError> {
-        let mut detector = Detector::new(self.config, Resolution::Minute.step())?;
+        // The seasonal profile in the zone the series' people live in, as its normal's.
+        let zone = series_zone(self.catalog.get(key.service.as_str()), &key.dim());
+        let mut detector = Detector::in_zone(self.config, Resolution::Minute.step(), zone)?;
         let hours_range = Resolution::Hour.window_ending_at(
             first_minute - 1,
             Resolution::Hour.retention() - 2 * Resolution::Hour.step(),
@@ -583,7 +585,8 @@ pub async fn declare_past_outages(
             service: service.slug.clone(),
             region: None,
         };
-        let mut detector = Detector::new(config, Resolution::Minute.step())?;
+        let zone = series_zone(Some(service), &Dim::All);
+        let mut detector = Detector::in_zone(config, Resolution::Minute.step(), zone)?;
         let mut reported = counts.into_iter().peekable();
         for at in (first..until).step_by(Resolution::Minute.step() as usize) {
             let count = match reported.peek() {

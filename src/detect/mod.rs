@@ -11,6 +11,13 @@
 //! What is normal for a series (the expected count of any bucket and its 10th to 90th percentile
 //! range), for pages and the monitor alike, is [`NormalModel`]: this detector run over hourly counts.
 //!
+//! The seasonal profile lives in the series' time zone ([`Detector::in_zone`]; UTC by default): its
+//! slots, days and weekdays are local wall-clock ones ([`zone`]), so when clocks change the profile
+//! moves with the people whose day it follows. A series mixing zones whose clocks change on different
+//! dates (a service used in the US and in Europe) is kept in its main market's zone; in the weeks
+//! between the two changes the rest of its traffic comes an hour early or late against the profile
+//! (see ARCHITECTURE.md, "Time zones of the detector").
+//!
 //! History is kept inside the detector (about 13 KB per series at the defaults). At server
 //! start, [`Detector::warm_hourly`] seeds it from hourly counts before recent fine buckets
 //! are replayed through `update`.
@@ -22,6 +29,7 @@ mod normal;
 mod state;
 mod status;
 mod window;
+mod zone;
 
 pub use config::DetectorConfig;
 pub use history::ProfileSource;
@@ -35,6 +43,7 @@ use noise::{Dispersion, Tail};
 use serde::Serialize;
 use state::{Evidence, Lifecycle};
 use window::Recent;
+use zone::LocalClock;
 
 /// Scoring windows: the bucket itself and the short, medium and long sums.
 const WINDOWS: usize = 4;
@@ -91,6 +100,8 @@ pub struct Detector {
     cfg: DetectorConfig,
     step: i64,
     slot_secs: i64,
+    /// The zone whose wall-clock time the seasonal slots follow.
+    clock: LocalClock,
     history: History,
     level: Level,
     recent: Recent,
@@ -167,6 +178,7 @@ impl Detector {
             cfg,
             step: step_secs,
             slot_secs,
+            clock: LocalClock::new(chrono_tz::Tz::UTC),
             history: History::new(slot_secs, cfg.season_weeks),
             level: Level::new(level_slots),
             recent: Recent::new(capacity),
@@ -193,6 +205,24 @@ impl Detector {
             shift_tail: Tail::default(),
             shift_threshold: cfg.outage_z,
         })
+    }
+
+    /// A detector for buckets of `step_secs` seconds whose seasonal profile (time of day, day of
+    /// week, weekday or weekend) follows the wall-clock time of `zone`: the series of a service or
+    /// region whose people live there. [`Detector::new`] is this in UTC.
+    pub fn in_zone(
+        cfg: DetectorConfig,
+        step_secs: i64,
+        zone: chrono_tz::Tz,
+    ) -> Result<Self, DetectError> {
+        let mut detector = Self::new(cfg, step_secs)?;
+        detector.clock = LocalClock::new(zone);
+        Ok(detector)
+    }
+
+    /// The zone the seasonal profile follows.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.clock.tz()
     }
 
     pub fn config(&self) -> &DetectorConfig {
@@ -240,7 +270,9 @@ impl Detector {
     /// e.g. the counter store's hourly buckets of the last weeks. Hours that do not end by
     /// `until` (the first bucket that will be passed to `update`) are skipped, so the overlap
     /// with the fine buckets replayed afterwards is never counted twice. Each hour is spread
-    /// evenly over its slots (the shape within an hour is unknown).
+    /// evenly over its slots (the shape within an hour is unknown), the local slots of the
+    /// detector's zone: the hour a spring change skips holds none; the hour an autumn change
+    /// repeats is kept once, the first time.
     pub fn warm_hourly(&mut self, hours: &[(i64, f64)], until: i64) -> Result<(), DetectError> {
         if self.last_at.is_some() {
             return Err(DetectError::WarmAfterUpdate);
@@ -253,7 +285,7 @@ impl Detector {
             if start + 3600 > until || !count.is_finite() {
                 continue;
             }
-            let first = start.div_euclid(self.slot_secs);
+            let first = self.clock.local(start).div_euclid(self.slot_secs);
             for s in first..first + per_hour {
                 self.history
                     .push(s, Some(count.clamp(0.0, MAX_COUNT) / per_hour as f64));
@@ -292,7 +324,8 @@ impl Detector {
         }
         self.last_at = Some(at);
         let count = count.is_finite().then(|| count.clamp(0.0, MAX_COUNT));
-        let slot = at.div_euclid(self.slot_secs);
+        // Slots are local wall-clock time (see `zone`); ordering stays by `at`.
+        let slot = self.clock.local(at).div_euclid(self.slot_secs);
         let acc = self.slot_for(slot);
         let fraction = self.step as f64 / self.slot_secs as f64;
         let baseline = acc
