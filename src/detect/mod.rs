@@ -663,6 +663,31 @@ mod tests {
     }
 
     #[test]
+    fn the_skipped_and_the_repeated_hour_leave_history_whole() {
+        // Flat traffic for four weeks in Rome across each 2024 change: the hour skipped in spring
+        // (missing in history) and the hour repeated in autumn (stored once) neither panic nor
+        // bend the baseline a week later, which reads the same wall-clock slots.
+        for change in [1_711_846_800i64, 1_729_990_800] {
+            let mut d =
+                Detector::in_zone(DetectorConfig::default(), 60, chrono_tz::Tz::Europe__Rome)
+                    .unwrap();
+            assert_eq!(d.zone(), chrono_tz::Tz::Europe__Rome);
+            let from = change - 21 * 86_400;
+            run(&mut d, from, change + 7 * 86_400 - 3 * 3600, |_| 10.0);
+            let week_later = run(
+                &mut d,
+                change + 7 * 86_400 - 3 * 3600,
+                change + 7 * 86_400 + 3 * 3600,
+                |_| 10.0,
+            );
+            for u in week_later {
+                assert!((u.baseline - 10.0).abs() < 0.5, "{change}: {u:?}");
+                assert_eq!(u.status, Status::Normal, "{change}: {u:?}");
+            }
+        }
+    }
+
+    #[test]
     fn growth_correction_survives_the_switch_to_the_weekly_profile() {
         // +20 % a week: on day 21 the weekly profile (median of 1, 2, 3 weeks ago) lags by
         // about 2 weeks of growth, which the level correction must already include.

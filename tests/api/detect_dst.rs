@@ -95,13 +95,14 @@ fn no_outage_is_declared_because_european_or_us_clocks_change() {
 }
 
 /// The test above can fail: the same local-time traffic read by a detector in UTC declares the
-/// hour the morning rise moved as an outage.
+/// morning rise, an hour early against its profile, as an outage morning after morning (seven in the
+/// week after the change when measured; at least three asked for here).
 #[test]
 fn in_utc_the_early_morning_rise_after_the_spring_change_is_declared() {
     let counts = traffic(SPRING_RUN, Tz::Europe__Rome, PEAK, 40);
     assert!(around(&declared(&counts, Tz::Europe__Rome), EU_SPRING).is_empty());
     let utc = around(&declared(&counts, Tz::UTC), EU_SPRING);
-    assert!(!utc.is_empty(), "a detector in UTC saw nothing");
+    assert!(utc.len() >= 3, "a detector in UTC declared only {utc:?}");
 }
 
 /// A service used in Great Britain (70 % of its reports) and the US Eastern zone (30 %), kept in its
