@@ -254,6 +254,8 @@ pub fn specs(
                 located_share: 0.5,
                 outages,
                 seed: 1_000 + i as u64,
+                // People keep their routine in their own zone, as the detector expects.
+                zone: crate::domain::country_zone(&service.countries[0]),
             };
             (service.slug.clone(), spec)
         })

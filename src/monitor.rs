@@ -22,7 +22,7 @@ use crate::detect::{
     Outage, Statistic, Status, Update, VerdictEvidence,
 };
 use crate::domain::{RegionId, ServiceSlug};
-use crate::normals::Normals;
+use crate::normals::{Normals, series_zone};
 use crate::store::{Db, OutageRecord, StatusRow, StoreError};
 use parking_lot::RwLock;
 use std::collections::{HashMap, VecDeque};
@@ -195,9 +195,9 @@ impl Monitor {
         config: DetectorConfig,
     ) -> Self {
         Self {
+            normals: Normals::new(counts.clone(), config, catalog.clone()),
             catalog,
             db,
-            normals: Normals::new(counts.clone(), config),
             counts,
             clock,
             board,
@@ -427,7 +427,9 @@ impl Monitor {
         key: &SeriesKey,
         first_minute: i64,
     ) -> Result<Detector, MonitorError> {
-        let mut detector = Detector::new(self.config, Resolution::Minute.step())?;
+        // The seasonal profile in the zone the series' people live in, as its normal's.
+        let zone = series_zone(self.catalog.get(key.service.as_str()), &key.dim());
+        let mut detector = Detector::in_zone(self.config, Resolution::Minute.step(), zone)?;
         let hours_range = Resolution::Hour.window_ending_at(
             first_minute - 1,
             Resolution::Hour.retention() - 2 * Resolution::Hour.step(),
@@ -776,8 +778,9 @@ pub async fn declare_past_outages(
             service: service.slug.clone(),
             region: None,
         };
-        let normal = past_normal(&counts, until, config);
-        let mut detector = Detector::new(config, Resolution::Minute.step())?;
+        let zone = series_zone(Some(service), &Dim::All);
+        let normal = past_normal(&counts, until, config, zone);
+        let mut detector = Detector::in_zone(config, Resolution::Minute.step(), zone)?;
         let mut reported = counts.into_iter().peekable();
         let mut recent = VecDeque::new();
         let mut declared = None;
@@ -811,7 +814,12 @@ pub async fn declare_past_outages(
 
 /// The normal of a service's history replayed from SQL (`counts`: counted reports per minute), learnt
 /// from its hourly sums as [`Normals`] learns it from the counters' hourly buckets.
-fn past_normal(counts: &[(i64, u64)], until: i64, config: DetectorConfig) -> NormalModel {
+fn past_normal(
+    counts: &[(i64, u64)],
+    until: i64,
+    config: DetectorConfig,
+    zone: chrono_tz::Tz,
+) -> NormalModel {
     let mut hours: Vec<(i64, f64)> = Vec::new();
     for &(at, n) in counts {
         let hour = Resolution::Hour.floor(at);
@@ -820,7 +828,7 @@ fn past_normal(counts: &[(i64, u64)], until: i64, config: DetectorConfig) -> Nor
             _ => hours.push((hour, n as f64)),
         }
     }
-    NormalModel::from_hourly(&hours, until, config)
+    NormalModel::from_hourly(&hours, until, config, zone)
 }
 
 /// Keeps the minutes of the longest scoring window, newest last.

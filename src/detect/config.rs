@@ -22,10 +22,11 @@ pub struct DetectorConfig {
     /// Default 7 (one week); day 7 is also weekly lag 1.
     pub daily_lags: u32,
     /// While weekly history is too short, take the daily lags from past days of the same kind only
-    /// (Monday to Friday, or Saturday and Sunday, UTC days) when there are any. Services are quieter at weekends, and a
-    /// profile that mixes the two reads every weekend hour below normal and every weekday hour
-    /// above it. Default false for the detector (its settings are chosen on benchmarks, see
-    /// BENCHMARKS.md); the normal range pages show (`NormalModel`) sets it.
+    /// (Monday to Friday, or Saturday and Sunday, local days of the detector's zone) when there are
+    /// any. Services are quieter at weekends, and a profile that mixes the two reads every weekend
+    /// hour below normal and every weekday hour above it. Default false for the detector (its
+    /// settings are chosen on benchmarks, see BENCHMARKS.md); the normal range pages show
+    /// (`NormalModel`) sets it.
     pub daily_same_day_type: bool,
     /// Recent 15-minute slots used when there is not even one day of history (a newly listed
     /// service). Default 16 (4 hours): long enough to be stable, short enough to follow the

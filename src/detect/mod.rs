@@ -11,6 +11,13 @@
 //! What is normal for a series (the expected count of any bucket and its 10th to 90th percentile
 //! range), for pages and the monitor alike, is [`NormalModel`]: this detector run over hourly counts.
 //!
+//! The seasonal profile lives in the series' time zone ([`Detector::in_zone`]; UTC by default): its
+//! slots, days and weekdays are local wall-clock ones ([`zone`]), so when clocks change the profile
+//! moves with the people whose day it follows. A series mixing zones whose clocks change on different
+//! dates (a service used in the US and in Europe) is kept in its main market's zone; in the weeks
+//! between the two changes the rest of its traffic comes an hour early or late against the profile
+//! (see ARCHITECTURE.md, "Time zones of the detector").
+//!
 //! History is kept inside the detector (about 13 KB per series at the defaults). At server
 //! start, [`Detector::warm_hourly`] seeds it from hourly counts before recent fine buckets
 //! are replayed through `update`.
@@ -24,6 +31,7 @@ mod state;
 mod status;
 mod verdict;
 mod window;
+mod zone;
 
 pub use config::DetectorConfig;
 pub use history::ProfileSource;
@@ -40,6 +48,7 @@ use noise::{Dispersion, Tail};
 use serde::Serialize;
 use state::{Evidence, Lifecycle};
 use window::Recent;
+use zone::LocalClock;
 
 /// Scoring windows: the bucket itself and the short, medium and long sums.
 const WINDOWS: usize = 4;
@@ -112,6 +121,8 @@ pub struct Detector {
     cfg: DetectorConfig,
     step: i64,
     slot_secs: i64,
+    /// The zone whose wall-clock time the seasonal slots follow.
+    clock: LocalClock,
     history: History,
     level: Level,
     recent: Recent,
@@ -188,6 +199,7 @@ impl Detector {
             cfg,
             step: step_secs,
             slot_secs,
+            clock: LocalClock::new(chrono_tz::Tz::UTC),
             history: History::new(slot_secs, cfg.season_weeks),
             level: Level::new(level_slots),
             recent: Recent::new(capacity),
@@ -214,6 +226,24 @@ impl Detector {
             shift_tail: Tail::default(),
             shift_threshold: cfg.outage_z,
         })
+    }
+
+    /// A detector for buckets of `step_secs` seconds whose seasonal profile (time of day, day of
+    /// week, weekday or weekend) follows the wall-clock time of `zone`: the series of a service or
+    /// region whose people live there. [`Detector::new`] is this in UTC.
+    pub fn in_zone(
+        cfg: DetectorConfig,
+        step_secs: i64,
+        zone: chrono_tz::Tz,
+    ) -> Result<Self, DetectError> {
+        let mut detector = Self::new(cfg, step_secs)?;
+        detector.clock = LocalClock::new(zone);
+        Ok(detector)
+    }
+
+    /// The zone the seasonal profile follows.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.clock.tz()
     }
 
     pub fn config(&self) -> &DetectorConfig {
@@ -261,7 +291,9 @@ impl Detector {
     /// e.g. the counter store's hourly buckets of the last weeks. Hours that do not end by
     /// `until` (the first bucket that will be passed to `update`) are skipped, so the overlap
     /// with the fine buckets replayed afterwards is never counted twice. Each hour is spread
-    /// evenly over its slots (the shape within an hour is unknown).
+    /// evenly over its slots (the shape within an hour is unknown), the local slots of the
+    /// detector's zone: the hour a spring change skips holds none; the hour an autumn change
+    /// repeats is kept once, the first time.
     pub fn warm_hourly(&mut self, hours: &[(i64, f64)], until: i64) -> Result<(), DetectError> {
         if self.last_at.is_some() {
             return Err(DetectError::WarmAfterUpdate);
@@ -274,7 +306,7 @@ impl Detector {
             if start + 3600 > until || !count.is_finite() {
                 continue;
             }
-            let first = start.div_euclid(self.slot_secs);
+            let first = self.clock.local(start).div_euclid(self.slot_secs);
             for s in first..first + per_hour {
                 self.history
                     .push(s, Some(count.clamp(0.0, MAX_COUNT) / per_hour as f64));
@@ -331,7 +363,8 @@ impl Detector {
         }
         self.last_at = Some(at);
         let count = count.is_finite().then(|| count.clamp(0.0, MAX_COUNT));
-        let slot = at.div_euclid(self.slot_secs);
+        // Slots are local wall-clock time (see `zone`); ordering stays by `at`.
+        let slot = self.clock.local(at).div_euclid(self.slot_secs);
         let acc = self.slot_for(slot);
         let fraction = self.step as f64 / self.slot_secs as f64;
         let baseline = acc
@@ -674,6 +707,31 @@ mod tests {
             .iter()
             .position(|u| matches!(u.event, Some(Event::Resolved(_))));
         assert!(resolved.is_some_and(|i| i <= 10), "{resolved:?}");
+    }
+
+    #[test]
+    fn the_skipped_and_the_repeated_hour_leave_history_whole() {
+        // Flat traffic for four weeks in Rome across each 2024 change: the hour skipped in spring
+        // (missing in history) and the hour repeated in autumn (stored once) neither panic nor
+        // bend the baseline a week later, which reads the same wall-clock slots.
+        for change in [1_711_846_800i64, 1_729_990_800] {
+            let mut d =
+                Detector::in_zone(DetectorConfig::default(), 60, chrono_tz::Tz::Europe__Rome)
+                    .unwrap();
+            assert_eq!(d.zone(), chrono_tz::Tz::Europe__Rome);
+            let from = change - 21 * 86_400;
+            run(&mut d, from, change + 7 * 86_400 - 3 * 3600, |_| 10.0);
+            let week_later = run(
+                &mut d,
+                change + 7 * 86_400 - 3 * 3600,
+                change + 7 * 86_400 + 3 * 3600,
+                |_| 10.0,
+            );
+            for u in week_later {
+                assert!((u.baseline - 10.0).abs() < 0.5, "{change}: {u:?}");
+                assert_eq!(u.status, Status::Normal, "{change}: {u:?}");
+            }
+        }
     }
 
     #[test]

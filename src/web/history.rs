@@ -168,7 +168,8 @@ mod tests {
     }
 
     fn normals(counts: &Counts) -> Normals {
-        Normals::new(counts.clone(), DetectorConfig::default())
+        let catalog = std::sync::Arc::new(crate::catalog::Catalog::embedded().unwrap());
+        Normals::new(counts.clone(), DetectorConfig::default(), catalog)
     }
 
     #[tokio::test]
