@@ -415,9 +415,12 @@ impl Detector {
                     .observe(z_shift, self.tail_decay, self.episode_gap);
             }
             // What enters history is winsorised at the top of the normal band, so a burst
-            // cannot inflate the baseline, while a lasting change is still learnt in steps.
+            // cannot inflate the baseline, while a lasting change is still learnt in steps. A
+            // lone report is no burst: where the band's top is below one report, clipping every
+            // report to it taught sparse series about half their rate, and their counts back to
+            // normal then read as still raised, so an outage could not resolve.
             let kept = if acc.profile.is_some() {
-                c.min(baseline + 3.0 * sd)
+                c.min((baseline + 3.0 * sd).max(1.0))
             } else {
                 c
             };

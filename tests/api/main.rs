@@ -16,6 +16,7 @@ mod comments;
 mod comments_moderation;
 mod counter_contract;
 mod demo;
+mod detect_lasting_and_quiet;
 mod detect_synthetic;
 mod durability;
 mod embeds;
