@@ -99,15 +99,60 @@ pub struct DetectorConfig {
     pub tail_halflife_secs: i64,
     /// Weight of the standard-normal prior of the tail calibration. Default 1 day of buckets.
     pub tail_prior_secs: i64,
-    /// Deviation of the short window below which a bucket counts as back to normal.
-    /// Default 2: clearly inside the ordinary noise band.
+    /// Deviation of the short window below which a bucket counts as back to normal (an open
+    /// outage then reads "improving" once the evidence leans towards normal, see
+    /// `resolve_evidence`). Default 2: clearly inside the ordinary noise band.
     pub resolve_z: f64,
-    /// How long counts must stay back to normal before an outage is resolved. Default 300 s.
+    /// How long counts must stay back to normal before an outage is resolved (with enough
+    /// evidence, see `resolve_evidence`). Default 300 s: a lull of a minute or two between
+    /// bursts of reports is not a recovery.
     pub resolve_secs: i64,
+    /// The still-elevated rate, as a multiple of the expectation, that the evidence for a
+    /// recovery is weighed against: while an outage is open, a CUSUM adds up the negative
+    /// binomial log-likelihood ratio of every bucket for "back to normal" (ratio 1) against
+    /// "still this many times normal". Default 2: an outage that has eased to twice the usual
+    /// reports is still one to its users (the Barclays failure ran at about x2.5 for three days),
+    /// and the break-even of the two, 1 / ln 2 = x1.44, leaves the ordinary noise of a service
+    /// back to normal well on the recovery side.
+    pub resolve_ratio: f64,
+    /// Log-likelihood ratio that CUSUM must reach before an outage is resolved. Default ln 10^4
+    /// (9.2): under the still-elevated rate a resolution is that much less likely than under a
+    /// real recovery. It must be that strict because the CUSUM starts afresh at every lull and a
+    /// long outage gives it thousands of chances: at ln 100, five minutes with two reports where normal
+    /// traffic brings seven, on a service running at x2.5, were taken for a recovery, and
+    /// three-day simulated outages of 0.5 to 5 reports a minute at peak were split in two or three
+    /// (18 of 24 runs; none at ln 10^4). The evidence of a bucket grows with the
+    /// reports normal traffic would bring in it (about 0.31 per expected report when counts are
+    /// back), so a busy service back to normal at noon resolves within `resolve_secs`, a service
+    /// with 5 reports a minute within about 6 minutes, a quiet one in the time normal traffic
+    /// takes to bring about 30 reports; a quiet night, with too few expected reports to tell a
+    /// recovery from an outage that goes on, cannot resolve one at all: a failure lasting days
+    /// stays one outage. Half of it (100 to 1) with counts back within normal reads "improving".
+    /// Counted "works again for me" reports each add what one missing report would
+    /// (`Detector::update_bucket`), never enough on their own: counts must also be back within
+    /// normal for `resolve_secs`.
+    pub resolve_evidence: f64,
+    /// Longest an outage stays open: after this it is closed whether or not counts came back.
+    /// While an outage is open the seasonal history and the level correction learn the
+    /// expectation, not the counts, so that a failure lasting days does not teach the baseline
+    /// that it is normal; a change that lasts longer than a week (a new user base, a new way of
+    /// reporting) is no failure the reports can tell apart from the service's new normal, and the
+    /// baseline must be free to learn it. Default 7 days: a whole weekly cycle without any hour
+    /// back to normal; after it the series shows as elevated while the level correction (itself a
+    /// week long) adopts the change, and a new outage waits for the deviation to settle, as after
+    /// any outage (`refractory_secs`).
+    pub max_outage_secs: i64,
     /// Reports needed in the reporter window before an outage can be declared. Reports are
-    /// de-duplicated per reporter, so this approximates distinct reporters. Default 10.
+    /// de-duplicated per reporter over 15 minutes, so within that window they are distinct
+    /// reporters. Default 10.
     pub min_reporters: f64,
-    /// Window for `min_reporters`. Default 300 s.
+    /// Window for `min_reporters`. Default 900 s, the de-duplication window of a reporter
+    /// (`counts::admission`): its reports are then distinct people, and a quiet service's outage
+    /// is heard once ten people have reported it within a quarter hour. A 5-minute window asked
+    /// for two reporters a minute, a pace a service that normally gets a report every ten minutes
+    /// may keep up for only minutes (20 reporters in 10 minutes often hold ten in no 5 minutes);
+    /// busy services reach ten in any window, and the deviation and its bar
+    /// still decide.
     pub reporter_window_secs: i64,
     /// Breadth: distinct networks (IPv4 /24, IPv6 /48) beyond those normal traffic brings (about
     /// one per expected report) that must have reported in the breadth window before an outage is
@@ -167,8 +212,11 @@ impl Default for DetectorConfig {
             tail_prior_secs: 86_400,
             resolve_z: 2.0,
             resolve_secs: 300,
+            resolve_ratio: 2.0,
+            resolve_evidence: 10_000f64.ln(),
+            max_outage_secs: 7 * 86_400,
             min_reporters: 10.0,
-            reporter_window_secs: 300,
+            reporter_window_secs: 900,
             min_networks: 6.0,
             networks_share: 0.25,
             breadth_z: 2.0,
@@ -182,7 +230,7 @@ impl Default for DetectorConfig {
 impl DetectorConfig {
     /// Checks the ranges the detector relies on; the message names the offending field.
     pub fn validate(&self) -> Result<(), String> {
-        let checks: [(bool, &str); 16] = [
+        let checks: [(bool, &str); 17] = [
             (self.shift_ratio > 1.0, "shift_ratio must be > 1"),
             (
                 (1..=52).contains(&self.season_weeks),
@@ -238,6 +286,12 @@ impl DetectorConfig {
             (
                 self.resolve_z < self.outage_z && self.resolve_secs >= 0,
                 "need resolve_z < outage_z and resolve_secs >= 0",
+            ),
+            (
+                self.resolve_ratio > 1.0
+                    && self.resolve_evidence >= 0.0
+                    && self.max_outage_secs > 0,
+                "need resolve_ratio > 1, resolve_evidence >= 0 and max_outage_secs > 0",
             ),
             (
                 self.min_reporters >= 0.0 && self.refractory_secs >= 0 && self.warmup_secs >= 0,

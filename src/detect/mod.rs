@@ -35,7 +35,7 @@ mod zone;
 
 pub use config::DetectorConfig;
 pub use history::ProfileSource;
-pub use noise::{anomaly_score, deviation, shift_llr};
+pub use noise::{anomaly_score, deviation, report_llr, shift_llr};
 pub use normal::{Normal, NormalModel, RANGE_Z, normal};
 pub use state::{Event, Outage};
 pub use status::{Status, StatuspageIndicator};
@@ -162,6 +162,8 @@ pub struct Detector {
 struct SlotAcc {
     slot: i64,
     sum: f64,
+    /// The same for the level correction (the expectation while an outage is open).
+    level_sum: f64,
     covered: i64,
     profile: Option<f64>,
     /// Whether the profile comes from past days or weeks.
@@ -349,7 +351,7 @@ impl Detector {
             at,
             count,
             networks,
-            recovered: _,
+            recovered,
         } = b;
         if let Some(previous) = self.last_at {
             if at <= previous {
@@ -382,7 +384,7 @@ impl Detector {
         }
         // A sustained rise that no window sum shows alone accumulates in the CUSUM; its
         // statistic is put on the deviation scale (sqrt(2 LLR), as for the deviance).
-        if let (Some(c), Some(_), false) = (count, acc.profile, self.status == Status::Outage) {
+        if let (Some(c), Some(_), false) = (count, acc.profile, self.status.outage_open()) {
             let llr = shift_llr(c, baseline, alphas[0], self.cfg.shift_ratio);
             self.cusum = (self.cusum + llr).max(0.0);
         }
@@ -403,6 +405,17 @@ impl Detector {
         let threshold = self.threshold;
         let (reporters, _) = self.recent.sums(self.reporter_buckets);
         let broad = self.broad(networks);
+        // Evidence that an open outage is over: this bucket's likelihood under normal against
+        // still `resolve_ratio` times normal, and each counted "works again for me" report as much
+        // as one report fewer would be.
+        let back_llr = match (count, acc.profile) {
+            (Some(c), Some(_)) => {
+                let rho = self.cfg.resolve_ratio;
+                recovered.max(0.0).min(MAX_COUNT) * report_llr(baseline, alphas[0], rho)
+                    - shift_llr(c, baseline, alphas[0], rho)
+            }
+            _ => 0.0,
+        };
         let evidence = Evidence {
             at,
             step: self.step,
@@ -411,6 +424,7 @@ impl Detector {
             z: zmax,
             threshold,
             z_short: z[1],
+            back_llr,
             z_shift,
             shift_threshold: self.shift_threshold,
             reporters,
@@ -419,7 +433,7 @@ impl Detector {
         };
         let (status, event) = self.lifecycle.step(&evidence, &self.cfg);
         self.status = status;
-        if status == Status::Outage {
+        if status.outage_open() {
             self.cusum = 0.0;
         }
 
@@ -441,15 +455,31 @@ impl Detector {
                 self.shift_tail
                     .observe(z_shift, self.tail_decay, self.episode_gap);
             }
-            // What enters history is winsorised at the top of the normal band, so an outage
-            // cannot inflate the baseline, while a lasting change is still learnt in steps.
+            // What enters history is winsorised at the top of the normal band, so a burst
+            // cannot inflate the baseline, while a lasting change is still learnt in steps. A
+            // lone report is no burst: where the band's top is below one report, clipping every
+            // report to it taught sparse series about half their rate, and their counts back to
+            // normal then read as still raised, so an outage could not resolve.
             let kept = if acc.profile.is_some() {
-                c.min(baseline + 3.0 * sd)
+                c.min((baseline + 3.0 * sd).max(1.0))
             } else {
                 c
             };
+            // While an outage is open, the level correction learns the expectation instead: it
+            // is the one path by which an outage's own days reach its baseline while it lasts
+            // (the weekly profile looks a week back and more, where its trimmed mean ignores one
+            // bad week), and over days it would follow the outage and let it fade into "normal".
+            // History keeps learning in steps: young series, whose daily profile is still
+            // learning the shape of their day, get their first mornings declared, and a baseline
+            // held still there would declare them every morning. `max_outage_secs` bounds what
+            // the level ignores.
+            let level_kept = match acc.profile {
+                Some(p) if status.outage_open() => p * acc.level * fraction,
+                _ => kept,
+            };
             if let Some(a) = self.slot.as_mut() {
                 a.sum += kept;
+                a.level_sum += level_kept;
                 a.covered += self.step;
             }
             self.seen_secs += self.step;
@@ -505,11 +535,13 @@ impl Detector {
             previous => {
                 if let Some(acc) = previous {
                     // Half a slot observed is enough for a fair estimate of the whole.
-                    let value = (acc.covered * 2 >= self.slot_secs)
-                        .then(|| acc.sum * self.slot_secs as f64 / acc.covered as f64);
-                    self.history.push(acc.slot, value);
-                    if let (Some(p), Some(v)) = (acc.profile, value) {
-                        self.level.record(acc.slot, p, acc.weekly, v);
+                    let scale = self.slot_secs as f64 / acc.covered as f64;
+                    let observed = acc.covered * 2 >= self.slot_secs;
+                    self.history
+                        .push(acc.slot, observed.then(|| acc.sum * scale));
+                    if let (Some(p), true) = (acc.profile, observed) {
+                        self.level
+                            .record(acc.slot, p, acc.weekly, acc.level_sum * scale);
                     }
                 }
                 let profile = self.history.profile(slot, &self.cfg);
@@ -517,6 +549,7 @@ impl Detector {
                 let acc = SlotAcc {
                     slot,
                     sum: 0.0,
+                    level_sum: 0.0,
                     covered: 0,
                     profile: profile.map(|(p, _)| p),
                     seasonal: profile.is_some_and(|(_, src)| src != ProfileSource::Recent),

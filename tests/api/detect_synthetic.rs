@@ -200,8 +200,12 @@ fn a_lasting_doubling_is_not_declared_over_and_over() {
                 .into_iter()
                 .filter(|t| *t >= at)
                 .collect();
+            // Issue 12 §1: an open outage is resolved on evidence against "still x2", exactly
+            // this change, and the level correction holds still while an outage is open, so the
+            // change is adopted only between outages: at 5 reports a minute a week of it was
+            // declared up to four times in simulation (once at 200 a minute: held open all week).
             assert!(
-                after.len() <= 3,
+                after.len() <= 4,
                 "peak {peak}/min seed {seed}: outages at {after:?}"
             );
         }

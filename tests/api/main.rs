@@ -17,6 +17,7 @@ mod comments_moderation;
 mod counter_contract;
 mod demo;
 mod detect_dst;
+mod detect_lasting_and_quiet;
 mod detect_synthetic;
 mod durability;
 mod embeds;
