@@ -411,7 +411,12 @@ impl Detector {
         let back_llr = match (count, acc.profile) {
             (Some(c), Some(_)) => {
                 let rho = self.cfg.resolve_ratio;
-                recovered.max(0.0).min(MAX_COUNT) * report_llr(baseline, alphas[0], rho)
+                let recovered = if recovered.is_finite() {
+                    recovered.clamp(0.0, MAX_COUNT)
+                } else {
+                    0.0
+                };
+                recovered * report_llr(baseline, alphas[0], rho)
                     - shift_llr(c, baseline, alphas[0], rho)
             }
             _ => 0.0,
@@ -538,7 +543,7 @@ impl Detector {
                     let scale = self.slot_secs as f64 / acc.covered as f64;
                     let observed = acc.covered * 2 >= self.slot_secs;
                     self.history
-                        .push(acc.slot, observed.then(|| acc.sum * scale));
+                        .push(acc.slot, observed.then_some(acc.sum * scale));
                     if let (Some(p), true) = (acc.profile, observed) {
                         self.level
                             .record(acc.slot, p, acc.weekly, acc.level_sum * scale);
@@ -865,6 +870,43 @@ mod tests {
             };
             assert_eq!(bucket.update_bucket(b).unwrap(), u);
         }
+    }
+
+    /// On a quiet service (a report every ten minutes), counts back to normal take an hour and a half
+    /// to tell a recovery; "works again for me"
+    /// reports shorten that, but only once counts are back within normal.
+    #[test]
+    fn works_again_reports_are_evidence_for_a_recovery() {
+        let start = 10 * 86_400;
+        let hours: Vec<(i64, f64)> = (0..24 * 21).map(|h| (h * 3600, 6.0)).collect();
+        let resolved_after = |recovered: f64| {
+            let mut d = Detector::new(DetectorConfig::default(), 60).unwrap();
+            d.warm_hourly(&hours, start).unwrap();
+            (0..240)
+                .map(|i| {
+                    let at = start + i * 60;
+                    // a burst of 4 reports a minute for 10 minutes, then nothing unusual
+                    let (count, recovered) = if (10..20).contains(&i) {
+                        (4.0, recovered)
+                    } else {
+                        (0.0, if i >= 20 { recovered } else { 0.0 })
+                    };
+                    let b = Bucket {
+                        at,
+                        count,
+                        networks: None,
+                        recovered,
+                    };
+                    (i, d.update_bucket(b).unwrap())
+                })
+                .find_map(|(i, u)| matches!(u.event, Some(Event::Resolved(_))).then_some(i))
+        };
+        let without = resolved_after(0.0);
+        assert!(without.is_some_and(|i| i > 90), "{without:?}");
+        // two people a minute say it works again: resolved once counts are back for resolve_secs
+        // (the 5-minute window clears at minute 24), not while the burst goes on
+        let with = resolved_after(2.0);
+        assert!(with.is_some_and(|i| (26..=32).contains(&i)), "{with:?}");
     }
 
     #[test]
