@@ -150,6 +150,8 @@ pub struct Detector {
     status: Status,
     threshold: f64,
     seen_secs: i64,
+    /// Whether history learns an open outage's buckets as their expectation (`for_normal`).
+    outage_blind: bool,
     /// CUSUM of the log-likelihood ratio for a sustained `shift_ratio` rise.
     cusum: f64,
     /// Tail calibration of the CUSUM's deviation, and the bar it gives.
@@ -224,6 +226,7 @@ impl Detector {
             status: Status::Normal,
             threshold: cfg.outage_z,
             seen_secs: 0,
+            outage_blind: false,
             cusum: 0.0,
             shift_tail: Tail::default(),
             shift_threshold: cfg.outage_z,
@@ -267,6 +270,17 @@ impl Detector {
         let acc = self.slot?;
         let fraction = self.step as f64 / self.slot_secs as f64;
         acc.profile.map(|p| p * acc.level * fraction)
+    }
+
+    /// This detector as the model of what is normal that readers see (`NormalModel`): its history
+    /// learns an open outage's buckets as what was expected of them. Winsorised at the band's top, a
+    /// failure lasting days still taught its history 1.5-2x its usual, and for a week after it every
+    /// ordinary hour read below the chart's band. The detector that declares outages keeps learning
+    /// in steps: held still, a young series whose profile is still learning its day would be
+    /// declared every morning, and one false declaration would freeze an established series' history.
+    pub(crate) fn for_normal(mut self) -> Self {
+        self.outage_blind = true;
+        self
     }
 
     /// The outage in progress, if any.
@@ -465,10 +479,12 @@ impl Detector {
             // lone report is no burst: where the band's top is below one report, clipping every
             // report to it taught sparse series about half their rate, and their counts back to
             // normal then read as still raised, so an outage could not resolve.
-            let kept = if acc.profile.is_some() {
-                c.min((baseline + 3.0 * sd).max(1.0))
-            } else {
-                c
+            let kept = match acc.profile {
+                // What normal looks like to readers learns an outage's buckets as what was expected
+                // of them (see `Detector::for_normal`).
+                Some(p) if self.outage_blind && status.outage_open() => p * acc.level * fraction,
+                Some(_) => c.min((baseline + 3.0 * sd).max(1.0)),
+                None => c,
             };
             // While an outage is open, the level correction learns the expectation instead: it
             // is the one path by which an outage's own days reach its baseline while it lasts

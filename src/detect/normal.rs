@@ -169,7 +169,7 @@ impl NormalModel {
             ..cfg
         };
         // Settings the server runs with are valid; with others there is no normal to tell.
-        let Ok(mut detector) = Detector::in_zone(cfg, HOUR, zone) else {
+        let Ok(mut detector) = Detector::in_zone(cfg, HOUR, zone).map(Detector::for_normal) else {
             return model;
         };
         let observed: Vec<(i64, f64)> = hours

@@ -109,4 +109,3 @@ impl Monitor {
         Ok(counts.iter().sum::<u64>() as f64)
     }
 }
-

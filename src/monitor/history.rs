@@ -121,4 +121,3 @@ fn past_evidence(
         settings: config.version(),
     }
 }
-

@@ -49,7 +49,6 @@ pub enum MonitorError {
     Detect(#[from] DetectError),
 }
 
-
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct SeriesKey {
     service: ServiceSlug,
@@ -508,4 +507,3 @@ async fn store_outage(
         }
     }
 }
-
