@@ -24,9 +24,9 @@ pub struct DetectorConfig {
     /// While weekly history is too short, take the daily lags from past days of the same kind only
     /// (Monday to Friday, or Saturday and Sunday, local days of the detector's zone) when there are
     /// any. Services are quieter at weekends, and a profile that mixes the two reads every weekend
-    /// hour below normal and every weekday hour above it. Default false for the detector (its
-    /// settings are chosen on benchmarks, see BENCHMARKS.md); the normal range pages show
-    /// (`NormalModel`) sets it.
+    /// hour below normal and every weekday hour above it. Default true, for the detector and the
+    /// normal range pages show (`NormalModel`) alike; on the NAB kit it also scores better
+    /// (BENCHMARKS.md).
     pub daily_same_day_type: bool,
     /// Recent 15-minute slots used when there is not even one day of history (a newly listed
     /// service). Default 16 (4 hours): long enough to be stable, short enough to follow the
@@ -190,7 +190,7 @@ impl Default for DetectorConfig {
             season_weeks: 8,
             min_weekly_lags: 3,
             daily_lags: 7,
-            daily_same_day_type: false,
+            daily_same_day_type: true,
             recent_slots: 16,
             baseline_min_count: 30.0,
             max_half_width_slots: 8,

@@ -292,10 +292,11 @@ mod tests {
 
     #[test]
     fn daily_lags_of_the_same_kind_of_day_keep_weekends_apart() {
-        let cfg = DetectorConfig {
-            daily_same_day_type: true,
-            ..DetectorConfig::default()
-        };
+        let cfg = DetectorConfig::default();
+        assert!(
+            cfg.daily_same_day_type,
+            "the default compares like with like"
+        );
         // Ten days from Monday 1970-01-05 (day 4): 100 a slot on weekdays, 50 at weekends.
         let mut h = History::new(900, 8);
         let first = 4 * 96;
@@ -319,8 +320,11 @@ mod tests {
             sat.profile(saturday, &cfg),
             Some((50.0, ProfileSource::Daily))
         );
-        // Mixed days outvote the weekend: the weekday level.
-        let mixed = DetectorConfig::default();
+        // Without it, mixed days outvote the weekend: the weekday level.
+        let mixed = DetectorConfig {
+            daily_same_day_type: false,
+            ..cfg
+        };
         assert_eq!(
             sat.profile(saturday, &mixed),
             Some((100.0, ProfileSource::Daily))

@@ -162,12 +162,6 @@ impl NormalModel {
             expected: vec![f32::NAN; len],
             alpha: cfg.dispersion_prior,
         };
-        // Until three weeks of history give a profile per hour of the week, past days of the same
-        // kind (weekdays, weekends) stand in for them (`daily_same_day_type`).
-        let cfg = DetectorConfig {
-            daily_same_day_type: true,
-            ..cfg
-        };
         // Settings the server runs with are valid; with others there is no normal to tell.
         let Ok(mut detector) = Detector::in_zone(cfg, HOUR, zone).map(Detector::for_normal) else {
             return model;
