@@ -50,6 +50,9 @@ use state::{Evidence, Lifecycle};
 use window::Recent;
 use zone::LocalClock;
 
+/// History after which an open outage no longer teaches the level correction (see `update_bucket`).
+const LEVEL_ESTABLISHED_SECS: i64 = 7 * 86_400;
+
 /// Scoring windows: the bucket itself and the short, medium and long sums.
 const WINDOWS: usize = 4;
 /// Episodes a tail needs at a threshold before its bar is fitted there (five: the fewest from
@@ -494,8 +497,14 @@ impl Detector {
             // learning the shape of their day, get their first mornings declared, and a baseline
             // held still there would declare them every morning. `max_outage_secs` bounds what
             // the level ignores.
+            // A series in its first week is still learning its day and its week: the outages it
+            // declares then are mostly its own first mornings, and holding the level at their
+            // expectation taught it a level far below its traffic (a growing service read its
+            // first weekly-profile Monday as an outage).
             let level_kept = match acc.profile {
-                Some(p) if status.outage_open() => p * acc.level * fraction,
+                Some(p) if status.outage_open() && self.seen_secs >= LEVEL_ESTABLISHED_SECS => {
+                    p * acc.level * fraction
+                }
                 _ => kept,
             };
             if let Some(a) = self.slot.as_mut() {

@@ -450,14 +450,16 @@ mod tests {
         for t in 0..30 {
             assert_eq!(l.step(&ev(60 * t, 6.0, 3.0), &cfg).0, Status::Normal);
         }
+        // Half the reporters an outage needs.
+        let half = cfg.min_reporters / 2.0;
         // A minute back under the bar restarts the run.
         for t in 30..34 {
-            l.step(&ev(60 * t, 4.0, 8.0), &cfg);
+            l.step(&ev(60 * t, 4.0, half), &cfg);
         }
-        l.step(&ev(60 * 34, 1.0, 8.0), &cfg);
+        l.step(&ev(60 * 34, 1.0, half), &cfg);
         for t in 35..39 {
-            assert_eq!(l.step(&ev(60 * t, 4.0, 8.0), &cfg).0, Status::Normal);
+            assert_eq!(l.step(&ev(60 * t, 4.0, half), &cfg).0, Status::Normal);
         }
-        assert_eq!(l.step(&ev(60 * 39, 4.0, 8.0), &cfg).0, Status::Elevated);
+        assert_eq!(l.step(&ev(60 * 39, 4.0, half), &cfg).0, Status::Elevated);
     }
 }
