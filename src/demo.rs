@@ -160,7 +160,7 @@ pub async fn prepare(url: &str, clock: &Clock) -> anyhow::Result<Demo> {
 /// The simulation of every service, its history ending at `anchor`: volumes spread from quiet to
 /// busy, and a few outages modelled on real ones: Intesa Sanpaolo's going on at the anchor and for
 /// two hours after it, beside SMS codes failing at five other Italian banks at once (a shared
-/// cause); Barclays' three-day failure a week before; American Express Italy's SMS codes.
+/// cause); Barclays' three-day failure ending two days before; American Express Italy's SMS codes.
 pub fn specs(
     catalog: &Catalog,
     regions: &RegionCatalog,
@@ -215,9 +215,11 @@ pub fn specs(
                     vec![("login", 0.7), ("mobile_app", 0.3)],
                     known(&["TLI"]),
                 )],
-                // The Barclays story: payments failing for three days, across nights, at 2.5x.
+                // The Barclays story: payments failing for three days, across nights, at 2.5x,
+                // ending before the minute counters' 48 hours (declared from history), on a series
+                // with a week of history before it (as every series has once the demo has run).
                 "barclays" => vec![outage(
-                    8 * 1440 + 300,
+                    5 * 1440 + 600,
                     3 * 1440,
                     2.5,
                     vec![("payments", 0.6), ("balance", 0.4)],
