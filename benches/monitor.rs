@@ -21,7 +21,7 @@ use downtally::catalog::Catalog;
 use downtally::clock::Clock;
 use downtally::counts::{BucketCount, CountStore, Counts, Dim, Hit, Resolution};
 use downtally::detect::{Detector, DetectorConfig};
-use downtally::domain::{ProblemKind, ServiceSlug};
+use downtally::domain::{ProblemKind, ReportKind, ServiceSlug};
 use downtally::monitor::{Monitor, StatusBoard};
 use downtally::simulate::{SimSpec, simulate_counts};
 use downtally::startup::open_db;
@@ -189,7 +189,7 @@ impl Fixture {
             for j in 0..minutes[k] as usize {
                 hits.push(Hit {
                     service: service.clone(),
-                    problem: ProblemKind::ALL[(i + j) % ProblemKind::ALL.len()],
+                    kind: ReportKind::Problem(ProblemKind::ALL[(i + j) % ProblemKind::ALL.len()]),
                     region: None,
                     at: closed + (j as i64 * 7) % 60,
                     first_of_network: false,

@@ -3,7 +3,7 @@
 //! rebuilt from SQL as after any other change to the source of truth.
 
 use crate::counts::Counts;
-use crate::domain::{NetworkKey, ProblemKind, RegionId, ReporterKey, ServiceSlug};
+use crate::domain::{NetworkKey, ProblemKind, RegionId, ReportKind, ReporterKey, ServiceSlug};
 use crate::rebuild::rebuild_counts;
 use crate::simulate::{SimSpec, simulate_reports};
 use crate::store::{Db, NewReport};
@@ -20,7 +20,7 @@ pub fn simulated_reports<'a>(
     simulate_reports(spec).enumerate().map(move |(n, report)| {
         Ok(NewReport {
             service: service.clone(),
-            problem: ProblemKind::parse(report.problem)?,
+            kind: ReportKind::Problem(ProblemKind::parse(report.problem)?),
             region: report.region.as_deref().map(RegionId::parse).transpose()?,
             coordinates: None,
             comment: None,

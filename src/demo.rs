@@ -2,8 +2,10 @@
 //! reports, and simulated reports that keep arriving while it runs.
 //!
 //! The demo's story is anchored at the moment its history was simulated (the *anchor*): 14 days of
-//! everyday reports for every service, a few past outages modelled on real ones, and Intesa
-//! Sanpaolo's outage, which began 25 minutes before the anchor and lasts until two hours after it.
+//! everyday reports for every service, a few past outages modelled on real ones, Intesa
+//! Sanpaolo's outage, which began 25 minutes before the anchor and lasts until two hours after it,
+//! and SMS codes failing at five Italian banks from about 40 minutes before the anchor for 100
+//! minutes (one shared cause: an incident group).
 //! While the server runs, [`Demo::run_live`] submits the reports the same simulation gives for each
 //! passing moment through the intake, as real reports arrive, so the pages, the counters and the
 //! monitor see a living service rather than a history that stopped at start (where the ongoing
@@ -156,8 +158,9 @@ pub async fn prepare(url: &str, clock: &Clock) -> anyhow::Result<Demo> {
 }
 
 /// The simulation of every service, its history ending at `anchor`: volumes spread from quiet to
-/// busy, and a few outages modelled on real ones, Intesa Sanpaolo's going on at the anchor and for
-/// two hours after it.
+/// busy, and a few outages modelled on real ones: Intesa Sanpaolo's going on at the anchor and for
+/// two hours after it, beside SMS codes failing at five other Italian banks at once (a shared
+/// cause); Barclays' three-day failure ending two days before; American Express Italy's SMS codes.
 pub fn specs(
     catalog: &Catalog,
     regions: &RegionCatalog,
@@ -212,12 +215,26 @@ pub fn specs(
                     vec![("login", 0.7), ("mobile_app", 0.3)],
                     known(&["TLI"]),
                 )],
+                // The Barclays story: payments failing for three days, across nights, at 2.5x,
+                // ending before the minute counters' 48 hours (declared from history), on a series
+                // with a week of history before it (as every series has once the demo has run).
                 "barclays" => vec![outage(
-                    2 * 1440 + 600,
-                    240,
-                    5.0,
+                    5 * 1440 + 600,
+                    3 * 1440,
+                    2.5,
                     vec![("payments", 0.6), ("balance", 0.4)],
                     known(&["TLI", "TLJ", "TLK"]),
+                )],
+                // SMS codes failing at several Italian banks at once, minutes apart: a shared SMS
+                // gateway (the AmEx Italy story's cause), which the pages name as one incident group,
+                // going on beside Intesa Sanpaolo's own login outage (not part of it) for two hours
+                // after the start.
+                "unicredit" | "banco-bpm" | "bper-banca" | "finecobank" | "credem" => vec![outage(
+                    40 - (i % 7) as i64,
+                    40 + 120,
+                    6.0,
+                    vec![("sms_verification", 0.9), ("login", 0.1)],
+                    Vec::new(),
                 )],
                 _ => Vec::new(),
             };
@@ -239,6 +256,8 @@ pub fn specs(
                 located_share: 0.5,
                 outages,
                 seed: 1_000 + i as u64,
+                // People keep their routine in their own zone, as the detector expects.
+                zone: crate::domain::country_zone(&service.countries[0]),
             };
             (service.slug.clone(), spec)
         })
@@ -362,7 +381,7 @@ impl Demo {
                 .iter()
                 .map(|r| Hit {
                     service: r.service.clone(),
-                    problem: r.problem,
+                    kind: r.kind,
                     region: r.region.clone(),
                     at: r.created_at,
                     first_of_network: true,

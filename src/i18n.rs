@@ -367,26 +367,7 @@ pub fn zone_abbreviation(t: i64, tz: Tz) -> String {
     utc(t).with_timezone(&tz).format("%Z").to_string()
 }
 
-/// The time zone of a country (ISO 3166 code); UTC for countries without one here.
-pub fn country_zone(country: &str) -> Tz {
-    match country {
-        "IT" => Tz::Europe__Rome,
-        "GB" => Tz::Europe__London,
-        "DE" => Tz::Europe__Berlin,
-        "FR" => Tz::Europe__Paris,
-        "NO" => Tz::Europe__Oslo,
-        "US" => Tz::America__New_York,
-        "NL" => Tz::Europe__Amsterdam,
-        "SE" => Tz::Europe__Stockholm,
-        "IE" => Tz::Europe__Dublin,
-        "AT" => Tz::Europe__Vienna,
-        "ES" => Tz::Europe__Madrid,
-        "DK" => Tz::Europe__Copenhagen,
-        "FI" => Tz::Europe__Helsinki,
-        "LT" => Tz::Europe__Vilnius,
-        _ => Tz::UTC,
-    }
-}
+pub use crate::domain::country_zone;
 
 /// The zones offered by the service page's time zone form.
 pub const ZONES: [Tz; 7] = [
@@ -748,7 +729,7 @@ mod tests {
         );
         assert_eq!(
             Lang::It.count("reports-last-hour", 3, &[]),
-            "3 segnalazioni nell'ultima ora"
+            "3 segnalazioni nell’ultima ora"
         );
         assert_eq!(Lang::En.duration(30), "1 min");
         assert_eq!(Lang::En.duration(40 * 60), "40 min");

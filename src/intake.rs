@@ -14,11 +14,11 @@ use crate::counts::admission::Rules;
 use crate::counts::{Claim, CountStore, Counts, Hit, Resolution, Verdict};
 use crate::domain::NetworkKey;
 use crate::domain::{
-    Comment, CommentTooLong, Coordinates, LocationError, ProblemKind, RegionId, RegionIdError,
+    Comment, CommentTooLong, Coordinates, LocationError, RegionId, RegionIdError, ReportKind,
     UnknownProblem,
 };
 use crate::metrics::Metrics;
-use crate::privacy::{Salts, network_key, reporter_key};
+use crate::privacy::{Salts, network_key, reporter_key_for};
 use crate::regions::RegionCatalog;
 use crate::store::{Db, NewReport, ReportSink, with_sqlite_writer};
 use serde::Deserialize;
@@ -80,7 +80,7 @@ impl Invalid {
 /// A report whose every field is valid.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidReport {
-    pub problem: ProblemKind,
+    pub kind: ReportKind,
     pub region: Option<RegionId>,
     pub coordinates: Option<Coordinates>,
     pub comment: Option<Comment>,
@@ -89,7 +89,7 @@ pub struct ValidReport {
 /// Checks every field. A chosen region must exist; coordinates, when given, decide the region instead
 /// (located before rounding, which could move a point near a border across it).
 pub fn validate(input: &ReportInput, regions: &RegionCatalog) -> Result<ValidReport, Invalid> {
-    let problem = ProblemKind::parse(input.problem.trim())?;
+    let kind = ReportKind::parse(input.problem.trim())?;
     let chosen = match input.region.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(r) => {
@@ -112,7 +112,7 @@ pub fn validate(input: &ReportInput, regions: &RegionCatalog) -> Result<ValidRep
         None => None,
     };
     Ok(ValidReport {
-        problem,
+        kind,
         region,
         coordinates,
         comment,
@@ -265,11 +265,17 @@ impl Intake {
         })?;
         let report = NewReport {
             service: service.slug.clone(),
-            problem: valid.problem,
+            kind: valid.kind,
             region: valid.region,
             coordinates: valid.coordinates,
             comment: valid.comment,
-            reporter: reporter_key(&salt, origin.ip, &origin.user_agent, &service.slug),
+            reporter: reporter_key_for(
+                &salt,
+                origin.ip,
+                &origin.user_agent,
+                &service.slug,
+                valid.kind,
+            ),
             network: network_key(&salt, origin.ip),
             counted: false,
             uncounted: None,
@@ -428,7 +434,10 @@ impl WriterContext {
             .map(|j| Claim {
                 service: j.report.service.clone(),
                 reporter: j.report.reporter.clone(),
-                network: j.report.network.clone(),
+                network: match j.report.kind {
+                    ReportKind::WorksAgain => j.report.network.for_works_again(),
+                    ReportKind::Problem(_) => j.report.network.clone(),
+                },
             })
             .collect();
         let bound = &self.rules.network;
@@ -472,7 +481,7 @@ impl WriterContext {
             .filter_map(|(r, verdict)| match verdict {
                 Verdict::Counted { first_of_network } => Some(Hit {
                     service: r.service.clone(),
-                    problem: r.problem,
+                    kind: r.kind,
                     region: r.region.clone(),
                     at: r.created_at,
                     first_of_network: *first_of_network,

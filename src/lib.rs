@@ -16,6 +16,8 @@ pub mod domain;
 pub mod figure;
 pub mod forwarded;
 pub mod i18n;
+pub mod incident;
+pub mod incident_groups;
 pub mod intake;
 pub mod map;
 pub mod metrics;

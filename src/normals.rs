@@ -2,11 +2,16 @@
 //! buckets and kept until the hour turns (it changes only when an hour closes). The monitor and the
 //! pages each hold one of these over the same counters and settings, so they read the same numbers;
 //! nothing of it is stored.
+//!
+//! Each series' seasonal profile is kept in the zone its people live in ([`series_zone`]), which the
+//! monitor's detectors use too.
 
+use crate::catalog::{Catalog, Service};
 use crate::counts::buckets::HOUR;
 use crate::counts::{CountError, CountStore, Counts, Dim, Resolution, from_first_report};
 use crate::detect::{DetectorConfig, NormalModel};
-use crate::domain::ServiceSlug;
+use crate::domain::{ServiceSlug, country_zone, region_zone};
+use chrono_tz::Tz;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,6 +21,8 @@ use std::sync::Arc;
 pub struct Normals {
     counts: Counts,
     config: DetectorConfig,
+    /// The services, for the zone of each series.
+    catalog: Arc<Catalog>,
     kept: Arc<Mutex<HashMap<(ServiceSlug, Dim), Kept>>>,
 }
 
@@ -26,11 +33,13 @@ struct Kept {
 }
 
 impl Normals {
-    /// Normals of the series in `counts`, learnt with the detector's settings `config`.
-    pub fn new(counts: Counts, config: DetectorConfig) -> Self {
+    /// Normals of the series in `counts` of the services in `catalog`, learnt with the detector's
+    /// settings `config`.
+    pub fn new(counts: Counts, config: DetectorConfig, catalog: Arc<Catalog>) -> Self {
         Self {
             counts,
             config,
+            catalog,
             kept: Arc::default(),
         }
     }
@@ -65,7 +74,8 @@ impl Normals {
             .into_iter()
             .map(|(t, c)| (t, c as f64))
             .collect();
-        let model = Arc::new(NormalModel::from_hourly(&hours, now, self.config));
+        let zone = series_zone(self.catalog.get(service.as_str()), dim);
+        let model = Arc::new(NormalModel::from_hourly(&hours, now, self.config, zone));
         self.kept.lock().insert(
             key,
             Kept {
@@ -74,6 +84,21 @@ impl Normals {
             },
         );
         Ok(model)
+    }
+}
+
+/// The zone whose wall-clock time a series' seasonal profile follows: a region's own zone for a
+/// region's series (`domain::region_zone`: a US state's, else its country's), else the zone of the
+/// service's main market (its first country, the zone its pages show times in); UTC for a service
+/// not in the catalog.
+pub fn series_zone(service: Option<&Service>, dim: &Dim) -> Tz {
+    match (dim, service) {
+        (Dim::Region(region), _) => region_zone(region.as_str()),
+        (_, Some(service)) => service
+            .countries
+            .first()
+            .map_or(Tz::UTC, |c| country_zone(c)),
+        (_, None) => Tz::UTC,
     }
 }
 
@@ -98,7 +123,8 @@ mod tests {
             })
             .collect();
         counts.replace_all(&buckets, now).await.unwrap();
-        let normals = Normals::new(counts, DetectorConfig::default());
+        let catalog = Arc::new(Catalog::embedded().unwrap());
+        let normals = Normals::new(counts, DetectorConfig::default(), catalog);
         let model = normals.model(&service, &Dim::All, now).await.unwrap();
         let n = model.normal(now - 600, 600).unwrap();
         assert!((n.expected - 40.0 / 6.0).abs() < 0.5, "{n:?}");
@@ -118,5 +144,17 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(none.normal(now - 600, 600), None);
+    }
+
+    #[test]
+    fn a_series_follows_its_market_or_its_region() {
+        let catalog = Catalog::embedded().unwrap();
+        let monzo = catalog.get("monzo");
+        assert_eq!(series_zone(monzo, &Dim::All), Tz::Europe__London);
+        let problem = Dim::Problem(crate::domain::ProblemKind::Card);
+        assert_eq!(series_zone(monzo, &problem), Tz::Europe__London);
+        let california = Dim::Region(crate::domain::RegionId::parse("US-CA").unwrap());
+        assert_eq!(series_zone(monzo, &california), Tz::America__Los_Angeles);
+        assert_eq!(series_zone(None, &Dim::All), Tz::UTC);
     }
 }

@@ -3,7 +3,7 @@
 //! and no stored value leads back to an address.
 
 use crate::counts::buckets::DAY;
-use crate::domain::{NetworkKey, ReporterKey, ServiceSlug};
+use crate::domain::{NetworkKey, ReportKind, ReporterKey, ServiceSlug};
 use crate::store::{Db, StoreError};
 use hmac::{Hmac, Mac};
 use parking_lot::RwLock;
@@ -60,12 +60,39 @@ pub fn reporter_key(
     user_agent: &str,
     service: &ServiceSlug,
 ) -> ReporterKey {
+    keyed_reporter(salt, ip, user_agent, service, None)
+}
+
+/// The reporter key a report of `kind` claims: "works again" is a claim of its own, so someone who
+/// reported the problem can say it is over within the same 15 minutes and is counted once for each.
+pub fn reporter_key_for(
+    salt: &[u8],
+    ip: IpAddr,
+    user_agent: &str,
+    service: &ServiceSlug,
+    kind: ReportKind,
+) -> ReporterKey {
+    let scope = (kind == ReportKind::WorksAgain).then_some(ReportKind::WORKS_AGAIN);
+    keyed_reporter(salt, ip, user_agent, service, scope)
+}
+
+fn keyed_reporter(
+    salt: &[u8],
+    ip: IpAddr,
+    user_agent: &str,
+    service: &ServiceSlug,
+    scope: Option<&str>,
+) -> ReporterKey {
     let mut mac = Hmac::<Sha256>::new_from_slice(salt).expect("HMAC takes keys of any length");
     mac.update(&network_prefix(ip));
     mac.update(&[0xff]);
     mac.update(user_agent.as_bytes());
     mac.update(&[0xff]);
     mac.update(service.as_str().as_bytes());
+    if let Some(scope) = scope {
+        mac.update(&[0xff]);
+        mac.update(scope.as_bytes());
+    }
     ReporterKey::from_hex(hex::encode(&mac.finalize().into_bytes()[..16]))
 }
 
@@ -122,6 +149,12 @@ mod tests {
             reporter_key(b"other", a, "UA", &slug("monzo"))
         );
         assert_eq!(k(a, "UA", "monzo").as_str().len(), 32);
+        let works = |kind| reporter_key_for(b"salt", a, "UA", &slug("monzo"), kind);
+        assert_eq!(
+            works(ReportKind::Problem(crate::domain::ProblemKind::Card)),
+            k(a, "UA", "monzo")
+        );
+        assert_ne!(works(ReportKind::WorksAgain), k(a, "UA", "monzo"));
     }
 
     #[test]

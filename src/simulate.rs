@@ -1,7 +1,9 @@
 //! `downtally simulate`: seeded, reproducible report traffic for one service.
 //!
 //! The rate follows a daily curve (quiet at night, busy from morning to evening), lower
-//! weekends and a steady weekly growth; counts are Poisson. Injected outages multiply the
+//! weekends and a steady weekly growth; counts are Poisson. The day and the weekend are those of
+//! the service's time zone (`zone`, UTC by default): people keep a routine fixed in local time, so
+//! when clocks change the morning rise moves by an hour in UTC. Injected outages multiply the
 //! rate by a factor for a while, with their own mix of problem kinds and regions. The same
 //! spec and seed give the same counts and reports on every machine (a hand-written
 //! xoshiro256++ generator, no dependency on a library's sampling algorithms).
@@ -15,7 +17,8 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use chrono::{DateTime, NaiveDateTime};
+use chrono::{DateTime, NaiveDateTime, Offset, TimeZone};
+use chrono_tz::Tz;
 
 /// Problem kinds a simulated report can carry.
 pub const PROBLEMS: [&str; 8] = [
@@ -32,7 +35,7 @@ pub const PROBLEMS: [&str; 8] = [
 /// Everyday mix of problem kinds (same order as [`PROBLEMS`]).
 const NORMAL_MIX: [f64; 8] = [0.20, 0.10, 0.08, 0.15, 0.10, 0.17, 0.10, 0.10];
 
-/// Relative rate per hour of the day (UTC), peak 1.0: night trough, morning rise, evening tail.
+/// Relative rate per hour of the (local) day, peak 1.0: night trough, morning rise, evening tail.
 const DAY_CURVE: [f64; 24] = [
     0.20, 0.12, 0.08, 0.06, 0.06, 0.10, 0.25, 0.55, 0.85, 0.95, 1.00, 1.00, 0.95, 0.95, 0.90, 0.90,
     0.90, 0.88, 0.82, 0.75, 0.65, 0.52, 0.40, 0.28,
@@ -71,6 +74,8 @@ pub struct SimSpec {
     pub located_share: f64,
     pub outages: Vec<SimOutage>,
     pub seed: u64,
+    /// The zone whose wall-clock time the daily curve and the weekend follow.
+    pub zone: Tz,
 }
 
 impl SimSpec {
@@ -87,11 +92,15 @@ impl SimSpec {
             located_share: 0.7,
             outages: Vec::new(),
             seed,
+            zone: Tz::UTC,
         }
     }
 
     /// Expected everyday reports a minute at time `t` (without outages).
     pub fn normal_rate(&self, t: i64) -> f64 {
+        let weeks = (t - self.start) as f64 / 604_800.0;
+        // The routine runs on local wall-clock time: UTC plus the zone's offset at `t`.
+        let t = t + utc_offset(self.zone, t);
         let day_secs = t.rem_euclid(86_400) as f64;
         let h = (day_secs / 3600.0).floor() as usize % 24;
         let frac = day_secs / 3600.0 - h as f64;
@@ -103,7 +112,6 @@ impl SimSpec {
         } else {
             1.0
         };
-        let weeks = (t - self.start) as f64 / 604_800.0;
         self.peak_per_minute * curve * weekend * (1.0 + self.growth_per_week).powf(weeks)
     }
 
@@ -123,6 +131,20 @@ impl SimSpec {
             .map_or(0.0, |o| base * (o.factor - 1.0).max(0.0));
         (at, base, extra)
     }
+}
+
+/// Seconds `zone` is ahead of UTC at `t`.
+fn utc_offset(zone: Tz, t: i64) -> i64 {
+    if zone == Tz::UTC {
+        return 0;
+    }
+    DateTime::from_timestamp(t, 0).map_or(0, |d| {
+        i64::from(
+            zone.offset_from_utc_datetime(&d.naive_utc())
+                .fix()
+                .local_minus_utc(),
+        )
+    })
 }
 
 /// Per-bucket counts `(bucket start, reports)`.
@@ -330,6 +352,10 @@ pub struct SimulateArgs {
     /// Regions of outage reports, comma-separated region ids.
     #[arg(long, value_delimiter = ',')]
     pub outage_regions: Vec<String>,
+    /// Time zone (IANA name, e.g. `Europe/Rome`) whose wall-clock time the daily curve and the
+    /// weekend follow; times given on the command line stay UTC.
+    #[arg(long, default_value = "UTC", value_parser = parse_zone)]
+    pub zone: Tz,
 }
 
 impl SimulateArgs {
@@ -368,6 +394,7 @@ impl SimulateArgs {
             located_share: 0.7,
             outages,
             seed: self.seed,
+            zone: self.zone,
         })
     }
 }
@@ -376,6 +403,12 @@ fn parse_time(s: &str) -> anyhow::Result<i64> {
     let t = NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M:%S")
         .with_context(|| format!("bad time {s:?}, expected YYYY-MM-DD HH:MM:SS"))?;
     Ok(t.and_utc().timestamp())
+}
+
+fn parse_zone(s: &str) -> anyhow::Result<Tz> {
+    s.trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("unknown time zone {s:?}; an IANA name such as Europe/Rome"))
 }
 
 fn parse_problem(s: &str) -> anyhow::Result<(&'static str, f64)> {
@@ -446,6 +479,41 @@ mod tests {
     }
 
     #[test]
+    fn the_routine_follows_local_time_across_a_clock_change() {
+        // Monday 2024-03-25 and Monday 2024-04-01, around Europe's change on Sunday 31 March.
+        let before = 1_711_324_800;
+        let after = before + 7 * 86_400;
+        let rome = SimSpec {
+            zone: Tz::Europe__Rome,
+            ..SimSpec::quiet(before, 14, 10.0, 1)
+        };
+        // 10:00 local is 09:00 UTC in winter and 08:00 UTC in summer: the peak, either way.
+        assert!((rome.normal_rate(before + 9 * 3600) - 10.0).abs() < 1e-9);
+        assert!((rome.normal_rate(after + 8 * 3600) - 10.0).abs() < 1e-9);
+        // 06:30 UTC is 07:30 local before the change, 08:30 after: the morning rise is an hour on.
+        assert!(
+            rome.normal_rate(after + 6 * 3600 + 1800)
+                > rome.normal_rate(before + 6 * 3600 + 1800) * 1.25
+        );
+        // The weekend is local too: Sunday 23:30 UTC is already Monday in Rome, as busy as
+        // Tuesday 23:30 UTC (Wednesday 01:30 in Rome), a weekday in both zones.
+        let (sunday_late, tuesday_late) = (after - 1800, after + 2 * 86_400 - 1800);
+        let utc = SimSpec::quiet(before, 14, 10.0, 1);
+        let ratio = |spec: &SimSpec| spec.normal_rate(sunday_late) / spec.normal_rate(tuesday_late);
+        assert!((ratio(&rome) - 1.0).abs() < 1e-9);
+        assert!((ratio(&utc) - 0.7).abs() < 1e-9);
+        // UTC stays what it was: the same counts for the same seed.
+        assert_eq!(utc.zone, Tz::UTC);
+        assert_eq!(
+            simulate_counts(&utc),
+            simulate_counts(&SimSpec {
+                zone: Tz::UTC,
+                ..utc.clone()
+            })
+        );
+    }
+
+    #[test]
     fn outage_multiplies_the_counts() {
         let mut spec = SimSpec::quiet(MONDAY, 1, 20.0, 3);
         let at = MONDAY + 11 * 3600;
@@ -496,6 +564,12 @@ mod tests {
         );
         assert!(during.iter().any(|r| r.region.as_deref() == Some("IT-45")));
         assert!(reports.iter().all(|r| PROBLEMS.contains(&r.problem)));
+    }
+
+    #[test]
+    fn parses_cli_zones() {
+        assert_eq!(parse_zone("Europe/Oslo").unwrap(), Tz::Europe__Oslo);
+        assert!(parse_zone("Mars/Olympus").is_err());
     }
 
     #[test]

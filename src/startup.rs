@@ -219,7 +219,11 @@ impl Application {
             settings.page_fresh.as_secs() as i64,
         );
         let state = AppState {
-            normals: crate::normals::Normals::new(counts.clone(), settings.detector),
+            normals: crate::normals::Normals::new(
+                counts.clone(),
+                settings.detector,
+                catalog.clone(),
+            ),
             maps: crate::map::MapViews::new(regions.clone()),
             pages,
             comments: crate::comments::Comments::new(

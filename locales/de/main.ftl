@@ -295,6 +295,7 @@ chart-per-hours = { $n ->
 }
 chart-legend-normal = Üblicher Bereich
 chart-legend-outage = Störung
+table-so-far = { $time } (bisher)
 chart-legend-so-far = Bisher
 chart-now = jetzt
 chart-times-in = Uhrzeiten in { $zone }
@@ -362,6 +363,7 @@ cite-hint = Markieren Sie den Text, um ihn zu kopieren.
 fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
 fig-per-slot = { $n ->
     [one] Meldungen pro Minute
+    [60] Meldungen pro Stunde
    *[other] Meldungen pro { $count } Minuten
 }
 fig-download = Diagramm herunterladen:
@@ -369,3 +371,70 @@ error-no-file = Diese Datei gibt es nicht.
 outages-zone = Alle Zeiten in { $tz }
 outages-no-service = Kein Dienst passt zu „{ $text }“.
 outages-no-country = Kein Land passt zu „{ $text }“.
+
+## "Works again for me" (issue 12 §1)
+report-works-again = Bei mir geht es wieder
+works-again-count = { $n ->
+    [one] { $count } Person hat in der letzten Stunde gemeldet, dass es bei ihr wieder geht.
+   *[other] { $count } Personen haben in der letzten Stunde gemeldet, dass es bei ihnen wieder geht.
+}
+works-again-thanks = Vielen Dank: Schön, dass { $service } bei Ihnen wieder funktioniert.
+works-again-thanks-not-counted = Vielen Dank: Sie haben in den letzten 15 Minuten schon gemeldet, dass { $service } wieder funktioniert; die Meldung wurde daher nicht noch einmal gezählt.
+works-again-others = { $n ->
+    [one] { $count } Person hat in den letzten 15 Minuten gemeldet, dass { $service } bei ihr wieder funktioniert.
+   *[other] { $count } Personen haben in den letzten 15 Minuten gemeldet, dass { $service } bei ihnen wieder funktioniert.
+}
+
+# --- Incident groups (issue 12, part 4: shared causes are named) ---
+group-rising = Die Meldungen steigen gleichzeitig bei { $count } Diensten { $code ->
+    [GB] im Vereinigten Königreich
+    [US] in den USA
+    [NL] in den Niederlanden
+    [CH] in der Schweiz
+   *[other] in { $country }
+}, vor allem zu { $problem }: vermutlich ein gemeinsamer Dienstleister.
+group-rose = Die Meldungen stiegen gleichzeitig bei { $count } Diensten { $code ->
+    [GB] im Vereinigten Königreich
+    [US] in den USA
+    [NL] in den Niederlanden
+    [CH] in der Schweiz
+   *[other] in { $country }
+}, vor allem zu { $problem }: vermutlich ein gemeinsamer Dienstleister.
+group-members = Dienste:
+group-problem-login = der Anmeldung
+group-problem-balance = dem Kontostand
+group-problem-sms_verification = SMS-Codes
+group-problem-payments = Überweisungen und Zahlungen
+group-problem-card = Kartenzahlungen
+group-problem-mobile_app = der App
+group-problem-website = der Website
+group-problem-other = sonstigen Problemen
+
+## evidence (issue 12 §6): warum downtally dies eine Störung nennt, im Permalink
+why-heading = Warum downtally dies eine Störung nennt
+why-observed = In { $minutes ->
+        [1] der Minute
+        [60] der Stunde
+       *[other] den { $minutes_text } Minuten
+    } bis { $time } Uhr { $n ->
+        [one] meldete eine Person
+       *[other] meldeten { $count } Personen
+    } Probleme, wo üblicherweise { $expected } melden (üblicher Bereich { $low }–{ $high }).
+why-observed-no-normal = In { $minutes ->
+        [1] der Minute
+        [60] der Stunde
+       *[other] den { $minutes_text } Minuten
+    } bis { $time } Uhr { $n ->
+        [one] meldete eine Person
+       *[other] meldeten { $count } Personen
+    } Probleme; downtally kennt die Vergangenheit dieses Dienstes noch nicht gut genug, um zu sagen, wie viele üblich sind.
+why-ratio = Das ist { $ratio } des Üblichen.
+why-networks = Die Meldungen kamen aus { $networks } Netzen, wo üblicherweise etwa { $usual } melden.
+why-rule-spike = downtally erklärt eine Störung, wenn die Meldungen so weit über dem Normalen liegen: eine Abweichung von { $deviation } gegenüber einer Schwelle von { $bar }.
+why-rule-sustained = downtally erklärt eine Störung, wenn die Meldungen lange genug über dem Normalen bleiben, um sich zu einem anhaltenden Anstieg zu summieren: eine Abweichung von { $deviation } gegenüber einer Schwelle von { $bar }.
+why-rule-networks = Dazu braucht es Meldungen aus mindestens { $n ->
+        [one] einem Netz
+       *[other] { $needed } Netzen
+    } über die hinaus, die der normale Verkehr bringt.
+why-settings = Detektor-Einstellungen { $version }.
+why-missing = Als diese Störung erklärt wurde, hat downtally die Belege seiner Urteile noch nicht aufbewahrt.

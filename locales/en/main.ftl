@@ -295,6 +295,7 @@ chart-per-hours = { $n ->
 }
 chart-legend-normal = Normal range
 chart-legend-outage = Outage
+table-so-far = { $time } (so far)
 chart-legend-so-far = So far
 chart-now = now
 chart-times-in = Times in { $zone }
@@ -362,6 +363,7 @@ cite-hint = Select the text to copy it.
 fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
 fig-per-slot = { $n ->
     [one] reports per minute
+    [60] reports per hour
    *[other] reports per { $count } minutes
 }
 fig-download = Download the chart:
@@ -369,3 +371,68 @@ error-no-file = There is no such file.
 outages-zone = All times in { $tz }
 outages-no-service = No service matches “{ $text }”.
 outages-no-country = No country matches “{ $text }”.
+
+## "Works again for me" (issue 12 §1)
+report-works-again = It works again for me
+works-again-count = { $n ->
+    [one] { $count } person said it works again for them in the last hour.
+   *[other] { $count } people said it works again for them in the last hour.
+}
+works-again-thanks = Thank you: glad { $service } works again for you.
+works-again-thanks-not-counted = Thank you: you already said { $service } works again in the last 15 minutes, so it was not counted again.
+works-again-others = { $n ->
+    [one] { $count } person said { $service } works again for them in the last 15 minutes.
+   *[other] { $count } people said { $service } works again for them in the last 15 minutes.
+}
+
+# --- Incident groups (issue 12, part 4: shared causes are named) ---
+group-rising = Reports are rising at { $count } services in { $code ->
+    [GB] the United Kingdom
+    [US] the United States
+    [NL] the Netherlands
+   *[other] { $country }
+} at once, mostly { $problem }: probably a shared provider.
+group-rose = Reports rose at { $count } services in { $code ->
+    [GB] the United Kingdom
+    [US] the United States
+    [NL] the Netherlands
+   *[other] { $country }
+} at once, mostly { $problem }: probably a shared provider.
+group-members = Services:
+group-problem-login = login
+group-problem-balance = balances
+group-problem-sms_verification = SMS codes
+group-problem-payments = transfers and payments
+group-problem-card = card payments
+group-problem-mobile_app = the mobile app
+group-problem-website = the website
+group-problem-other = other problems
+
+## evidence (issue 12 §6): why downtally calls this an outage, on its permalink
+why-heading = Why downtally calls this an outage
+why-observed = In the { $minutes ->
+        [1] minute
+        [60] hour
+       *[other] { $minutes_text } minutes
+    } to { $time }, { $n ->
+        [one] one person
+       *[other] { $count } people
+    } reported problems where { $expected } are usual (normal range { $low }–{ $high }).
+why-observed-no-normal = In the { $minutes ->
+        [1] minute
+        [60] hour
+       *[other] { $minutes_text } minutes
+    } to { $time }, { $n ->
+        [one] one person
+       *[other] { $count } people
+    } reported problems; downtally does not yet know enough of this service's past to say how many are usual.
+why-ratio = That is { $ratio } the usual.
+why-networks = The reports came from { $networks } networks where about { $usual } are usual.
+why-rule-spike = downtally declares an outage when reports are this far beyond normal: a deviation of { $deviation } against a bar of { $bar }.
+why-rule-sustained = downtally declares an outage when reports stay above normal long enough to add up to a sustained rise: a deviation of { $deviation } against a bar of { $bar }.
+why-rule-networks = It also needs reports from at least { $n ->
+        [one] one network
+       *[other] { $needed } networks
+    } beyond those normal traffic brings.
+why-settings = Detector settings { $version }.
+why-missing = downtally did not yet keep the evidence of its verdicts when this outage was declared.

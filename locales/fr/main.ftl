@@ -1,14 +1,14 @@
 # downtally, français.
 
 ## Site chrome (base.html)
-site-tagline = Est-ce que c’est juste moi ? Signalements de pannes des banques et des paiements
+site-tagline = Est-ce que c’est juste moi ? Signalements de pannes des banques et des paiements
 demo-banner-title = Données de démonstration.
 demo-banner-text = Tout sur ce site est simulé, ce ne sont pas de vrais signalements.
-demo-preparing = La démo est en préparation : deux semaines de signalements simulés pour chaque service. Cette page se recharge d’elle-même dans quelques secondes.
+demo-preparing = La démo est en préparation : deux semaines de signalements simulés pour chaque service. Cette page se recharge d’elle-même dans quelques secondes.
 footer-privacy = Les signalements sont comptés sans enregistrer les adresses.
-footer-data = Données :
+footer-data = Données :
 footer-api = API JSON
-footer-language = Langue :
+footer-language = Langue :
 
 ## Statuses
 status-outage = panne
@@ -39,7 +39,7 @@ country-US = États-Unis
 
 ## Home page
 index-title = downtally · signalements de pannes des banques et des services de paiement
-index-heading = Des problèmes avec votre banque ou votre service de paiement ?
+index-heading = Des problèmes avec votre banque ou votre service de paiement ?
 index-lead = Ouvrez un service pour voir ce que les autres signalent, et dites-nous ce qui ne fonctionne pas chez vous.
 search-label = Rechercher
 search-placeholder = p. ex. BNP Paribas
@@ -55,15 +55,15 @@ sparkline-title = { $n ->
 }
 
 ## Service page
-service-title = { $service } en panne ? Problèmes actuels et pannes
+service-title = { $service } en panne ? Problèmes actuels et pannes
 headline-outage = Les signalements des utilisateurs indiquent des problèmes chez { $service } depuis { $time }
 headline-elevated = Les signalements concernant { $service } sont au-dessus de la normale depuis { $time }
-headline-improving = Les signalements concernant { $service } sont revenus près de la normale ; la fin des problèmes commencés à { $time } n’est pas encore confirmée
+headline-improving = Les signalements concernant { $service } sont revenus près de la normale ; la fin des problèmes commencés à { $time } n’est pas encore confirmée
 headline-normal = Aucun problème en cours chez { $service }
 headline-unknown = L’état de { $service } n’est pas connu pour le moment
 updated-waiting = En attente de la première vérification
 updated-at = Mis à jour à { $time }
-affected-regions = La plupart des signalements viennent de : { $regions }
+affected-regions = La plupart des signalements viennent de : { $regions }
 reports-last-hour = { $n ->
     [one] { $count } signalement au cours de la dernière heure
    *[other] { $count } signalements au cours de la dernière heure
@@ -87,9 +87,9 @@ col-reports = Signalements
 col-normal = Plage normale
 breakdown-heading = Problèmes les plus signalés (24 heures)
 breakdown-empty = Aucun signalement au cours des dernières 24 heures.
-report-heading = Qu’est-ce qui ne fonctionne pas chez vous ?
-report-thanks = Merci : votre signalement ({ $problem }) a bien été reçu.
-report-thanks-not-counted = Merci : votre signalement ({ $problem }) a bien été reçu ; vous avez déjà signalé au cours des 15 dernières minutes, il n’a donc pas été compté une nouvelle fois.
+report-heading = Qu’est-ce qui ne fonctionne pas chez vous ?
+report-thanks = Merci : votre signalement ({ $problem }) a bien été reçu.
+report-thanks-not-counted = Merci : votre signalement ({ $problem }) a bien été reçu ; vous avez déjà signalé au cours des 15 dernières minutes, il n’a donc pas été compté une nouvelle fois.
 report-more = Ajouter une région ou un commentaire (facultatif)
 region-label = Région
 region-none = Non précisée
@@ -107,7 +107,7 @@ comment-submit = Publier le commentaire
 comment-thanks = Merci, votre commentaire est publié.
 comments-empty = Pas encore de commentaire.
 comment-anonymous = Anonyme
-comment-with-report = avec un signalement : { $problem }
+comment-with-report = avec un signalement : { $problem }
 comments-pages = Autres commentaires
 comments-newer = Commentaires plus récents
 comments-older = Commentaires plus anciens
@@ -116,7 +116,7 @@ error-too-many = Vous avez publié plusieurs commentaires ces dernières minutes
 error-comment-empty = Le commentaire est vide.
 error-comment-too-long = Le commentaire dépasse 500 caractères.
 error-comment-name-too-long = Le nom dépasse 40 caractères.
-error-comment-unavailable = Le commentaire n’a pas pu être enregistré ; veuillez réessayer.
+error-comment-unavailable = Le commentaire n’a pas pu être enregistré ; veuillez réessayer.
 
 history-heading = Historique des pannes
 no-outages = Aucune panne enregistrée.
@@ -166,7 +166,7 @@ error-form-unreadable = Le formulaire n’a pas pu être lu.
 error-not-number = { $field } doit être un nombre.
 field-latitude = Latitude
 field-longitude = Longitude
-error-unavailable = Le signalement n’a pas pu être enregistré ; veuillez réessayer.
+error-unavailable = Le signalement n’a pas pu être enregistré ; veuillez réessayer.
 error-rate-limited = Trop de signalements sont venus de votre réseau ces dernières minutes. Veuillez réessayer dans { $seconds } secondes.
 error-bad-request = La requête n’a pas pu être lue.
 error-too-large = La requête est trop volumineuse.
@@ -174,32 +174,32 @@ error-internal = Un problème est survenu de notre côté. Veuillez réessayer p
 error-title-403 = Non autorisé
 error-title-408 = Requête trop lente
 error-title-415 = Type de contenu non pris en charge
-error-cross-site = Ce formulaire a été envoyé depuis un autre site web ; il n’a donc pas été accepté. Si vous vouliez l’envoyer, ouvrez la page sur downtally et envoyez le formulaire depuis celle-ci.
+error-cross-site = Ce formulaire a été envoyé depuis un autre site web ; il n’a donc pas été accepté. Si vous vouliez l’envoyer, ouvrez la page sur downtally et envoyez le formulaire depuis celle-ci.
 error-body-timeout = Le formulaire a mis trop de temps à arriver. Veuillez réessayer.
 error-media-type = Ce type de contenu n’est pas accepté ici.
 
 ## Heatmap
-heatmap-legend-title = Comparé à l'habitude
+heatmap-legend-title = Comparé à l’habitude
 heatmap-level-none = Aucun signalement
 heatmap-level-normal = Normal
 heatmap-level-above = Au-dessus de la normale
 heatmap-level-well-above = Nettement au-dessus
 heatmap-level-far-above = Très au-dessus
-heatmap-region-title = { $region } : { $n ->
+heatmap-region-title = { $region } : { $n ->
     [one] { $count } signalement
    *[other] { $count } signalements
 }
 heatmap-col-region = Région
 heatmap-col-reports = Signalements
-heatmap-col-typical = D'habitude
-heatmap-col-level = Par rapport à l'habitude
+heatmap-col-typical = D’habitude
+heatmap-col-level = Par rapport à l’habitude
 heatmap-heading = Où les problèmes sont signalés
 heatmap-title-day = Signalements concernant { $service } par région, dernières 24 heures
 heatmap-title-hour = Signalements concernant { $service } par région, dernière heure
-heatmap-desc = Chaque région est colorée selon ses signalements comparés au nombre habituel à cette heure de la journée ; survolez ou sélectionnez une région pour voir son nombre. Le tableau donne les mêmes chiffres.
+heatmap-desc = Chaque région est colorée selon ses signalements comparés au nombre habituel à cette heure de la journée ; survolez ou sélectionnez une région pour voir son nombre. Le tableau donne les mêmes chiffres.
 heatmap-table-summary = Signalements par région (tableau)
 embed-heading = Intégrer
-embed-intro = Affichez cette carte avec l’état actuel sur votre site (elle se met à jour seule, ne dépose aucun cookie et ne demande pas de JavaScript), ou utilisez directement les images. Options : theme=light, dark ou auto (suit le système du lecteur), lang=en, it, de, fr ou nb, window=24h ou 1h.
+embed-intro = Affichez cette carte avec l’état actuel sur votre site (elle se met à jour seule, ne dépose aucun cookie et ne demande pas de JavaScript), ou utilisez directement les images. Options : theme=light, dark ou auto (suit le système du lecteur), lang=en, it, de, fr ou nb, window=24h ou 1h.
 embed-iframe-label = Carte et état pour une iframe
 embed-svg-label = Images (SVG)
 embed-more = Détails et signalements sur downtally
@@ -208,7 +208,7 @@ embed-more = Détails et signalements sur downtally
 footer-privacy-link = Confidentialité
 comment-flag = Signaler un abus
 comment-flagged = Signalé comme abusif par des lecteurs (afficher)
-comment-flag-thanks = Merci : l’abus est signalé. Quand des lecteurs de plusieurs réseaux le signalent, le commentaire est replié derrière un clic jusqu’à ce qu’un administrateur décide.
+comment-flag-thanks = Merci : l’abus est signalé. Quand des lecteurs de plusieurs réseaux le signalent, le commentaire est replié derrière un clic jusqu’à ce qu’un administrateur décide.
 comment-same = { $n ->
     [one] +{ $count } a dit la même chose
    *[other] +{ $count } ont dit la même chose
@@ -225,23 +225,23 @@ statement-link = La lire à la source
 privacy-title = Confidentialité
 privacy-intro = downtally compte les signalements de problèmes avec les banques et les services de paiement. Il garde le strict nécessaire, et rien qui mène jusqu’à vous.
 privacy-stored-heading = Ce qui est enregistré
-privacy-stored-keys = Votre adresse IP n’est jamais enregistrée. À partir d’elle et de l’en-tête User-Agent de votre navigateur, deux clés sont calculées : une clé de signalement (un hachage à clé, HMAC-SHA256, de votre réseau, de votre navigateur et du service) et une clé de réseau (le même type de hachage de votre réseau IPv4 /24 ou IPv6 /48). Toutes deux utilisent un sel aléatoire qui change chaque jour et est supprimé au bout de deux jours : dès lors personne, pas même nous, ne peut relier une clé à un réseau ni aux clés d’autres jours.
+privacy-stored-keys = Votre adresse IP n’est jamais enregistrée. À partir d’elle et de l’en-tête User-Agent de votre navigateur, deux clés sont calculées : une clé de signalement (un hachage à clé, HMAC-SHA256, de votre réseau, de votre navigateur et du service) et une clé de réseau (le même type de hachage de votre réseau IPv4 /24 ou IPv6 /48). Toutes deux utilisent un sel aléatoire qui change chaque jour et est supprimé au bout de deux jours : dès lors personne, pas même nous, ne peut relier une clé à un réseau ni aux clés d’autres jours.
 privacy-stored-reports = Avec chaque signalement, nous enregistrons le service, le problème, la région que vous avez choisie, votre position si vous l’avez partagée (arrondie à deux décimales, environ 1 km), votre commentaire si vous en avez laissé un, les deux clés et l’heure.
-privacy-stored-comments = Les commentaires sont publics. Nous enregistrons le texte, le nom que vous avez choisi (s’il y en a un), les deux clés (pour limiter la fréquence à laquelle un visiteur ou un réseau peut écrire) et l’heure ; les clés ne sont jamais affichées. Quand un commentaire est signalé comme abusif, nous ne gardons que la clé de réseau de la personne qui le signale.
+privacy-stored-comments = Les commentaires sont publics. Nous enregistrons le texte, le nom que vous avez choisi (s’il y en a un), les deux clés (pour limiter la fréquence à laquelle un visiteur ou un réseau peut écrire) et l’heure ; les clés ne sont jamais affichées. Quand un commentaire est signalé comme abusif, nous ne gardons que la clé de réseau de la personne qui le signale.
 privacy-retention-heading = Pour combien de temps
-privacy-retention = Les signalements et les commentaires sont conservés pour les statistiques et l’historique des pannes ; le sel quotidien de leurs clés est supprimé au bout de deux jours. Les comptages par minute sont conservés { $hours } heures, les comptages par heure { $weeks } semaines.
+privacy-retention = Les signalements et les commentaires sont conservés pour les statistiques et l’historique des pannes ; le sel quotidien de leurs clés est supprimé au bout de deux jours. Les comptages par minute sont conservés { $hours } heures, les comptages par heure { $weeks } semaines.
 privacy-cookies-heading = Cookies
 privacy-cookie-lang = la langue que vous avez choisie avec les liens de langue (un an).
 privacy-cookie-tz = le fuseau horaire que vous avez choisi (un an).
-privacy-cookie-admin = seulement pour les administrateurs qui se connectent à l’espace d’administration (12 heures) : une session signée, jamais le jeton lui-même.
+privacy-cookie-admin = seulement pour les administrateurs qui se connectent à l’espace d’administration (12 heures) : une session signée, jamais le jeton lui-même.
 privacy-cookies-none = Aucun autre cookie, aucun pistage, rien n’est chargé depuis d’autres sites. Les intégrations ne déposent aucun cookie.
 privacy-network-heading = Ce qu’un réseau peut faire aux chiffres, et ce qu’il ne peut pas
 privacy-network-bound = Sur toute période de { $minutes } minutes, un réseau (un IPv4 /24 ou IPv6 /48) ajoute à un service au plus max({ $base }, { $share } des personnes signalant depuis tous les autres réseaux) signalements comptés, quoi que disent ses navigateurs. Les suivants sont conservés mais pas comptés.
-privacy-network-breadth = Une panne exige des signalements d’au moins { $networks } réseaux distincts au-delà du trafic normal : une poignée de réseaux ne peut pas en déclarer une, quel que soit leur volume.
-privacy-network-rate = Un réseau peut envoyer au plus { $rate } signalements et commentaires par minute ; au-delà, il lui est demandé d’attendre.
+privacy-network-breadth = Une panne exige des signalements d’au moins { $networks } réseaux distincts au-delà du trafic normal : une poignée de réseaux ne peut pas en déclarer une, quel que soit leur volume.
+privacy-network-rate = Un réseau peut envoyer au plus { $rate } signalements et commentaires par minute ; au-delà, il lui est demandé d’attendre.
 privacy-network-comments = Un visiteur peut publier { $visitor } commentaires sur un service en { $minutes } minutes, un réseau { $network }. Un commentaire envoyé avec un signalement non compté n’est pas publié une nouvelle fois, et les commentaires identiques ne sont affichés qu’une fois, avec le nombre de personnes ayant dit la même chose.
-privacy-network-flags = Un commentaire signalé comme abusif par des lecteurs de { $flags } réseaux ou plus est replié derrière un clic, jamais supprimé : un administrateur décide.
-privacy-network-cannot = Ce qu’il ne peut pas empêcher : de nombreux réseaux agissant ensemble ressemblent à une foule. Chacun est alors limité à sa part, et chaque signalement reste dans la base avec sa clé de réseau.
+privacy-network-flags = Un commentaire signalé comme abusif par des lecteurs de { $flags } réseaux ou plus est replié derrière un clic, jamais supprimé : un administrateur décide.
+privacy-network-cannot = Ce qu’il ne peut pas empêcher : de nombreux réseaux agissant ensemble ressemblent à une foule. Chacun est alors limité à sa part, et chaque signalement reste dans la base avec sa clé de réseau.
 
 # Admin area
 admin-title = Administration
@@ -262,7 +262,7 @@ admin-statement-heading = Déclaration officielle sur une panne
 admin-statement-outage = Panne
 admin-statement-text = Ce que le service a dit
 admin-statement-link = Lien vers la source (facultatif)
-admin-statement-time = Quand il l’a dit (UTC ; vide pour maintenant)
+admin-statement-time = Quand il l’a dit (UTC ; vide pour maintenant)
 admin-statement-submit = Publier la déclaration
 admin-actions-heading = Dernières actions d’administration
 admin-col-time = Heure (UTC)
@@ -295,15 +295,16 @@ chart-per-hours = { $n ->
 }
 chart-legend-normal = Plage normale
 chart-legend-outage = Panne
+table-so-far = { $time } (jusqu’ici)
 chart-legend-so-far = Jusqu’ici
 chart-now = maintenant
 chart-times-in = Heures en { $zone }
 chart-bar = { $n ->
-    [one] { $time } : { $count } signalement
-   *[other] { $time } : { $count } signalements
+    [one] { $time } : { $count } signalement
+   *[other] { $time } : { $count } signalements
 }
 chart-bar-normal = normale { $low }–{ $high }
-chart-source = Source : { $url }
+chart-source = Source : { $url }
 reports-last-hour-usual = { $n ->
     [one] { $count } signalement au cours de la dernière heure
    *[other] { $count } signalements au cours de la dernière heure
@@ -314,16 +315,16 @@ reports-last-hour-usual = { $n ->
 
 ## Phone first, maps and languages (issue 11 §2, §5, §6: phone)
 report-not-alone = { $n ->
-    [one] Vous n’êtes pas seul : { $count } personne a signalé « { $problem } » au cours des 15 dernières minutes.
-   *[other] Vous n’êtes pas seul : { $count } personnes ont signalé « { $problem } » au cours des 15 dernières minutes.
+    [one] Vous n’êtes pas seul : { $count } personne a signalé « { $problem } » au cours des 15 dernières minutes.
+   *[other] Vous n’êtes pas seul : { $count } personnes ont signalé « { $problem } » au cours des 15 dernières minutes.
 }
 report-first = Vous êtes la première personne à signaler « { $problem } » au cours des 15 dernières minutes.
-report-help-from = Aide de { $service } :
+report-help-from = Aide de { $service } :
 link-support = Aide et contact
-error-invalid-problem = Le signalement n’a pas été accepté : ce type de problème n’existe pas. Utilisez l’un des boutons.
-error-invalid-region = Le signalement n’a pas été accepté : cette région n’existe pas. Choisissez-en une dans la liste.
-error-invalid-location = Le signalement n’a pas été accepté : la position est inutilisable. La latitude et la longitude doivent être données ensemble, en nombres.
-error-invalid-comment = Le signalement n’a pas été accepté : le commentaire dépasse 500 caractères.
+error-invalid-problem = Le signalement n’a pas été accepté : ce type de problème n’existe pas. Utilisez l’un des boutons.
+error-invalid-region = Le signalement n’a pas été accepté : cette région n’existe pas. Choisissez-en une dans la liste.
+error-invalid-location = Le signalement n’a pas été accepté : la position est inutilisable. La latitude et la longitude doivent être données ensemble, en nombres.
+error-invalid-comment = Le signalement n’a pas été accepté : le commentaire dépasse 500 caractères.
 country-AT = Autriche
 country-DK = Danemark
 country-ES = Espagne
@@ -343,10 +344,10 @@ heatmap-no-region = Sans région
 heatmap-focus-hint = Touchez ou sélectionnez une région pour voir son nombre.
 
 ## Journalists (issue 11 §3–4): incident summary, other services, citation, chart files, outage list
-summary-ratio = Depuis { $time } : { $ratio } le nombre habituel de signalements
+summary-ratio = Depuis { $time } : { $ratio } le nombre habituel de signalements
 summary-count = { $n ->
-    [one] Depuis { $time } : { $count } signalement
-   *[other] Depuis { $time } : { $count } signalements
+    [one] Depuis { $time } : { $count } signalement
+   *[other] Depuis { $time } : { $count } signalements
 }
 summary-problems = , surtout { $problems }
 list-and = { $first } et { $last }
@@ -362,10 +363,88 @@ cite-hint = Sélectionnez le texte pour le copier.
 fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
 fig-per-slot = { $n ->
     [one] signalements par minute
+    [60] signalements par heure
    *[other] signalements par tranche de { $count } minutes
 }
-fig-download = Télécharger le graphique :
+fig-download = Télécharger le graphique :
 error-no-file = Ce fichier n’existe pas.
 outages-zone = Toutes les heures en { $tz }
 outages-no-service = Aucun service ne correspond à « { $text } ».
 outages-no-country = Aucun pays ne correspond à « { $text } ».
+
+## "Works again for me" (issue 12 §1)
+report-works-again = Ça remarche pour moi
+works-again-count = { $n ->
+    [one] { $count } personne a indiqué dans la dernière heure que ça remarche pour elle.
+   *[other] { $count } personnes ont indiqué dans la dernière heure que ça remarche pour elles.
+}
+works-again-thanks = Merci : tant mieux si { $service } remarche pour vous.
+works-again-thanks-not-counted = Merci : vous avez déjà indiqué dans les 15 dernières minutes que { $service } remarche, ce n’est donc pas compté une seconde fois.
+works-again-others = { $n ->
+    [one] { $count } personne a indiqué dans les 15 dernières minutes que { $service } remarche pour elle.
+   *[other] { $count } personnes ont indiqué dans les 15 dernières minutes que { $service } remarche pour elles.
+}
+
+# --- Incident groups (issue 12, part 4: shared causes are named) ---
+group-rising = Les signalements augmentent en même temps pour { $count } services { $code ->
+    [GB] au Royaume-Uni
+    [US] aux États-Unis
+    [NL] aux Pays-Bas
+    [DE] en Allemagne
+    [IT] en Italie
+    [FR] en France
+    [NO] en Norvège
+    [ES] en Espagne
+    [BE] en Belgique
+   *[other] ({ $country })
+}, surtout pour { $problem } : probablement un prestataire commun.
+group-rose = Les signalements ont augmenté en même temps pour { $count } services { $code ->
+    [GB] au Royaume-Uni
+    [US] aux États-Unis
+    [NL] aux Pays-Bas
+    [DE] en Allemagne
+    [IT] en Italie
+    [FR] en France
+    [NO] en Norvège
+    [ES] en Espagne
+    [BE] en Belgique
+   *[other] ({ $country })
+}, surtout pour { $problem } : probablement un prestataire commun.
+group-members = Services :
+group-problem-login = la connexion
+group-problem-balance = le solde
+group-problem-sms_verification = les codes SMS
+group-problem-payments = les virements et paiements
+group-problem-card = les paiements par carte
+group-problem-mobile_app = l'application
+group-problem-website = le site web
+group-problem-other = d'autres problèmes
+
+## evidence (issue 12 §6) : pourquoi downtally parle de panne, sur le permalien
+why-heading = Pourquoi downtally parle de panne
+why-observed = { $minutes ->
+        [1] Dans la minute
+        [60] Dans l’heure
+       *[other] Dans les { $minutes_text } minutes
+    } jusqu’à { $time }, { $n ->
+        [one] une personne a signalé
+       *[other] { $count } personnes ont signalé
+    } des problèmes, là où { $expected } sont habituelles (plage normale { $low }–{ $high }).
+why-observed-no-normal = { $minutes ->
+        [1] Dans la minute
+        [60] Dans l’heure
+       *[other] Dans les { $minutes_text } minutes
+    } jusqu’à { $time }, { $n ->
+        [one] une personne a signalé
+       *[other] { $count } personnes ont signalé
+    } des problèmes ; downtally ne connaît pas encore assez le passé de ce service pour dire combien sont habituelles.
+why-ratio = C’est { $ratio } la normale.
+why-networks = Les signalements venaient de { $networks } réseaux, là où environ { $usual } sont habituels.
+why-rule-spike = downtally déclare une panne quand les signalements dépassent autant la normale : un écart de { $deviation } face à un seuil de { $bar }.
+why-rule-sustained = downtally déclare une panne quand les signalements restent au-dessus de la normale assez longtemps pour former une hausse durable : un écart de { $deviation } face à un seuil de { $bar }.
+why-rule-networks = Il faut aussi des signalements d’au moins { $n ->
+        [one] un réseau
+       *[other] { $needed } réseaux
+    } au-delà de ceux qu’apporte le trafic normal.
+why-settings = Réglages du détecteur { $version }.
+why-missing = Quand cette panne a été déclarée, downtally ne conservait pas encore les preuves de ses verdicts.

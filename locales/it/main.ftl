@@ -65,18 +65,18 @@ updated-waiting = In attesa del primo controllo
 updated-at = Aggiornato alle { $time }
 affected-regions = La maggior parte delle segnalazioni da: { $regions }
 reports-last-hour = { $n ->
-    [one] { $count } segnalazione nell'ultima ora
-   *[other] { $count } segnalazioni nell'ultima ora
+    [one] { $count } segnalazione nell’ultima ora
+   *[other] { $count } segnalazioni nell’ultima ora
 }
 link-website = Sito web
 link-status-page = Pagina di stato ufficiale
 link-data = Dati (JSON)
 chart-heading = Segnalazioni nelle ultime 24 ore
 chart-title-day = Segnalazioni su { $service } nelle ultime 24 ore
-chart-desc-day = Segnalazioni di problemi ogni 15 minuti ({ $tz }), con l'intervallo normale per quel momento della settimana come fascia ombreggiata e i periodi di disservizio in rosso. La tabella qui sotto riporta gli stessi numeri.
+chart-desc-day = Segnalazioni di problemi ogni 15 minuti ({ $tz }), con l’intervallo normale per quel momento della settimana come fascia ombreggiata e i periodi di disservizio in rosso. La tabella qui sotto riporta gli stessi numeri.
 chart-title-hour = Segnalazioni su { $service } nell’ultima ora
-embed-chart-desc-day = Segnalazioni di problemi ogni 15 minuti ({ $tz }), con l'intervallo normale per quel momento della settimana come fascia ombreggiata e i periodi di disservizio in rosso.
-embed-chart-desc-hour = Segnalazioni di problemi al minuto ({ $tz }), con l'intervallo normale per quel momento della settimana come fascia ombreggiata e i periodi di disservizio in rosso.
+embed-chart-desc-day = Segnalazioni di problemi ogni 15 minuti ({ $tz }), con l’intervallo normale per quel momento della settimana come fascia ombreggiata e i periodi di disservizio in rosso.
+embed-chart-desc-hour = Segnalazioni di problemi al minuto ({ $tz }), con l’intervallo normale per quel momento della settimana come fascia ombreggiata e i periodi di disservizio in rosso.
 table-summary = I numeri del grafico
 table-caption-quarter = Segnalazioni ogni 15 minuti ({ $tz }) e intervallo normale
 table-caption-bucket = Segnalazioni per intervallo ({ $tz }) e intervallo normale
@@ -137,7 +137,7 @@ peak-text = { $n ->
    *[other] { $count } segnalazioni al minuto alle { $time } (di norma { $typical })
 }
 chart-title-outage = Segnalazioni su { $service } intorno al disservizio
-chart-desc-outage = Segnalazioni di problemi per intervallo ({ $tz }), l'intervallo normale come fascia ombreggiata, il disservizio in rosso.
+chart-desc-outage = Segnalazioni di problemi per intervallo ({ $tz }), l’intervallo normale come fascia ombreggiata, il disservizio in rosso.
 filter-service = Servizio
 filter-service-placeholder = es. Intesa
 filter-country-placeholder = es. Italia o IT
@@ -158,7 +158,7 @@ error-title-422 = Non accettato
 error-title-500 = Errore interno
 error-title-503 = Temporaneamente non disponibile
 error-back = Torna indietro
-error-no-page = Non c'è nessuna pagina a questo indirizzo.
+error-no-page = Non c’è nessuna pagina a questo indirizzo.
 error-wrong-method = Questo indirizzo non risponde a questo tipo di richiesta.
 error-no-service = Questo servizio non esiste.
 error-no-outage = Questo disservizio non esiste.
@@ -295,6 +295,7 @@ chart-per-hours = { $n ->
 }
 chart-legend-normal = Intervallo normale
 chart-legend-outage = Disservizio
+table-so-far = { $time } (finora)
 chart-legend-so-far = Finora
 chart-now = ora
 chart-times-in = Orari in { $zone }
@@ -305,8 +306,8 @@ chart-bar = { $n ->
 chart-bar-normal = normale { $low }–{ $high }
 chart-source = Fonte: { $url }
 reports-last-hour-usual = { $n ->
-    [one] { $count } segnalazione nell'ultima ora
-   *[other] { $count } segnalazioni nell'ultima ora
+    [one] { $count } segnalazione nell’ultima ora
+   *[other] { $count } segnalazioni nell’ultima ora
 } ({ $high_n ->
     [0] di solito nessuna
    *[other] di solito { $low }–{ $high }
@@ -362,6 +363,7 @@ cite-hint = Seleziona il testo per copiarlo.
 fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
 fig-per-slot = { $n ->
     [one] segnalazioni al minuto
+    [60] segnalazioni all'ora
    *[other] segnalazioni ogni { $count } minuti
 }
 fig-download = Scarica il grafico:
@@ -369,3 +371,68 @@ error-no-file = Questo file non esiste.
 outages-zone = Tutti gli orari in { $tz }
 outages-no-service = Nessun servizio corrisponde a «{ $text }».
 outages-no-country = Nessun paese corrisponde a «{ $text }».
+
+## "Works again for me" (issue 12 §1)
+report-works-again = Per me funziona di nuovo
+works-again-count = { $n ->
+    [one] { $count } persona ha detto che per lei funziona di nuovo nell’ultima ora.
+   *[other] { $count } persone hanno detto che per loro funziona di nuovo nell’ultima ora.
+}
+works-again-thanks = Grazie: siamo contenti che { $service } funzioni di nuovo per te.
+works-again-thanks-not-counted = Grazie: hai già detto negli ultimi 15 minuti che { $service } funziona di nuovo, quindi non è stato contato di nuovo.
+works-again-others = { $n ->
+    [one] { $count } persona ha detto negli ultimi 15 minuti che { $service } per lei funziona di nuovo.
+   *[other] { $count } persone hanno detto negli ultimi 15 minuti che { $service } per loro funziona di nuovo.
+}
+
+# --- Incident groups (issue 12, part 4: shared causes are named) ---
+group-rising = Le segnalazioni aumentano contemporaneamente per { $count } servizi { $code ->
+    [GB] nel Regno Unito
+    [US] negli Stati Uniti
+    [NL] nei Paesi Bassi
+   *[other] in { $country }
+}, soprattutto per { $problem }: probabilmente un fornitore comune.
+group-rose = Le segnalazioni sono aumentate contemporaneamente per { $count } servizi { $code ->
+    [GB] nel Regno Unito
+    [US] negli Stati Uniti
+    [NL] nei Paesi Bassi
+   *[other] in { $country }
+}, soprattutto per { $problem }: probabilmente un fornitore comune.
+group-members = Servizi:
+group-problem-login = l'accesso
+group-problem-balance = il saldo
+group-problem-sms_verification = i codici SMS
+group-problem-payments = bonifici e pagamenti
+group-problem-card = i pagamenti con carta
+group-problem-mobile_app = l'app
+group-problem-website = il sito
+group-problem-other = altri problemi
+
+## evidence (issue 12 §6): perché downtally lo considera un disservizio, nel permalink
+why-heading = Perché downtally lo considera un disservizio
+why-observed = { $minutes ->
+        [1] Nel minuto
+        [60] Nell’ora
+       *[other] Nei { $minutes_text } minuti
+    } fino alle { $time }, { $n ->
+        [one] una persona ha segnalato
+       *[other] { $count } persone hanno segnalato
+    } problemi, dove di solito sono { $expected } (intervallo normale { $low }–{ $high }).
+why-observed-no-normal = { $minutes ->
+        [1] Nel minuto
+        [60] Nell’ora
+       *[other] Nei { $minutes_text } minuti
+    } fino alle { $time }, { $n ->
+        [one] una persona ha segnalato
+       *[other] { $count } persone hanno segnalato
+    } problemi; downtally non conosce ancora abbastanza il passato di questo servizio per dire quante siano di solito.
+why-ratio = Cioè { $ratio } il normale.
+why-networks = Le segnalazioni venivano da { $networks } reti, dove di solito sono circa { $usual }.
+why-rule-spike = downtally dichiara un disservizio quando le segnalazioni superano il normale di tanto: uno scarto di { $deviation } contro una soglia di { $bar }.
+why-rule-sustained = downtally dichiara un disservizio quando le segnalazioni restano sopra il normale abbastanza a lungo da sommarsi in un aumento persistente: uno scarto di { $deviation } contro una soglia di { $bar }.
+why-rule-networks = Servono inoltre segnalazioni da almeno { $n ->
+        [one] una rete
+       *[other] { $needed } reti
+    } oltre a quelle che porta il traffico normale.
+why-settings = Impostazioni del rilevatore { $version }.
+why-missing = Quando questo disservizio è stato dichiarato, downtally non conservava ancora le prove dei suoi verdetti.

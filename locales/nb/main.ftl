@@ -295,6 +295,7 @@ chart-per-hours = { $n ->
 }
 chart-legend-normal = Normalområde
 chart-legend-outage = Driftsavbrudd
+table-so-far = { $time } (så langt)
 chart-legend-so-far = Så langt
 chart-now = nå
 chart-times-in = Klokkeslett i { $zone }
@@ -362,6 +363,7 @@ cite-hint = Merk teksten for å kopiere den.
 fig-covers = { $from } – { $to } { $zone } ({ $tz }), { $per }
 fig-per-slot = { $n ->
     [one] meldinger per minutt
+    [60] meldinger per time
    *[other] meldinger per { $count } minutter
 }
 fig-download = Last ned diagrammet:
@@ -369,3 +371,58 @@ error-no-file = Denne filen finnes ikke.
 outages-zone = Alle tider i { $tz }
 outages-no-service = Ingen tjeneste samsvarer med «{ $text }».
 outages-no-country = Ingen land samsvarer med «{ $text }».
+
+## "Works again for me" (issue 12 §1)
+report-works-again = Det virker igjen for meg
+works-again-count = { $n ->
+    [one] { $count } person har sagt den siste timen at det virker igjen for dem.
+   *[other] { $count } personer har sagt den siste timen at det virker igjen for dem.
+}
+works-again-thanks = Takk: godt at { $service } virker igjen for deg.
+works-again-thanks-not-counted = Takk: du har allerede sagt de siste 15 minuttene at { $service } virker igjen, så det ble ikke talt en gang til.
+works-again-others = { $n ->
+    [one] { $count } person har sagt de siste 15 minuttene at { $service } virker igjen for dem.
+   *[other] { $count } personer har sagt de siste 15 minuttene at { $service } virker igjen for dem.
+}
+
+# --- Incident groups (issue 12, part 4: shared causes are named) ---
+group-rising = Rapportene øker samtidig for { $count } tjenester i { $country }, mest om { $problem }: trolig en felles leverandør.
+group-rose = Rapportene økte samtidig for { $count } tjenester i { $country }, mest om { $problem }: trolig en felles leverandør.
+group-members = Tjenester:
+group-problem-login = innlogging
+group-problem-balance = saldo
+group-problem-sms_verification = SMS-koder
+group-problem-payments = overføringer og betalinger
+group-problem-card = kortbetaling
+group-problem-mobile_app = appen
+group-problem-website = nettsiden
+group-problem-other = andre problemer
+
+## evidence (issue 12 §6): hvorfor downtally kaller dette et driftsavbrudd, på permalenken
+why-heading = Hvorfor downtally kaller dette et driftsavbrudd
+why-observed = { $minutes ->
+        [1] I minuttet
+        [60] I timen
+       *[other] I de { $minutes_text } minuttene
+    } fram til { $time } { $n ->
+        [one] meldte én person
+       *[other] meldte { $count } personer
+    } om problemer, der { $expected } er vanlig (normalområde { $low }–{ $high }).
+why-observed-no-normal = { $minutes ->
+        [1] I minuttet
+        [60] I timen
+       *[other] I de { $minutes_text } minuttene
+    } fram til { $time } { $n ->
+        [one] meldte én person
+       *[other] meldte { $count } personer
+    } om problemer; downtally kjenner ennå ikke nok til tjenestens fortid til å si hvor mange som er vanlig.
+why-ratio = Det er { $ratio } det vanlige.
+why-networks = Meldingene kom fra { $networks } nettverk, der omtrent { $usual } er vanlig.
+why-rule-spike = downtally erklærer et driftsavbrudd når meldingene ligger så langt over det normale: et avvik på { $deviation } mot en terskel på { $bar }.
+why-rule-sustained = downtally erklærer et driftsavbrudd når meldingene holder seg over det normale lenge nok til å bli en vedvarende økning: et avvik på { $deviation } mot en terskel på { $bar }.
+why-rule-networks = Det trengs også meldinger fra minst { $n ->
+        [one] ett nettverk
+       *[other] { $needed } nettverk
+    } utover dem normal trafikk gir.
+why-settings = Detektorinnstillinger { $version }.
+why-missing = Da dette driftsavbruddet ble erklært, tok downtally ennå ikke vare på grunnlaget for sine avgjørelser.

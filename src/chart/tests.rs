@@ -360,3 +360,33 @@ fn sparkline_shows_its_own_normal() {
     let bare = sparkline(&[(1, None), (2, None)], "t");
     assert!(!bare.contains("band"));
 }
+
+/// An outage's spike must not flatten the day's normal range into a sliver: the rest of the day
+/// still reads as ordinary at a glance.
+#[test]
+fn a_spike_leaves_the_sparkline_band_visible() {
+    let normal = Normal::new(20.0, 0.05);
+    let mut points: Vec<(u64, Option<Normal>)> = (0..24).map(|_| (20, Some(normal))).collect();
+    points[23].0 = 1000;
+    let svg = sparkline(&points, "t");
+    let d = svg
+        .split("<path class=\"band\" d=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a band");
+    let ys: Vec<f64> = d
+        .split(['M', 'L', 'Z'])
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split(',').nth(1).unwrap().parse().unwrap())
+        .collect();
+    let (top, bottom) = (
+        ys.iter().copied().fold(f64::INFINITY, f64::min),
+        ys.iter().copied().fold(0.0, f64::max),
+    );
+    assert!(
+        bottom - top >= 2.0 && bottom <= 24.0 - 0.15 * 22.0,
+        "band {top:.1}..{bottom:.1} of a 24 px sparkline"
+    );
+    // The spike reaches the top.
+    assert!(svg.contains(" 96.0,1.0\""), "{svg}");
+}

@@ -13,7 +13,7 @@ pub use lease::{Lease, RedisLease};
 pub use memory::MemoryCounts;
 pub use redis::RedisCounts;
 
-use crate::domain::{NetworkKey, ProblemKind, RegionId, ReporterKey, ServiceSlug};
+use crate::domain::{NetworkKey, ProblemKind, RegionId, ReportKind, ReporterKey, ServiceSlug};
 use crate::metrics::Metrics;
 use std::future::Future;
 use std::sync::Arc;
@@ -35,6 +35,8 @@ pub enum Dim {
     /// Networks whose first counted reporter of a 15-minute block came in the bucket: summed over
     /// 15 minutes, about how many distinct networks report (an outage needs breadth).
     Networks,
+    /// Counted "works again for me" reports: evidence that an outage is over.
+    Recovered,
 }
 
 impl Dim {
@@ -45,6 +47,7 @@ impl Dim {
             Dim::Problem(p) => format!("p.{}", p.code()),
             Dim::Region(r) => format!("r.{r}"),
             Dim::Networks => "n".to_owned(),
+            Dim::Recovered => "w".to_owned(),
         }
     }
 }
@@ -53,7 +56,7 @@ impl Dim {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
     pub service: ServiceSlug,
-    pub problem: ProblemKind,
+    pub kind: ReportKind,
     pub region: Option<RegionId>,
     /// When the report was received (epoch seconds).
     pub at: i64,
@@ -62,14 +65,19 @@ pub struct Hit {
 }
 
 impl Hit {
-    /// The series this hit increments: all, its problem kind, its region when known, and the
-    /// networks series when it is its network's first.
+    /// The series this hit increments: for a problem, all, its problem kind, its region when known,
+    /// and the networks series when it is its network's first; for "works again", the recovered
+    /// series alone (it is no report of a problem, and brings no breadth to one).
     pub fn dims(&self) -> impl Iterator<Item = Dim> + '_ {
+        let problem = self.kind.problem();
         [
-            Some(Dim::All),
-            Some(Dim::Problem(self.problem)),
-            self.region.clone().map(Dim::Region),
-            self.first_of_network.then_some(Dim::Networks),
+            problem.map(|_| Dim::All),
+            problem.map(Dim::Problem),
+            problem.and(self.region.clone()).map(Dim::Region),
+            (problem.is_some() && self.first_of_network).then_some(Dim::Networks),
+            self.kind
+                .eq(&ReportKind::WorksAgain)
+                .then_some(Dim::Recovered),
         ]
         .into_iter()
         .flatten()

@@ -7,6 +7,11 @@
 //! fewer than `min_weekly_lags` weeks exist, or the most recent slots while not even one day
 //! exists. Sparse series widen the time-of-day window until the profile rests on
 //! `baseline_min_count` reports.
+//!
+//! Slots are numbered in the detector's local time (see `zone.rs`): slot `n` covers local epoch
+//! seconds `n * slot_secs ..`, so a lag of a day or a week is the same wall-clock time and a slot's
+//! day and weekday are local ones. The hour a spring change skips is never pushed (missing); the
+//! hour an autumn change repeats lies behind the newest stored slot and is not stored again.
 
 use super::config::DetectorConfig;
 
@@ -74,7 +79,8 @@ impl History {
 
     /// Stores the count of a closed slot (scaled to a full slot), or marks it missing.
     /// Slots between the previous one and this one become missing; slots at or before the
-    /// newest stored one are ignored (history only moves forward).
+    /// newest stored one are ignored (history only moves forward: the hour an autumn clock change
+    /// repeats keeps its first pass).
     pub(crate) fn push(&mut self, slot: i64, value: Option<f64>) {
         let end = *self.end.get_or_insert(slot);
         if slot < end {
@@ -152,7 +158,8 @@ impl History {
     }
 
     /// Whole days back (up to `count` of them, within the history kept) whose lagged slot holds a
-    /// value and falls on the same kind of day as `slot`: a weekday, or a Saturday or Sunday.
+    /// value and falls on the same kind of day as `slot`: a weekday, or a Saturday or Sunday (local
+    /// days, as slots are local).
     fn lags_same_day_type(&self, slot: i64, count: u32, out: &mut [i64; MAX_LAGS]) -> usize {
         let day = 86_400 / self.slot_secs;
         let weekend = |s: i64| {
@@ -285,10 +292,11 @@ mod tests {
 
     #[test]
     fn daily_lags_of_the_same_kind_of_day_keep_weekends_apart() {
-        let cfg = DetectorConfig {
-            daily_same_day_type: true,
-            ..DetectorConfig::default()
-        };
+        let cfg = DetectorConfig::default();
+        assert!(
+            cfg.daily_same_day_type,
+            "the default compares like with like"
+        );
         // Ten days from Monday 1970-01-05 (day 4): 100 a slot on weekdays, 50 at weekends.
         let mut h = History::new(900, 8);
         let first = 4 * 96;
@@ -312,8 +320,11 @@ mod tests {
             sat.profile(saturday, &cfg),
             Some((50.0, ProfileSource::Daily))
         );
-        // Mixed days outvote the weekend: the weekday level.
-        let mixed = DetectorConfig::default();
+        // Without it, mixed days outvote the weekend: the weekday level.
+        let mixed = DetectorConfig {
+            daily_same_day_type: false,
+            ..cfg
+        };
         assert_eq!(
             sat.profile(saturday, &mixed),
             Some((100.0, ProfileSource::Daily))

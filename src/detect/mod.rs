@@ -11,30 +11,47 @@
 //! What is normal for a series (the expected count of any bucket and its 10th to 90th percentile
 //! range), for pages and the monitor alike, is [`NormalModel`]: this detector run over hourly counts.
 //!
+//! The seasonal profile lives in the series' time zone ([`Detector::in_zone`]; UTC by default): its
+//! slots, days and weekdays are local wall-clock ones ([`zone`]), so when clocks change the profile
+//! moves with the people whose day it follows. A series mixing zones whose clocks change on different
+//! dates (a service used in the US and in Europe) is kept in its main market's zone; in the weeks
+//! between the two changes the rest of its traffic comes an hour early or late against the profile
+//! (see ARCHITECTURE.md, "Time zones of the detector").
+//!
 //! History is kept inside the detector (about 13 KB per series at the defaults). At server
 //! start, [`Detector::warm_hourly`] seeds it from hourly counts before recent fine buckets
 //! are replayed through `update`.
 
 mod config;
+pub mod groups;
 mod history;
 mod noise;
 mod normal;
 mod state;
 mod status;
+mod verdict;
 mod window;
+mod zone;
 
 pub use config::DetectorConfig;
 pub use history::ProfileSource;
-pub use noise::{anomaly_score, deviation, shift_llr};
+pub use noise::{anomaly_score, deviation, report_llr, shift_llr};
 pub use normal::{Normal, NormalModel, RANGE_Z, normal};
 pub use state::{Event, Outage};
 pub use status::{Status, StatuspageIndicator};
+pub use verdict::{
+    Breadth, Crossing, NormalRange, Statistic, VerdictEvidence, needed_beyond_usual,
+};
 
 use history::{BASE_SLOT_SECS, History};
 use noise::{Dispersion, Tail};
 use serde::Serialize;
 use state::{Evidence, Lifecycle};
 use window::Recent;
+use zone::LocalClock;
+
+/// History after which an open outage no longer teaches the level correction (see `update_bucket`).
+const LEVEL_ESTABLISHED_SECS: i64 = 7 * 86_400;
 
 /// Scoring windows: the bucket itself and the short, medium and long sums.
 const WINDOWS: usize = 4;
@@ -63,6 +80,19 @@ pub enum DetectError {
     WarmSlot(i64),
 }
 
+/// One closed bucket of a series, as [`Detector::update_bucket`] takes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bucket {
+    /// Bucket start, epoch seconds.
+    pub at: i64,
+    /// Counted reports (non-finite: the bucket is missing).
+    pub count: f64,
+    /// Networks newly reporting in the bucket, for series that know them.
+    pub networks: Option<f64>,
+    /// Counted "works again for me" reports in the bucket.
+    pub recovered: f64,
+}
+
 /// The detector's verdict on one bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Update {
@@ -83,6 +113,9 @@ pub struct Update {
     pub status: Status,
     /// Set on the update where an outage starts or is resolved.
     pub event: Option<Event>,
+    /// The statistic furthest past (or nearest to) its bar in this bucket: which spike window or
+    /// the sustained-rise CUSUM, its deviation and its bar (the evidence of a verdict).
+    pub crossing: Crossing,
 }
 
 /// Online outage detector for one series. Cheap to clone; `Send + Sync`.
@@ -91,6 +124,8 @@ pub struct Detector {
     cfg: DetectorConfig,
     step: i64,
     slot_secs: i64,
+    /// The zone whose wall-clock time the seasonal slots follow.
+    clock: LocalClock,
     history: History,
     level: Level,
     recent: Recent,
@@ -118,6 +153,8 @@ pub struct Detector {
     status: Status,
     threshold: f64,
     seen_secs: i64,
+    /// Whether history learns an open outage's buckets as their expectation (`for_normal`).
+    outage_blind: bool,
     /// CUSUM of the log-likelihood ratio for a sustained `shift_ratio` rise.
     cusum: f64,
     /// Tail calibration of the CUSUM's deviation, and the bar it gives.
@@ -130,6 +167,8 @@ pub struct Detector {
 struct SlotAcc {
     slot: i64,
     sum: f64,
+    /// The same for the level correction (the expectation while an outage is open).
+    level_sum: f64,
     covered: i64,
     profile: Option<f64>,
     /// Whether the profile comes from past days or weeks.
@@ -167,6 +206,7 @@ impl Detector {
             cfg,
             step: step_secs,
             slot_secs,
+            clock: LocalClock::new(chrono_tz::Tz::UTC),
             history: History::new(slot_secs, cfg.season_weeks),
             level: Level::new(level_slots),
             recent: Recent::new(capacity),
@@ -189,10 +229,29 @@ impl Detector {
             status: Status::Normal,
             threshold: cfg.outage_z,
             seen_secs: 0,
+            outage_blind: false,
             cusum: 0.0,
             shift_tail: Tail::default(),
             shift_threshold: cfg.outage_z,
         })
+    }
+
+    /// A detector for buckets of `step_secs` seconds whose seasonal profile (time of day, day of
+    /// week, weekday or weekend) follows the wall-clock time of `zone`: the series of a service or
+    /// region whose people live there. [`Detector::new`] is this in UTC.
+    pub fn in_zone(
+        cfg: DetectorConfig,
+        step_secs: i64,
+        zone: chrono_tz::Tz,
+    ) -> Result<Self, DetectError> {
+        let mut detector = Self::new(cfg, step_secs)?;
+        detector.clock = LocalClock::new(zone);
+        Ok(detector)
+    }
+
+    /// The zone the seasonal profile follows.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.clock.tz()
     }
 
     pub fn config(&self) -> &DetectorConfig {
@@ -214,6 +273,17 @@ impl Detector {
         let acc = self.slot?;
         let fraction = self.step as f64 / self.slot_secs as f64;
         acc.profile.map(|p| p * acc.level * fraction)
+    }
+
+    /// This detector as the model of what is normal that readers see (`NormalModel`): its history
+    /// learns an open outage's buckets as what was expected of them. Winsorised at the band's top, a
+    /// failure lasting days still taught its history 1.5-2x its usual, and for a week after it every
+    /// ordinary hour read below the chart's band. The detector that declares outages keeps learning
+    /// in steps: held still, a young series whose profile is still learning its day would be
+    /// declared every morning, and one false declaration would freeze an established series' history.
+    pub(crate) fn for_normal(mut self) -> Self {
+        self.outage_blind = true;
+        self
     }
 
     /// The outage in progress, if any.
@@ -240,7 +310,9 @@ impl Detector {
     /// e.g. the counter store's hourly buckets of the last weeks. Hours that do not end by
     /// `until` (the first bucket that will be passed to `update`) are skipped, so the overlap
     /// with the fine buckets replayed afterwards is never counted twice. Each hour is spread
-    /// evenly over its slots (the shape within an hour is unknown).
+    /// evenly over its slots (the shape within an hour is unknown), the local slots of the
+    /// detector's zone: the hour a spring change skips holds none; the hour an autumn change
+    /// repeats is kept once, the first time.
     pub fn warm_hourly(&mut self, hours: &[(i64, f64)], until: i64) -> Result<(), DetectError> {
         if self.last_at.is_some() {
             return Err(DetectError::WarmAfterUpdate);
@@ -253,7 +325,7 @@ impl Detector {
             if start + 3600 > until || !count.is_finite() {
                 continue;
             }
-            let first = start.div_euclid(self.slot_secs);
+            let first = self.clock.local(start).div_euclid(self.slot_secs);
             for s in first..first + per_hour {
                 self.history
                     .push(s, Some(count.clamp(0.0, MAX_COUNT) / per_hour as f64));
@@ -280,6 +352,24 @@ impl Detector {
         count: f64,
         networks: Option<f64>,
     ) -> Result<Update, DetectError> {
+        self.update_bucket(Bucket {
+            at,
+            count,
+            networks,
+            recovered: 0.0,
+        })
+    }
+
+    /// Processes one closed bucket with everything known about it: its counted reports, the
+    /// networks newly reporting in it (see [`Detector::update_with_networks`]) and its counted
+    /// "works again for me" reports, which are evidence that an open outage is over.
+    pub fn update_bucket(&mut self, b: Bucket) -> Result<Update, DetectError> {
+        let Bucket {
+            at,
+            count,
+            networks,
+            recovered,
+        } = b;
         if let Some(previous) = self.last_at {
             if at <= previous {
                 return Err(DetectError::OutOfOrder { previous, got: at });
@@ -292,7 +382,8 @@ impl Detector {
         }
         self.last_at = Some(at);
         let count = count.is_finite().then(|| count.clamp(0.0, MAX_COUNT));
-        let slot = at.div_euclid(self.slot_secs);
+        // Slots are local wall-clock time (see `zone`); ordering stays by `at`.
+        let slot = self.clock.local(at).div_euclid(self.slot_secs);
         let acc = self.slot_for(slot);
         let fraction = self.step as f64 / self.slot_secs as f64;
         let baseline = acc
@@ -310,7 +401,7 @@ impl Detector {
         }
         // A sustained rise that no window sum shows alone accumulates in the CUSUM; its
         // statistic is put on the deviation scale (sqrt(2 LLR), as for the deviance).
-        if let (Some(c), Some(_), false) = (count, acc.profile, self.status == Status::Outage) {
+        if let (Some(c), Some(_), false) = (count, acc.profile, self.status.outage_open()) {
             let llr = shift_llr(c, baseline, alphas[0], self.cfg.shift_ratio);
             self.cusum = (self.cusum + llr).max(0.0);
         }
@@ -331,6 +422,22 @@ impl Detector {
         let threshold = self.threshold;
         let (reporters, _) = self.recent.sums(self.reporter_buckets);
         let broad = self.broad(networks);
+        // Evidence that an open outage is over: this bucket's likelihood under normal against
+        // still `resolve_ratio` times normal, and each counted "works again for me" report as much
+        // as one report fewer would be.
+        let back_llr = match (count, acc.profile) {
+            (Some(c), Some(_)) => {
+                let rho = self.cfg.resolve_ratio;
+                let recovered = if recovered.is_finite() {
+                    recovered.clamp(0.0, MAX_COUNT)
+                } else {
+                    0.0
+                };
+                recovered * report_llr(baseline, alphas[0], rho)
+                    - shift_llr(c, baseline, alphas[0], rho)
+            }
+            _ => 0.0,
+        };
         let evidence = Evidence {
             at,
             step: self.step,
@@ -339,6 +446,7 @@ impl Detector {
             z: zmax,
             threshold,
             z_short: z[1],
+            back_llr,
             z_shift,
             shift_threshold: self.shift_threshold,
             reporters,
@@ -347,7 +455,7 @@ impl Detector {
         };
         let (status, event) = self.lifecycle.step(&evidence, &self.cfg);
         self.status = status;
-        if status == Status::Outage {
+        if status.outage_open() {
             self.cusum = 0.0;
         }
 
@@ -369,15 +477,39 @@ impl Detector {
                 self.shift_tail
                     .observe(z_shift, self.tail_decay, self.episode_gap);
             }
-            // What enters history is winsorised at the top of the normal band, so an outage
-            // cannot inflate the baseline, while a lasting change is still learnt in steps.
-            let kept = if acc.profile.is_some() {
-                c.min(baseline + 3.0 * sd)
-            } else {
-                c
+            // What enters history is winsorised at the top of the normal band, so a burst
+            // cannot inflate the baseline, while a lasting change is still learnt in steps. A
+            // lone report is no burst: where the band's top is below one report, clipping every
+            // report to it taught sparse series about half their rate, and their counts back to
+            // normal then read as still raised, so an outage could not resolve.
+            let kept = match acc.profile {
+                // What normal looks like to readers learns an outage's buckets as what was expected
+                // of them (see `Detector::for_normal`).
+                Some(p) if self.outage_blind && status.outage_open() => p * acc.level * fraction,
+                Some(_) => c.min((baseline + 3.0 * sd).max(1.0)),
+                None => c,
+            };
+            // While an outage is open, the level correction learns the expectation instead: it
+            // is the one path by which an outage's own days reach its baseline while it lasts
+            // (the weekly profile looks a week back and more, where its trimmed mean ignores one
+            // bad week), and over days it would follow the outage and let it fade into "normal".
+            // History keeps learning in steps: young series, whose daily profile is still
+            // learning the shape of their day, get their first mornings declared, and a baseline
+            // held still there would declare them every morning. `max_outage_secs` bounds what
+            // the level ignores.
+            // A series in its first week is still learning its day and its week: the outages it
+            // declares then are mostly its own first mornings, and holding the level at their
+            // expectation taught it a level far below its traffic (a growing service read its
+            // first weekly-profile Monday as an outage).
+            let level_kept = match acc.profile {
+                Some(p) if status.outage_open() && self.seen_secs >= LEVEL_ESTABLISHED_SECS => {
+                    p * acc.level * fraction
+                }
+                _ => kept,
             };
             if let Some(a) = self.slot.as_mut() {
                 a.sum += kept;
+                a.level_sum += level_kept;
                 a.covered += self.step;
             }
             self.seen_secs += self.step;
@@ -392,6 +524,14 @@ impl Detector {
                 .max(anomaly_score(z_shift, self.shift_threshold)),
             status,
             event,
+            crossing: Crossing::strongest(
+                &std::array::from_fn::<_, WINDOWS, _>(|i| {
+                    (self.windows[i] as i64 * self.step, z[i])
+                }),
+                threshold,
+                z_shift,
+                self.shift_threshold,
+            ),
         })
     }
 
@@ -425,11 +565,13 @@ impl Detector {
             previous => {
                 if let Some(acc) = previous {
                     // Half a slot observed is enough for a fair estimate of the whole.
-                    let value = (acc.covered * 2 >= self.slot_secs)
-                        .then(|| acc.sum * self.slot_secs as f64 / acc.covered as f64);
-                    self.history.push(acc.slot, value);
-                    if let (Some(p), Some(v)) = (acc.profile, value) {
-                        self.level.record(acc.slot, p, acc.weekly, v);
+                    let scale = self.slot_secs as f64 / acc.covered as f64;
+                    let observed = acc.covered * 2 >= self.slot_secs;
+                    self.history
+                        .push(acc.slot, observed.then_some(acc.sum * scale));
+                    if let (Some(p), true) = (acc.profile, observed) {
+                        self.level
+                            .record(acc.slot, p, acc.weekly, acc.level_sum * scale);
                     }
                 }
                 let profile = self.history.profile(slot, &self.cfg);
@@ -437,6 +579,7 @@ impl Detector {
                 let acc = SlotAcc {
                     slot,
                     sum: 0.0,
+                    level_sum: 0.0,
                     covered: 0,
                     profile: profile.map(|(p, _)| p),
                     seasonal: profile.is_some_and(|(_, src)| src != ProfileSource::Recent),
@@ -630,6 +773,31 @@ mod tests {
     }
 
     #[test]
+    fn the_skipped_and_the_repeated_hour_leave_history_whole() {
+        // Flat traffic for four weeks in Rome across each 2024 change: the hour skipped in spring
+        // (missing in history) and the hour repeated in autumn (stored once) neither panic nor
+        // bend the baseline a week later, which reads the same wall-clock slots.
+        for change in [1_711_846_800i64, 1_729_990_800] {
+            let mut d =
+                Detector::in_zone(DetectorConfig::default(), 60, chrono_tz::Tz::Europe__Rome)
+                    .unwrap();
+            assert_eq!(d.zone(), chrono_tz::Tz::Europe__Rome);
+            let from = change - 21 * 86_400;
+            run(&mut d, from, change + 7 * 86_400 - 3 * 3600, |_| 10.0);
+            let week_later = run(
+                &mut d,
+                change + 7 * 86_400 - 3 * 3600,
+                change + 7 * 86_400 + 3 * 3600,
+                |_| 10.0,
+            );
+            for u in week_later {
+                assert!((u.baseline - 10.0).abs() < 0.5, "{change}: {u:?}");
+                assert_eq!(u.status, Status::Normal, "{change}: {u:?}");
+            }
+        }
+    }
+
+    #[test]
     fn growth_correction_survives_the_switch_to_the_weekly_profile() {
         // +20 % a week: on day 21 the weekly profile (median of 1, 2, 3 weeks ago) lags by
         // about 2 weeks of growth, which the level correction must already include.
@@ -709,6 +877,61 @@ mod tests {
         assert!((u.baseline - 10.0).abs() < 0.1, "{}", u.baseline);
         let u = d.update(start + 60, 60.0).unwrap();
         assert!(matches!(u.event, Some(Event::Started(_))), "{u:?}");
+    }
+
+    #[test]
+    fn update_and_update_with_networks_are_buckets_with_nothing_recovered() {
+        let mut plain = Detector::new(DetectorConfig::default(), 60).unwrap();
+        let mut bucket = plain.clone();
+        for i in 0..600i64 {
+            let (at, count) = (i * 60, ((i * 7919) % 5) as f64);
+            let networks = (i % 3 == 0).then_some(count);
+            let u = plain.update_with_networks(at, count, networks).unwrap();
+            let b = Bucket {
+                at,
+                count,
+                networks,
+                recovered: 0.0,
+            };
+            assert_eq!(bucket.update_bucket(b).unwrap(), u);
+        }
+    }
+
+    /// On a quiet service (a report every ten minutes), counts back to normal take an hour and a half
+    /// to tell a recovery; "works again for me"
+    /// reports shorten that, but only once counts are back within normal.
+    #[test]
+    fn works_again_reports_are_evidence_for_a_recovery() {
+        let start = 10 * 86_400;
+        let hours: Vec<(i64, f64)> = (0..24 * 21).map(|h| (h * 3600, 6.0)).collect();
+        let resolved_after = |recovered: f64| {
+            let mut d = Detector::new(DetectorConfig::default(), 60).unwrap();
+            d.warm_hourly(&hours, start).unwrap();
+            (0..240)
+                .map(|i| {
+                    let at = start + i * 60;
+                    // a burst of 4 reports a minute for 10 minutes, then nothing unusual
+                    let (count, recovered) = if (10..20).contains(&i) {
+                        (4.0, recovered)
+                    } else {
+                        (0.0, if i >= 20 { recovered } else { 0.0 })
+                    };
+                    let b = Bucket {
+                        at,
+                        count,
+                        networks: None,
+                        recovered,
+                    };
+                    (i, d.update_bucket(b).unwrap())
+                })
+                .find_map(|(i, u)| matches!(u.event, Some(Event::Resolved(_))).then_some(i))
+        };
+        let without = resolved_after(0.0);
+        assert!(without.is_some_and(|i| i > 90), "{without:?}");
+        // two people a minute say it works again: resolved once counts are back for resolve_secs
+        // (the 5-minute window clears at minute 24), not while the burst goes on
+        let with = resolved_after(2.0);
+        assert!(with.is_some_and(|i| (26..=32).contains(&i)), "{with:?}");
     }
 
     #[test]

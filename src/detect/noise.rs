@@ -47,6 +47,19 @@ pub fn shift_llr(x: f64, m: f64, alpha: f64, rho: f64) -> f64 {
     }
 }
 
+/// What one more report adds to [`shift_llr`] (which is linear in the count): the evidence one
+/// missing report, or one "works again for me" report, gives against the shifted rate.
+pub fn report_llr(m: f64, alpha: f64, rho: f64) -> f64 {
+    if m <= 0.0 {
+        return 0.0;
+    }
+    if alpha <= 1e-12 {
+        rho.ln()
+    } else {
+        rho.ln() - (m * (rho - 1.0) / (m + 1.0 / alpha)).ln_1p()
+    }
+}
+
 /// Maps a deviation onto [0, 1): 0 at or below the baseline, 0.5 at `threshold`, → 1 beyond.
 pub fn anomaly_score(z: f64, threshold: f64) -> f64 {
     if z <= 0.0 {
@@ -87,7 +100,12 @@ impl Dispersion {
         }
         let lim = CLIP * (m + alpha * m * m).sqrt();
         let r = (x - m).clamp(-lim, lim);
-        self.excess = decay * self.excess + (r * r - m);
+        // Poisson noise is taken off as the (clipped) count, not its expectation: for x ~ Poisson(l)
+        // E[(x - m)^2 - x] = (l - m)^2, the squared error of the baseline, which is what alpha is
+        // for, whereas E[(x - m)^2 - m] adds (l - m) once more. That first-order term is nothing for
+        // a busy series, but divided by m^2 it is everything for a sparse one: a baseline 0.02 that
+        // should be 0.03 read as alpha 25 (capped at 4), and 20 reports where 1 was usual scored 5.
+        self.excess = decay * self.excess + (r * r - (m + r));
         self.m2 = decay * self.m2 + m * m;
         self.n = decay * self.n + 1.0;
     }
@@ -239,6 +257,15 @@ mod tests {
         // overdispersion shrinks the evidence of a busy bucket
         assert!(shift_llr(500.0, 100.0, 0.1, 5.0) < shift_llr(500.0, 100.0, 0.0, 5.0));
         assert_eq!(shift_llr(3.0, 0.0, 0.0, 5.0), 0.0);
+    }
+
+    #[test]
+    fn one_report_adds_the_slope_of_the_shift_llr() {
+        for (m, a) in [(0.05, 0.0), (3.0, 0.05), (400.0, 0.2)] {
+            let step = shift_llr(8.0, m, a, 2.0) - shift_llr(7.0, m, a, 2.0);
+            assert!((report_llr(m, a, 2.0) - step).abs() < 1e-9, "{m} {a}");
+        }
+        assert_eq!(report_llr(0.0, 0.05, 2.0), 0.0);
     }
 
     #[test]

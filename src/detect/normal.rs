@@ -20,6 +20,7 @@
 //! cache it per hour, as `normals.rs` does; it changes only when an hour closes).
 
 use super::{Detector, DetectorConfig, deviation};
+use chrono_tz::Tz;
 use serde::Serialize;
 
 const HOUR: i64 = 3_600;
@@ -135,9 +136,16 @@ pub struct NormalModel {
 impl NormalModel {
     /// Learns the normal of a series from its hourly counts `(hour start, count)` in ascending order
     /// (the counter store's hourly buckets, leading empty hours left out as `from_first_report`
-    /// does) with the detector's settings `cfg`. Hours that have not ended by `now` are left out:
-    /// the model covers every hour from the first given to the one holding `now`.
-    pub fn from_hourly(hours: &[(i64, f64)], now: i64, cfg: DetectorConfig) -> NormalModel {
+    /// does) with the detector's settings `cfg`, its seasonal profile in `zone` (the zone the
+    /// monitor's detector of the same series uses, so that the band and the detector agree). Hours
+    /// that have not ended by `now` are left out: the model covers every hour from the first given
+    /// to the one holding `now`.
+    pub fn from_hourly(
+        hours: &[(i64, f64)],
+        now: i64,
+        cfg: DetectorConfig,
+        zone: Tz,
+    ) -> NormalModel {
         let current = now.div_euclid(HOUR) * HOUR;
         // A series' first hour is left out: its first report rarely comes at the top of an hour, so
         // that hour holds a fraction of one, and read as a whole hour it dragged the same hour of
@@ -154,14 +162,8 @@ impl NormalModel {
             expected: vec![f32::NAN; len],
             alpha: cfg.dispersion_prior,
         };
-        // Until three weeks of history give a profile per hour of the week, past days of the same
-        // kind (weekdays, weekends) stand in for them (`daily_same_day_type`).
-        let cfg = DetectorConfig {
-            daily_same_day_type: true,
-            ..cfg
-        };
         // Settings the server runs with are valid; with others there is no normal to tell.
-        let Ok(mut detector) = Detector::new(cfg, HOUR) else {
+        let Ok(mut detector) = Detector::in_zone(cfg, HOUR, zone).map(Detector::for_normal) else {
             return model;
         };
         let observed: Vec<(i64, f64)> = hours
@@ -229,10 +231,10 @@ impl NormalModel {
 }
 
 /// The normal of the bucket of `len` seconds starting at `start`, from a series' hourly counts
-/// (see [`NormalModel::from_hourly`]) and the default detector settings. To ask about many buckets
-/// of one series, build the [`NormalModel`] once.
+/// (see [`NormalModel::from_hourly`]) and the default detector settings, in UTC. To ask about many
+/// buckets of one series, build the [`NormalModel`] once.
 pub fn normal(hours: &[(i64, f64)], now: i64, start: i64, len: i64) -> Option<Normal> {
-    NormalModel::from_hourly(hours, now, DetectorConfig::default()).normal(start, len)
+    NormalModel::from_hourly(hours, now, DetectorConfig::default(), Tz::UTC).normal(start, len)
 }
 
 #[cfg(test)]
@@ -320,7 +322,7 @@ mod tests {
     fn a_flat_poisson_history_puts_four_hours_in_five_inside_the_range() {
         let hours = flat(30.0, 42, 7);
         let now = 42 * 86_400;
-        let model = NormalModel::from_hourly(&hours, now, DetectorConfig::default());
+        let model = NormalModel::from_hourly(&hours, now, DetectorConfig::default(), Tz::UTC);
         // The last two weeks, each hour against what the model expected before it came.
         let tested = &hours[hours.len() - 14 * 24..];
         let (mut inside, mut above, mut expected) = (0, 0, 0.0);
@@ -358,7 +360,7 @@ mod tests {
             })
             .collect();
         let now = 10 * 86_400 + 30 * 60;
-        let model = NormalModel::from_hourly(&hours, now, DetectorConfig::default());
+        let model = NormalModel::from_hourly(&hours, now, DetectorConfig::default(), Tz::UTC);
         let night = model.normal(9 * 86_400 + 3 * HOUR, HOUR).unwrap();
         let noon = model.normal(9 * 86_400 + 12 * HOUR, HOUR).unwrap();
         assert!((night.expected - 5.0).abs() < 2.0, "{night:?}");
@@ -377,6 +379,40 @@ mod tests {
     }
 
     #[test]
+    fn the_normal_moves_with_the_clocks_of_its_zone() {
+        // Five weeks from Monday 2024-03-04 of a routine kept in Rome's local time (60 an hour from
+        // 08:00 to 20:00, 5 at night), across Europe's change on 31 March.
+        use chrono::{Offset, TimeZone};
+        let start = 1_709_510_400;
+        let mut rng = Rng(11);
+        let hours: Vec<(i64, f64)> = (0..35 * 24)
+            .map(|h| {
+                let t = start + h * HOUR;
+                let utc = chrono::DateTime::from_timestamp(t, 0).unwrap().naive_utc();
+                let offset = Tz::Europe__Rome.offset_from_utc_datetime(&utc).fix();
+                let local = (t + i64::from(offset.local_minus_utc())).rem_euclid(DAY) / HOUR;
+                (
+                    t,
+                    rng.poisson(if (8..20).contains(&local) { 60.0 } else { 5.0 }),
+                )
+            })
+            .collect();
+        let now = start + 35 * DAY;
+        let cfg = DetectorConfig::default();
+        // Tuesday 2 April, 06:00 UTC: 08:00 in Rome since the change, 07:00 before it.
+        let hour = 1_712_037_600;
+        let rome = NormalModel::from_hourly(&hours, now, cfg, Tz::Europe__Rome);
+        let utc = NormalModel::from_hourly(&hours, now, cfg, Tz::UTC);
+        let expected = |m: &NormalModel| m.normal(hour, HOUR).unwrap().expected;
+        assert!((expected(&rome) - 60.0).abs() < 12.0, "{}", expected(&rome));
+        assert!(
+            expected(&utc) < 30.0,
+            "in UTC the hour was night: {}",
+            expected(&utc)
+        );
+    }
+
+    #[test]
     fn a_partial_first_hour_does_not_drag_its_hour_down() {
         // Two weeks at 300 an hour whose first hour holds six minutes' worth (30), as a series
         // (or the demo) that starts at 14:54 has.
@@ -384,7 +420,7 @@ mod tests {
         hours[0].1 = 30.0;
         let start = hours[0].0;
         let now = start + 14 * DAY + 1800;
-        let model = NormalModel::from_hourly(&hours, now, DetectorConfig::default());
+        let model = NormalModel::from_hourly(&hours, now, DetectorConfig::default(), Tz::UTC);
         for days in [7, 14] {
             let n = model.normal(start + days * DAY, HOUR).unwrap();
             assert!(
@@ -397,7 +433,7 @@ mod tests {
 
     #[test]
     fn nothing_is_normal_without_history() {
-        let model = NormalModel::from_hourly(&[], 1_000_000, DetectorConfig::default());
+        let model = NormalModel::from_hourly(&[], 1_000_000, DetectorConfig::default(), Tz::UTC);
         assert_eq!(model.normal(1_000_000 - 900, 900), None);
         assert_eq!(normal(&flat(3.0, 2, 1), 2 * 86_400, 2 * 86_400, 0), None);
         assert_eq!(normal(&flat(3.0, 2, 1), 2 * 86_400, -HOUR, HOUR), None);
@@ -411,7 +447,8 @@ mod tests {
         for h in &mut hours[14 * 24..15 * 24] {
             h.1 *= 10.0;
         }
-        let model = NormalModel::from_hourly(&hours, 22 * 86_400, DetectorConfig::default());
+        let model =
+            NormalModel::from_hourly(&hours, 22 * 86_400, DetectorConfig::default(), Tz::UTC);
         let day = model.normal(21 * 86_400, 86_400).unwrap();
         assert!(day.expected < 1.5 * 20.0 * 24.0, "{day:?}");
     }
@@ -419,7 +456,7 @@ mod tests {
     #[test]
     fn four_times_the_usual_hour_is_elevated_and_the_usual_is_not() {
         let cfg = DetectorConfig::default();
-        let model = NormalModel::from_hourly(&flat(25.0, 28, 9), 28 * 86_400, cfg);
+        let model = NormalModel::from_hourly(&flat(25.0, 28, 9), 28 * 86_400, cfg, Tz::UTC);
         let n = model.normal(28 * 86_400 - HOUR, HOUR).unwrap();
         assert!(n.elevated(100.0, &cfg), "{n:?}");
         assert!(!n.elevated(n.high, &cfg) && !n.elevated(25.0, &cfg));
@@ -445,7 +482,7 @@ mod tests {
         ) {
             let hours: Vec<(i64, f64)> = counts.iter().enumerate().map(|(i, &c)| (i as i64 * HOUR, c.round())).collect();
             let now = hours.len() as i64 * HOUR + 1_800;
-            let model = NormalModel::from_hourly(&hours, now, DetectorConfig::default());
+            let model = NormalModel::from_hourly(&hours, now, DetectorConfig::default(), Tz::UTC);
             let start = (start_hour % hours.len()) as i64 * HOUR + offset;
             if let (Some(a), Some(b)) = (model.normal(start, len), model.normal(start, len + more)) {
                 prop_assert!(a.expected <= b.expected + 1e-9);

@@ -1,6 +1,8 @@
 //! Outage state machine with hysteresis: a high bar to declare (deviation and reporters),
-//! a sustained return to normal to resolve, and a refractory period after resolution; a new
-//! outage also needs the deviation to have settled below the elevated bar since the last one.
+//! evidence of a return to normal to resolve (counts back within normal for a while *and* enough
+//! of the reports normal traffic brings to tell a recovery from an outage that goes on), and a
+//! refractory period after resolution; a new outage also needs the deviation to have settled below
+//! the elevated bar since the last one.
 
 use serde::Serialize;
 
@@ -12,7 +14,9 @@ pub use super::status::Status;
 pub struct Outage {
     /// Start of the bucket in which the outage was declared.
     pub start: i64,
-    /// Start of the first bucket of the quiet run that resolved it.
+    /// Start of the first bucket of the return to normal that resolved it (the later of the quiet
+    /// run's start and the start of the evidence that decided it), or, for an outage closed after
+    /// `max_outage_secs`, the bucket that closed it.
     pub end: Option<i64>,
     /// Bucket with the highest count so far.
     pub peak_at: i64,
@@ -42,6 +46,9 @@ pub(crate) struct Evidence {
     pub threshold: f64,
     /// Deviation of the short window (used to decide that counts are back to normal).
     pub z_short: f64,
+    /// Log-likelihood ratio of this bucket for "back to normal" against "still `resolve_ratio`
+    /// times normal", counted "works again for me" reports included (0 for a missing bucket).
+    pub back_llr: f64,
     /// Deviation of the sustained-shift CUSUM and the bar it must reach.
     pub z_shift: f64,
     pub shift_threshold: f64,
@@ -58,6 +65,10 @@ pub(crate) struct Evidence {
 pub(crate) struct Lifecycle {
     open: Option<Outage>,
     quiet_since: Option<i64>,
+    /// CUSUM of `back_llr` while an outage is open: the evidence that counts are back to normal,
+    /// and the bucket where its current run above 0 began (where the recovery started).
+    recovery: f64,
+    recovery_since: Option<i64>,
     last_end: Option<i64>,
     /// Set once the deviation has fallen below `elevated_z` since the last outage ended:
     /// until then a renewed rise is the same incident, not a new outage.
@@ -71,6 +82,8 @@ impl Default for Lifecycle {
         Self {
             open: None,
             quiet_since: None,
+            recovery: 0.0,
+            recovery_since: None,
             last_end: None,
             settled: true,
             raised_since: None,
@@ -92,21 +105,45 @@ impl Lifecycle {
                 o.peak_count = e.count;
                 o.baseline_at_peak = e.baseline;
             }
-            if e.z_short < cfg.resolve_z {
-                let since = *self.quiet_since.get_or_insert(e.at);
-                if e.at + e.step - since >= cfg.resolve_secs {
-                    let mut done = *o;
-                    done.end = Some(since);
-                    self.open = None;
-                    self.quiet_since = None;
-                    self.last_end = Some(since);
-                    self.settled = false;
-                    return (self.quiet_status(e, cfg), Some(Event::Resolved(done)));
+            self.recovery = (self.recovery + e.back_llr).max(0.0);
+            self.recovery_since =
+                (self.recovery > 0.0).then(|| self.recovery_since.unwrap_or(e.at));
+            let quiet = e.z_short < cfg.resolve_z;
+            self.quiet_since = quiet.then(|| self.quiet_since.unwrap_or(e.at));
+            let end = match self.quiet_since {
+                Some(quiet)
+                    if e.at + e.step - quiet >= cfg.resolve_secs
+                        && self.recovery >= cfg.resolve_evidence =>
+                {
+                    Some(quiet.max(self.recovery_since.unwrap_or(quiet)))
                 }
-            } else {
+                // A change that never comes back is the service's new normal after a while.
+                _ if e.at + e.step - o.start >= cfg.max_outage_secs => Some(e.at),
+                _ => None,
+            };
+            if let Some(end) = end {
+                let mut done = *o;
+                done.end = Some(end);
+                self.open = None;
                 self.quiet_since = None;
+                self.recovery = 0.0;
+                self.recovery_since = None;
+                self.last_end = Some(end);
+                self.settled = false;
+                return (self.quiet_status(e, cfg), Some(Event::Resolved(done)));
             }
-            return (Status::Outage, None);
+            // Improving: counts are back within normal and the evidence for a recovery is half
+            // way there (100 to 1 at the default); less than that, a quiet night's wobbles
+            // would read "improving" for hours of an outage that goes on.
+            let improving = quiet && self.recovery >= cfg.resolve_evidence / 2.0;
+            return (
+                if improving {
+                    Status::Improving
+                } else {
+                    Status::Outage
+                },
+                None,
+            );
         }
         if e.z < cfg.elevated_z {
             self.settled = true;
@@ -152,6 +189,12 @@ mod tests {
         DetectorConfig::default().outage_z
     }
 
+    /// Evidence for a recovery as a busy series gives it: a bucket back within normal adds 5 (one
+    /// such bucket reads improving, two pass `resolve_evidence`), a raised one takes 20 away.
+    fn back(z: f64) -> f64 {
+        if z < 2.0 { 5.0 } else { -20.0 }
+    }
+
     fn ev(at: i64, z: f64, reporters: f64) -> Evidence {
         Evidence {
             at,
@@ -161,6 +204,7 @@ mod tests {
             z,
             threshold: cfg_outage_z(),
             z_short: z,
+            back_llr: back(z),
             z_shift: 0.0,
             shift_threshold: cfg_outage_z(),
             reporters,
@@ -190,7 +234,7 @@ mod tests {
         for t in 0..4 {
             assert_eq!(
                 l.step(&ev(180 + 60 * t, 0.0, 1.0), &cfg),
-                (Status::Outage, None)
+                (Status::Improving, None)
             );
         }
         let (s, e) = l.step(&ev(420, 0.0, 1.0), &cfg);
@@ -222,6 +266,7 @@ mod tests {
         for t in 1..=5 {
             dip.at = 60 * t;
             dip.z_short = 1.0;
+            dip.back_llr = 5.0;
             l.step(&dip, &cfg);
         }
         assert!(l.open().is_none(), "resolved by the quiet short window");
@@ -259,6 +304,127 @@ mod tests {
         ));
     }
 
+    /// An open outage and the lifecycle that holds it, declared at 0.
+    fn declared(cfg: &DetectorConfig) -> Lifecycle {
+        let mut l = Lifecycle::default();
+        assert!(matches!(
+            l.step(&ev(0, 9.0, 50.0), cfg),
+            (Status::Outage, Some(Event::Started(_)))
+        ));
+        l
+    }
+
+    /// A bucket whose counts are within normal and whose evidence for a recovery is `llr`.
+    fn quiet(at: i64, llr: f64) -> Evidence {
+        Evidence {
+            back_llr: llr,
+            ..ev(at, 0.5, 1.0)
+        }
+    }
+
+    #[test]
+    fn a_quiet_night_cannot_resolve_an_outage_and_a_busy_morning_does() {
+        let cfg = DetectorConfig::default();
+        let mut l = declared(&cfg);
+        // Eight hours of counts within the noise of a quiet night, whose few reports lean
+        // (weakly) towards the outage going on: never resolved, never even "improving".
+        for t in 1..=480 {
+            let llr = if t % 10 == 1 { 0.1 } else { -0.03 };
+            assert_eq!(
+                l.step(&quiet(60 * t, llr), &cfg),
+                (Status::Outage, None),
+                "minute {t}"
+            );
+        }
+        // The quiet run began in the night; the morning's traffic brings the evidence: improving
+        // once it is half way, then resolved from where the evidence began.
+        let morning = 60 * 481;
+        let statuses: Vec<Status> = (0..4)
+            .map(|t| l.step(&quiet(morning + 60 * t, 2.0), &cfg).0)
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                Status::Outage,
+                Status::Outage,
+                Status::Improving,
+                Status::Improving
+            ]
+        );
+        let (s, e) = l.step(&quiet(morning + 240, 2.0), &cfg);
+        assert_eq!(s, Status::Normal);
+        assert!(
+            matches!(e, Some(Event::Resolved(o)) if o.start == 0 && o.end == Some(morning)),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn little_evidence_accumulates_until_it_is_enough() {
+        let cfg = DetectorConfig::default();
+        let mut l = declared(&cfg);
+        // 0.25 a bucket of counts within normal: outage until half the evidence, improving until
+        // all of it, then resolved from the first of those buckets
+        let half = (cfg.resolve_evidence / 2.0 / 0.25).ceil() as i64;
+        let all = (cfg.resolve_evidence / 0.25).ceil() as i64;
+        for t in 1..all {
+            let expected = if t < half {
+                Status::Outage
+            } else {
+                Status::Improving
+            };
+            assert_eq!(
+                l.step(&quiet(60 * t, 0.25), &cfg),
+                (expected, None),
+                "minute {t}"
+            );
+        }
+        assert!(matches!(
+            l.step(&quiet(60 * all, 0.25), &cfg),
+            (Status::Normal, Some(Event::Resolved(o))) if o.end == Some(60)
+        ));
+    }
+
+    #[test]
+    fn works_again_reports_are_never_enough_while_counts_stay_high() {
+        let cfg = DetectorConfig::default();
+        let mut l = declared(&cfg);
+        // Many "works again for me" reports outweigh the raised counts in the evidence, but the
+        // counts are not back within normal: the outage goes on.
+        for t in 1..=30 {
+            let e = Evidence {
+                back_llr: 50.0,
+                ..ev(60 * t, 6.0, 50.0)
+            };
+            assert_eq!(l.step(&e, &cfg), (Status::Outage, None), "minute {t}");
+        }
+        // Once counts are back, the evidence already gathered resolves it after resolve_secs.
+        for t in 31..=34 {
+            assert_eq!(l.step(&quiet(60 * t, 0.0), &cfg).0, Status::Improving);
+        }
+        assert!(matches!(
+            l.step(&quiet(60 * 35, 0.0), &cfg),
+            (Status::Normal, Some(Event::Resolved(o))) if o.end == Some(60 * 31)
+        ));
+    }
+
+    #[test]
+    fn a_change_that_never_comes_back_is_closed_after_max_outage_secs() {
+        let cfg = DetectorConfig::default();
+        let mut l = declared(&cfg);
+        let close = cfg.max_outage_secs - 60;
+        for t in (60..close).step_by(60) {
+            assert_eq!(l.step(&ev(t, 6.0, 50.0), &cfg), (Status::Outage, None));
+        }
+        let (s, e) = l.step(&ev(close, 6.0, 50.0), &cfg);
+        assert_eq!(s, Status::Elevated, "the change is shown as elevated");
+        assert!(matches!(e, Some(Event::Resolved(o)) if o.end == Some(close)));
+        // the same change is not declared again until it has settled
+        for t in 1..=600 {
+            assert_eq!(l.step(&ev(close + 60 * t, 6.0, 50.0), &cfg).1, None);
+        }
+    }
+
     #[test]
     fn no_declaration_before_warm_up() {
         let cfg = DetectorConfig::default();
@@ -284,14 +450,16 @@ mod tests {
         for t in 0..30 {
             assert_eq!(l.step(&ev(60 * t, 6.0, 3.0), &cfg).0, Status::Normal);
         }
+        // Half the reporters an outage needs.
+        let half = cfg.min_reporters / 2.0;
         // A minute back under the bar restarts the run.
         for t in 30..34 {
-            l.step(&ev(60 * t, 4.0, 8.0), &cfg);
+            l.step(&ev(60 * t, 4.0, half), &cfg);
         }
-        l.step(&ev(60 * 34, 1.0, 8.0), &cfg);
+        l.step(&ev(60 * 34, 1.0, half), &cfg);
         for t in 35..39 {
-            assert_eq!(l.step(&ev(60 * t, 4.0, 8.0), &cfg).0, Status::Normal);
+            assert_eq!(l.step(&ev(60 * t, 4.0, half), &cfg).0, Status::Normal);
         }
-        assert_eq!(l.step(&ev(60 * 39, 4.0, 8.0), &cfg).0, Status::Elevated);
+        assert_eq!(l.step(&ev(60 * 39, 4.0, half), &cfg).0, Status::Elevated);
     }
 }

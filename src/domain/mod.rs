@@ -6,12 +6,14 @@ mod region;
 mod reporter;
 mod slug;
 mod sql;
+mod zone;
 
 pub use location::{Coordinates, LocationError};
-pub use problem::{ProblemKind, UnknownProblem};
+pub use problem::{ProblemKind, ReportKind, UnknownProblem};
 pub use region::{RegionId, RegionIdError};
 pub use reporter::{NetworkKey, ReporterKey};
 pub use slug::{ServiceSlug, SlugError};
+pub use zone::{country_zone, region_zone};
 
 /// Longest comment a reporter may attach, in characters (not bytes).
 pub const MAX_COMMENT_CHARS: usize = 500;

@@ -59,6 +59,41 @@ impl ProblemKind {
     }
 }
 
+/// What a report says: a problem of some kind, or that the service works again for the reporter
+/// ("works again for me", evidence that an outage is over). Stored in the `problem` column, whose
+/// codes forms and the API share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReportKind {
+    Problem(ProblemKind),
+    WorksAgain,
+}
+
+impl ReportKind {
+    pub const WORKS_AGAIN: &'static str = "works_again";
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportKind::Problem(p) => p.code(),
+            ReportKind::WorksAgain => Self::WORKS_AGAIN,
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Self, UnknownProblem> {
+        if code == Self::WORKS_AGAIN {
+            return Ok(ReportKind::WorksAgain);
+        }
+        ProblemKind::parse(code).map(ReportKind::Problem)
+    }
+
+    /// The problem reported, or `None` for "works again".
+    pub fn problem(self) -> Option<ProblemKind> {
+        match self {
+            ReportKind::Problem(p) => Some(p),
+            ReportKind::WorksAgain => None,
+        }
+    }
+}
+
 impl fmt::Display for ProblemKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -77,5 +112,11 @@ mod tests {
         }
         assert!(ProblemKind::parse("Login").is_err());
         assert!(ProblemKind::parse("").is_err());
+        assert_eq!(ReportKind::parse("works_again"), Ok(ReportKind::WorksAgain));
+        assert_eq!(
+            ReportKind::parse("card"),
+            Ok(ReportKind::Problem(ProblemKind::Card))
+        );
+        assert!(ProblemKind::parse("works_again").is_err());
     }
 }

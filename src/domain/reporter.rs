@@ -36,6 +36,13 @@ impl NetworkKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The key this network's "works again" reports are bounded under: a tally of their own, so they
+    /// neither take a network's first place in the networks series (breadth of a problem) nor share
+    /// its bound with its problem reports.
+    pub fn for_works_again(&self) -> NetworkKey {
+        NetworkKey(format!("{}.w", self.0))
+    }
 }
 
 impl fmt::Display for NetworkKey {

@@ -272,6 +272,30 @@ pub(super) fn legend(svg: &mut String, x: f64, lang: Lang, palette: &Palette) {
     svg.push_str("</g></g>");
 }
 
+/// The legend as HTML, for a page that shows the map inline: on a phone the SVG's own legend is
+/// scaled down to a few pixels, so the page shows this one instead (its CSS decides when). Each
+/// swatch is a small SVG of class `heatmap` filled like the map's regions: the patterns are the
+/// inline map's (`url(#hm-…)`, same document), and an `Auto` map's dark style reaches them too.
+pub fn legend_html(lang: Lang, theme: Theme) -> String {
+    let palette = theme.palette();
+    let mut html = format!(
+        r#"<div class="map-legend"><p>{}</p><ul>"#,
+        escape(&lang.t("heatmap-legend-title"))
+    );
+    for level in Level::ALL {
+        let _ = write!(
+            html,
+            r#"<li><svg class="heatmap swatch" width="14" height="14" aria-hidden="true"><rect class="{class}" width="14" height="14" fill="{fill}" stroke="{border}" stroke-width="1"/></svg> {label}</li>"#,
+            class = level.class(),
+            fill = level_fill(level, palette, false),
+            border = palette.border,
+            label = escape(&level.label(lang)),
+        );
+    }
+    html.push_str("</ul></div>");
+    html
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,7 +49,7 @@ pub use draw::{
     CountryTotal, HeatRow, RegionActivity, Totals, heat_table, heat_table_all, heatmap_svg,
     heatmap_svg_with,
 };
-pub use legend::{Level, Theme};
+pub use legend::{Level, Theme, legend_html};
 pub use view::{MapView, MapViews};
 
 /// Ratio (count + 1) / (typical + 1) from which a region is "above normal".

@@ -3,6 +3,9 @@
 
 mod admin;
 mod comments;
+mod groups;
+
+mod evidence;
 mod outages;
 mod reports;
 mod salts;
@@ -12,6 +15,7 @@ mod writer;
 
 pub use admin::{AdminAction, Statement};
 pub use comments::{CommentId, CommentLimits, NewComment, Posted, Source, StoredComment};
+pub use groups::StoredGroup;
 pub use outages::{OutageRecord, StatusRow, StoredOutage};
 use reports::report_columns;
 pub use reports::{NewReport, StoredCounts};

@@ -1,6 +1,6 @@
 use super::{Db, StoreError, on_pool};
 use crate::detect::Status;
-use crate::domain::{ProblemKind, RegionId, ServiceSlug};
+use crate::domain::{ProblemKind, RegionId, ReportKind, ServiceSlug};
 use sqlx::Row;
 use std::fmt::Display;
 use std::str::FromStr;
@@ -235,8 +235,9 @@ impl Db {
             let sql = format!(
                 "SELECT {column} AS k, COUNT(*) AS n FROM reports WHERE service = $1 \
                  AND ($2 = '' OR region = $2) AND created_at >= $3 AND created_at < $4 \
-                 AND counted = TRUE AND {column} IS NOT NULL \
-                 GROUP BY {column} ORDER BY n DESC, k LIMIT 5"
+                 AND counted = TRUE AND {column} IS NOT NULL AND problem <> '{works}' \
+                 GROUP BY {column} ORDER BY n DESC, k LIMIT 5",
+                works = ReportKind::WORKS_AGAIN
             );
             on_pool!(self, p => {
                 let rows = sqlx::query(&sql)

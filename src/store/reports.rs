@@ -2,7 +2,7 @@ use super::{Db, StoreError, on_pool};
 use crate::counts::admission::NETWORK_WINDOW_SECS;
 use crate::counts::{BucketCount, Dim, Resolution};
 use crate::domain::{
-    Comment, Coordinates, NetworkKey, ProblemKind, RegionId, ReporterKey, ServiceSlug,
+    Comment, Coordinates, NetworkKey, RegionId, ReportKind, ReporterKey, ServiceSlug,
 };
 use sqlx::Row;
 use std::collections::HashMap;
@@ -20,7 +20,8 @@ pub(crate) use report_columns;
 #[derive(Debug, Clone)]
 pub struct NewReport {
     pub service: ServiceSlug,
-    pub problem: ProblemKind,
+    /// A problem, or "works again for me".
+    pub kind: ReportKind,
     pub region: Option<RegionId>,
     pub coordinates: Option<Coordinates>,
     pub comment: Option<Comment>,
@@ -81,13 +82,20 @@ impl Db {
                     let region: Option<RegionId> = row.try_get("region")?;
                     let bucket: i64 = row.try_get("bucket")?;
                     let n = row.try_get::<i64, _>("n")? as u64;
-                    // Rows with a problem code this build does not know still count for the service.
-                    let mut dims = vec![Dim::All];
-                    if let Ok(kind) = ProblemKind::parse(&problem) {
-                        dims.push(Dim::Problem(kind));
-                    }
-                    if let Some(region) = region {
-                        dims.push(Dim::Region(region));
+                    // Rows with a problem code this build does not know still count for the service;
+                    // "works again" counts only in its own series, as `Hit::dims` records it.
+                    let mut dims = Vec::with_capacity(3);
+                    match ReportKind::parse(&problem) {
+                        Ok(ReportKind::WorksAgain) => dims.push(Dim::Recovered),
+                        known => {
+                            dims.push(Dim::All);
+                            if let Ok(ReportKind::Problem(kind)) = known {
+                                dims.push(Dim::Problem(kind));
+                            }
+                            if let Some(region) = region {
+                                dims.push(Dim::Region(region));
+                            }
+                        }
                     }
                     for dim in dims {
                         *merged.entry((service.clone(), dim, bucket)).or_default() += n;
@@ -99,10 +107,12 @@ impl Db {
                 "SELECT service, (first / {step}) * {step} AS bucket, COUNT(*) AS n FROM \
                  (SELECT service, MIN(created_at) AS first FROM reports \
                   WHERE counted = TRUE AND network IS NOT NULL AND created_at >= $1 \
+                  AND problem <> '{works}' \
                   GROUP BY service, network, created_at / {window}) AS firsts \
                  GROUP BY service, bucket",
                 step = res.step(),
                 window = NETWORK_WINDOW_SECS,
+                works = ReportKind::WORKS_AGAIN,
             );
             on_pool!(self, p => {
                 let since = since - since.rem_euclid(NETWORK_WINDOW_SECS);
@@ -166,7 +176,7 @@ fn rows_as_json(batch: &[NewReport]) -> String {
         .map(|r| {
             (
                 r.service.as_str(),
-                r.problem.code(),
+                r.kind.code(),
                 r.region.as_ref().map(RegionId::as_str),
                 r.coordinates.map(|c| c.lat()),
                 r.coordinates.map(|c| c.lon()),
@@ -190,7 +200,7 @@ async fn insert_postgres(p: &sqlx::PgPool, batch: &[NewReport]) -> Result<Vec<i6
          $6::text[], $7::text[], $8::bool[], $9::int8[], $10::text[], $11::text[]) RETURNING id"
     ))
     .bind(batch.iter().map(|r| r.service.as_str()).collect::<Vec<_>>())
-    .bind(batch.iter().map(|r| r.problem.code()).collect::<Vec<_>>())
+    .bind(batch.iter().map(|r| r.kind.code()).collect::<Vec<_>>())
     .bind(
         batch
             .iter()

@@ -125,7 +125,7 @@ impl<'lock> SqliteWriter<'lock> {
         let rc = unsafe {
             let bound = [
                 bind_text(stmt, 1, Some(r.service.as_str())),
-                bind_text(stmt, 2, Some(r.problem.code())),
+                bind_text(stmt, 2, Some(r.kind.code())),
                 bind_text(stmt, 3, r.region.as_ref().map(RegionId::as_str)),
                 bind_f64(stmt, 4, coordinates.map(|c| c.0)),
                 bind_f64(stmt, 5, coordinates.map(|c| c.1)),
@@ -277,7 +277,9 @@ fn error(db: NonNull<ffi::sqlite3>, rc: c_int) -> StoreError {
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
-    use crate::domain::{Coordinates, NetworkKey, ProblemKind, ReporterKey, ServiceSlug};
+    use crate::domain::{
+        Coordinates, NetworkKey, ProblemKind, ReportKind, ReporterKey, ServiceSlug,
+    };
     use crate::store::Db;
     use sqlx::Row;
 
@@ -308,7 +310,7 @@ mod tests {
     fn report(service: &str, comment: Option<&str>) -> NewReport {
         NewReport {
             service: ServiceSlug::parse(service).unwrap(),
-            problem: ProblemKind::Login,
+            kind: ReportKind::Problem(ProblemKind::Login),
             region: Some(RegionId::parse("IT-25").unwrap()),
             coordinates: Coordinates::parse(Some(45.46), Some(9.19)).unwrap(),
             comment: comment.and_then(|c| Comment::parse(c).unwrap()),

@@ -214,9 +214,12 @@ struct ServiceEntry<'a> {
     category: &'a str,
     website: &'a str,
     status_page: Option<&'a str>,
+    /// Current status, its meaning and Statuspage indicator, and what decided it.
+    status: super::api_evidence::StatusBody,
 }
 
-pub(super) async fn services(state: web::Data<AppState>) -> HttpResponse {
+pub(super) async fn services(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let evidence = state.db.status_evidence().await?;
     let list: Vec<ServiceEntry> = state
         .catalog
         .services()
@@ -228,11 +231,16 @@ pub(super) async fn services(state: web::Data<AppState>) -> HttpResponse {
             category: s.category.code(),
             website: &s.website,
             status_page: s.status_page.as_deref(),
+            status: super::api_evidence::status_body(
+                &state.board.get(&s.slug),
+                evidence.get(&s.slug),
+            ),
         })
         .collect();
-    HttpResponse::Ok()
-        .insert_header(("Cache-Control", "public, max-age=300"))
-        .json(serde_json::json!({ "services": list }))
+    // Statuses change with the monitor's pass, every minute.
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=60"))
+        .json(serde_json::json!({ "services": list })))
 }
 
 #[cfg(test)]

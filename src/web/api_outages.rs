@@ -35,6 +35,11 @@ struct OutageBody {
     permalink: String,
     /// The service's own words, oldest first.
     statements: Vec<StatementBody>,
+    /// The incident group it is part of (outages elsewhere with the same cause), or `null`.
+    group: Option<super::api_groups::GroupBody>,
+
+    /// What decided it when it was declared (`null` for outages declared before evidence was kept).
+    evidence: Option<super::api_evidence::EvidenceBody>,
 }
 
 /// `[{"problem": "login", "reports": 120}, …]` (`name` = "problem"), most first.
@@ -53,6 +58,7 @@ pub(super) async fn outage(
     let id: i64 = id.parse().map_err(|_| missing())?;
     let stored = state.db.outage(id).await?.ok_or_else(missing)?;
     let statements = state.db.statements(&[id]).await?;
+    let evidence = state.db.outage_evidence(id).await?;
     let r = &stored.record;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=15"))
@@ -77,5 +83,8 @@ pub(super) async fn outage(
                     stated_at: rfc3339(s.stated_at),
                 })
                 .collect(),
+            group: super::api_groups::outage_group(&state, id).await?,
+
+            evidence: evidence.as_ref().map(super::api_evidence::evidence_body),
         }))
 }

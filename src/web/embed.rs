@@ -256,6 +256,9 @@ struct MapPage<'a> {
     headline: String,
     updated: String,
     map: String,
+    /// The legend and the reports by country as HTML, shown instead of the SVG's on a narrow frame.
+    legend: String,
+    totals: Option<String>,
     rows: Vec<HeatRow>,
 }
 
@@ -266,9 +269,10 @@ const EMBED_TABLE_ROWS: usize = 8;
 pub const FRAME_WIDTH: u32 = 360;
 
 /// What the map page holds besides the map at [`FRAME_WIDTH`] (CSS px): the page's padding, the
-/// service's name, a status line of up to three lines, the closed region table and the credit line
-/// of up to two lines (measured in Chromium: `tests/api/browser.rs`).
-const FRAME_TEXT_HEIGHT: f64 = 190.0;
+/// service's name, a status line of up to three lines, the legend and the reports by country as
+/// HTML (the SVG's own are too small to read at this width), the closed region table and the credit
+/// line of up to two lines (measured in Chromium: `tests/api/browser.rs`).
+const FRAME_TEXT_HEIGHT: f64 = 300.0;
 
 /// Height (CSS px) of the frame the snippet suggests for a map of `size` (its SVG's `viewBox`), so
 /// that the map, which scales to the frame's width less the page's padding, and the credit line
@@ -291,7 +295,8 @@ pub(super) async fn map_page(
     let build = async {
         let lang = opts.lang;
         let tz = country_zone(&service.countries[0]);
-        let (map, mut rows) = view::heatmap(&state, service, lang, opts.theme, opts.window).await;
+        let (map, mut rows, totals) =
+            view::heatmap_with_totals(&state, service, lang, opts.theme, opts.window).await;
         rows.truncate(EMBED_TABLE_ROWS);
         let page = MapPage {
             i: lang,
@@ -301,6 +306,8 @@ pub(super) async fn map_page(
             headline: headline(&state, service, lang, tz),
             updated: updated_line(&state, lang, tz),
             map,
+            legend: crate::map::legend_html(lang, opts.theme),
+            totals: totals.summary(lang),
             rows,
         };
         html(&page, lang)

@@ -168,7 +168,8 @@ mod tests {
     }
 
     fn normals(counts: &Counts) -> Normals {
-        Normals::new(counts.clone(), DetectorConfig::default())
+        let catalog = std::sync::Arc::new(crate::catalog::Catalog::embedded().unwrap());
+        Normals::new(counts.clone(), DetectorConfig::default(), catalog)
     }
 
     #[tokio::test]
@@ -178,7 +179,7 @@ mod tests {
         let hits: Vec<Hit> = (0..30)
             .map(|i| Hit {
                 service: monzo(),
-                problem: ProblemKind::Login,
+                kind: crate::domain::ReportKind::Problem(ProblemKind::Login),
                 region: None,
                 at: now - 3600 + i * 60,
                 first_of_network: false,
@@ -230,7 +231,7 @@ mod tests {
         let hits: Vec<Hit> = (0..14 * 24 * 8)
             .map(|i| Hit {
                 service: monzo(),
-                problem: ProblemKind::Login,
+                kind: crate::domain::ReportKind::Problem(ProblemKind::Login),
                 region: None,
                 at: now - 14 * DAY + i * 450,
                 first_of_network: false,
@@ -263,7 +264,7 @@ mod tests {
         let now = 100 * DAY + 12 * HOUR + 30 * MINUTE;
         let hit = |at: i64, region: &str| Hit {
             service: monzo(),
-            problem: ProblemKind::Login,
+            kind: crate::domain::ReportKind::Problem(ProblemKind::Login),
             region: Some(RegionId::parse(region).unwrap()),
             at,
             first_of_network: false,

@@ -6,6 +6,9 @@
 
 mod admin;
 mod api;
+mod api_groups;
+
+mod api_evidence;
 mod api_outages;
 pub mod connections;
 mod embed;

@@ -10,7 +10,7 @@ use downtally::counts::{
     BucketCount, BucketRange, Claim, CountError, CountStore, Dim, Hit, MemoryCounts, NetworkBound,
     RateLimit, RedisCounts, Resolution, Verdict,
 };
-use downtally::domain::{NetworkKey, ProblemKind, RegionId, ReporterKey};
+use downtally::domain::{NetworkKey, ProblemKind, RegionId, ReportKind, ReporterKey};
 use std::time::Duration;
 
 /// How the store measures a claim's time to live.
@@ -29,7 +29,7 @@ fn real_now() -> i64 {
 fn hit(service: &str, problem: ProblemKind, region: Option<&str>, at: i64) -> Hit {
     Hit {
         service: slug(service),
-        problem,
+        kind: ReportKind::Problem(problem),
         region: region.map(|r| RegionId::parse(r).unwrap()),
         at,
         first_of_network: false,
@@ -114,9 +114,15 @@ async fn record_and_read_every_series<S: CountStore>(store: &S, svc: &str) {
         )
         .await
         .expect("record");
-    // A second batch adds to the same buckets.
+    // A second batch adds to the same buckets; "works again" counts in its own series alone, even
+    // with a region and as its network's first.
+    let works = Hit {
+        kind: ReportKind::WorksAgain,
+        first_of_network: true,
+        ..hit(svc, Login, Some("IT-25"), at(1))
+    };
     store
-        .record(&[hit(svc, Login, Some("IT-25"), at(5))], now)
+        .record(&[hit(svc, Login, Some("IT-25"), at(5)), works], now)
         .await
         .expect("record");
     store.record(&[], now).await.expect("an empty batch");
@@ -135,6 +141,11 @@ async fn record_and_read_every_series<S: CountStore>(store: &S, svc: &str) {
         series(store, svc, Dim::Problem(Card), m, last6).await,
         [1, 0, 0, 0, 0, 0]
     );
+    assert_eq!(
+        series(store, svc, Dim::Recovered, m, last6).await,
+        [0, 0, 0, 0, 1, 0]
+    );
+    assert_eq!(series(store, svc, Dim::Networks, m, last6).await, [0; 6]);
     assert_eq!(
         series(store, svc, Dim::Problem(SmsVerification), m, last6).await,
         [0, 0, 0, 0, 0, 1]

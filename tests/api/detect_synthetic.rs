@@ -109,8 +109,13 @@ fn outages_are_declared_within_three_minutes_and_resolved_within_fifteen() {
     }
 }
 
+/// A sparse service's outage is declared within three minutes of the reporter bar being met: the
+/// outage's reporters (`min_reporters`) within the de-duplication window (`reporter_window_secs`).
+/// (Until issue 12 the bar was ten reporters within five minutes; see `detect/config.rs`.)
 #[test]
-fn sparse_outages_are_declared_once_ten_reporters_came_within_five_minutes() {
+fn sparse_outages_are_declared_once_enough_reporters_came_within_the_window() {
+    let cfg = downtally::detect::DetectorConfig::default();
+    let window = (cfg.reporter_window_secs / 60) as usize;
     let mut exercised = 0;
     for seed in 1..=40u64 {
         let at = weekday_ten(3, seed as i64 % 5);
@@ -120,23 +125,26 @@ fn sparse_outages_are_declared_once_ten_reporters_came_within_five_minutes() {
             ..outage(at)
         }];
         let run = replay(&spec);
-        // first minute at which the last 5 minutes hold 10 reports, within the outage
+        // first minute at which the reporter window holds the reporters an outage needs
         let counts: Vec<(i64, u32)> = run.iter().map(|(t, n, _)| (*t, *n)).collect();
-        let ten = counts.windows(5).find(|w| {
-            w[4].0 >= at && w[4].0 < at + 1800 && w.iter().map(|x| x.1).sum::<u32>() >= 10
+        let enough = counts.windows(window).find(|w| {
+            let last = w[window - 1].0;
+            last >= at
+                && last < at + 1800
+                && f64::from(w.iter().map(|x| x.1).sum::<u32>()) >= cfg.min_reporters
         });
-        if let Some(w) = ten {
+        if let Some(w) = enough {
             exercised += 1;
-            let delay = delay_minutes(&run, at).map(|d| at + d * 60 - w[4].0);
+            let delay = delay_minutes(&run, at).map(|d| at + d * 60 - w[window - 1].0);
             assert!(
                 delay.is_some_and(|d| d <= 180),
-                "seed {seed}: declared {delay:?} s after the tenth report"
+                "seed {seed}: declared {delay:?} s after the reporter bar was met"
             );
         }
     }
     assert!(
         exercised >= 3,
-        "only {exercised} simulated outages reached 10 reports in 5 minutes"
+        "only {exercised} simulated outages met the reporter bar"
     );
 }
 
@@ -200,6 +208,10 @@ fn a_lasting_doubling_is_not_declared_over_and_over() {
                 .into_iter()
                 .filter(|t| *t >= at)
                 .collect();
+            // Issue 12 §1: an open outage is resolved on evidence against "still x2", exactly
+            // this change, and an established series' level correction holds still while an
+            // outage is open, so the change is adopted only between outages (after 7 days
+            // `max_outage_secs` closes it): still at most three declarations in a week.
             assert!(
                 after.len() <= 3,
                 "peak {peak}/min seed {seed}: outages at {after:?}"

@@ -507,7 +507,7 @@ async fn no_english_is_left_on_pages_in_other_languages() {
         amex.text.contains(">United States: 1*</text>")
             && amex
                 .text
-                .contains("<figcaption class=\"meta\">Reports by country: United States: 1*"),
+                .contains("<p class=\"meta\">Reports by country: United States: 1*"),
         "{}",
         amex.text
     );

@@ -16,11 +16,15 @@ mod comments;
 mod comments_moderation;
 mod counter_contract;
 mod demo;
+mod detect_dst;
+mod detect_lasting_and_quiet;
 mod detect_synthetic;
 mod durability;
 mod embeds;
+mod evidence;
 mod flood;
 mod forms_csrf;
+mod groups;
 mod http_methods;
 mod i18n;
 mod intake;
@@ -30,6 +34,7 @@ mod normal_range;
 mod pages;
 mod regions;
 mod slow_clients;
+mod works_again;
 
 /// Every integration test is a module of this binary: a new `tests/*.rs` (or `tests/*/main.rs`) would
 /// be a binary of its own, linking the whole server again.

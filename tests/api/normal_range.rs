@@ -89,7 +89,11 @@ async fn on_the_demo_ordinary_bars_and_regions_read_normal() {
                 continue;
             }
             let counts = counters(&service, &spec, now).await;
-            let normals = Normals::new(counts.clone(), DetectorConfig::default());
+            let normals = Normals::new(
+                counts.clone(),
+                DetectorConfig::default(),
+                std::sync::Arc::new(catalog.clone()),
+            );
             let to = now.div_euclid(900) * 900 + 900;
             let bars = chart_bars(&counts, &normals, &service, to - DAY, to, 900, now, &[])
                 .await

@@ -1,10 +1,12 @@
 //! The forms a page posts: a report (then back to the service page, thanked, told how many others
-//! reported the same and where the service itself helps) and a comment.
+//! reported the same and where the service itself helps), "works again for me" (offered while a
+//! service has problems, its count shown) and a comment.
 
 use super::problem_label;
 use crate::catalog::Service;
 use crate::counts::{CountStore, Dim, Resolution};
-use crate::domain::ProblemKind;
+use crate::detect::Status;
+use crate::domain::ReportKind;
 use crate::i18n::{Arg, Lang};
 use crate::intake::ReportInput;
 use crate::web::AppState;
@@ -52,51 +54,109 @@ pub(in crate::web) struct ReportThanks {
     pub support: String,
 }
 
-/// The note after a report of `kind`: thanks, the people who reported the same problem in the last
-/// 15 minutes (this report included when it counted), and the service's own status and support
-/// pages from the catalog. Counters out of reach leave the count at what this report adds.
+/// The note after a report of `kind`: thanks, the people who reported the same problem (or said it
+/// works again) in the last 15 minutes (this report included when it counted), and the service's own
+/// status and support pages from the catalog. Counters out of reach leave the count at what this
+/// report adds.
 pub(in crate::web) async fn report_thanks(
     state: &AppState,
     service: &Service,
-    kind: ProblemKind,
+    kind: ReportKind,
     counted: bool,
     lang: Lang,
 ) -> ReportThanks {
-    let problem = problem_label(kind, lang);
-    let range = Resolution::Minute.window_ending_at(state.clock.now(), NOT_ALONE_SECONDS);
-    let others: u64 = state
-        .counts
-        .series(
-            &service.slug,
-            &Dim::Problem(kind),
-            Resolution::Minute,
-            range,
-        )
-        .await
-        .map(|c| c.iter().sum())
-        .unwrap_or(u64::from(counted));
-    let people = others.max(u64::from(counted));
-    let not_alone = if people <= 1 {
-        lang.t1("report-first", "problem", &problem)
-    } else {
-        lang.count(
-            "report-not-alone",
-            people,
-            &[("problem", Arg::from(problem.as_str()))],
-        )
+    let series = match kind {
+        ReportKind::Problem(p) => Dim::Problem(p),
+        ReportKind::WorksAgain => Dim::Recovered,
     };
-    let key = if counted {
-        "report-thanks"
-    } else {
-        "report-thanks-not-counted"
+    let people = counted_since(state, service, &series, NOT_ALONE_SECONDS)
+        .await
+        .unwrap_or(0)
+        .max(u64::from(counted));
+    let (thanks, not_alone) = match kind {
+        ReportKind::Problem(p) => {
+            let problem = problem_label(p, lang);
+            let not_alone = if people <= 1 {
+                lang.t1("report-first", "problem", &problem)
+            } else {
+                lang.count(
+                    "report-not-alone",
+                    people,
+                    &[("problem", Arg::from(problem.as_str()))],
+                )
+            };
+            let key = if counted {
+                "report-thanks"
+            } else {
+                "report-thanks-not-counted"
+            };
+            (lang.t1(key, "problem", &problem), not_alone)
+        }
+        ReportKind::WorksAgain => {
+            let key = if counted {
+                "works-again-thanks"
+            } else {
+                "works-again-thanks-not-counted"
+            };
+            let not_alone = lang.count(
+                "works-again-others",
+                people,
+                &[("service", Arg::from(service.name.as_str()))],
+            );
+            (lang.t1(key, "service", &service.name), not_alone)
+        }
     };
     ReportThanks {
-        thanks: lang.t1(key, "problem", &problem),
+        thanks,
         not_alone,
         help: lang.t1("report-help-from", "service", &service.name),
         status_page: service.status_page.clone(),
         support: service.support.clone(),
     }
+}
+
+/// Counted reports of one series of `service` in the last `seconds` (this minute so far included).
+async fn counted_since(
+    state: &AppState,
+    service: &Service,
+    series: &Dim,
+    seconds: i64,
+) -> Option<u64> {
+    let range = Resolution::Minute.window_ending_at(state.clock.now(), seconds);
+    state
+        .counts
+        .series(&service.slug, series, Resolution::Minute, range)
+        .await
+        .ok()
+        .map(|c| c.iter().sum())
+}
+
+/// How far back the service page counts "works again for me": an hour, long enough to gather the
+/// people an outage's end brings back, short enough to be about this outage's end.
+const WORKS_AGAIN_SHOWN_SECONDS: i64 = 3600;
+
+/// "It works again for me", offered beside the report buttons while the service has problems
+/// (elevated, an outage, improving), with how many said so in the last hour.
+pub(in crate::web) struct WorksAgainOffer {
+    /// How many said so in the last hour, in words; `None` while nobody did.
+    pub count: Option<String>,
+}
+
+pub(in crate::web) async fn works_again_offer(
+    state: &AppState,
+    service: &Service,
+    status: Status,
+    lang: Lang,
+) -> Option<WorksAgainOffer> {
+    if !status.has_problems() {
+        return None;
+    }
+    let people = counted_since(state, service, &Dim::Recovered, WORKS_AGAIN_SHOWN_SECONDS)
+        .await
+        .unwrap_or(0);
+    Some(WorksAgainOffer {
+        count: (people > 0).then(|| lang.count("works-again-count", people, &[])),
+    })
 }
 
 /// Form fields arrive as strings; empty ones mean "not given".

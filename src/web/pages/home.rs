@@ -1,6 +1,7 @@
 //! The home page: every service by country, the troubled ones first, with a search.
 
 use super::cached_page;
+use super::groups::{GroupNote, group_note};
 use crate::catalog::Service;
 use crate::chart;
 use crate::counts::buckets::{DAY, HOUR};
@@ -37,6 +38,8 @@ struct IndexPage<'a> {
     i: Lang,
     demo: bool,
     troubled: Vec<ServiceCard<'a>>,
+    /// Incident groups going on (in the country shown): shared causes named.
+    incident_groups: Vec<GroupNote>,
     groups: Vec<CountryGroup<'a>>,
     /// Code and name of each country.
     countries: Vec<(&'a str, String)>,
@@ -168,6 +171,13 @@ async fn home_html(
             i: lang,
             demo: state.demo,
             troubled,
+            incident_groups: state
+                .board
+                .groups()
+                .iter()
+                .filter(|g| country.is_empty() || g.country == country)
+                .map(|g| group_note(state, g, true, None, lang))
+                .collect(),
             groups,
             countries: countries
                 .into_iter()

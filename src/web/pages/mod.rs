@@ -8,8 +8,10 @@
 //! the rows they show outages and chart buckets in. What pages share with embeds is `web/view.rs`.
 
 mod downloads;
+mod evidence;
 mod flags;
 mod forms;
+mod groups;
 mod home;
 mod outages;
 mod privacy;
@@ -126,9 +128,15 @@ struct TableRow {
 }
 
 impl TableRow {
-    fn new(b: &chart::Bar, lang: Lang, tz: Tz) -> Self {
+    /// The row of bar `b`; the slot still filling at `now` says that its count is so far.
+    fn new(b: &chart::Bar, lang: Lang, tz: Tz, now: i64) -> Self {
+        let time = lang.time(b.start, tz);
         Self {
-            time: lang.time(b.start, tz),
+            time: if b.so_far(now) {
+                lang.t1("table-so-far", "time", &time)
+            } else {
+                time
+            },
             count: lang.integer(b.count),
             // The whole counts the normal range holds.
             typical: b

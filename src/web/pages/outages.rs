@@ -3,6 +3,7 @@
 //! latest, filtered by service (name or slug) and country (name or code), in one zone.
 
 use super::downloads::{ChartData, Downloads, Share};
+use super::groups::{GroupNote, group_note};
 use super::statements::{StatementRow, statement_rows};
 use super::{OutageRow, TableRow, cached_page, service_zone, stamp};
 use crate::catalog::Service;
@@ -44,6 +45,11 @@ struct OutagePage {
     table: Vec<TableRow>,
     /// Official statements on it, newest first.
     statements: Vec<StatementRow>,
+    /// The incident group it is part of (a shared cause named).
+    group: Option<GroupNote>,
+
+    /// "Why downtally calls this an outage".
+    why: super::evidence::Why,
 }
 
 fn no_outage(lang: Lang) -> PageError {
@@ -84,8 +90,31 @@ pub(super) async fn stored_outage(
         .ok_or_else(|| no_outage(lang))
 }
 
-/// The permalink's chart: the incident with context either side, 5-minute bars while minute counts
-/// are kept, else hours. The page and its downloads draw this same one.
+/// Bars of a chart of an outage lasting up to this long are 5 minutes; up to [`QUARTERLY_UP_TO`] 15
+/// minutes, beyond it hours (while minute counts are kept; else hours): about a hundred bars or fewer
+/// for outages up to four days, so a multi-day outage's chart stays readable at 360 px.
+const FIVE_MINUTES_UP_TO: i64 = 3 * HOUR;
+const QUARTERLY_UP_TO: i64 = 24 * HOUR;
+
+/// The span and bucket of an outage's chart: its whole course (from `start` to `end`, or to `now`
+/// while it goes on) with two hours before and one after (never past `now`), as `(from, to,
+/// bucket)` with `from` and `to` on bucket boundaries.
+fn outage_chart_span(start: i64, end: Option<i64>, now: i64) -> (i64, i64, i64) {
+    let end = end.unwrap_or(now);
+    let minutes_kept = start - 2 * HOUR >= Resolution::Minute.oldest_kept(now);
+    let bucket = match end - start {
+        _ if !minutes_kept => HOUR,
+        d if d <= FIVE_MINUTES_UP_TO => 5 * 60,
+        d if d <= QUARTERLY_UP_TO => 15 * 60,
+        _ => HOUR,
+    };
+    let from = (start - 2 * HOUR).div_euclid(bucket) * bucket;
+    let to = ((end + HOUR).min(now).div_euclid(bucket) + 1) * bucket;
+    (from, to, bucket)
+}
+
+/// The permalink's chart: the incident's whole course with context either side (see
+/// [`outage_chart_span`]). The page and its downloads draw this same one.
 pub(super) async fn outage_chart(
     state: &AppState,
     stored: &StoredOutage,
@@ -94,11 +123,7 @@ pub(super) async fn outage_chart(
     let lang = loc.lang;
     let now = state.clock.now();
     let r = &stored.record;
-    let end = r.ended_at.unwrap_or(now);
-    let recent = r.started_at - 2 * HOUR >= Resolution::Minute.oldest_kept(now);
-    let bucket = if recent { 5 * 60 } else { HOUR };
-    let from = (r.started_at - 2 * HOUR).div_euclid(bucket) * bucket;
-    let to = ((end + HOUR).min(now).div_euclid(bucket) + 1) * bucket;
+    let (from, to, bucket) = outage_chart_span(r.started_at, r.ended_at, now);
     let bars = history::chart_bars(
         &state.counts,
         &state.normals,
@@ -147,6 +172,34 @@ fn incident_period(lang: Lang, start: i64, end: Option<i64>, tz: Tz) -> String {
     }
 }
 
+/// The note on the incident group `stored` is part of: while the group lasts, with its members now
+/// (as the service pages show it); after, with everyone who was in it.
+async fn outage_group(
+    state: &AppState,
+    stored: &StoredOutage,
+    lang: Lang,
+) -> Result<Option<GroupNote>, crate::store::StoreError> {
+    let Some(found) = state.db.group_of_outage(stored.id).await? else {
+        return Ok(None);
+    };
+    let here = Some(&stored.record.service);
+    let live = found
+        .ended_at
+        .is_none()
+        .then(|| {
+            state
+                .board
+                .groups()
+                .into_iter()
+                .find(|g| g.id == found.group.id)
+        })
+        .flatten();
+    Ok(Some(match live {
+        Some(g) => group_note(state, &g, true, here, lang),
+        None => group_note(state, &found.group, found.ended_at.is_none(), here, lang),
+    }))
+}
+
 async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, PageError> {
     let lang = loc.lang;
     let stored = stored_outage(state, id, lang).await?;
@@ -155,6 +208,11 @@ async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, P
     let tz = chart_data.tz;
     let row = OutageRow::new(&stored, state, loc);
     let statements = statement_rows(state, &[stored.id], lang, tz)
+        .await
+        .map_err(|e| PageError::internal(e, lang))?;
+    let evidence = state
+        .db
+        .outage_evidence(stored.id)
         .await
         .map_err(|e| PageError::internal(e, lang))?;
     let chart = chart::spike_chart(&chart_data.chart());
@@ -193,10 +251,15 @@ async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, P
             table: chart_data
                 .bars
                 .iter()
-                .map(|b| TableRow::new(b, lang, tz))
+                .map(|b| TableRow::new(b, lang, tz, chart_data.now))
                 .collect(),
             outage: row,
             statements,
+            group: outage_group(state, &stored, lang)
+                .await
+                .map_err(|e| PageError::internal(e, lang))?,
+
+            why: super::evidence::why(lang, evidence.as_ref(), tz),
         },
         lang,
     )
@@ -465,6 +528,31 @@ mod tests {
                 regions: vec![],
             },
         }
+    }
+
+    /// A multi-day outage's chart shows its whole course, start to end (or now), in bars few enough
+    /// to read; short ones keep 5-minute bars.
+    #[test]
+    fn the_outage_chart_spans_the_whole_outage_in_readable_bars() {
+        let now = 100 * 86_400 + 7 * 60;
+        let check = |start: i64, end: Option<i64>, bucket: i64| {
+            let (from, to, b) = outage_chart_span(start, end, now);
+            assert_eq!(b, bucket, "{start} {end:?}");
+            assert!(from <= start - 2 * HOUR && from % b == 0);
+            assert!(to >= end.map_or(now, |e| (e + HOUR).min(now)) && to % b == 0);
+            assert!(to - from <= 4 * 86_400 + 4 * HOUR, "{start}");
+            ((to - from) / b) as usize
+        };
+        // An hour-long outage within the minute counters: 5-minute bars.
+        check(now - 5 * HOUR, Some(now - 4 * HOUR), 5 * 60);
+        // Twenty hours, still open: quarters, 20 h + 2 h before, about 88 bars.
+        let bars = check(now - 20 * HOUR, None, 15 * 60);
+        assert!((85..=90).contains(&bars), "{bars}");
+        // Three days across nights, resolved an hour ago: hours, start to end.
+        let bars = check(now - 73 * HOUR, Some(now - HOUR), HOUR);
+        assert!((74..=77).contains(&bars), "{bars}");
+        // An old outage beyond the minute counters: hours.
+        check(now - 10 * 86_400, Some(now - 10 * 86_400 + HOUR), HOUR);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! recent outages, the report form and the comments.
 
 use super::downloads::{ChartData, Downloads, Share};
-use super::forms::{ReportThanks, report_thanks};
+use super::forms::{ReportThanks, WorksAgainOffer, report_thanks, works_again_offer};
+use super::groups::{GroupNote, group_note};
 use super::statements::{StatementRow, statement_rows};
 use super::{
     OutageRow, TableRow, cached_page, problem_label, region_name, service_zone, stamp, times_normal,
@@ -10,10 +11,10 @@ use super::{
 use crate::catalog::Service;
 use crate::chart;
 use crate::comments;
+use crate::counts::Dim;
 use crate::counts::buckets::DAY;
-use crate::counts::{BucketRange, CountStore, Dim, Resolution};
 use crate::detect::Status;
-use crate::domain::ProblemKind;
+use crate::domain::{ProblemKind, ReportKind};
 use crate::figure;
 use crate::i18n::{self, Arg, Lang};
 use crate::map::{HeatRow, Theme};
@@ -104,6 +105,8 @@ struct ServicePage<'a> {
     breakdown: Vec<ShareRow>,
     outages: Vec<OutageRow>,
     problems: Vec<ProblemButton>,
+    /// "It works again for me" while the service has problems.
+    works_again: Option<WorksAgainOffer>,
     /// The regions of the service's countries by country, for the region select.
     regions: Vec<RegionGroup>,
     /// "Most reports from …" while an outage is going on.
@@ -111,6 +114,8 @@ struct ServicePage<'a> {
     /// While a service-wide outage goes on: "Since 08:37 CET: 10× the usual reports, mostly Login
     /// and App. Most reports from: …" (then `affected` is part of it).
     summary: Option<String>,
+    /// The incident group this service is in now (a shared cause named).
+    group: Option<GroupNote>,
     /// Other services with problems now, those of this service's countries first.
     others: Vec<OtherService<'a>>,
     /// The chart's downloads, and the link preview.
@@ -121,6 +126,8 @@ struct ServicePage<'a> {
     map_rows: Vec<HeatRow>,
     /// The reports by country under the map's legend, as a caption readable on a phone.
     map_totals: Option<String>,
+    /// The legend as HTML, shown instead of the SVG's on a phone (where that one is a few pixels).
+    map_legend: String,
     /// For the embed snippet: where, and the frame's size that fits the map.
     public_url: &'a str,
     embed_width: u32,
@@ -272,33 +279,15 @@ async fn incident(
     let start = ongoing.record.started_at.min(now);
     // The ratio is measured over what the chart shows (24 hours): an older start is cut there.
     let from = chart.bars.first().map_or(start, |b| start.max(b.start));
-    let res = if from >= Resolution::Minute.oldest_kept(now) {
-        Resolution::Minute
-    } else {
-        Resolution::Hour
-    };
-    let first = res.floor(from);
-    let range = BucketRange {
-        first,
-        count: ((now - first) / res.step() + 1) as usize,
-        step: res.step(),
-    };
-    let sum = |dim: Dim| async move {
-        state
-            .counts
-            .series(&service.slug, &dim, res, range)
-            .await
-            .map(|v| v.iter().sum::<u64>())
-    };
-    let counted = sum(Dim::All).await.ok()?;
-    let mut problems = Vec::new();
-    for kind in ProblemKind::ALL {
-        let n = sum(Dim::Problem(kind)).await.ok()?;
-        if n > 0 {
-            problems.push((kind, n));
-        }
-    }
-    problems.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let range = crate::incident::range_since(from, now);
+    let first = range.first;
+    let counted = crate::incident::total(&state.counts, &service.slug, &Dim::All, range)
+        .await
+        .ok()?;
+    let problems = crate::incident::problem_mix(&state.counts, &service.slug, range)
+        .await
+        .ok()?
+        .ranked();
     let expected = figure::expected_between(&chart.bars, first, now);
     Some(Incident {
         start,
@@ -387,7 +376,7 @@ pub(in crate::web) async fn service_page(
     let lang = loc.lang;
     let service = find_service(&state, &slug, lang)?;
     let counted = query.counted != Some(0);
-    let thanks = match query.reported.as_deref().map(ProblemKind::parse) {
+    let thanks = match query.reported.as_deref().map(ReportKind::parse) {
         Some(Ok(kind)) => Some(report_thanks(&state, service, kind, counted, lang).await),
         _ => None,
     };
@@ -553,11 +542,12 @@ async fn service_html(
             headline,
             updated,
             reports_last_hour: last_hour.text(lang),
+            works_again: works_again_offer(state, service, status.status, lang).await,
             chart,
             table: chart_data
                 .bars
                 .iter()
-                .map(|b| TableRow::new(b, lang, tz))
+                .map(|b| TableRow::new(b, lang, tz, chart_data.now))
                 .collect(),
             breakdown: breakdown
                 .into_iter()
@@ -584,12 +574,17 @@ async fn service_html(
                 .collect(),
             affected,
             summary,
+            group: state
+                .board
+                .group_of(&service.slug)
+                .map(|g| group_note(state, &g, true, Some(&service.slug), lang)),
             others: others_with_problems(state, service, lang),
             downloads,
             share,
             map,
             map_rows,
             map_totals: map_totals.summary(lang),
+            map_legend: crate::map::legend_html(lang, Theme::Auto),
             public_url: &state.public_url,
             embed_width: embed::FRAME_WIDTH,
             embed_height: embed::frame_height(state.maps.get(&service.countries).size()),

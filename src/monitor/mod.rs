@@ -16,15 +16,28 @@ use crate::counts::buckets::HOUR;
 use crate::counts::{
     BucketRange, CountError, CountStore, Counts, Dim, Lease, Resolution, from_first_report,
 };
-use crate::detect::{DetectError, Detector, DetectorConfig, Event, Outage, Status};
+use crate::detect::groups::Group;
+use crate::detect::{
+    Breadth, Bucket, Crossing, DetectError, Detector, DetectorConfig, Event, Normal, NormalModel,
+    Outage, Statistic, Status, Update, VerdictEvidence,
+};
 use crate::domain::{RegionId, ServiceSlug};
-use crate::normals::Normals;
+use crate::normals::{Normals, series_zone};
 use crate::store::{Db, OutageRecord, StatusRow, StoreError};
 use parking_lot::RwLock;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
+
+mod board;
+mod evidence;
+mod history;
+mod leadership;
+
+pub use board::{ServiceStatus, StatusBoard};
+pub use history::declare_past_outages;
+pub use leadership::{LEADER_LEASE, Leadership};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MonitorError {
@@ -34,73 +47,6 @@ pub enum MonitorError {
     Counts(#[from] CountError),
     #[error(transparent)]
     Detect(#[from] DetectError),
-}
-
-/// What pages show about a service.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceStatus {
-    pub status: Status,
-    /// When the current status began (for an outage: its start).
-    pub since: i64,
-    pub outage_id: Option<i64>,
-}
-
-impl Default for ServiceStatus {
-    fn default() -> Self {
-        Self {
-            status: Status::Normal,
-            since: 0,
-            outage_id: None,
-        }
-    }
-}
-
-/// Current statuses, shared with the pages. Reads are a map lookup.
-#[derive(Clone, Default)]
-pub struct StatusBoard {
-    statuses: Arc<RwLock<HashMap<ServiceSlug, ServiceStatus>>>,
-    updated_at: Arc<AtomicI64>,
-}
-
-impl StatusBoard {
-    pub fn get(&self, service: &ServiceSlug) -> ServiceStatus {
-        self.statuses
-            .read()
-            .get(service)
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// When the monitor last finished a pass (epoch seconds; 0 before the first).
-    pub fn updated_at(&self) -> i64 {
-        self.updated_at.load(Ordering::Relaxed)
-    }
-
-    fn set(&self, service: &ServiceSlug, status: ServiceStatus) {
-        self.statuses.write().insert(service.clone(), status);
-    }
-
-    /// Replaces the board with what the monitor (maybe on another node) stored.
-    pub async fn load(&self, db: &Db) -> Result<(), StoreError> {
-        let rows = db.statuses().await?;
-        let latest = rows.iter().map(|r| r.updated_at).max().unwrap_or(0);
-        let map = rows
-            .into_iter()
-            .map(|r| {
-                (
-                    r.service,
-                    ServiceStatus {
-                        status: r.status,
-                        since: r.since,
-                        outage_id: r.outage_id,
-                    },
-                )
-            })
-            .collect();
-        *self.statuses.write() = map;
-        self.updated_at.fetch_max(latest, Ordering::Relaxed);
-        Ok(())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -156,8 +102,12 @@ pub struct Monitor {
     tracked: HashMap<SeriesKey, Tracked>,
     /// Status changes of the current pass, written together at its end (one commit, not one each).
     changed: Vec<(StatusRow, ServiceStatus)>,
+    /// What decided the changed statuses of the current pass, written after them.
+    status_evidence: Vec<(ServiceSlug, VerdictEvidence)>,
     /// Reports from this time on have not yet been searched for new regions.
     regions_scanned_to: Option<i64>,
+    /// Whether the groups stored by an earlier leader were read (they keep their ids).
+    groups_loaded: bool,
 }
 
 impl Monitor {
@@ -170,16 +120,18 @@ impl Monitor {
         config: DetectorConfig,
     ) -> Self {
         Self {
+            normals: Normals::new(counts.clone(), config, catalog.clone()),
             catalog,
             db,
-            normals: Normals::new(counts.clone(), config),
             counts,
             clock,
             board,
             config,
             tracked: HashMap::new(),
             changed: Vec::new(),
+            status_evidence: Vec::new(),
             regions_scanned_to: None,
+            groups_loaded: false,
         }
     }
 
@@ -187,6 +139,7 @@ impl Monitor {
     pub fn reset(&mut self) {
         self.tracked.clear();
         self.regions_scanned_to = None;
+        self.groups_loaded = false;
     }
 
     /// Brings every series up to the last closed minute.
@@ -225,6 +178,7 @@ impl Monitor {
 
         let mut summary = PassSummary::default();
         self.changed.clear();
+        self.status_evidence.clear();
         for (i, key) in keys.iter().enumerate() {
             self.advance(key, last_closed, now, &mut summary).await?;
             summary.series += 1;
@@ -236,11 +190,37 @@ impl Monitor {
         let changed = std::mem::take(&mut self.changed);
         let rows: Vec<StatusRow> = changed.iter().map(|(row, _)| row.clone()).collect();
         self.db.set_statuses(&rows).await?;
+        self.db
+            .set_status_evidence(&std::mem::take(&mut self.status_evidence))
+            .await?;
         for (row, status) in changed {
             self.board.set(&row.service, status);
         }
+        self.update_groups(now).await?;
         self.board.updated_at.store(now, Ordering::Relaxed);
         Ok(summary)
+    }
+
+    /// Names shared causes: groups the services with problems after the detectors have run.
+    async fn update_groups(&mut self, now: i64) -> Result<(), MonitorError> {
+        if !self.groups_loaded {
+            self.board.set_groups(self.db.live_groups().await?);
+            self.groups_loaded = true;
+        }
+        let regions: Vec<(ServiceSlug, RegionId)> = self
+            .tracked
+            .keys()
+            .filter_map(|k| Some((k.service.clone(), k.region.clone()?)))
+            .collect();
+        crate::incident_groups::regroup(
+            &self.db,
+            &self.catalog,
+            &self.counts,
+            &self.board,
+            &regions,
+            now,
+        )
+        .await
     }
 
     async fn advance(
@@ -282,22 +262,35 @@ impl Monitor {
             .counts
             .series(&key.service, &Dim::Networks, Resolution::Minute, range)
             .await?;
+        // "Works again for me" is evidence that the service's outage is over; it names no region.
+        let recovered = if key.region.is_none() {
+            self.counts
+                .series(&key.service, &Dim::Recovered, Resolution::Minute, range)
+                .await?
+        } else {
+            vec![0; range.count]
+        };
         let mut events = Vec::new();
+        let mut last_update = None;
         let hour = last_hour(now);
         {
             let tracked = self.tracked.get_mut(key).expect("inserted above");
-            for ((at, count), networks) in range.starts().zip(counts).zip(networks) {
+            for (((at, count), networks), recovered) in
+                range.starts().zip(counts).zip(networks).zip(recovered)
+            {
                 if key.region.is_none() && at >= hour.first {
                     tracked.hour.push_back((at, count));
                 }
-                let update = tracked.detector.update_with_networks(
+                let update = tracked.detector.update_bucket(Bucket {
                     at,
-                    count as f64,
-                    Some(networks as f64),
-                )?;
+                    count: count as f64,
+                    networks: Some(networks as f64),
+                    recovered: recovered as f64,
+                })?;
                 if let Some(event) = update.event {
-                    events.push(event);
+                    events.push((event, update));
                 }
+                last_update = Some(update);
             }
             tracked.next = last_closed + minute;
             while tracked.hour.front().is_some_and(|&(at, _)| at < hour.first) {
@@ -305,12 +298,13 @@ impl Monitor {
             }
         }
         summary.buckets += range.count;
-        for event in events {
+        for (event, update) in events {
             match event {
                 Event::Started(o) => {
                     summary.started += 1;
                     let id = self.record_outage(key, &o, None, now).await?;
                     self.tracked.get_mut(key).expect("tracked").outage_id = Some(id);
+                    self.keep_outage_evidence(key, id, &update, now).await?;
                 }
                 Event::Resolved(o) => {
                     summary.resolved += 1;
@@ -326,13 +320,29 @@ impl Monitor {
         }
         if key.region.is_none() {
             let count: u64 = self.tracked[key].hour.iter().map(|&(_, c)| c).sum();
-            let above = self
+            let normal = self
                 .normals
                 .model(&key.service, &Dim::All, now)
                 .await?
-                .normal(hour.first, HOUR)
-                .is_some_and(|n| n.elevated(count as f64, &self.config));
+                .normal(hour.first, HOUR);
+            let above = normal.is_some_and(|n| n.elevated(count as f64, &self.config));
+            let changes = self.changed.len();
             self.publish_status(key, now, above);
+            if self.changed.len() > changes {
+                let hour_end = hour.first + HOUR;
+                let evidence = match last_update {
+                    Some(update)
+                        if !above || self.tracked[key].detector.status() != Status::Normal =>
+                    {
+                        self.verdict_evidence(key, &update, now).await?
+                    }
+                    _ => {
+                        self.hour_evidence(key, hour_end, count as f64, normal, now)
+                            .await?
+                    }
+                };
+                self.status_evidence.push((key.service.clone(), evidence));
+            }
         }
         Ok(())
     }
@@ -342,7 +352,9 @@ impl Monitor {
         key: &SeriesKey,
         first_minute: i64,
     ) -> Result<Detector, MonitorError> {
-        let mut detector = Detector::new(self.config, Resolution::Minute.step())?;
+        // The seasonal profile in the zone the series' people live in, as its normal's.
+        let zone = series_zone(self.catalog.get(key.service.as_str()), &key.dim());
+        let mut detector = Detector::in_zone(self.config, Resolution::Minute.step(), zone)?;
         let hours_range = Resolution::Hour.window_ending_at(
             first_minute - 1,
             Resolution::Hour.retention() - 2 * Resolution::Hour.step(),
@@ -399,65 +411,6 @@ impl Monitor {
             updated_at: now,
         };
         self.changed.push((row, next));
-    }
-}
-
-/// Decides which node runs the monitor: the holder of a lease in the store the nodes share, or, with
-/// in-process counters, the only node.
-pub struct Leadership {
-    lease: Option<Arc<dyn Lease>>,
-    node: String,
-    ttl: Duration,
-}
-
-/// The name of the monitor's lease in the shared store.
-pub const LEADER_LEASE: &str = "dt:monitor:leader";
-
-impl Leadership {
-    /// The only node: it always leads.
-    pub fn alone() -> Self {
-        Self {
-            lease: None,
-            node: String::new(),
-            ttl: Duration::ZERO,
-        }
-    }
-
-    /// Contends for `lease` as `node`; the lease lapses `ttl` after its holder last renewed it.
-    pub fn contend(lease: Arc<dyn Lease>, node: impl Into<String>, ttl: Duration) -> Self {
-        Self {
-            lease: Some(lease),
-            node: node.into(),
-            ttl,
-        }
-    }
-
-    /// This node's leadership over the nodes that share `counts`, renewed every `interval`: a lease
-    /// held for three intervals, so one late renewal does not hand the monitor over.
-    pub fn over(counts: &Counts, interval: Duration) -> Self {
-        match counts.lease(LEADER_LEASE) {
-            Some(lease) => Self::contend(
-                lease,
-                format!("{:016x}", rand::random::<u64>()),
-                interval * 3,
-            ),
-            None => Self::alone(),
-        }
-    }
-
-    /// Takes or renews the lease. True while this node leads; false when the store cannot be reached
-    /// (no node then runs two monitors' worth of work on stale state).
-    pub async fn hold(&self) -> bool {
-        match &self.lease {
-            None => true,
-            Some(lease) => match lease.try_hold(&self.node, self.ttl).await {
-                Ok(held) => held,
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot reach the monitor's lease");
-                    false
-                }
-            },
-        }
     }
 }
 
@@ -553,53 +506,4 @@ async fn store_outage(
             Ok(id)
         }
     }
-}
-
-/// A detector fed from nothing spends its first days learning what is normal; outages it declares
-/// then are not trusted by [`declare_past_outages`].
-const HISTORY_WARM_UP_SECS: i64 = 3 * 86_400;
-
-/// Runs each service's detector over its reports in SQL from `from` to the oldest minute the counter
-/// store keeps at `now`, and stores the outages that ended in that time (after the detector's first
-/// [`HISTORY_WARM_UP_SECS`]). The monitor watches only
-/// what the counters hold (48 hours of minutes), so history loaded at once (the demo's 14 days, an
-/// import) would otherwise show no outage older than two days. Returns how many were stored.
-pub async fn declare_past_outages(
-    db: &Db,
-    catalog: &Catalog,
-    config: DetectorConfig,
-    from: i64,
-    now: i64,
-) -> Result<usize, MonitorError> {
-    let until = Resolution::Minute.oldest_kept(now);
-    let from = Resolution::Minute.floor(from);
-    let mut stored = 0;
-    for service in catalog.services() {
-        let counts = db.counted_per_minute(&service.slug, from, until).await?;
-        let Some(&(first, _)) = counts.first() else {
-            continue;
-        };
-        let key = SeriesKey {
-            service: service.slug.clone(),
-            region: None,
-        };
-        let mut detector = Detector::new(config, Resolution::Minute.step())?;
-        let mut reported = counts.into_iter().peekable();
-        for at in (first..until).step_by(Resolution::Minute.step() as usize) {
-            let count = match reported.peek() {
-                Some(&(t, n)) if t == at => {
-                    reported.next();
-                    n
-                }
-                _ => 0,
-            };
-            if let Some(Event::Resolved(o)) = detector.update(at, count as f64)?.event
-                && o.start >= first + HISTORY_WARM_UP_SECS
-            {
-                store_outage(db, &key, &o, None, now).await?;
-                stored += 1;
-            }
-        }
-    }
-    Ok(stored)
 }
