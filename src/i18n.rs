@@ -738,6 +738,24 @@ mod tests {
         assert_eq!(Lang::De.duration(85 * 60), "1 Std. 25 Min.");
         assert_eq!(Lang::It.duration(2 * 86_400 + 3 * 3600), "2 g 3 h");
         assert_eq!(Lang::Fr.status(crate::detect::Status::Outage), "panne");
+        // Every status has its label and its headline in every language ("improving" included).
+        use crate::detect::Status;
+        for status in Status::DECIDED.into_iter().chain([Status::Unknown]) {
+            for lang in Lang::ALL {
+                let label = lang.status(status);
+                let headline = lang.ta(
+                    status.headline_id(),
+                    &[("service", Arg::from("X")), ("time", Arg::from("08:37"))],
+                );
+                for text in [label, headline] {
+                    assert!(
+                        !text.is_empty() && !text.contains(MISSING),
+                        "{status:?} in {}: {text}",
+                        lang.code()
+                    );
+                }
+            }
+        }
         assert_eq!(Lang::Nb.country("NO"), "Norge");
         assert_eq!(Lang::Nb.country("LT"), "Litauen");
         assert_eq!(Lang::Nb.country("ZZ"), "ZZ");

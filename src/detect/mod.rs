@@ -50,8 +50,12 @@ use state::{Evidence, Lifecycle};
 use window::Recent;
 use zone::LocalClock;
 
-/// History after which an open outage no longer teaches the level correction (see `update_bucket`).
-const LEVEL_ESTABLISHED_SECS: i64 = 7 * 86_400;
+/// History after which an open outage no longer teaches the level correction (see `update_bucket`):
+/// five days. A busy new service's first mornings (days 1 to 4) are declared while its profile learns
+/// its day, and holding the level through them left a growing service far below its traffic; a
+/// service six days old whose level followed a three-day failure resolved it at night
+/// (`detect_lasting_and_quiet`).
+const LEVEL_ESTABLISHED_SECS: i64 = 5 * 86_400;
 
 /// Scoring windows: the bucket itself and the short, medium and long sums.
 const WINDOWS: usize = 4;
@@ -116,6 +120,9 @@ pub struct Update {
     /// The statistic furthest past (or nearest to) its bar in this bucket: which spike window or
     /// the sustained-rise CUSUM, its deviation and its bar (the evidence of a verdict).
     pub crossing: Crossing,
+    /// Start of the bucket from which the sustained-rise CUSUM has added up its evidence (`None`
+    /// while it is at zero): the span a sustained verdict rests on.
+    pub sustained_since: Option<i64>,
 }
 
 /// Online outage detector for one series. Cheap to clone; `Send + Sync`.
@@ -157,6 +164,8 @@ pub struct Detector {
     outage_blind: bool,
     /// CUSUM of the log-likelihood ratio for a sustained `shift_ratio` rise.
     cusum: f64,
+    /// The bucket where the CUSUM last rose from zero.
+    cusum_since: Option<i64>,
     /// Tail calibration of the CUSUM's deviation, and the bar it gives.
     shift_tail: Tail,
     shift_threshold: f64,
@@ -231,6 +240,7 @@ impl Detector {
             seen_secs: 0,
             outage_blind: false,
             cusum: 0.0,
+            cusum_since: None,
             shift_tail: Tail::default(),
             shift_threshold: cfg.outage_z,
         })
@@ -403,7 +413,13 @@ impl Detector {
         // statistic is put on the deviation scale (sqrt(2 LLR), as for the deviance).
         if let (Some(c), Some(_), false) = (count, acc.profile, self.status.outage_open()) {
             let llr = shift_llr(c, baseline, alphas[0], self.cfg.shift_ratio);
+            if self.cusum == 0.0 && llr > 0.0 {
+                self.cusum_since = Some(at);
+            }
             self.cusum = (self.cusum + llr).max(0.0);
+            if self.cusum == 0.0 {
+                self.cusum_since = None;
+            }
         }
         let z_shift = (2.0 * self.cusum).sqrt();
         let zmax = z.iter().copied().fold(0.0, f64::max);
@@ -455,8 +471,11 @@ impl Detector {
         };
         let (status, event) = self.lifecycle.step(&evidence, &self.cfg);
         self.status = status;
+        // The run the CUSUM added up, for this bucket's evidence, before an outage resets it.
+        let sustained_since = self.cusum_since;
         if status.outage_open() {
             self.cusum = 0.0;
+            self.cusum_since = None;
         }
 
         let sd = (baseline + alphas[0] * baseline * baseline).sqrt();
@@ -497,10 +516,10 @@ impl Detector {
             // learning the shape of their day, get their first mornings declared, and a baseline
             // held still there would declare them every morning. `max_outage_secs` bounds what
             // the level ignores.
-            // A series in its first week is still learning its day and its week: the outages it
-            // declares then are mostly its own first mornings, and holding the level at their
-            // expectation taught it a level far below its traffic (a growing service read its
-            // first weekly-profile Monday as an outage).
+            // A series in its first days is still learning its day: the outages it declares then
+            // are mostly its own first mornings, and holding the level at their expectation taught
+            // it a level far below its traffic (a growing service read its first weekly-profile
+            // Monday as an outage). See `LEVEL_ESTABLISHED_SECS`.
             let level_kept = match acc.profile {
                 Some(p) if status.outage_open() && self.seen_secs >= LEVEL_ESTABLISHED_SECS => {
                     p * acc.level * fraction
@@ -532,6 +551,7 @@ impl Detector {
                 z_shift,
                 self.shift_threshold,
             ),
+            sustained_since,
         })
     }
 
@@ -865,6 +885,22 @@ mod tests {
             "three networks in 15 minutes declare nothing"
         );
         assert!(matches!(spike(10.0), Some(Event::Started(_))));
+    }
+
+    /// A sustained verdict rests on the run its CUSUM added up: the update says where it began.
+    #[test]
+    fn the_sustained_rise_says_where_its_run_began() {
+        let start = 10 * 86_400;
+        let hours: Vec<(i64, f64)> = (0..24 * 21).map(|h| (h * 3600, 120.0)).collect();
+        let mut d = Detector::new(DetectorConfig::default(), 60).unwrap();
+        d.warm_hourly(&hours, start).unwrap();
+        let quiet = d.update(start, 2.0).unwrap();
+        assert_eq!(quiet.sustained_since, None, "{quiet:?}");
+        let rise = start + 60;
+        let u = d.update(rise, 8.0).unwrap();
+        assert_eq!(u.sustained_since, Some(rise));
+        let u = d.update(rise + 60, 8.0).unwrap();
+        assert_eq!(u.sustained_since, Some(rise), "the run goes on");
     }
 
     #[test]

@@ -65,10 +65,21 @@ impl Crossing {
 
     /// The span whose reports a reader is shown for this statistic: the spike's window, or for the
     /// sustained rise (which accumulates over an open-ended time) the longest window.
-    pub fn window_secs(&self, cfg: &DetectorConfig) -> i64 {
+    /// The span the verdict rests on, ending with the bucket at `at` of `step` seconds: a spike's
+    /// window; for a sustained rise the run the CUSUM added up (`sustained_since`), at least the
+    /// long window: the last hour alone can read as ordinary for a rise built over hours.
+    pub fn window_secs(
+        &self,
+        cfg: &DetectorConfig,
+        at: i64,
+        step: i64,
+        sustained_since: Option<i64>,
+    ) -> i64 {
         match self.statistic {
             Statistic::Spike { window_secs } => window_secs,
-            Statistic::Sustained => cfg.long_window_secs,
+            Statistic::Sustained => sustained_since
+                .map_or(0, |since| at + step - since)
+                .max(cfg.long_window_secs),
         }
     }
 }
@@ -215,7 +226,14 @@ mod tests {
         let c = Crossing::strongest(&[(60, 5.2)], 5.0, 12.0, 6.0);
         assert_eq!(c.statistic, Statistic::Sustained);
         assert_eq!((c.deviation, c.bar), (12.0, 6.0));
-        assert_eq!(c.window_secs(&DetectorConfig::default()), 3600);
+        let cfg = DetectorConfig::default();
+        assert_eq!(c.window_secs(&cfg, 10_000, 60, None), 3600);
+        // A sustained rise rests on the run its CUSUM added up, at least the long window.
+        assert_eq!(
+            c.window_secs(&cfg, 20_000, 60, Some(20_060 - 3 * 3600)),
+            3 * 3600
+        );
+        assert_eq!(c.window_secs(&cfg, 20_000, 60, Some(19_000)), 3600);
         // Nothing raised: the spike statistic, never below zero.
         let c = Crossing::strongest(&[(60, -1.0)], 5.0, 0.0, 5.0);
         assert_eq!(c.deviation, 0.0);

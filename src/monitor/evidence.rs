@@ -27,7 +27,12 @@ impl Monitor {
         now: i64,
     ) -> Result<VerdictEvidence, MonitorError> {
         let end = update.at + Resolution::Minute.step();
-        let window = update.crossing.window_secs(&self.config);
+        let window = update.crossing.window_secs(
+            &self.config,
+            update.at,
+            Resolution::Minute.step(),
+            update.sustained_since,
+        );
         self.evidence(key, end, window, None, update.crossing, now)
             .await
     }

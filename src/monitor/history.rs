@@ -102,9 +102,10 @@ fn past_evidence(
     config: DetectorConfig,
 ) -> VerdictEvidence {
     let end = update.at + Resolution::Minute.step();
+    // History keeps the minutes of the longest scoring window: a sustained rise's span is cut there.
     let window = update
         .crossing
-        .window_secs(&config)
+        .window_secs(&config, update.at, Resolution::Minute.step(), None)
         .max(Resolution::Minute.step());
     let observed: u64 = recent
         .iter()

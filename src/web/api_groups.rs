@@ -39,20 +39,11 @@ pub(super) async fn outage_group(
     state: &AppState,
     id: i64,
 ) -> Result<Option<GroupBody>, StoreError> {
-    let Some(found) = state.db.group_of_outage(id).await? else {
+    let Some(found) = super::view::group_of_outage(state, id).await? else {
         return Ok(None);
     };
     let ongoing = found.ended_at.is_none();
-    let group = ongoing
-        .then(|| {
-            state
-                .board
-                .groups()
-                .into_iter()
-                .find(|g| g.id == found.group.id)
-        })
-        .flatten()
-        .unwrap_or(found.group);
+    let group = found.group;
     let base = &state.public_url;
     Ok(Some(GroupBody {
         id: group.id.unwrap_or_default(),

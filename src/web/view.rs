@@ -190,3 +190,24 @@ async fn window_total(state: &AppState, service: &Service, window: Window, now: 
         .map(|c| c.iter().sum())
         .unwrap_or(0)
 }
+
+/// The incident group outage `id` is part of, as it is now: while it goes on, the monitor's live
+/// version (members join and leave); once ended, as stored.
+pub async fn group_of_outage(
+    state: &AppState,
+    id: i64,
+) -> Result<Option<crate::store::StoredGroup>, crate::store::StoreError> {
+    let Some(mut found) = state.db.group_of_outage(id).await? else {
+        return Ok(None);
+    };
+    if found.ended_at.is_none()
+        && let Some(live) = state
+            .board
+            .groups()
+            .into_iter()
+            .find(|g| g.id == found.group.id)
+    {
+        found.group = live;
+    }
+    Ok(Some(found))
+}

@@ -2,20 +2,9 @@
 //! bucket): an outage lasting days stays one outage and resolves on evidence, not on a quiet night;
 //! quiet services declare a burst far beyond their rate, within the false-alarm budget.
 
-use downtally::detect::{Detector, DetectorConfig, Event, Status, Update};
-use downtally::simulate::{SimOutage, SimSpec, simulate_counts};
-
-const MONDAY: i64 = 1_704_067_200; // 2024-01-01 00:00:00 UTC
-const DAY: i64 = 86_400;
-const WEEK: i64 = 7 * DAY;
-
-fn replay(spec: &SimSpec) -> Vec<(i64, u32, Update)> {
-    let mut d = Detector::new(DetectorConfig::default(), 60).unwrap();
-    simulate_counts(spec)
-        .into_iter()
-        .map(|(at, n)| (at, n, d.update(at, f64::from(n)).unwrap()))
-        .collect()
-}
+use crate::detect_synthetic::{DAY, MONDAY, WEEK, replay};
+use downtally::detect::{Event, Status, Update};
+use downtally::simulate::{SimOutage, SimSpec};
 
 fn events(run: &[(i64, u32, Update)], started: bool) -> Vec<i64> {
     run.iter()
@@ -94,6 +83,37 @@ fn a_three_day_outage_over_nights_and_a_weekend_is_one_outage() {
                 "peak {peak} seed {seed}: the outage closed early"
             );
         }
+    }
+}
+
+/// The same failure on a young service, six days after its first report (the demo's Barclays story
+/// as first told): still one outage, not resolved before the rate comes back.
+#[test]
+fn a_three_day_outage_on_a_young_service_is_one_outage() {
+    for seed in 1..=3u64 {
+        let at = MONDAY + 6 * DAY + 12 * 3600;
+        let back = at + 3 * DAY;
+        let mut spec = SimSpec::quiet(MONDAY, 11, 6.0, 60 + seed);
+        spec.outages = vec![rise(at, 72 * 60, 2.5)];
+        let run = replay(&spec);
+        let starts: Vec<i64> = events(&run, true)
+            .into_iter()
+            .filter(|t| *t >= MONDAY + 3 * DAY)
+            .collect();
+        assert!(
+            starts.len() == 1 && (at - 60..at + 3600).contains(&starts[0]),
+            "seed {seed}: outages declared at {:?} h from the start",
+            starts.iter().map(|t| (t - at) / 3600).collect::<Vec<_>>()
+        );
+        let early: Vec<i64> = events(&run, false)
+            .into_iter()
+            .filter(|t| *t > starts[0] && *t < back)
+            .collect();
+        assert!(
+            early.is_empty(),
+            "seed {seed}: resolved {:?} h before the rate came back",
+            early.iter().map(|t| (back - t) / 3600).collect::<Vec<_>>()
+        );
     }
 }
 

@@ -4,12 +4,13 @@
 use downtally::detect::{Detector, DetectorConfig, Event, Update};
 use downtally::simulate::{SimOutage, SimSpec, simulate_counts};
 
-const MONDAY: i64 = 1_704_067_200; // 2024-01-01 00:00:00 UTC
-const DAY: i64 = 86_400;
-const WEEK: i64 = 7 * DAY;
+pub(crate) const MONDAY: i64 = 1_704_067_200; // 2024-01-01 00:00:00 UTC
+pub(crate) const DAY: i64 = 86_400;
+pub(crate) const WEEK: i64 = 7 * DAY;
 const VOLUMES: [f64; 3] = [0.2, 5.0, 200.0];
 
-fn replay(spec: &SimSpec) -> Vec<(i64, u32, Update)> {
+/// Every bucket of `spec`'s simulation through one detector at the defaults, with its update.
+pub(crate) fn replay(spec: &SimSpec) -> Vec<(i64, u32, Update)> {
     let mut d = Detector::new(DetectorConfig::default(), 60).unwrap();
     simulate_counts(spec)
         .into_iter()

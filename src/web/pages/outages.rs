@@ -179,25 +179,17 @@ async fn outage_group(
     stored: &StoredOutage,
     lang: Lang,
 ) -> Result<Option<GroupNote>, crate::store::StoreError> {
-    let Some(found) = state.db.group_of_outage(stored.id).await? else {
+    let Some(found) = crate::web::view::group_of_outage(state, stored.id).await? else {
         return Ok(None);
     };
     let here = Some(&stored.record.service);
-    let live = found
-        .ended_at
-        .is_none()
-        .then(|| {
-            state
-                .board
-                .groups()
-                .into_iter()
-                .find(|g| g.id == found.group.id)
-        })
-        .flatten();
-    Ok(Some(match live {
-        Some(g) => group_note(state, &g, true, here, lang),
-        None => group_note(state, &found.group, found.ended_at.is_none(), here, lang),
-    }))
+    Ok(Some(group_note(
+        state,
+        &found.group,
+        found.ended_at.is_none(),
+        here,
+        lang,
+    )))
 }
 
 async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, PageError> {
