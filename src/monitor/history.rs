@@ -85,9 +85,13 @@ fn past_normal(
 }
 
 /// Keeps the minutes of the longest scoring window, newest last.
+/// How far back the minutes of history are kept for an outage's evidence: a sustained rise rests on
+/// the run its CUSUM added up, which can be hours.
+const PAST_EVIDENCE_SECS: i64 = 12 * HOUR;
+
 fn past_minutes(recent: &mut VecDeque<(i64, u64)>, at: i64, count: u64, config: DetectorConfig) {
     recent.push_back((at, count));
-    let oldest = at + Resolution::Minute.step() - config.long_window_secs.max(HOUR);
+    let oldest = at + Resolution::Minute.step() - config.long_window_secs.max(PAST_EVIDENCE_SECS);
     while recent.front().is_some_and(|&(t, _)| t < oldest) {
         recent.pop_front();
     }
@@ -102,11 +106,16 @@ fn past_evidence(
     config: DetectorConfig,
 ) -> VerdictEvidence {
     let end = update.at + Resolution::Minute.step();
-    // History keeps the minutes of the longest scoring window: a sustained rise's span is cut there.
+    // The minutes kept reach back `PAST_EVIDENCE_SECS`: a longer sustained run is cut there.
     let window = update
         .crossing
-        .window_secs(&config, update.at, Resolution::Minute.step(), None)
-        .max(Resolution::Minute.step());
+        .window_secs(
+            &config,
+            update.at,
+            Resolution::Minute.step(),
+            update.sustained_since,
+        )
+        .clamp(Resolution::Minute.step(), PAST_EVIDENCE_SECS);
     let observed: u64 = recent
         .iter()
         .filter(|&&(t, _)| t >= end - window)
