@@ -573,11 +573,7 @@ impl Detector {
         // Normal traffic brings about one network per expected report: breadth is what comes on top.
         let distinct: f64 = self.networks.iter().sum();
         let (_, expected) = self.recent.sums(self.breadth_buckets);
-        let wanted = self
-            .cfg
-            .min_networks
-            .max(self.cfg.networks_share * expected);
-        distinct - expected >= wanted + self.cfg.breadth_z * expected.sqrt()
+        distinct - expected >= verdict::needed_beyond_usual(expected, &self.cfg)
     }
 
     /// The accumulator of `slot`, closing the previous slot into history if needed.

@@ -133,7 +133,7 @@ impl Breadth {
 }
 
 /// Networks beyond normal traffic's that an outage needs when `usual` reports are expected in the
-/// breadth window (the same arithmetic as the detector's breadth rule).
+/// breadth window: the detector's breadth rule (`Detector::broad`) and the evidence pages show.
 pub fn needed_beyond_usual(usual: f64, cfg: &DetectorConfig) -> f64 {
     let usual = usual.max(0.0);
     cfg.min_networks.max(cfg.networks_share * usual) + cfg.breadth_z * usual.sqrt()
