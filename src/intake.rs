@@ -37,15 +37,22 @@ const MAX_BATCH: usize = 1_024;
 const QUEUE_CAPACITY: usize = 16_384;
 
 /// A report as a client sends it (JSON body or form), before validation.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(example = json!({"problem": "login", "region": "GB-ENG"}))]
 pub struct ReportInput {
+    /// `login`, `balance`, `sms_verification`, `payments`, `card`, `mobile_app`, `website`,
+    /// `other`, or `works_again` ("it works again for me").
     pub problem: String,
+    /// A region code (ISO 3166-2, e.g. `GB-ENG`), when the reporter chose one.
     #[serde(default)]
     pub region: Option<String>,
+    /// The reporter's position, when they shared it: it decides the region, then is rounded to
+    /// two decimals (about a kilometre) before it is stored.
     #[serde(default)]
     pub lat: Option<f64>,
     #[serde(default)]
     pub lon: Option<f64>,
+    /// A public comment, at most 500 characters.
     #[serde(default)]
     pub comment: Option<String>,
 }

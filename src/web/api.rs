@@ -1,7 +1,7 @@
 //! The JSON API under `/api/v1`.
 
 use super::AppState;
-use super::errors::{ApiError, Kind};
+use super::errors::{ApiError, Kind, PROBLEM_JSON, Problem};
 use super::request::{origin, read_body, require_json};
 use crate::counts::buckets::{DAY, HOUR, MINUTE, WEEK};
 use crate::counts::{CountStore, Dim, Resolution};
@@ -9,6 +9,7 @@ use crate::intake::ReportInput;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, SecondsFormat};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 fn rfc3339(t: i64) -> String {
     DateTime::from_timestamp(t, 0)
@@ -16,8 +17,8 @@ fn rfc3339(t: i64) -> String {
         .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-#[derive(Serialize)]
-struct ReportCreated {
+#[derive(Serialize, ToSchema)]
+pub(super) struct ReportCreated {
     id: i64,
     service: String,
     bucket_start: String,
@@ -25,6 +26,28 @@ struct ReportCreated {
     region: Option<String>,
 }
 
+/// File a report about a service.
+///
+/// One report per person, service and 15 minutes counts; more are stored but not counted
+/// (`counted: false`). Each network has a write budget: over it the answer is 429 with
+/// `Retry-After`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/services/{slug}/reports",
+    tag = "reports",
+    params(("slug" = String, Path, description = "The service, as in `GET /api/v1/services`", example = "monzo")),
+    request_body(content = ReportInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Stored (and counted, unless a repeat)", body = ReportCreated),
+        (status = 400, description = "Not JSON", body = Problem, content_type = PROBLEM_JSON),
+        (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
+        (status = 413, description = "Body over 8 KiB", body = Problem, content_type = PROBLEM_JSON),
+        (status = 415, description = "Not `application/json`", body = Problem, content_type = PROBLEM_JSON),
+        (status = 422, description = "A field that does not validate", body = Problem, content_type = PROBLEM_JSON),
+        (status = 429, description = "The network's write budget is spent", body = Problem, content_type = PROBLEM_JSON),
+        (status = 503, description = "The store cannot take it now; try again", body = Problem, content_type = PROBLEM_JSON),
+    )
+)]
 pub(super) async fn create_report(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -94,16 +117,24 @@ pub fn parse_duration(text: &str) -> Option<i64> {
     n.checked_mul(unit)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct SeriesQuery {
+    /// How far back from now: a number and `s`, `m`, `h`, `d` or `w` (default `24h`; at most
+    /// `48h` at step `1m`, `8w` at step `1h`).
+    #[param(example = "24h")]
     window: Option<String>,
+    /// Bucket size: `1m` (default) or `1h`.
+    #[param(example = "1h")]
     step: Option<String>,
+    /// Only reports of this problem kind.
     problem: Option<String>,
+    /// Only reports from this region (ISO 3166-2).
     region: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Point {
+#[derive(Serialize, ToSchema)]
+pub(super) struct Point {
     t: String,
     count: u64,
     /// What is normal for the bucket (`detect::Normal`: expected count, 10th and 90th percentile),
@@ -112,15 +143,15 @@ struct Point {
     normal: Option<NormalRange>,
 }
 
-#[derive(Serialize)]
-struct NormalRange {
+#[derive(Serialize, ToSchema)]
+pub(super) struct NormalRange {
     expected: f64,
     low: f64,
     high: f64,
 }
 
-#[derive(Serialize)]
-struct SeriesBody {
+#[derive(Serialize, ToSchema)]
+pub(super) struct SeriesBody {
     service: String,
     step_seconds: i64,
     window_seconds: i64,
@@ -131,6 +162,19 @@ struct SeriesBody {
     points: Vec<Point>,
 }
 
+/// Reports per bucket for a service, with what is normal for each bucket.
+#[utoipa::path(
+    get,
+    path = "/api/v1/services/{slug}/series",
+    tag = "data",
+    params(("slug" = String, Path, description = "The service", example = "monzo"), SeriesQuery),
+    responses(
+        (status = 200, description = "One point per bucket, oldest first", body = SeriesBody),
+        (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
+        (status = 422, description = "A parameter out of range or unknown", body = Problem, content_type = PROBLEM_JSON),
+        (status = 503, description = "Counters unavailable; try again", body = Problem, content_type = PROBLEM_JSON),
+    )
+)]
 pub(super) async fn series(
     state: web::Data<AppState>,
     slug: web::Path<String>,
@@ -206,8 +250,8 @@ pub(super) async fn series(
         }))
 }
 
-#[derive(Serialize)]
-struct ServiceEntry<'a> {
+#[derive(Serialize, ToSchema)]
+pub(super) struct ServiceEntry<'a> {
     slug: &'a str,
     name: &'a str,
     countries: &'a [String],
@@ -218,6 +262,18 @@ struct ServiceEntry<'a> {
     status: super::api_evidence::StatusBody,
 }
 
+#[derive(Serialize, ToSchema)]
+pub(super) struct ServicesBody<'a> {
+    services: Vec<ServiceEntry<'a>>,
+}
+
+/// Every service downtally follows, with its current status.
+#[utoipa::path(
+    get,
+    path = "/api/v1/services",
+    tag = "data",
+    responses((status = 200, description = "Every service, in catalog order", body = ServicesBody))
+)]
 pub(super) async fn services(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let evidence = state.db.status_evidence().await?;
     let list: Vec<ServiceEntry> = state
@@ -240,7 +296,7 @@ pub(super) async fn services(state: web::Data<AppState>) -> Result<HttpResponse,
     // Statuses change with the monitor's pass, every minute.
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=60"))
-        .json(serde_json::json!({ "services": list })))
+        .json(ServicesBody { services: list }))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ fn round(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct EvidenceBody {
     /// The span the numbers cover (RFC 3339, UTC; `to` exclusive).
     from: String,
@@ -33,15 +33,15 @@ pub(super) struct EvidenceBody {
     detector_settings: String,
 }
 
-#[derive(Serialize)]
-struct NormalBody {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct NormalBody {
     expected: f64,
     low: f64,
     high: f64,
 }
 
-#[derive(Serialize)]
-struct NetworksBody {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct NetworksBody {
     window_seconds: i64,
     distinct: f64,
     /// Networks normal traffic brings in the window (about one per expected report).
@@ -51,8 +51,8 @@ struct NetworksBody {
     broad: bool,
 }
 
-#[derive(Serialize)]
-struct ThresholdBody {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct ThresholdBody {
     /// `spike` (the reports of `window_seconds` against their normal) or `sustained` (the CUSUM of a
     /// lasting rise).
     statistic: &'static str,
@@ -99,7 +99,7 @@ pub(super) fn evidence_body(e: &VerdictEvidence) -> EvidenceBody {
 }
 
 /// A status as the API shows it, defined by `detect::Status`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct StatusBody {
     /// `normal`, `elevated`, `improving`, `outage` or `unknown`.
     code: &'static str,

@@ -6,7 +6,7 @@ use crate::clock::rfc3339;
 use crate::store::StoreError;
 use serde::Serialize;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct GroupMemberBody {
     service: String,
     /// Its outage; `null` for a service whose reports were elevated without an outage.
@@ -19,7 +19,7 @@ pub(super) struct GroupMemberBody {
     api: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct GroupBody {
     id: i64,
     /// ISO 3166-1 alpha-2.

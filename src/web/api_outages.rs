@@ -2,21 +2,22 @@
 //! to it.
 
 use super::AppState;
-use super::errors::{ApiError, Kind};
+use super::errors::{ApiError, Kind, PROBLEM_JSON, Problem};
 use crate::clock::rfc3339;
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Serialize)]
-struct StatementBody {
+#[derive(Serialize, ToSchema)]
+pub(super) struct StatementBody {
     text: String,
     link: Option<String>,
     /// When the service said it (RFC 3339, UTC).
     stated_at: String,
 }
 
-#[derive(Serialize)]
-struct OutageBody {
+#[derive(Serialize, ToSchema)]
+pub(super) struct OutageBody {
     id: i64,
     service: String,
     /// `null` for a service-wide outage.
@@ -30,8 +31,8 @@ struct OutageBody {
     peak_count: f64,
     baseline_at_peak: f64,
     /// Most reported problem kinds and regions, most first.
-    top_problems: Vec<serde_json::Value>,
-    regions: Vec<serde_json::Value>,
+    top_problems: Vec<ProblemTally>,
+    regions: Vec<RegionTally>,
     permalink: String,
     /// The service's own words, oldest first.
     statements: Vec<StatementBody>,
@@ -42,14 +43,33 @@ struct OutageBody {
     evidence: Option<super::api_evidence::EvidenceBody>,
 }
 
-/// `[{"problem": "login", "reports": 120}, …]` (`name` = "problem"), most first.
-fn tally<K: ToString>(name: &str, items: &[(K, i64)]) -> Vec<serde_json::Value> {
-    items
-        .iter()
-        .map(|(k, n)| serde_json::json!({ name: k.to_string(), "reports": n }))
-        .collect()
+/// Reports of one problem kind.
+#[derive(Serialize, ToSchema)]
+pub(super) struct ProblemTally {
+    problem: String,
+    reports: i64,
 }
 
+/// Reports from one region.
+#[derive(Serialize, ToSchema)]
+pub(super) struct RegionTally {
+    /// ISO 3166-2.
+    region: String,
+    reports: i64,
+}
+
+/// One outage: when, how high, which problems and regions, the service's own statements, the
+/// evidence that decided it and the incident group it is part of.
+#[utoipa::path(
+    get,
+    path = "/api/v1/outages/{id}",
+    tag = "data",
+    params(("id" = i64, Path, description = "The outage", example = 42)),
+    responses(
+        (status = 200, description = "The outage", body = OutageBody),
+        (status = 404, description = "No such outage", body = Problem, content_type = PROBLEM_JSON),
+    )
+)]
 pub(super) async fn outage(
     state: web::Data<AppState>,
     id: web::Path<String>,
@@ -72,8 +92,22 @@ pub(super) async fn outage(
             peak_at: rfc3339(r.peak_at),
             peak_count: r.peak_count,
             baseline_at_peak: r.baseline_at_peak,
-            top_problems: tally("problem", &r.top_problems),
-            regions: tally("region", &r.regions),
+            top_problems: r
+                .top_problems
+                .iter()
+                .map(|(p, n)| ProblemTally {
+                    problem: p.to_string(),
+                    reports: *n,
+                })
+                .collect(),
+            regions: r
+                .regions
+                .iter()
+                .map(|(region, n)| RegionTally {
+                    region: region.to_string(),
+                    reports: *n,
+                })
+                .collect(),
             permalink: format!("{}/outages/{id}", state.public_url),
             statements: statements
                 .into_iter()

@@ -164,20 +164,42 @@ impl ResponseError for ApiError {
             .insert_header(("Cache-Control", "no-store"));
         self.add_retry_after(&mut res);
         res.body(
-            serde_json::json!({
-                "type": "about:blank",
-                "title": status.canonical_reason().unwrap_or("Error"),
-                "status": status.as_u16(),
-                "detail": self.message,
-                "error": self.message,
+            serde_json::to_string(&Problem {
+                kind: "about:blank".into(),
+                title: status.canonical_reason().unwrap_or("Error").into(),
+                status: status.as_u16(),
+                detail: self.message.clone(),
+                error: self.message.clone(),
             })
-            .to_string(),
+            .unwrap_or_default(),
         )
     }
 }
 
 /// The media type of every API error.
 pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An API error as RFC 9457 describes it (`application/problem+json`).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "type": "about:blank",
+    "title": "Unprocessable Entity",
+    "status": 422,
+    "detail": "step must be 1m or 1h, not \"5m\"",
+    "error": "step must be 1m or 1h, not \"5m\""
+}))]
+pub struct Problem {
+    /// What kind of error this is: a URI that stays the same for the same kind.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The HTTP status's name.
+    pub title: String,
+    pub status: u16,
+    /// What was wrong with this request, in English.
+    pub detail: String,
+    /// The same as `detail`, for clients written before problem documents.
+    pub error: String,
+}
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {

@@ -16,6 +16,7 @@ pub mod errors;
 pub mod guard;
 pub mod history;
 pub mod i18n;
+pub mod openapi;
 mod ops;
 pub mod page_cache;
 mod pages;
@@ -98,7 +99,7 @@ const fn route(
 /// answers HEAD too (actix sends the headers without the body); a known path asked with a method it
 /// does not answer gets 405 with `Allow`; any other path 404.
 #[rustfmt::skip]
-const ROUTES: [Route; 26] = [
+const ROUTES: [Route; 27] = [
     route("/healthz", "/healthz", |m| m.get(ops::healthz)),
     route("/readyz", "/readyz", |m| m.get(ops::readyz)),
     route("/metrics", "/metrics", |m| m.get(ops::metrics)),
@@ -109,6 +110,7 @@ const ROUTES: [Route; 26] = [
           |m| m.get(api::series)),
     route("/api/v1/services", "/api/v1/services", |m| m.get(api::services)),
     route("/api/v1/outages/{id}", "/api/v1/outages/42", |m| m.get(api_outages::outage)),
+    route("/api/v1/openapi.json", "/api/v1/openapi.json", |m| m.get(openapi::document)),
     route("/", "/", |m| m.get(pages::index)),
     route("/s/{slug}", "/s/monzo", |m| m.get(pages::service_page)),
     route("/s/{slug}/chart.{format}", "/s/monzo/chart.png", |m| m.get(pages::service_chart_file)),
@@ -276,6 +278,7 @@ fn route_label(path: &str) -> &'static str {
         "/readyz" => "/readyz",
         "/metrics" => "/metrics",
         "/api/v1/services" => "/api/v1/services",
+        "/api/v1/openapi.json" => "/api/v1/openapi.json",
         "/outages" => "/outages",
         p if p.starts_with("/outages/") && p.contains("/chart.") => "/outages/{id}/chart.{format}",
         p if p.starts_with("/outages/") => "/outages/{id}",
