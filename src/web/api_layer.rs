@@ -28,6 +28,9 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use std::cell::RefCell;
+use std::net::IpAddr;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// The default budget: 120 uncached requests a minute per network, 60 at once (`--api-rate-per-minute`,
@@ -90,6 +93,10 @@ enum Miss {
     Failed(actix_web::Error),
 }
 
+/// The request while a miss may still take it to the handler, and after: actix routes a request
+/// only while nothing else holds it, so it is not cloned but handed over, and back.
+type Slot<T> = Rc<RefCell<Option<T>>>;
+
 /// The middleware (see the module's documentation).
 pub async fn api_layer(
     req: ServiceRequest,
@@ -100,63 +107,94 @@ pub async fn api_layer(
     let (true, Some(state)) = (read && req.path().starts_with("/api/v1/"), state) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let http = req.request().clone();
     let key_text = req
         .uri()
         .path_and_query()
         .map_or_else(|| req.path().to_owned(), |pq| pq.as_str().to_owned());
     let now = state.clock.now();
     let stamp = Stamp::new(state.pages.generations.all(), state.board.updated_at(), now);
-    let cache = &state.api.cache;
-    let build = fill(state.clone(), http.clone(), req, next, stamp, now);
+    let ip = client_ip(req.request(), &state.trusted_proxies);
+    let waiting: Slot<ServiceRequest> = Rc::new(RefCell::new(Some(req)));
+    let handled: Slot<HttpRequest> = Rc::default();
+    let build = fill(
+        state.clone(),
+        ip,
+        waiting.clone(),
+        handled.clone(),
+        next,
+        stamp,
+        now,
+    );
     let filled = if key_text.len() <= MAX_KEY_BYTES {
-        cache
+        state
+            .api
+            .cache
             .get_or_fill_with(PageKey::Api(key_text), stamp, now, build)
             .await
     } else {
         build.await.map(Arc::new)
     };
-    let res = match filled {
-        Ok(body) => answer(&http, &body),
-        Err(Miss::Limited(wait)) => ApiError::new(
-            Kind::TooManyRequests,
-            format!(
-                "this network has used its budget of uncached API requests; try again in \
+    // The request, from the handler that answered it or still unrouted (a hit, a refusal).
+    let request = || {
+        handled
+            .borrow_mut()
+            .take()
+            .or_else(|| waiting.borrow_mut().take().map(|r| r.into_parts().0))
+    };
+    let (http, res) = match filled {
+        Ok(body) => {
+            let http = request().expect("the request is kept or handed back");
+            let res = answer(&http, &body);
+            (http, res)
+        }
+        Err(Miss::Limited(wait)) => {
+            let http = request().expect("a refused request was not handed on");
+            let res = ApiError::new(
+                Kind::TooManyRequests,
+                format!(
+                    "this network has used its budget of uncached API requests; try again in \
                      {wait} s, or revalidate cached answers (If-None-Match), which are not limited"
-            ),
-        )
-        .retry_after(Some(wait))
-        .error_response(),
-        Err(Miss::Answer(res)) => {
-            let mut res = res;
+                ),
+            )
+            .retry_after(Some(wait))
+            .error_response();
+            (http, res)
+        }
+        Err(Miss::Answer(mut res)) => {
             cors(res.headers_mut());
             return Ok(res);
         }
-        Err(Miss::Failed(e)) => e.error_response(),
+        Err(Miss::Failed(e)) => return Err(e),
     };
     let mut res = ServiceResponse::new(http, res);
     cors(res.headers_mut());
     Ok(res)
 }
 
-/// A miss: takes a token from the network's budget, runs the handler, and makes its 200 answer a
-/// body to keep.
+/// A miss: takes a token from the network's budget, hands the request to the handler, and makes
+/// its 200 answer a body to keep.
 async fn fill(
     state: web::Data<AppState>,
-    http: HttpRequest,
-    req: ServiceRequest,
+    ip: IpAddr,
+    waiting: Slot<ServiceRequest>,
+    handled: Slot<HttpRequest>,
     next: Next<impl MessageBody + 'static>,
     stamp: Stamp,
     now: i64,
 ) -> Result<CachedBody, Miss> {
-    if let Some(wait) = over_budget(&state, &http).await {
+    if let Some(wait) = over_budget(&state, ip).await {
         return Err(Miss::Limited(wait));
     }
+    let req = waiting
+        .borrow_mut()
+        .take()
+        .expect("a miss is filled once per request");
     let res = next.call(req).await.map_err(Miss::Failed)?;
     if res.status() != StatusCode::OK {
         return Err(Miss::Answer(res.map_into_boxed_body()));
     }
-    let (_, res) = res.into_parts();
+    let (http, res) = res.into_parts();
+    *handled.borrow_mut() = Some(http);
     let mut headers: Vec<(HeaderName, HeaderValue)> = res
         .headers()
         .iter()
@@ -215,7 +253,7 @@ fn max_age(cache_control: &str) -> Option<i64> {
 
 /// Seconds the request's network must wait, or `None` when its budget had a token (taken now).
 /// When the daily salt cannot be read the request is not limited (logged).
-async fn over_budget(state: &AppState, req: &HttpRequest) -> Option<u64> {
+async fn over_budget(state: &AppState, ip: IpAddr) -> Option<u64> {
     let now = state.clock.now();
     let salt = match state.intake.salts().for_time(now).await {
         Ok(salt) => salt,
@@ -224,8 +262,7 @@ async fn over_budget(state: &AppState, req: &HttpRequest) -> Option<u64> {
             return None;
         }
     };
-    let network =
-        crate::privacy::network_key(&salt, client_ip(req, &state.trusted_proxies)).for_api();
+    let network = crate::privacy::network_key(&salt, ip).for_api();
     let waits = state
         .counts
         .take_tokens_or_local(
