@@ -55,8 +55,8 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub monitor_interval_secs: u64,
 
-    /// Seconds a cached page may lag behind new reports for its service (a new monitor pass or
-    /// minute always refreshes it). 0 renders again after every report.
+    /// Seconds a cached page (or API answer) may lag behind new reports for its service (a new
+    /// monitor pass or minute always refreshes it). 0 renders again after every report.
     #[arg(long, env = "DOWNTALLY_PAGE_FRESH_SECS", default_value_t = 5,
           value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub page_fresh_secs: u64,

@@ -7,7 +7,9 @@
 //!   `If-None-Match`. The data is public and no answer depends on cookies, so any site may read it.
 //! - A cache: each 200 answer is kept by path and query in a [`PageCache`] of its own (the pages'
 //!   engine: the same [`Stamp`] of data generation, monitor pass and minute, and one handler run
-//!   for concurrent misses of a key), and also no longer than its `max-age`.
+//!   for concurrent misses of a key; like a page, an answer may lag new reports by
+//!   `--page-fresh-secs`, so a flood of reports does not turn every API read into a miss), and no
+//!   longer than its `max-age`.
 //! - Validators: a weak `ETag` (a hash of the body) on every 200, and 304 to an `If-None-Match`
 //!   that names it; `Cache-Control: public, max-age=60` unless the handler chose its own.
 //! - A per-network budget for uncached work: a request the cache cannot answer runs the handler,
@@ -41,10 +43,18 @@ pub const API_RATE: RateLimit = RateLimit {
     per_minute: 120.0,
 };
 
-/// The budget in words, for the OpenAPI document.
-pub const RATE_LIMIT_NOTE: &str = "Answers not in the cache cost one request from the network's \
-    budget (by default 120 a minute, 60 at once, per IPv4 /24 or IPv6 /48); over it the answer is \
-    429 with `Retry-After`. Answers from the cache and 304s are never limited.";
+/// The budget in words, for the OpenAPI descriptions of the endpoints it applies to (every API
+/// GET): `description = concat!("What the endpoint does. ", api_budget_note!())`.
+macro_rules! api_budget_note {
+    () => {
+        "Answers carry an ETag (304 to If-None-Match) and `Cache-Control: public, max-age`; \
+         answers not in the server's cache cost one request from the network's budget (by default \
+         120 a minute, 60 at once, per IPv4 /24 or IPv6 /48; `--api-rate-per-minute`, \
+         `--api-rate-burst`), and over it the answer is 429 with `Retry-After`. Answers from the \
+         cache and 304s are never limited."
+    };
+}
+pub(crate) use api_budget_note;
 
 /// `max-age` of an answer whose handler chose none.
 pub const DEFAULT_MAX_AGE: i64 = 60;

@@ -4,6 +4,7 @@
 //! `GET /api/v1/outages/{id}` without what costs another query (statements, evidence, group).
 
 use super::AppState;
+use super::api_layer::api_budget_note;
 use super::api_services::{country_param, invalid};
 use super::errors::{ApiError, PROBLEM_JSON, Problem};
 use crate::clock::rfc3339;
@@ -255,14 +256,14 @@ fn next_url(state: &AppState, req: &HttpRequest, next: &str) -> String {
     get,
     path = "/api/v1/outages",
     tag = "data",
-    description = "Outages newest first (by start), filtered (all filters must hold), in pages: \
+    description = concat!(
+        "Outages newest first (by start), filtered (all filters must hold), in pages: \
         follow `next` (or the `Link: <…>; rel=\"next\"` header, or pass `next_cursor` as `cursor` \
         with the same filters) until it is `null`. Pages are stable: an outage recorded while you \
         page never shifts or repeats one. Every parameter is checked: a wrong one is refused with \
-        422 naming it. Cached for 30 s (ETag, 304 on If-None-Match). Answers not in the cache cost \
-        one request from the network's budget (by default 120 a minute, 60 at once, per IPv4 /24 \
-        or IPv6 /48); over it the answer is 429 with `Retry-After`. Answers from the cache and \
-        304s are never limited.",
+        422 naming it. Cached for 30 s (ETag, 304 on If-None-Match). ",
+        api_budget_note!()
+    ),
     params(OutagesQuery),
     responses(
         (status = 200, description = "A page of outages", body = OutagesBody,

@@ -18,6 +18,7 @@
 //! was not counted.
 
 use super::AppState;
+use super::api_layer::api_budget_note;
 use super::errors::{ApiError, Kind, PROBLEM_JSON, Problem};
 use crate::clock::rfc3339;
 use actix_web::{HttpResponse, web};
@@ -57,10 +58,11 @@ pub(super) struct ReportBody {
     get,
     path = "/api/v1/services/{slug}/reports/{id}",
     tag = "reports",
-    description = "What the `Location` of a filed report names: its public fields. Cached for \
-        60 s (ETag, 304 on If-None-Match). Answers not in the cache cost one request from the \
-        network's budget (by default 120 a minute, 60 at once, per IPv4 /24 or IPv6 /48); over it \
-        the answer is 429 with `Retry-After`. Answers from the cache and 304s are never limited.",
+    description = concat!(
+        "What the `Location` of a filed report names: its public fields. Cached for \
+        60 s (ETag, 304 on If-None-Match). ",
+        api_budget_note!()
+    ),
     params(
         ("slug" = String, Path, description = "The service", example = "monzo"),
         ("id" = i64, Path, description = "The report, as the intake's answer gave it", example = 1234),

@@ -4,6 +4,7 @@
 
 use super::AppState;
 use super::api_evidence::{StatusBody, status_body};
+use super::api_layer::api_budget_note;
 use super::errors::{ApiError, Kind, PROBLEM_JSON, Problem};
 use crate::catalog::{Category, Service};
 use crate::clock::rfc3339;
@@ -151,13 +152,13 @@ pub(super) fn country_param(state: &AppState, text: &str) -> Result<String, ApiE
     get,
     path = "/api/v1/services",
     tag = "data",
-    description = "Every service downtally follows, in catalog order, with its current status, the \
+    description = concat!(
+        "Every service downtally follows, in catalog order, with its current status, the \
         open outage and links to its page, series, feed, badge and Statuspage-compatible status. \
         Filters combine (all must hold); an unknown value is refused with 422 naming the parameter. \
-        Cached for 60 s (ETag, 304 on If-None-Match). Answers not in the cache cost one request \
-        from the network's budget (by default 120 a minute, 60 at once, per IPv4 /24 or IPv6 /48); \
-        over it the answer is 429 with `Retry-After`. Answers from the cache and 304s are never \
-        limited.",
+        Cached for 60 s (ETag, 304 on If-None-Match). ",
+        api_budget_note!()
+    ),
     params(ServicesQuery),
     responses(
         (status = 200, description = "The services, in catalog order", body = ServicesBody),
@@ -311,13 +312,13 @@ pub(super) struct ServiceDetail<'a> {
     get,
     path = "/api/v1/services/{slug}",
     tag = "data",
-    description = "One service: the fields of its entry in `GET /api/v1/services`, its support \
+    description = concat!(
+        "One service: the fields of its entry in `GET /api/v1/services`, its support \
         link, the open outage in short, and which problems its reports name: since the open \
         outage started and over the last 24 hours (the numbers the service page shows). \
-        Cached for 30 s (ETag, 304 on If-None-Match). Answers not in the cache cost one request \
-        from the network's budget (by default 120 a minute, 60 at once, per IPv4 /24 or IPv6 /48); \
-        over it the answer is 429 with `Retry-After`. Answers from the cache and 304s are never \
-        limited.",
+        Cached for 30 s (ETag, 304 on If-None-Match). ",
+        api_budget_note!()
+    ),
     params(("slug" = String, Path, description = "The service", example = "monzo")),
     responses(
         (status = 200, description = "The service", body = ServiceDetail),
