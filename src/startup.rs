@@ -56,6 +56,8 @@ pub struct Settings {
     pub body_timeout: Duration,
     /// Connections one network may hold open (see `web/connections.rs`).
     pub max_connections_per_network: usize,
+    /// Uncached API requests a network may make (see `web/api_layer.rs`).
+    pub api_rate: crate::counts::RateLimit,
 }
 
 impl Settings {
@@ -77,6 +79,7 @@ impl Settings {
             admin_tokens: None,
             body_timeout: crate::web::guard::BODY_TIMEOUT,
             max_connections_per_network: crate::web::connections::PER_NETWORK,
+            api_rate: crate::web::api_layer::API_RATE,
         }
     }
 
@@ -102,6 +105,10 @@ impl Settings {
         settings.body_timeout = Duration::from_secs(args.body_timeout_secs);
         settings.max_connections_per_network = args.max_connections_per_network;
         settings.monitor_interval = Duration::from_secs(args.monitor_interval_secs);
+        settings.api_rate = crate::counts::RateLimit {
+            burst: f64::from(args.api_rate_burst),
+            per_minute: f64::from(args.api_rate_per_minute),
+        };
         settings
     }
 }
@@ -225,7 +232,7 @@ impl Application {
                 catalog.clone(),
             ),
             maps: crate::map::MapViews::new(regions.clone()),
-            pages,
+            pages: pages.clone(),
             comments: crate::comments::Comments::new(
                 db.clone(),
                 intake.salts().clone(),
@@ -234,6 +241,7 @@ impl Application {
                 settings.admission.rate,
             ),
             admin: settings.admin_tokens.clone(),
+            api: crate::web::api_layer::ApiLayer::new(&pages, settings.api_rate),
             catalog,
             regions,
             board,
@@ -277,6 +285,7 @@ impl Application {
             App::new()
                 .app_data(data.clone())
                 .configure(extractor_errors)
+                .wrap(from_fn(crate::web::api_layer::api_layer))
                 .wrap(Compress::default())
                 .wrap(from_fn(site_policy))
                 .wrap(crate::web::security_headers())

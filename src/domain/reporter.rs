@@ -43,6 +43,12 @@ impl NetworkKey {
     pub fn for_works_again(&self) -> NetworkKey {
         NetworkKey(format!("{}.w", self.0))
     }
+
+    /// The key this network's uncached API reads are rate-limited under (`web/api_layer.rs`): a
+    /// budget of their own, apart from the network's write budget.
+    pub fn for_api(&self) -> NetworkKey {
+        NetworkKey(format!("{}.a", self.0))
+    }
 }
 
 impl fmt::Display for NetworkKey {

@@ -16,9 +16,9 @@ mod writer;
 pub use admin::{AdminAction, Statement};
 pub use comments::{CommentId, CommentLimits, NewComment, Posted, Source, StoredComment};
 pub use groups::StoredGroup;
-pub use outages::{OutageRecord, StatusRow, StoredOutage};
+pub use outages::{OutageFilter, OutageRecord, StatusRow, StoredOutage};
 use reports::report_columns;
-pub use reports::{NewReport, StoredCounts};
+pub use reports::{NewReport, PublicReport, StoredCounts};
 pub use sqlite_writer::{SqliteWriter, with_sqlite_writer};
 pub use writer::ReportSink;
 

@@ -250,55 +250,6 @@ pub(super) async fn series(
         }))
 }
 
-#[derive(Serialize, ToSchema)]
-pub(super) struct ServiceEntry<'a> {
-    slug: &'a str,
-    name: &'a str,
-    countries: &'a [String],
-    category: &'a str,
-    website: &'a str,
-    status_page: Option<&'a str>,
-    /// Current status, its meaning and Statuspage indicator, and what decided it.
-    status: super::api_evidence::StatusBody,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(super) struct ServicesBody<'a> {
-    services: Vec<ServiceEntry<'a>>,
-}
-
-/// Every service downtally follows, with its current status.
-#[utoipa::path(
-    get,
-    path = "/api/v1/services",
-    tag = "data",
-    responses((status = 200, description = "Every service, in catalog order", body = ServicesBody))
-)]
-pub(super) async fn services(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let evidence = state.db.status_evidence().await?;
-    let list: Vec<ServiceEntry> = state
-        .catalog
-        .services()
-        .iter()
-        .map(|s| ServiceEntry {
-            slug: s.slug.as_str(),
-            name: &s.name,
-            countries: &s.countries,
-            category: s.category.code(),
-            website: &s.website,
-            status_page: s.status_page.as_deref(),
-            status: super::api_evidence::status_body(
-                &state.board.get(&s.slug),
-                evidence.get(&s.slug),
-            ),
-        })
-        .collect();
-    // Statuses change with the monitor's pass, every minute.
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "public, max-age=60"))
-        .json(ServicesBody { services: list }))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,11 @@ mod api;
 mod api_groups;
 
 mod api_evidence;
+pub mod api_layer;
+mod api_outage_list;
 mod api_outages;
+mod api_reports;
+mod api_services;
 pub mod connections;
 mod embed;
 pub mod errors;
@@ -73,6 +77,8 @@ pub struct AppState {
     pub comments: crate::comments::Comments,
     /// The admin area's tokens; `None`: there is no admin area (`/admin` answers 404).
     pub admin: Option<crate::admin::AdminTokens>,
+    /// The API's cache and its per-network budget for uncached work (`api_layer.rs`).
+    pub api: api_layer::ApiLayer,
 }
 
 /// One route: its pattern, which is also its metric label (see `route_label`); a path it matches, for
@@ -99,7 +105,7 @@ const fn route(
 /// answers HEAD too (actix sends the headers without the body); a known path asked with a method it
 /// does not answer gets 405 with `Allow`; any other path 404.
 #[rustfmt::skip]
-const ROUTES: [Route; 28] = [
+const ROUTES: [Route; 31] = [
     route("/healthz", "/healthz", |m| m.get(ops::healthz)),
     route("/readyz", "/readyz", |m| m.get(ops::readyz)),
     route("/metrics", "/metrics", |m| m.get(ops::metrics)),
@@ -108,7 +114,11 @@ const ROUTES: [Route; 28] = [
           |m| m.on(Method::POST, api::create_report)),
     route("/api/v1/services/{slug}/series", "/api/v1/services/monzo/series",
           |m| m.get(api::series)),
-    route("/api/v1/services", "/api/v1/services", |m| m.get(api::services)),
+    route("/api/v1/services/{slug}/reports/{id}", "/api/v1/services/monzo/reports/7",
+          |m| m.get(api_reports::report)),
+    route("/api/v1/services/{slug}", "/api/v1/services/monzo", |m| m.get(api_services::service)),
+    route("/api/v1/services", "/api/v1/services", |m| m.get(api_services::services)),
+    route("/api/v1/outages", "/api/v1/outages", |m| m.get(api_outage_list::outages)),
     route("/api/v1/outages/{id}", "/api/v1/outages/42", |m| m.get(api_outages::outage)),
     route("/api/v1/openapi.json", "/api/v1/openapi.json", |m| m.get(openapi::document)),
     route("/", "/", |m| m.get(pages::index)),
@@ -137,7 +147,9 @@ const ROUTES: [Route; 28] = [
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     for route in &ROUTES {
-        let Methods { resource, allowed } = (route.handlers)(Methods::new(route.pattern));
+        let Methods {
+            resource, allowed, ..
+        } = (route.handlers)(Methods::new(route.pattern));
         let allow = allow_header(&allowed);
         cfg.service(resource.default_service(web::to(move |req: HttpRequest| {
             wrong_method(req, allow.clone())
@@ -162,6 +174,8 @@ pub fn route_table() -> Vec<(&'static str, &'static str, Vec<Method>)> {
 struct Methods {
     resource: Resource,
     allowed: Vec<Method>,
+    /// Under `/api/v1/`: a GET is readable from other sites' scripts (CORS, `api_layer.rs`).
+    api: bool,
 }
 
 impl Methods {
@@ -169,18 +183,26 @@ impl Methods {
         Self {
             resource: web::resource(pattern),
             allowed: Vec::new(),
+            api: pattern.starts_with("/api/v1/"),
         }
     }
 
-    /// GET, and HEAD with the same handler.
+    /// GET, and HEAD with the same handler; under `/api/v1/` also OPTIONS, the CORS preflight.
     fn get<F, Args>(self, handler: F) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.on(Method::GET, handler.clone())
-            .on(Method::HEAD, handler)
+        let api = self.api;
+        let methods = self
+            .on(Method::GET, handler.clone())
+            .on(Method::HEAD, handler);
+        if api {
+            methods.on(Method::OPTIONS, api_layer::preflight)
+        } else {
+            methods
+        }
     }
 
     /// `method`, answered by `handler`.
@@ -245,6 +267,10 @@ fn route_label(path: &str) -> &'static str {
             "/api/v1/services/{slug}/reports"
         } else if rest.ends_with("/series") {
             "/api/v1/services/{slug}/series"
+        } else if rest.contains("/reports/") {
+            "/api/v1/services/{slug}/reports/{id}"
+        } else if !rest.contains('/') {
+            "/api/v1/services/{slug}"
         } else {
             "other"
         };
@@ -279,6 +305,7 @@ fn route_label(path: &str) -> &'static str {
         "/readyz" => "/readyz",
         "/metrics" => "/metrics",
         "/api/v1/services" => "/api/v1/services",
+        "/api/v1/outages" => "/api/v1/outages",
         "/api/v1/openapi.json" => "/api/v1/openapi.json",
         "/outages" => "/outages",
         p if p.starts_with("/outages/") && p.contains("/chart.") => "/outages/{id}/chart.{format}",

@@ -29,10 +29,14 @@ pub const DATA_LICENCE_URL: &str = "https://creativecommons.org/licenses/by/4.0/
         license(name = "CC BY 4.0 (the data)", url = "https://creativecommons.org/licenses/by/4.0/"),
     ),
     paths(
-        super::api::services,
         super::api::series,
         super::api::create_report,
         super::api_outages::outage,
+        // The `api` helper's block (issue 13 §1).
+        super::api_services::services,
+        super::api_services::service,
+        super::api_outage_list::outages,
+        super::api_reports::report,
     ),
     components(schemas(Problem)),
     tags(
