@@ -10,6 +10,7 @@ mod api_groups;
 
 mod api_evidence;
 mod api_outages;
+mod api_series;
 pub mod connections;
 mod embed;
 pub mod errors;
@@ -107,7 +108,7 @@ const ROUTES: [Route; 27] = [
     route("/api/v1/services/{slug}/reports", "/api/v1/services/monzo/reports",
           |m| m.on(Method::POST, api::create_report)),
     route("/api/v1/services/{slug}/series", "/api/v1/services/monzo/series",
-          |m| m.get(api::series)),
+          |m| m.get(api_series::series)),
     route("/api/v1/services", "/api/v1/services", |m| m.get(api::services)),
     route("/api/v1/outages/{id}", "/api/v1/outages/42", |m| m.get(api_outages::outage)),
     route("/api/v1/openapi.json", "/api/v1/openapi.json", |m| m.get(openapi::document)),

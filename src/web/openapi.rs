@@ -30,7 +30,7 @@ pub const DATA_LICENCE_URL: &str = "https://creativecommons.org/licenses/by/4.0/
     ),
     paths(
         super::api::services,
-        super::api::series,
+        super::api_series::series,
         super::api::create_report,
         super::api_outages::outage,
     ),
