@@ -310,6 +310,58 @@ impl Db {
         })
     }
 
+    /// The outages of a service (service-wide and regional) that overlap `[from, to)`, oldest first:
+    /// the series API's in-outage flags.
+    pub async fn outages_between(
+        &self,
+        service: &ServiceSlug,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<StoredOutage>, StoreError> {
+        on_pool!(self, p => {
+            let sql = format!(
+                "SELECT {OUTAGE_COLUMNS} FROM outages WHERE service = $1 AND started_at < $3 \
+                 AND (ended_at IS NULL OR ended_at > $2) ORDER BY started_at, id"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(service.as_str())
+                .bind(from)
+                .bind(to)
+                .fetch_all(p)
+                .await?;
+            Ok(rows.iter().map(outage_from_row).collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// The regions of a service's counted reports of a problem in `[from, to)`, in code order: the
+    /// series API's split by region. Rows that are no valid region are skipped.
+    pub async fn regions_reported(
+        &self,
+        service: &ServiceSlug,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<RegionId>, StoreError> {
+        let sql = format!(
+            "SELECT DISTINCT region FROM reports WHERE service = $1 AND created_at >= $2 \
+             AND created_at < $3 AND counted = TRUE AND region IS NOT NULL \
+             AND problem <> '{works}' ORDER BY region",
+            works = ReportKind::WORKS_AGAIN
+        );
+        on_pool!(self, p => {
+            let rows = sqlx::query(&sql)
+                .bind(service.as_str())
+                .bind(from)
+                .bind(to)
+                .fetch_all(p)
+                .await?;
+            Ok(rows
+                .iter()
+                .filter_map(|r| r.try_get::<String, _>("region").ok())
+                .filter_map(|r| RegionId::parse(&r).ok())
+                .collect())
+        })
+    }
+
     /// Writes status rows in one transaction.
     pub async fn set_statuses(&self, rows: &[StatusRow]) -> Result<(), StoreError> {
         if rows.is_empty() {

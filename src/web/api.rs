@@ -4,12 +4,11 @@ use super::AppState;
 use super::errors::{ApiError, Kind, PROBLEM_JSON, Problem};
 use super::request::{origin, read_body, require_json};
 use crate::counts::buckets::{DAY, HOUR, MINUTE, WEEK};
-use crate::counts::{CountStore, Dim, Resolution};
 use crate::intake::ReportInput;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, SecondsFormat};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 fn rfc3339(t: i64) -> String {
     DateTime::from_timestamp(t, 0)
@@ -115,139 +114,6 @@ pub fn parse_duration(text: &str) -> Option<i64> {
         _ => return None,
     };
     n.checked_mul(unit)
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub(super) struct SeriesQuery {
-    /// How far back from now: a number and `s`, `m`, `h`, `d` or `w` (default `24h`; at most
-    /// `48h` at step `1m`, `8w` at step `1h`).
-    #[param(example = "24h")]
-    window: Option<String>,
-    /// Bucket size: `1m` (default) or `1h`.
-    #[param(example = "1h")]
-    step: Option<String>,
-    /// Only reports of this problem kind.
-    problem: Option<String>,
-    /// Only reports from this region (ISO 3166-2).
-    region: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(super) struct Point {
-    t: String,
-    count: u64,
-    /// What is normal for the bucket (`detect::Normal`: expected count, 10th and 90th percentile),
-    /// when the series has the history to say.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    normal: Option<NormalRange>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(super) struct NormalRange {
-    expected: f64,
-    low: f64,
-    high: f64,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(super) struct SeriesBody {
-    service: String,
-    step_seconds: i64,
-    window_seconds: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    problem: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    region: Option<String>,
-    points: Vec<Point>,
-}
-
-/// Reports per bucket for a service, with what is normal for each bucket.
-#[utoipa::path(
-    get,
-    path = "/api/v1/services/{slug}/series",
-    tag = "data",
-    params(("slug" = String, Path, description = "The service", example = "monzo"), SeriesQuery),
-    responses(
-        (status = 200, description = "One point per bucket, oldest first", body = SeriesBody),
-        (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
-        (status = 422, description = "A parameter out of range or unknown", body = Problem, content_type = PROBLEM_JSON),
-        (status = 503, description = "Counters unavailable; try again", body = Problem, content_type = PROBLEM_JSON),
-    )
-)]
-pub(super) async fn series(
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-    query: web::Query<SeriesQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let Some(service) = state.catalog.get(&slug) else {
-        return Err(ApiError::new(
-            Kind::NotFound,
-            format!("unknown service {:?}", slug.as_str()),
-        ));
-    };
-    let invalid = |m: String| ApiError::new(Kind::Unprocessable, m);
-    let step_text = query.step.as_deref().unwrap_or("1m");
-    let resolution = parse_duration(step_text)
-        .and_then(Resolution::from_step)
-        .ok_or_else(|| invalid(format!("step must be 1m or 1h, not {step_text:?}")))?;
-    let window_text = query.window.as_deref().unwrap_or("24h");
-    let window = parse_duration(window_text).ok_or_else(|| {
-        invalid(format!(
-            "window {window_text:?} is not a duration such as 24h"
-        ))
-    })?;
-    // Minute buckets are kept exactly 48 hours; hourly ones longer than the 8 weeks offered.
-    let (longest, longest_text) = match resolution {
-        Resolution::Minute => (2 * DAY, "48h"),
-        Resolution::Hour => (8 * WEEK, "8w"),
-    };
-    if window < resolution.step() || window > longest {
-        return Err(invalid(format!(
-            "window must be between one step and {longest_text} for step {step_text}"
-        )));
-    }
-    let dim = match (&query.problem, &query.region) {
-        (Some(_), Some(_)) => return Err(invalid("give problem or region, not both".into())),
-        (Some(p), None) => {
-            Dim::Problem(crate::domain::ProblemKind::parse(p).map_err(|e| invalid(e.to_string()))?)
-        }
-        (None, Some(r)) => {
-            Dim::Region(crate::domain::RegionId::parse(r).map_err(|e| invalid(e.to_string()))?)
-        }
-        (None, None) => Dim::All,
-    };
-    let now = state.clock.now();
-    let range = resolution.window_ending_at(now, window);
-    let counts = state
-        .counts
-        .series(&service.slug, &dim, resolution, range)
-        .await?;
-    let model = state.normals.model(&service.slug, &dim, now).await?;
-    // Two decimals are more than the noise of any count allows.
-    let round = |v: f64| (v * 100.0).round() / 100.0;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "public, max-age=15"))
-        .json(SeriesBody {
-            service: slug.into_inner(),
-            step_seconds: resolution.step(),
-            window_seconds: window,
-            problem: query.problem.clone(),
-            region: query.region.clone(),
-            points: range
-                .starts()
-                .zip(counts)
-                .map(|(t, count)| Point {
-                    t: rfc3339(t),
-                    count,
-                    normal: model.normal(t, range.step).map(|n| NormalRange {
-                        expected: round(n.expected),
-                        low: round(n.low),
-                        high: round(n.high),
-                    }),
-                })
-                .collect(),
-        }))
 }
 
 #[cfg(test)]

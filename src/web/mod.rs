@@ -13,6 +13,7 @@ pub mod api_layer;
 mod api_outage_list;
 mod api_outages;
 mod api_reports;
+mod api_series;
 mod api_services;
 pub mod connections;
 mod embed;
@@ -113,7 +114,7 @@ const ROUTES: [Route; 31] = [
     route("/api/v1/services/{slug}/reports", "/api/v1/services/monzo/reports",
           |m| m.on(Method::POST, api::create_report)),
     route("/api/v1/services/{slug}/series", "/api/v1/services/monzo/series",
-          |m| m.get(api::series)),
+          |m| m.get(api_series::series)),
     route("/api/v1/services/{slug}/reports/{id}", "/api/v1/services/monzo/reports/7",
           |m| m.get(api_reports::report)),
     route("/api/v1/services/{slug}", "/api/v1/services/monzo", |m| m.get(api_services::service)),

@@ -29,7 +29,7 @@ pub const DATA_LICENCE_URL: &str = "https://creativecommons.org/licenses/by/4.0/
         license(name = "CC BY 4.0 (the data)", url = "https://creativecommons.org/licenses/by/4.0/"),
     ),
     paths(
-        super::api::series,
+        super::api_series::series,
         super::api::create_report,
         super::api_outages::outage,
         // The `api` helper's block (issue 13 §1).

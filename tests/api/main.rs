@@ -34,6 +34,7 @@ mod monitor;
 mod normal_range;
 mod pages;
 mod regions;
+mod series_api;
 mod slow_clients;
 mod works_again;
 
