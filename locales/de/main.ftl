@@ -438,3 +438,12 @@ why-rule-networks = Dazu braucht es Meldungen aus mindestens { $n ->
     } über die hinaus, die der normale Verkehr bringt.
 why-settings = Detektor-Einstellungen { $version }.
 why-missing = Als diese Störung erklärt wurde, hat downtally die Belege seiner Urteile noch nicht aufbewahrt.
+
+# Atom feeds, badges and oEmbed (web/pages/feeds.rs, web/badge.rs, web/oembed.rs)
+feed-title-all = downtally: Störungen
+feed-title-country = downtally: Störungen in { $country }
+feed-title-service = downtally: Störungen bei { $service }
+feed-entry-resolved = Störung bei { $service } (behoben)
+feed-link = Störungen als Atom-Feed
+feed-statements = Offizielle Stellungnahmen
+oembed-title = { $service } auf downtally

@@ -436,3 +436,12 @@ why-rule-networks = It also needs reports from at least { $n ->
     } beyond those normal traffic brings.
 why-settings = Detector settings { $version }.
 why-missing = downtally did not yet keep the evidence of its verdicts when this outage was declared.
+
+# Atom feeds, badges and oEmbed (web/pages/feeds.rs, web/badge.rs, web/oembed.rs)
+feed-title-all = downtally: outages
+feed-title-country = downtally: outages in { $country }
+feed-title-service = downtally: { $service } outages
+feed-entry-resolved = { $service } outage (resolved)
+feed-link = Outages as an Atom feed
+feed-statements = Official statements
+oembed-title = { $service } on downtally

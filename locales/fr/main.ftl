@@ -448,3 +448,12 @@ why-rule-networks = Il faut aussi des signalements d’au moins { $n ->
     } au-delà de ceux qu’apporte le trafic normal.
 why-settings = Réglages du détecteur { $version }.
 why-missing = Quand cette panne a été déclarée, downtally ne conservait pas encore les preuves de ses verdicts.
+
+# Atom feeds, badges and oEmbed (web/pages/feeds.rs, web/badge.rs, web/oembed.rs)
+feed-title-all = downtally : pannes
+feed-title-country = downtally : pannes en { $country }
+feed-title-service = downtally : pannes de { $service }
+feed-entry-resolved = Panne de { $service } (résolue)
+feed-link = Les pannes en flux Atom
+feed-statements = Déclarations officielles
+oembed-title = { $service } sur downtally

@@ -436,3 +436,12 @@ why-rule-networks = Servono inoltre segnalazioni da almeno { $n ->
     } oltre a quelle che porta il traffico normale.
 why-settings = Impostazioni del rilevatore { $version }.
 why-missing = Quando questo disservizio è stato dichiarato, downtally non conservava ancora le prove dei suoi verdetti.
+
+# Atom feeds, badges and oEmbed (web/pages/feeds.rs, web/badge.rs, web/oembed.rs)
+feed-title-all = downtally: disservizi
+feed-title-country = downtally: disservizi in { $country }
+feed-title-service = downtally: disservizi di { $service }
+feed-entry-resolved = Disservizio di { $service } (risolto)
+feed-link = I disservizi come feed Atom
+feed-statements = Dichiarazioni ufficiali
+oembed-title = { $service } su downtally

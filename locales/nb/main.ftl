@@ -426,3 +426,12 @@ why-rule-networks = Det trengs også meldinger fra minst { $n ->
     } utover dem normal trafikk gir.
 why-settings = Detektorinnstillinger { $version }.
 why-missing = Da dette driftsavbruddet ble erklært, tok downtally ennå ikke vare på grunnlaget for sine avgjørelser.
+
+# Atom feeds, badges and oEmbed (web/pages/feeds.rs, web/badge.rs, web/oembed.rs)
+feed-title-all = downtally: driftsavbrudd
+feed-title-country = downtally: driftsavbrudd i { $country }
+feed-title-service = downtally: driftsavbrudd hos { $service }
+feed-entry-resolved = Driftsavbrudd hos { $service } (løst)
+feed-link = Driftsavbrudd som Atom-feed
+feed-statements = Offisielle uttalelser
+oembed-title = { $service } på downtally

@@ -272,7 +272,7 @@ pub const FRAME_WIDTH: u32 = 360;
 /// service's name, a status line of up to three lines, the legend and the reports by country as
 /// HTML (the SVG's own are too small to read at this width), the closed region table and the credit
 /// line of up to two lines (measured in Chromium: `tests/api/browser.rs`).
-const FRAME_TEXT_HEIGHT: f64 = 300.0;
+pub const FRAME_TEXT_HEIGHT: f64 = 300.0;
 
 /// Height (CSS px) of the frame the snippet suggests for a map of `size` (its SVG's `viewBox`), so
 /// that the map, which scales to the frame's width less the page's padding, and the credit line

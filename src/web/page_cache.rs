@@ -69,6 +69,21 @@ pub enum PageKey {
         theme: Theme,
         window: Window,
     },
+    // Feeds, badges, Statuspage-compatible JSON (`pages/feeds.rs`, `badge.rs`, `statuspage.rs`).
+    /// An Atom feed of outages.
+    Feed { of: FeedOf, lang: Lang },
+    /// A service's status badge.
+    Badge { slug: ServiceSlug, lang: Lang },
+    /// A service's Statuspage-compatible JSON: `summary.json` when `summary`, else `status.json`.
+    Statuspage { slug: ServiceSlug, summary: bool },
+}
+
+/// Whose outages a feed holds: everyone's, a country's (a code of the catalog) or a service's.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FeedOf {
+    All,
+    Country(String),
+    Service(ServiceSlug),
 }
 
 /// Whose chart a download is.

@@ -22,6 +22,7 @@ mod detect_synthetic;
 mod durability;
 mod embeds;
 mod evidence;
+mod feeds;
 mod flood;
 mod forms_csrf;
 mod groups;

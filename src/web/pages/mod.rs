@@ -9,6 +9,7 @@
 
 mod downloads;
 mod evidence;
+mod feeds;
 mod flags;
 mod forms;
 mod groups;
@@ -17,8 +18,10 @@ mod outages;
 mod privacy;
 mod service;
 mod statements;
+pub(super) mod statuspage;
 
 pub(super) use downloads::{outage_chart_file, service_chart_file};
+pub(super) use feeds::{feed_all, feed_service};
 pub(super) use flags::flag_form;
 pub(super) use forms::{comment_form, read_form, report_form};
 pub(super) use home::index;
