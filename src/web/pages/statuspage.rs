@@ -407,7 +407,7 @@ fn incident(
         row.subject, row.start, row.peak
     );
     if let Some(ratio) = &row.peak_ratio {
-        facts.push_str(&format!(" ({ratio})"));
+        facts.push_str(&format!(", {ratio}"));
     }
     facts.push('.');
     if !row.problems.is_empty() {
