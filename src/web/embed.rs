@@ -260,6 +260,8 @@ struct MapPage<'a> {
     legend: String,
     totals: Option<String>,
     rows: Vec<HeatRow>,
+    /// The oEmbed endpoint for this embed (`oembed.rs`).
+    oembed: String,
 }
 
 /// Regions listed under the embedded map: the busiest few (the service page lists them all).
@@ -309,6 +311,10 @@ pub(super) async fn map_page(
             legend: crate::map::legend_html(lang, opts.theme),
             totals: totals.summary(lang),
             rows,
+            oembed: super::oembed::discovery_href(
+                &state.public_url,
+                &format!("/embed/{}/map", service.slug),
+            ),
         };
         html(&page, lang)
     };

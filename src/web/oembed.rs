@@ -25,7 +25,7 @@ pub const CACHE_AGE: u64 = 3600;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub(super) struct OembedQuery {
+pub(in crate::web) struct OembedQuery {
     /// A service page, outage permalink or map embed of this site.
     #[param(example = "https://downtally.example/s/monzo")]
     url: String,
@@ -53,7 +53,7 @@ pub(super) struct OembedQuery {
     "height": 620,
     "html": "<iframe src=\"https://downtally.example/embed/monzo/map\" width=\"360\" height=\"620\" style=\"border:0\" loading=\"lazy\" title=\"Monzo on downtally\"></iframe>"
 }))]
-pub(super) struct OembedBody {
+pub(in crate::web) struct OembedBody {
     /// Always `1.0`.
     version: &'static str,
     /// Always `rich`.
@@ -110,6 +110,15 @@ fn frame_size(map_size: (f64, f64), maxwidth: Option<u32>, maxheight: Option<u32
     (width, maxheight.map_or(height, |m| height.min(m)))
 }
 
+/// The oEmbed endpoint's address for a page of this site (`path`), as pages advertise it in
+/// `<link rel="alternate" type="application/json+oembed">`.
+pub fn discovery_href(public_url: &str, path: &str) -> String {
+    let page = format!("{public_url}{path}");
+    let query = serde_urlencoded::to_string([("url", page.as_str()), ("format", "json")])
+        .unwrap_or_default();
+    format!("{public_url}/oembed?{query}")
+}
+
 fn refuse(kind: Kind, detail: impl Into<String>) -> HttpResponse {
     let mut res = actix_web::ResponseError::error_response(&ApiError::new(kind, detail));
     res.headers_mut().insert(
@@ -132,7 +141,7 @@ fn refuse(kind: Kind, detail: impl Into<String>) -> HttpResponse {
         (status = 501, description = "A format other than json", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
-pub(super) async fn oembed(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+pub(in crate::web) async fn oembed(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let query: OembedQuery = match serde_urlencoded::from_str(req.query_string()) {
         Ok(q) => q,
         Err(e) => return refuse(Kind::BadRequest, format!("invalid query: {e}")),

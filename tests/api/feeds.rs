@@ -21,7 +21,11 @@ const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
 /// An app whose monitor has made its one pass (every status normal), so what the tests write stays.
 async fn app() -> TestApp {
-    let app = helpers::spawn_app_with(AppOptions::sqlite().manual_clock(NOW), |s| {
+    app_on(AppOptions::sqlite().manual_clock(NOW)).await
+}
+
+async fn app_on(opts: AppOptions) -> TestApp {
+    let app = helpers::spawn_app_with(opts, |s| {
         s.public_url = Some(PUBLIC.to_owned());
         s.monitor_interval = Duration::from_secs(3600);
     })
@@ -271,10 +275,12 @@ async fn atom_feeds_parse_and_an_entry_is_updated_when_its_outage_resolves() {
         ("/outages".to_owned(), false),
         ("/s/monzo".to_owned(), true),
         (format!("/outages/{monzo}"), true),
+        ("/embed/monzo/map".to_owned(), true),
     ] {
         let (_, _, html) = text(&app, &path).await;
-        assert!(
+        assert_eq!(
             html.contains(r#"<link rel="alternate" type="application/atom+xml" href="https://downtally.example/"#),
+            !path.starts_with("/embed/"),
             "{path}"
         );
         assert_eq!(
@@ -565,5 +571,47 @@ async fn statuspage_json_has_atlassians_fields_and_values() {
     let res = app.get("/s/nope/api/v2/summary.json").await;
     assert_eq!(res.status(), 404);
     assert!(header(res.headers(), "content-type").starts_with("application/problem+json"));
+    app.stop().await;
+}
+
+/// The statements' times (`store/feeds.rs`) read alike on PostgreSQL: an entry is updated when one
+/// is attached.
+#[tokio::test]
+async fn a_statement_updates_its_entry_on_postgres_too() {
+    let Some(admin) = helpers::require_env("TEST_DATABASE_URL") else {
+        return;
+    };
+    let app = app_on(AppOptions {
+        database: helpers::Database::FreshPostgres(admin),
+        ..AppOptions::default().manual_clock(NOW)
+    })
+    .await;
+    let id = app
+        .state
+        .db
+        .insert_outage(&record(MONZO, None, NOW - 600), NOW)
+        .await
+        .unwrap();
+    for stated_at in [NOW - 300, NOW - 200] {
+        app.state
+            .db
+            .insert_statement(
+                &Statement {
+                    id: 0,
+                    outage_id: id,
+                    body: "Investigating.".into(),
+                    link: None,
+                    stated_at,
+                    label: "ops".into(),
+                },
+                NOW + 60,
+            )
+            .await
+            .unwrap();
+    }
+    let (_, _, xml) = text(&app, "/s/monzo/feed.atom").await;
+    let (updated, entries) = parse_feed(&xml);
+    assert_eq!(entries[0][2], "2024-09-23T12:01:00Z");
+    assert_eq!(updated, entries[0][2]);
     app.stop().await;
 }

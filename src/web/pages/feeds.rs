@@ -282,12 +282,7 @@ impl Alternates {
         lang: Lang,
     ) -> Self {
         let mut links = Self::feed(state, &FeedOf::Service(slug.clone()), lang);
-        links.oembed = page.map(|path| {
-            let page = format!("{}{path}", state.public_url);
-            let query = serde_urlencoded::to_string([("url", page.as_str()), ("format", "json")])
-                .unwrap_or_default();
-            format!("{}/oembed?{query}", state.public_url)
-        });
+        links.oembed = page.map(|path| crate::web::oembed::discovery_href(&state.public_url, path));
         links
     }
 
