@@ -214,7 +214,8 @@ pub(in crate::web) struct SpSummaryBody {
     get,
     path = "/s/{slug}/api/v2/status.json",
     tag = "statuspage",
-    params(("slug" = String, Path, description = "The service", example = "monzo")),
+    params(("slug" = String, Path, description = "The service", example = "monzo",
+            pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 2, max_length = 64)),
     responses(
         (status = 200, description = "The page and its status indicator", body = SpStatusBody),
         (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
@@ -233,7 +234,8 @@ pub(in crate::web) async fn status_json(
     get,
     path = "/s/{slug}/api/v2/summary.json",
     tag = "statuspage",
-    params(("slug" = String, Path, description = "The service", example = "monzo")),
+    params(("slug" = String, Path, description = "The service", example = "monzo",
+            pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 2, max_length = 64)),
     responses(
         (status = 200, description = "Page, status, component, open incidents", body = SpSummaryBody),
         (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
