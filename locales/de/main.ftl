@@ -482,3 +482,12 @@ api-errors-heading = Fehler
 api-errors-intro = Fehler sind Problemdokumente (RFC 9457, application/problem+json) auf Englisch: type nennt die Art des Fehlers und bleibt gleich, detail sagt, was an der Anfrage falsch war.
 api-versions-heading = Versionen und Abkündigung
 api-versions = Dies ist Version 1. Sie behält ihre Felder und deren Bedeutung: Neue Felder und Endpunkte können hinzukommen, übergehen Sie also, was Sie nicht kennen. Eine Änderung, die Clients brechen würde, kommt als neue Version (/api/v2) und wird hier angekündigt; Version 1 antwortet danach noch mindestens 12 Monate, und ihre Antworten tragen die Header Deprecation und Sunset mit dem Datum, an dem sie endet.
+
+# Atom feeds, badges and oEmbed (web/pages/feeds.rs, web/badge.rs, web/oembed.rs)
+feed-title-all = downtally: Störungen
+feed-title-country = downtally: Störungen in { $country }
+feed-title-service = downtally: Störungen bei { $service }
+feed-entry-resolved = Störung bei { $service } (behoben)
+feed-link = Störungen als Atom-Feed
+feed-statements = Offizielle Stellungnahmen
+oembed-title = { $service } auf downtally

@@ -480,3 +480,12 @@ api-errors-heading = Errors
 api-errors-intro = Errors are problem documents (RFC 9457, application/problem+json) in English: type names the kind of error and stays the same, detail says what was wrong with the request.
 api-versions-heading = Versions and deprecation
 api-versions = This is version 1. It keeps its fields and their meaning: new fields and endpoints may be added, so ignore what you do not know. A change that would break clients comes as a new version (/api/v2), announced here; version 1 then keeps answering for at least 12 months, and its answers carry Deprecation and Sunset headers with the date it stops.
+
+# Atom feeds, badges and oEmbed (web/pages/feeds.rs, web/badge.rs, web/oembed.rs)
+feed-title-all = downtally: outages
+feed-title-country = downtally: outages in { $country }
+feed-title-service = downtally: { $service } outages
+feed-entry-resolved = { $service } outage (resolved)
+feed-link = Outages as an Atom feed
+feed-statements = Official statements
+oembed-title = { $service } on downtally

@@ -492,3 +492,12 @@ api-errors-heading = Erreurs
 api-errors-intro = Les erreurs sont des documents de problème (RFC 9457, application/problem+json) en anglais : type nomme le genre d’erreur et ne change pas, detail dit ce qui n’allait pas dans la requête.
 api-versions-heading = Versions et obsolescence
 api-versions = Voici la version 1. Elle garde ses champs et leur sens : de nouveaux champs et points d’accès peuvent s’ajouter, ignorez donc ce que vous ne connaissez pas. Un changement qui casserait des clients vient dans une nouvelle version (/api/v2), annoncée ici ; la version 1 continue alors de répondre au moins 12 mois, et ses réponses portent les en-têtes Deprecation et Sunset avec la date de son arrêt.
+
+# Atom feeds, badges and oEmbed (web/pages/feeds.rs, web/badge.rs, web/oembed.rs)
+feed-title-all = downtally : pannes
+feed-title-country = downtally : pannes en { $country }
+feed-title-service = downtally : pannes de { $service }
+feed-entry-resolved = Panne de { $service } (résolue)
+feed-link = Les pannes en flux Atom
+feed-statements = Déclarations officielles
+oembed-title = { $service } sur downtally

@@ -480,3 +480,12 @@ api-errors-heading = Errori
 api-errors-intro = Gli errori sono documenti di problema (RFC 9457, application/problem+json) in inglese: type indica il tipo di errore e non cambia, detail dice che cosa non andava nella richiesta.
 api-versions-heading = Versioni e dismissione
 api-versions = Questa è la versione 1. Mantiene i suoi campi e il loro significato: possono aggiungersi nuovi campi ed endpoint, quindi ignorate ciò che non conoscete. Una modifica che romperebbe i client arriva come nuova versione (/api/v2), annunciata qui; la versione 1 continua poi a rispondere per almeno 12 mesi, e le sue risposte portano le intestazioni Deprecation e Sunset con la data in cui smette.
+
+# Atom feeds, badges and oEmbed (web/pages/feeds.rs, web/badge.rs, web/oembed.rs)
+feed-title-all = downtally: disservizi
+feed-title-country = downtally: disservizi in { $country }
+feed-title-service = downtally: disservizi di { $service }
+feed-entry-resolved = Disservizio di { $service } (risolto)
+feed-link = I disservizi come feed Atom
+feed-statements = Dichiarazioni ufficiali
+oembed-title = { $service } su downtally

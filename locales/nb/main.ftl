@@ -470,3 +470,12 @@ api-errors-heading = Feil
 api-errors-intro = Feil er problemdokumenter (RFC 9457, application/problem+json) på engelsk: type navngir feiltypen og forblir den samme, detail sier hva som var galt med forespørselen.
 api-versions-heading = Versjoner og utfasing
 api-versions = Dette er versjon 1. Den beholder feltene sine og betydningen deres: Nye felt og endepunkter kan komme til, så hopp over det du ikke kjenner. En endring som ville ødelegge klienter, kommer som en ny versjon (/api/v2), kunngjort her; versjon 1 svarer deretter i minst 12 måneder til, og svarene har headerne Deprecation og Sunset med datoen den stopper.
+
+# Atom feeds, badges and oEmbed (web/pages/feeds.rs, web/badge.rs, web/oembed.rs)
+feed-title-all = downtally: driftsavbrudd
+feed-title-country = downtally: driftsavbrudd i { $country }
+feed-title-service = downtally: driftsavbrudd hos { $service }
+feed-entry-resolved = Driftsavbrudd hos { $service } (løst)
+feed-link = Driftsavbrudd som Atom-feed
+feed-statements = Offisielle uttalelser
+oembed-title = { $service } på downtally

@@ -6,6 +6,7 @@ mod comments;
 mod groups;
 
 mod evidence;
+mod feeds;
 mod outages;
 mod reports;
 mod salts;

@@ -15,17 +15,20 @@ mod api_outages;
 mod api_reports;
 mod api_series;
 mod api_services;
+mod badge;
 pub mod connections;
 mod embed;
 pub mod errors;
 pub mod guard;
 pub mod history;
 pub mod i18n;
+mod oembed;
 pub mod openapi;
 mod ops;
 pub mod page_cache;
 mod pages;
 pub mod preparing;
+mod public;
 mod request;
 mod view;
 
@@ -48,6 +51,8 @@ use std::time::Instant;
 use tracing::Instrument;
 
 pub use api::parse_duration;
+/// How statuses read in Atlassian Statuspage's vocabulary, for the `/api` page to show.
+pub use pages::statuspage::{INCIDENT_STATUSES, MappingRow, mapping as statuspage_mapping};
 
 /// What every handler may use. Cheap to clone: everything inside is shared.
 #[derive(Clone)]
@@ -106,7 +111,7 @@ const fn route(
 /// answers HEAD too (actix sends the headers without the body); a known path asked with a method it
 /// does not answer gets 405 with `Allow`; any other path 404.
 #[rustfmt::skip]
-const ROUTES: [Route; 31] = [
+const ROUTES: [Route; 37] = [
     route("/healthz", "/healthz", |m| m.get(ops::healthz)),
     route("/readyz", "/readyz", |m| m.get(ops::readyz)),
     route("/metrics", "/metrics", |m| m.get(ops::metrics)),
@@ -144,6 +149,15 @@ const ROUTES: [Route; 31] = [
     route("/embed/{slug}/map.svg", "/embed/monzo/map.svg",
           |m| m.get(embed::map_svg).on(Method::OPTIONS, embed::preflight)),
     route("/embed/{slug}/map", "/embed/monzo/map", |m| m.get(embed::map_page)),
+    // Feeds, badges, oEmbed, Statuspage-compatible JSON (issue 13 §3).
+    route("/feed.atom", "/feed.atom", |m| m.get(pages::feed_all)),
+    route("/s/{slug}/feed.atom", "/s/monzo/feed.atom", |m| m.get(pages::feed_service)),
+    route("/s/{slug}/api/v2/status.json", "/s/monzo/api/v2/status.json",
+          |m| m.get(pages::statuspage::status_json)),
+    route("/s/{slug}/api/v2/summary.json", "/s/monzo/api/v2/summary.json",
+          |m| m.get(pages::statuspage::summary_json)),
+    route("/badge/{slug}.svg", "/badge/monzo.svg", |m| m.get(badge::badge)),
+    route("/oembed", "/oembed", |m| m.get(oembed::oembed)),
 ];
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -285,6 +299,12 @@ fn route_label(path: &str) -> &'static str {
             "/s/{slug}/comments"
         } else if rest.contains("/chart.") {
             "/s/{slug}/chart.{format}"
+        } else if rest.ends_with("/feed.atom") {
+            "/s/{slug}/feed.atom"
+        } else if rest.ends_with("/api/v2/status.json") {
+            "/s/{slug}/api/v2/status.json"
+        } else if rest.ends_with("/api/v2/summary.json") {
+            "/s/{slug}/api/v2/summary.json"
         } else {
             "/s/{slug}"
         };
@@ -320,6 +340,9 @@ fn route_label(path: &str) -> &'static str {
         "/admin/comments" => "/admin/comments",
         "/admin/statements" => "/admin/statements",
         p if p.starts_with("/static/") => "/static/{file}",
+        "/feed.atom" => "/feed.atom",
+        "/oembed" => "/oembed",
+        p if p.starts_with("/badge/") && p.ends_with(".svg") => "/badge/{slug}.svg",
         _ => "other",
     }
 }
@@ -408,7 +431,13 @@ mod tests {
                 route.example
             );
         }
-        for unknown in ["/nope", "/api/v1/nope", "/embed/monzo/nope.svg", "/static"] {
+        for unknown in [
+            "/nope",
+            "/api/v1/nope",
+            "/embed/monzo/nope.svg",
+            "/static",
+            "/badge/x.png",
+        ] {
             assert_eq!(route_label(unknown), "other", "{unknown}");
         }
     }

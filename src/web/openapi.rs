@@ -37,11 +37,18 @@ pub const DATA_LICENCE_URL: &str = "https://creativecommons.org/licenses/by/4.0/
         super::api_services::service,
         super::api_outage_list::outages,
         super::api_reports::report,
+        // Feeds, badges, oEmbed, Statuspage (issue 13 §3).
+        super::oembed::oembed,
+        super::pages::statuspage::status_json,
+        super::pages::statuspage::summary_json,
     ),
     components(schemas(Problem)),
     tags(
         (name = "data", description = "Services, counts with their normal, outages"),
         (name = "reports", description = "Filing a report"),
+        (name = "embeds", description = "oEmbed 1.0 for service pages, outage permalinks and the map embed"),
+        (name = "statuspage", description = "Each service as an Atlassian Statuspage v2 page (read-only): \
+            indicator none (normal, unknown), minor (elevated, improving), major (outage); never critical"),
     )
 )]
 pub struct ApiDoc;

@@ -72,6 +72,21 @@ pub enum PageKey {
     /// An API answer, by path and query (`web/api_layer.rs`: kept in a cache of its own, keys of
     /// bounded length, each miss paid from the network's API budget).
     Api(String),
+    // Feeds, badges, Statuspage-compatible JSON (`pages/feeds.rs`, `badge.rs`, `statuspage.rs`).
+    /// An Atom feed of outages.
+    Feed { of: FeedOf, lang: Lang },
+    /// A service's status badge.
+    Badge { slug: ServiceSlug, lang: Lang },
+    /// A service's Statuspage-compatible JSON: `summary.json` when `summary`, else `status.json`.
+    Statuspage { slug: ServiceSlug, summary: bool },
+}
+
+/// Whose outages a feed holds: everyone's, a country's (a code of the catalog) or a service's.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FeedOf {
+    All,
+    Country(String),
+    Service(ServiceSlug),
 }
 
 /// Whose chart a download is.

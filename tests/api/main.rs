@@ -23,6 +23,7 @@ mod detect_synthetic;
 mod durability;
 mod embeds;
 mod evidence;
+mod feeds;
 mod flood;
 mod forms_csrf;
 mod groups;
