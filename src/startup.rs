@@ -56,6 +56,8 @@ pub struct Settings {
     pub body_timeout: Duration,
     /// Connections one network may hold open (see `web/connections.rs`).
     pub max_connections_per_network: usize,
+    /// How webhooks are delivered (see `webhooks/`).
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 impl Settings {
@@ -77,6 +79,7 @@ impl Settings {
             admin_tokens: None,
             body_timeout: crate::web::guard::BODY_TIMEOUT,
             max_connections_per_network: crate::web::connections::PER_NETWORK,
+            webhooks: crate::webhooks::WebhookSettings::default(),
         }
     }
 
@@ -102,6 +105,12 @@ impl Settings {
         settings.body_timeout = Duration::from_secs(args.body_timeout_secs);
         settings.max_connections_per_network = args.max_connections_per_network;
         settings.monitor_interval = Duration::from_secs(args.monitor_interval_secs);
+        settings.webhooks.policy.allow_loopback_http = args.webhooks_allow_loopback_http;
+        settings.webhooks.backoff_base = Duration::from_millis(args.webhooks_backoff_ms);
+        settings.webhooks.timeout = Duration::from_millis(args.webhooks_timeout_ms);
+        if args.webhooks_allow_loopback_http {
+            tracing::warn!("webhooks may call http:// URLs on loopback (a development setting)");
+        }
         settings
     }
 }
@@ -214,6 +223,21 @@ impl Application {
         };
         let port = listener.local_addr()?.port();
         let local = listener.local_addr()?;
+        let public_url = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}"))
+            .trim_end_matches('/')
+            .to_owned();
+        let webhooks = crate::webhooks::Webhooks::new(
+            db.clone(),
+            catalog.clone(),
+            clock.clone(),
+            metrics.clone(),
+            settings.webhooks,
+            public_url.clone(),
+        );
+        let monitor = monitor.with_webhooks(webhooks.clone());
         let pages = PageCache::new(
             Generations::new(catalog.services().iter().map(|s| s.slug.as_str())),
             settings.page_fresh.as_secs() as i64,
@@ -244,12 +268,8 @@ impl Application {
             clock,
             trusted_proxies: settings.trusted_proxies.clone(),
             demo: settings.demo,
-            public_url: settings
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{local}"))
-                .trim_end_matches('/')
-                .to_owned(),
+            public_url,
+            webhooks: webhooks.clone(),
             site: Site {
                 public: public_origin,
                 body_timeout: settings.body_timeout,
@@ -311,6 +331,7 @@ impl Application {
                 leadership,
                 settings.monitor_interval,
             )),
+            tokio::spawn(crate::webhooks::deliver::run(webhooks)),
         ];
         Ok(Self {
             port,

@@ -11,6 +11,7 @@ mod reports;
 mod salts;
 mod services;
 mod sqlite_writer;
+mod webhooks;
 mod writer;
 
 pub use admin::{AdminAction, Statement};
@@ -20,6 +21,7 @@ pub use outages::{OutageRecord, StatusRow, StoredOutage};
 use reports::report_columns;
 pub use reports::{NewReport, StoredCounts};
 pub use sqlite_writer::{SqliteWriter, with_sqlite_writer};
+pub use webhooks::{Claimed, Fanout, FirstDelivery, Subscription};
 pub use writer::ReportSink;
 
 use sqlx::ConnectOptions;

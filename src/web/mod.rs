@@ -10,6 +10,7 @@ mod api_groups;
 
 mod api_evidence;
 mod api_outages;
+mod api_subscriptions;
 pub mod connections;
 mod embed;
 pub mod errors;
@@ -73,6 +74,8 @@ pub struct AppState {
     pub comments: crate::comments::Comments,
     /// The admin area's tokens; `None`: there is no admin area (`/admin` answers 404).
     pub admin: Option<crate::admin::AdminTokens>,
+    /// Webhook subscriptions and the queue of their deliveries.
+    pub webhooks: crate::webhooks::Webhooks,
 }
 
 /// One route: its pattern, which is also its metric label (see `route_label`); a path it matches, for
@@ -99,7 +102,7 @@ const fn route(
 /// answers HEAD too (actix sends the headers without the body); a known path asked with a method it
 /// does not answer gets 405 with `Allow`; any other path 404.
 #[rustfmt::skip]
-const ROUTES: [Route; 27] = [
+const ROUTES: [Route; 30] = [
     route("/healthz", "/healthz", |m| m.get(ops::healthz)),
     route("/readyz", "/readyz", |m| m.get(ops::readyz)),
     route("/metrics", "/metrics", |m| m.get(ops::metrics)),
@@ -111,6 +114,13 @@ const ROUTES: [Route; 27] = [
     route("/api/v1/services", "/api/v1/services", |m| m.get(api::services)),
     route("/api/v1/outages/{id}", "/api/v1/outages/42", |m| m.get(api_outages::outage)),
     route("/api/v1/openapi.json", "/api/v1/openapi.json", |m| m.get(openapi::document)),
+    // Webhooks (webhooks/, api_subscriptions.rs).
+    route("/api/v1/subscriptions", "/api/v1/subscriptions",
+          |m| m.on(Method::POST, api_subscriptions::create)),
+    route("/api/v1/subscriptions/{id}", "/api/v1/subscriptions/sub_0a1b2c3d4e5f6a7b8c9d0e1f",
+          |m| m.get(api_subscriptions::show).on(Method::DELETE, api_subscriptions::delete)),
+    route("/api/v1/subscriptions/{id}/confirm", "/api/v1/subscriptions/sub_0a1b2c3d4e5f6a7b8c9d0e1f/confirm",
+          |m| m.on(Method::POST, api_subscriptions::confirm)),
     route("/", "/", |m| m.get(pages::index)),
     route("/s/{slug}", "/s/monzo", |m| m.get(pages::service_page)),
     route("/s/{slug}/chart.{format}", "/s/monzo/chart.png", |m| m.get(pages::service_chart_file)),
@@ -283,6 +293,11 @@ fn route_label(path: &str) -> &'static str {
         p if p.starts_with("/outages/") && p.contains("/chart.") => "/outages/{id}/chart.{format}",
         p if p.starts_with("/outages/") => "/outages/{id}",
         p if p.starts_with("/api/v1/outages/") => "/api/v1/outages/{id}",
+        "/api/v1/subscriptions" => "/api/v1/subscriptions",
+        p if p.starts_with("/api/v1/subscriptions/") && p.ends_with("/confirm") => {
+            "/api/v1/subscriptions/{id}/confirm"
+        }
+        p if p.starts_with("/api/v1/subscriptions/") => "/api/v1/subscriptions/{id}",
         "/privacy" => "/privacy",
         "/admin" => "/admin",
         "/admin/login" => "/admin/login",

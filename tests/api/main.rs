@@ -34,6 +34,7 @@ mod normal_range;
 mod pages;
 mod regions;
 mod slow_clients;
+mod webhooks;
 mod works_again;
 
 /// Every integration test is a module of this binary: a new `tests/*.rs` (or `tests/*/main.rs`) would
