@@ -113,6 +113,7 @@ impl Receiver {
             buf.extend_from_slice(&chunk[..n]);
         }
         let body = buf[head_end..].to_vec();
+        let at = Instant::now();
         let event = header("downtally-event");
         let (status, reply) = if event == "subscription.challenge" {
             let v: Value = serde_json::from_slice(&body).unwrap();
@@ -129,7 +130,7 @@ impl Receiver {
             }
         };
         self.got.lock().push(Received {
-            at: Instant::now(),
+            at,
             event,
             delivery: header("downtally-delivery"),
             signature: header("downtally-signature"),
@@ -337,6 +338,10 @@ async fn confirmed_subscribers_get_signed_events_in_order_once_each_within_five_
     let started = &events[0];
     let latency = started.at - declared;
     eprintln!("webhook delivered {latency:?} after the outage was queued (json receiver)");
+    assert!(
+        rx.events()[1].at >= started.at + Duration::from_millis(250),
+        "resolved did not wait for started's answer"
+    );
     assert!(latency < Duration::from_secs(5), "took {latency:?}");
     assert_eq!(started.event, "outage.started");
     assert_eq!(events[1].event, "outage.resolved");
@@ -400,6 +405,7 @@ async fn confirmed_subscribers_get_signed_events_in_order_once_each_within_five_
     let metrics = app.get("/metrics").await.text().await.unwrap();
     assert!(metrics.contains("downtally_webhook_delivery_attempts_total{outcome=\"delivered\"}"));
     assert!(metrics.contains("downtally_webhook_delivery_seconds_bucket"));
+    assert!(metrics.contains("downtally_webhook_queue_depth"));
 
     // Unsubscribe with the secret only.
     let path = app.url(&format!("/api/v1/subscriptions/{id}"));
@@ -643,4 +649,208 @@ async fn the_binary_never_logs_a_subscriber_url() {
         "the secret reached the log"
     );
     let _ = rx.port;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_on_one_database_deliver_each_event_once() {
+    let Some(admin) = require_env("TEST_DATABASE_URL") else {
+        return;
+    };
+    let database = Database::Url(fresh_postgres(&admin).await);
+    let node = |database: Database| {
+        spawn_app_with(
+            AppOptions {
+                database,
+                ..AppOptions::sqlite()
+            },
+            fast,
+        )
+    };
+    let a = node(database.clone()).await;
+    let b = node(database).await;
+    let rx = Receiver::start("/hooks/two-nodes").await;
+    rx.script.lock().extend(std::iter::repeat_n(
+        Answer::Slow(Duration::from_millis(30)),
+        1000,
+    ));
+    let mut subs = Vec::new();
+    for n in 0..4 {
+        let res = subscribe(&a, json!({"url": rx.url, "service": SERVICE}), 70 + n).await;
+        assert_eq!(res.status(), 201);
+        let v: Value = res.json().await.unwrap();
+        subs.push((
+            v["id"].as_str().unwrap().to_owned(),
+            v["secret"].as_str().unwrap().to_owned(),
+        ));
+    }
+    for (id, secret) in &subs {
+        wait_state(&a, id, secret, "active").await;
+    }
+    // Events queued on both nodes; both workers claim from the same table.
+    for _ in 0..3 {
+        let outage = store_outage(&a, false).await;
+        declare(&a, EventKind::Started, outage).await;
+        declare(&b, EventKind::Resolved, outage).await;
+    }
+    let want = subs.len() * 6;
+    rx.wait_for("every delivery", Duration::from_secs(15), |r| {
+        r.iter().filter(|x| x.event.starts_with("outage.")).count() >= want
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let events = rx.events();
+    let mut ids: Vec<&str> = events.iter().map(|e| e.delivery.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(events.len(), want, "a delivery was made twice");
+    assert_eq!(ids.len(), want);
+    // Per subscription, in the order queued: started, resolved, started, resolved, …
+    for (id, _) in &subs {
+        let kinds: Vec<String> = events
+            .iter()
+            .filter(|e| e.json()["subscription"] == id.as_str())
+            .map(|e| e.event.clone())
+            .collect();
+        assert_eq!(kinds.len(), 6);
+        for pair in kinds.chunks(2) {
+            assert_eq!(pair, ["outage.started", "outage.resolved"], "{kinds:?}");
+        }
+    }
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_failing_past_the_limit_is_disabled_with_the_reason() {
+    let app = spawn_app_with(AppOptions::sqlite(), |s| {
+        fast(s);
+        s.webhooks.give_up_after = Duration::from_millis(800);
+    })
+    .await;
+    let rx = Receiver::start("/hooks/always-500").await;
+    let (id, secret) = subscribe_ok(&app, &rx.url, "json").await;
+    wait_state(&app, &id, &secret, "active").await;
+    rx.script
+        .lock()
+        .extend(std::iter::repeat_n(Answer::Status(500), 1000));
+    let outage = store_outage(&app, false).await;
+    declare(&app, EventKind::Started, outage).await;
+    wait_state(&app, &id, &secret, "disabled").await;
+    let v = subscription_state(&app, &id, &secret).await;
+    let reason = v["disabled_reason"].as_str().unwrap();
+    assert!(reason.contains("no delivery succeeded"), "{reason}");
+    assert!(reason.contains("500"), "{reason}");
+    let tries = rx.events().len();
+    assert!(tries >= 2, "retried before giving up: {tries}");
+    // Nothing more is sent to a disabled subscription.
+    declare(&app, EventKind::Resolved, outage).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(rx.events().len(), tries);
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("downtally_webhook_subscriptions_disabled_total 1"),
+        "{metrics}"
+    );
+    app.stop().await;
+}
+
+/// The figure of issue 13: a webhook is delivered within 5 seconds of the outage being declared.
+/// 14 days of simulated history, then five times the normal rate through the real intake while a
+/// manual clock advances minute by minute; the monitor declares the outage and the receiver times
+/// its `outage.started` from the moment the outage's row appears.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_monitor_declaring_an_outage_delivers_its_webhook_within_five_seconds() {
+    use downtally::backfill::backfill_service;
+    use downtally::clock::Clock;
+    use downtally::simulate::SimSpec;
+    use downtally::startup::open_db;
+    const ONSET: i64 = 1_727_089_200; // Monday 2024-09-23 11:00 UTC
+    const BANK: &str = "intesa-sanpaolo";
+    let file = SqliteFile::new();
+    let spec = SimSpec::quiet(ONSET - 14 * 86_400, 14, 5.0, 7);
+    let normal_now = spec.normal_rate(ONSET);
+    {
+        let db = open_db(&file.url).await.unwrap();
+        let catalog = downtally::catalog::Catalog::embedded().unwrap();
+        db.sync_catalog(&catalog, ONSET).await.unwrap();
+        backfill_service(&db, &ServiceSlug::parse(BANK).unwrap(), &spec)
+            .await
+            .unwrap();
+        db.close().await;
+    }
+    let app = spawn_app_with(
+        AppOptions {
+            database: Database::Sqlite(file.clone()),
+            ..AppOptions::sqlite().manual_clock(ONSET)
+        },
+        |s| {
+            fast(s);
+            s.monitor_interval = Duration::from_millis(50);
+        },
+    )
+    .await;
+    let clock: Clock = app.clock.clone();
+    let rx = Receiver::start("/hooks/monitor").await;
+    let res = subscribe(&app, json!({"url": rx.url, "service": BANK}), 90).await;
+    assert_eq!(res.status(), 201);
+    let v: Value = res.json().await.unwrap();
+    let (id, secret) = (v["id"].as_str().unwrap(), v["secret"].as_str().unwrap());
+    wait_state(&app, id, secret, "active").await;
+
+    let per_minute = (normal_now * 5.0).round() as usize;
+    let bank = ServiceSlug::parse(BANK).unwrap();
+    let mut declared = None;
+    for minute in 0..6i64 {
+        clock.set(ONSET + minute * 60 + 1);
+        for i in 0..per_minute {
+            let n = minute as usize * per_minute + i;
+            let source = std::net::Ipv4Addr::new(127, 1 + (n / 256) as u8, (n % 256) as u8, 1);
+            let res = client_from(std::net::IpAddr::V4(source))
+                .post(app.url(&format!("/api/v1/services/{BANK}/reports")))
+                .header("user-agent", format!("webhook-test/{minute}-{i}"))
+                .json(&json!({ "problem": "login" }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 201);
+        }
+        // Close the minute; watch for the outage's row while the monitor runs.
+        clock.set(ONSET + (minute + 1) * 60 + 1);
+        let watch = Instant::now();
+        while watch.elapsed() < Duration::from_secs(3) {
+            if !app
+                .state
+                .db
+                .recent_outages(&bank, 1)
+                .await
+                .unwrap()
+                .is_empty()
+            {
+                declared = Some(Instant::now());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        if declared.is_some() {
+            break;
+        }
+    }
+    let declared = declared.expect("the monitor declared no outage");
+    rx.wait_for("outage.started", Duration::from_secs(10), |r| {
+        r.iter().any(|x| x.event == "outage.started")
+    })
+    .await;
+    let got = rx.events()[0].clone();
+    let latency = got.at.saturating_duration_since(declared);
+    eprintln!("FIGURE webhook delivered {latency:?} after the monitor declared the outage");
+    assert!(latency < Duration::from_secs(5), "took {latency:?}");
+    assert!(verify(
+        secret,
+        &got.signature,
+        &got.body,
+        chrono::Utc::now().timestamp(),
+        60
+    ));
+    assert_eq!(got.json()["outage"]["service"], BANK);
+    app.stop().await;
 }
