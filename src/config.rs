@@ -96,6 +96,26 @@ pub struct ServeArgs {
     #[arg(long, env = "DOWNTALLY_API_RATE_BURST", default_value_t = 60,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub api_rate_burst: u32,
+
+    /// Development and tests only: webhook subscriptions may name `http://` URLs on loopback
+    /// addresses (and nothing else over http). Off by default: only https to public addresses.
+    #[arg(
+        long,
+        env = "DOWNTALLY_WEBHOOKS_ALLOW_LOOPBACK_HTTP",
+        default_value_t = false
+    )]
+    pub webhooks_allow_loopback_http: bool,
+
+    /// Milliseconds before a failed webhook delivery's first retry (each next one doubles, up to an
+    /// hour, with jitter; deliveries are given up after 24 hours). For tests.
+    #[arg(long, env = "DOWNTALLY_WEBHOOKS_BACKOFF_MS", default_value_t = 30_000, hide = true,
+          value_parser = clap::value_parser!(u64).range(10..=3_600_000))]
+    pub webhooks_backoff_ms: u64,
+
+    /// Milliseconds a webhook receiver has to answer. For tests.
+    #[arg(long, env = "DOWNTALLY_WEBHOOKS_TIMEOUT_MS", default_value_t = 10_000, hide = true,
+          value_parser = clap::value_parser!(u64).range(100..=60_000))]
+    pub webhooks_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -34,4 +34,5 @@ pub mod startup;
 pub mod store;
 pub mod telemetry;
 pub mod web;
+pub mod webhooks;
 pub mod xml;

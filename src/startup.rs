@@ -58,6 +58,9 @@ pub struct Settings {
     pub max_connections_per_network: usize,
     /// Uncached API requests a network may make (see `web/api_layer.rs`).
     pub api_rate: crate::counts::RateLimit,
+
+    /// How webhooks are delivered (see `webhooks/`).
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 impl Settings {
@@ -80,6 +83,8 @@ impl Settings {
             body_timeout: crate::web::guard::BODY_TIMEOUT,
             max_connections_per_network: crate::web::connections::PER_NETWORK,
             api_rate: crate::web::api_layer::API_RATE,
+
+            webhooks: crate::webhooks::WebhookSettings::default(),
         }
     }
 
@@ -109,6 +114,13 @@ impl Settings {
             burst: f64::from(args.api_rate_burst),
             per_minute: f64::from(args.api_rate_per_minute),
         };
+
+        settings.webhooks.policy.allow_loopback_http = args.webhooks_allow_loopback_http;
+        settings.webhooks.backoff_base = Duration::from_millis(args.webhooks_backoff_ms);
+        settings.webhooks.timeout = Duration::from_millis(args.webhooks_timeout_ms);
+        if args.webhooks_allow_loopback_http {
+            tracing::warn!("webhooks may call http:// URLs on loopback (a development setting)");
+        }
         settings
     }
 }
@@ -221,6 +233,21 @@ impl Application {
         };
         let port = listener.local_addr()?.port();
         let local = listener.local_addr()?;
+        let public_url = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}"))
+            .trim_end_matches('/')
+            .to_owned();
+        let webhooks = crate::webhooks::Webhooks::new(
+            db.clone(),
+            catalog.clone(),
+            clock.clone(),
+            metrics.clone(),
+            settings.webhooks,
+            public_url.clone(),
+        );
+        let monitor = monitor.with_webhooks(webhooks.clone());
         let pages = PageCache::new(
             Generations::new(catalog.services().iter().map(|s| s.slug.as_str())),
             settings.page_fresh.as_secs() as i64,
@@ -252,12 +279,8 @@ impl Application {
             clock,
             trusted_proxies: settings.trusted_proxies.clone(),
             demo: settings.demo,
-            public_url: settings
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{local}"))
-                .trim_end_matches('/')
-                .to_owned(),
+            public_url,
+            webhooks: webhooks.clone(),
             site: Site {
                 public: public_origin,
                 body_timeout: settings.body_timeout,
@@ -320,6 +343,7 @@ impl Application {
                 leadership,
                 settings.monitor_interval,
             )),
+            tokio::spawn(crate::webhooks::deliver::run(webhooks)),
         ];
         Ok(Self {
             port,

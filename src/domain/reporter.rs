@@ -49,6 +49,12 @@ impl NetworkKey {
     pub fn for_api(&self) -> NetworkKey {
         NetworkKey(format!("{}.a", self.0))
     }
+
+    /// The key this network's webhook subscriptions are rate-limited under: a token bucket of
+    /// their own, apart from its reports' write budget.
+    pub fn for_subscriptions(&self) -> NetworkKey {
+        NetworkKey(format!("{}.s", self.0))
+    }
 }
 
 impl fmt::Display for NetworkKey {

@@ -12,6 +12,7 @@ mod reports;
 mod salts;
 mod services;
 mod sqlite_writer;
+mod webhooks;
 mod writer;
 
 pub use admin::{AdminAction, Statement};
@@ -21,6 +22,7 @@ pub use outages::{OutageFilter, OutageRecord, StatusRow, StoredOutage};
 use reports::report_columns;
 pub use reports::{NewReport, PublicReport, StoredCounts};
 pub use sqlite_writer::{SqliteWriter, with_sqlite_writer};
+pub use webhooks::{Claimed, Fanout, FirstDelivery, Subscription};
 pub use writer::ReportSink;
 
 use sqlx::ConnectOptions;

@@ -16,6 +16,8 @@ mod api_reports;
 mod api_series;
 mod api_services;
 mod badge;
+
+mod api_subscriptions;
 pub mod connections;
 mod embed;
 pub mod errors;
@@ -85,6 +87,9 @@ pub struct AppState {
     pub admin: Option<crate::admin::AdminTokens>,
     /// The API's cache and its per-network budget for uncached work (`api_layer.rs`).
     pub api: api_layer::ApiLayer,
+
+    /// Webhook subscriptions and the queue of their deliveries.
+    pub webhooks: crate::webhooks::Webhooks,
 }
 
 /// One route: its pattern, which is also its metric label (see `route_label`); a path it matches, for
@@ -111,7 +116,7 @@ const fn route(
 /// answers HEAD too (actix sends the headers without the body); a known path asked with a method it
 /// does not answer gets 405 with `Allow`; any other path 404.
 #[rustfmt::skip]
-const ROUTES: [Route; 37] = [
+const ROUTES: [Route; 40] = [
     route("/healthz", "/healthz", |m| m.get(ops::healthz)),
     route("/readyz", "/readyz", |m| m.get(ops::readyz)),
     route("/metrics", "/metrics", |m| m.get(ops::metrics)),
@@ -127,6 +132,13 @@ const ROUTES: [Route; 37] = [
     route("/api/v1/outages", "/api/v1/outages", |m| m.get(api_outage_list::outages)),
     route("/api/v1/outages/{id}", "/api/v1/outages/42", |m| m.get(api_outages::outage)),
     route("/api/v1/openapi.json", "/api/v1/openapi.json", |m| m.get(openapi::document)),
+    // Webhooks (webhooks/, api_subscriptions.rs).
+    route("/api/v1/subscriptions", "/api/v1/subscriptions",
+          |m| m.on(Method::POST, api_subscriptions::create)),
+    route("/api/v1/subscriptions/{id}", "/api/v1/subscriptions/sub_0a1b2c3d4e5f6a7b8c9d0e1f",
+          |m| m.get(api_subscriptions::show).on(Method::DELETE, api_subscriptions::delete)),
+    route("/api/v1/subscriptions/{id}/confirm", "/api/v1/subscriptions/sub_0a1b2c3d4e5f6a7b8c9d0e1f/confirm",
+          |m| m.on(Method::POST, api_subscriptions::confirm)),
     route("/", "/", |m| m.get(pages::index)),
     route("/s/{slug}", "/s/monzo", |m| m.get(pages::service_page)),
     route("/s/{slug}/chart.{format}", "/s/monzo/chart.png", |m| m.get(pages::service_chart_file)),
@@ -332,6 +344,11 @@ fn route_label(path: &str) -> &'static str {
         p if p.starts_with("/outages/") && p.contains("/chart.") => "/outages/{id}/chart.{format}",
         p if p.starts_with("/outages/") => "/outages/{id}",
         p if p.starts_with("/api/v1/outages/") => "/api/v1/outages/{id}",
+        "/api/v1/subscriptions" => "/api/v1/subscriptions",
+        p if p.starts_with("/api/v1/subscriptions/") && p.ends_with("/confirm") => {
+            "/api/v1/subscriptions/{id}/confirm"
+        }
+        p if p.starts_with("/api/v1/subscriptions/") => "/api/v1/subscriptions/{id}",
         "/privacy" => "/privacy",
         "/api" => "/api",
         "/admin" => "/admin",

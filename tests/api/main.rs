@@ -37,6 +37,7 @@ mod pages;
 mod regions;
 mod series_api;
 mod slow_clients;
+mod webhooks;
 mod works_again;
 
 /// Every integration test is a module of this binary: a new `tests/*.rs` (or `tests/*/main.rs`) would
