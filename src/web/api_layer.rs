@@ -112,9 +112,12 @@ pub async fn api_layer(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let read = matches!(*req.method(), Method::GET | Method::HEAD);
+    // A request with credentials (a subscription's secret) is its owner's alone: never kept, never
+    // answered from what another request left.
+    let public_read = matches!(*req.method(), Method::GET | Method::HEAD)
+        && !req.headers().contains_key(header::AUTHORIZATION);
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let (true, Some(state)) = (read && req.path().starts_with("/api/v1/"), state) else {
+    let (true, Some(state)) = (public_read && req.path().starts_with("/api/v1/"), state) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let key_text = req
