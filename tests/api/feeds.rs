@@ -568,6 +568,23 @@ async fn statuspage_json_has_atlassians_fields_and_values() {
     assert_eq!(summary["incidents"], serde_json::json!([]));
     assert_eq!(summary["components"][0]["status"], "operational");
 
+    // A script on another site may revalidate it.
+    let res = app
+        .client
+        .request(
+            reqwest::Method::OPTIONS,
+            app.url("/s/monzo/api/v2/summary.json"),
+        )
+        .header("Origin", "https://dashboard.example")
+        .header("Access-Control-Request-Method", "GET")
+        .header("Access-Control-Request-Headers", "if-none-match")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_eq!(header(res.headers(), "access-control-allow-origin"), "*");
+    assert!(header(res.headers(), "access-control-allow-headers").contains("If-None-Match"));
+
     let res = app.get("/s/nope/api/v2/summary.json").await;
     assert_eq!(res.status(), 404);
     assert!(header(res.headers(), "content-type").starts_with("application/problem+json"));
