@@ -431,6 +431,17 @@ async fn oembed_answers_for_our_three_kinds_of_page_and_no_other() {
             "{html}"
         );
     }
+    // A page in another language embeds in it.
+    let url = format!("{PUBLIC}/s/monzo?lang=de");
+    let (_, body) = oembed(&app, &[("url", &url)]).await;
+    assert_eq!(body["title"], "Monzo auf downtally");
+    assert!(
+        body["html"]
+            .as_str()
+            .unwrap()
+            .contains("/embed/monzo/map?lang=de\""),
+        "{body}"
+    );
     // Within a tight height too.
     let (_, body) = oembed(&app, &[("url", &permalink), ("maxheight", "200")]).await;
     assert_eq!(body["height"], 200);
