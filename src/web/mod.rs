@@ -162,13 +162,17 @@ const ROUTES: [Route; 40] = [
           |m| m.get(embed::map_svg).on(Method::OPTIONS, embed::preflight)),
     route("/embed/{slug}/map", "/embed/monzo/map", |m| m.get(embed::map_page)),
     // Feeds, badges, oEmbed, Statuspage-compatible JSON (issue 13 §3).
-    route("/feed.atom", "/feed.atom", |m| m.get(pages::feed_all)),
-    route("/s/{slug}/feed.atom", "/s/monzo/feed.atom", |m| m.get(pages::feed_service)),
+    // (Scripts elsewhere may read them with revalidation headers: CORS preflight as for embeds.)
+    route("/feed.atom", "/feed.atom",
+          |m| m.get(pages::feed_all).on(Method::OPTIONS, embed::preflight)),
+    route("/s/{slug}/feed.atom", "/s/monzo/feed.atom",
+          |m| m.get(pages::feed_service).on(Method::OPTIONS, embed::preflight)),
     route("/s/{slug}/api/v2/status.json", "/s/monzo/api/v2/status.json",
-          |m| m.get(pages::statuspage::status_json)),
+          |m| m.get(pages::statuspage::status_json).on(Method::OPTIONS, embed::preflight)),
     route("/s/{slug}/api/v2/summary.json", "/s/monzo/api/v2/summary.json",
-          |m| m.get(pages::statuspage::summary_json)),
-    route("/badge/{slug}.svg", "/badge/monzo.svg", |m| m.get(badge::badge)),
+          |m| m.get(pages::statuspage::summary_json).on(Method::OPTIONS, embed::preflight)),
+    route("/badge/{slug}.svg", "/badge/monzo.svg",
+          |m| m.get(badge::badge).on(Method::OPTIONS, embed::preflight)),
     route("/oembed", "/oembed", |m| m.get(oembed::oembed)),
 ];
 

@@ -1,8 +1,8 @@
 //! oEmbed 1.0 (`GET /oembed?url=…&maxwidth=&maxheight=&format=json`): a publishing tool given the
 //! address of a service page (`/s/{slug}`), an outage permalink (`/outages/{id}`) or the map embed
-//! (`/embed/{slug}/map`, its `theme`, `lang` and `window` kept) gets a `rich` answer whose `html` is
-//! an `<iframe>` of the service's live map embed (`embed.rs`), sized as the service page's embed
-//! snippet sizes it (`embed::FRAME_WIDTH`, `embed::frame_height`) and never larger than `maxwidth`
+//! (`/embed/{slug}/map`; the URL's `theme`, `lang` and `window` kept, `lang` also for the title) gets
+//! a `rich` answer whose `html` is an `<iframe>` of the service's live map embed (`embed.rs`), sized
+//! as the service page's embed snippet sizes it (`embed::FRAME_WIDTH`, `embed::frame_height`) and never larger than `maxwidth`
 //! × `maxheight` (a narrower frame is given the height its narrower map and longer lines need).
 //!
 //! Refusals, with the status codes the oEmbed spec gives, as problem documents (`application/
@@ -71,11 +71,18 @@ pub(in crate::web) struct OembedBody {
 
 /// An embeddable page of this site, found in a URL.
 #[derive(Debug, PartialEq, Eq)]
-enum Target<'a> {
+enum Page<'a> {
     Service(&'a str),
     Outage(&'a str),
-    /// The map embed, and its query (options kept).
-    Map(&'a str, Option<&'a str>),
+    /// The map embed.
+    Map(&'a str),
+}
+
+/// A page and its URL's query (the embed's options, `lang` from any of them, are kept).
+#[derive(Debug, PartialEq, Eq)]
+struct Target<'a> {
+    page: Page<'a>,
+    query: Option<&'a str>,
 }
 
 /// What `url` points at, when it is on `public_url`'s origin and one of the embeddable pages.
@@ -91,12 +98,13 @@ fn target<'a>(public_url: &str, url: &'a str) -> Option<Target<'a>> {
     };
     let path = path.trim_end_matches('/');
     let segments: Vec<&str> = path.split('/').skip(1).collect();
-    match segments.as_slice() {
-        ["s", slug] => Some(Target::Service(slug)),
-        ["outages", id] => Some(Target::Outage(id)),
-        ["embed", slug, "map"] => Some(Target::Map(slug, query)),
-        _ => None,
-    }
+    let page = match segments.as_slice() {
+        ["s", slug] => Page::Service(slug),
+        ["outages", id] => Page::Outage(id),
+        ["embed", slug, "map"] => Page::Map(slug),
+        _ => return None,
+    };
+    Some(Target { page, query })
 }
 
 /// The frame's size: [`FRAME_WIDTH`] wide (or `maxwidth`), as tall as a map of `map_size` and its
@@ -167,23 +175,21 @@ pub(in crate::web) async fn oembed(state: web::Data<AppState>, req: HttpRequest)
     let Some(target) = target(&state.public_url, &query.url) else {
         return foreign();
     };
-    let (service, title, options) = match target {
-        Target::Service(slug) | Target::Map(slug, _) => {
+    let options = target.query.and_then(embed_options);
+    let lang = target
+        .query
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "lang"))
+        .and_then(|(_, v)| crate::i18n::Lang::from_tag(&v))
+        .unwrap_or_default();
+    let (service, title) = match target.page {
+        Page::Service(slug) | Page::Map(slug) => {
             let Some(service) = state.catalog.get(slug) else {
                 return foreign();
             };
-            let lang = crate::i18n::Lang::default();
-            let options = match target {
-                Target::Map(_, q) => q.and_then(embed_options),
-                _ => None,
-            };
-            (
-                service,
-                lang.t1("oembed-title", "service", &service.name),
-                options,
-            )
+            (service, lang.t1("oembed-title", "service", &service.name))
         }
-        Target::Outage(id) => {
+        Page::Outage(id) => {
             let Ok(id) = id.parse::<i64>() else {
                 return foreign();
             };
@@ -195,12 +201,7 @@ pub(in crate::web) async fn oembed(state: web::Data<AppState>, req: HttpRequest)
             let Some(service) = state.catalog.get(outage.record.service.as_str()) else {
                 return foreign();
             };
-            let lang = crate::i18n::Lang::default();
-            (
-                service,
-                lang.t1("outage-heading", "service", &service.name),
-                None,
-            )
+            (service, lang.t1("outage-heading", "service", &service.name))
         }
     };
     let (width, height) = frame_size(
@@ -237,7 +238,7 @@ pub(in crate::web) async fn oembed(state: web::Data<AppState>, req: HttpRequest)
         })
 }
 
-/// The embed's own options (`theme`, `lang`, `window`) from a map embed's query, re-encoded; others
+/// The embed's own options (`theme`, `lang`, `window`) from a page's query, re-encoded; others
 /// dropped.
 fn embed_options(query: &str) -> Option<String> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).ok()?;
@@ -278,21 +279,22 @@ mod tests {
     #[test]
     fn only_our_own_embeddable_pages_are_targets() {
         let base = "https://downtally.example";
+        let page = |url| target(base, url).map(|t| (t.page, t.query));
         assert_eq!(
-            target(base, "https://downtally.example/s/monzo"),
-            Some(Target::Service("monzo"))
+            page("https://downtally.example/s/monzo"),
+            Some((Page::Service("monzo"), None))
         );
         assert_eq!(
-            target(base, "https://downtally.example/s/monzo/?lang=de#top"),
-            Some(Target::Service("monzo"))
+            page("https://downtally.example/s/monzo/?lang=de#top"),
+            Some((Page::Service("monzo"), Some("lang=de")))
         );
         assert_eq!(
-            target(base, "https://downtally.example/outages/42"),
-            Some(Target::Outage("42"))
+            page("https://downtally.example/outages/42"),
+            Some((Page::Outage("42"), None))
         );
         assert_eq!(
-            target(base, "https://downtally.example/embed/monzo/map?theme=dark"),
-            Some(Target::Map("monzo", Some("theme=dark")))
+            page("https://downtally.example/embed/monzo/map?theme=dark"),
+            Some((Page::Map("monzo"), Some("theme=dark")))
         );
         for other in [
             "https://downtally.example.evil.com/s/monzo",

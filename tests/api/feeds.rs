@@ -431,6 +431,17 @@ async fn oembed_answers_for_our_three_kinds_of_page_and_no_other() {
             "{html}"
         );
     }
+    // A page in another language embeds in it.
+    let url = format!("{PUBLIC}/s/monzo?lang=de");
+    let (_, body) = oembed(&app, &[("url", &url)]).await;
+    assert_eq!(body["title"], "Monzo auf downtally");
+    assert!(
+        body["html"]
+            .as_str()
+            .unwrap()
+            .contains("/embed/monzo/map?lang=de\""),
+        "{body}"
+    );
     // Within a tight height too.
     let (_, body) = oembed(&app, &[("url", &permalink), ("maxheight", "200")]).await;
     assert_eq!(body["height"], 200);
@@ -567,6 +578,23 @@ async fn statuspage_json_has_atlassians_fields_and_values() {
     assert_eq!(summary["status"]["indicator"], "none");
     assert_eq!(summary["incidents"], serde_json::json!([]));
     assert_eq!(summary["components"][0]["status"], "operational");
+
+    // A script on another site may revalidate it.
+    let res = app
+        .client
+        .request(
+            reqwest::Method::OPTIONS,
+            app.url("/s/monzo/api/v2/summary.json"),
+        )
+        .header("Origin", "https://dashboard.example")
+        .header("Access-Control-Request-Method", "GET")
+        .header("Access-Control-Request-Headers", "if-none-match")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_eq!(header(res.headers(), "access-control-allow-origin"), "*");
+    assert!(header(res.headers(), "access-control-allow-headers").contains("If-None-Match"));
 
     let res = app.get("/s/nope/api/v2/summary.json").await;
     assert_eq!(res.status(), 404);

@@ -282,7 +282,9 @@ impl Alternates {
         lang: Lang,
     ) -> Self {
         let mut links = Self::feed(state, &FeedOf::Service(slug.clone()), lang);
-        links.oembed = page.map(|path| crate::web::oembed::discovery_href(&state.public_url, path));
+        links.oembed = page.map(|path| {
+            crate::web::oembed::discovery_href(&state.public_url, &with_lang(path, lang))
+        });
         links
     }
 
