@@ -32,6 +32,8 @@ enum Outcome {
     Timeout,
     Connect,
     Refused(Refused),
+    /// The stored URL or secret does not open (no or another `--webhooks-key`).
+    Sealed,
     Failed,
 }
 
@@ -46,6 +48,7 @@ impl Outcome {
             Outcome::Timeout => "timeout",
             Outcome::Connect => "connect",
             Outcome::Refused(_) => "address_refused",
+            Outcome::Sealed => "sealed",
             Outcome::Failed => "failed",
         }
     }
@@ -60,6 +63,7 @@ impl Outcome {
             Outcome::Timeout => "no answer in time".into(),
             Outcome::Connect => "cannot connect".into(),
             Outcome::Refused(r) => r.to_string(),
+            Outcome::Sealed => "the stored URL does not open under this --webhooks-key".into(),
             Outcome::Failed => "the request failed".into(),
         }
     }
@@ -214,7 +218,14 @@ impl Webhooks {
 
     /// Sends `body` to the subscription's URL, at addresses resolved and checked just now.
     async fn send(&self, sub: &Subscription, d: &Claimed, body: &str) -> (Outcome, Vec<u8>) {
-        let target = match address::parse(&sub.url, self.settings.policy) {
+        let sealer = self.sealer();
+        let (Ok(url), Ok(secret)) = (
+            sealer.open(&sub.id, &sub.url),
+            sealer.open(&sub.id, &sub.secret),
+        ) else {
+            return (Outcome::Sealed, Vec::new());
+        };
+        let target = match address::parse(&url, self.settings.policy) {
             Ok(t) => t,
             Err(r) => return (Outcome::Refused(r), Vec::new()),
         };
@@ -242,7 +253,7 @@ impl Webhooks {
             .header("Content-Type", "application/json")
             .header(EVENT_HEADER, d.kind.as_str())
             .header(DELIVERY_HEADER, d.delivery_id.as_str())
-            .header(SIGNATURE_HEADER, signature(&sub.secret, t, body.as_bytes()))
+            .header(SIGNATURE_HEADER, signature(&secret, t, body.as_bytes()))
             .body(body.to_owned())
             .send()
             .await;

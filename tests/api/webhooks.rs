@@ -178,6 +178,7 @@ impl Receiver {
 /// Test settings: http to loopback allowed, short timeout and backoff, a fast poll.
 fn fast(s: &mut Settings) {
     s.webhooks.policy.allow_loopback_http = true;
+    s.webhooks.key = Some(downtally::webhooks::seal::SealKey([7; 32]));
     s.webhooks.timeout = Duration::from_millis(700);
     s.webhooks.backoff_base = Duration::from_millis(150);
     s.webhooks.poll = Duration::from_millis(50);
@@ -277,6 +278,19 @@ async fn confirmed_subscribers_get_signed_events_in_order_once_each_within_five_
     assert_eq!(challenge.event, "subscription.challenge");
     assert_eq!(challenge.json()["subscription"], id);
     wait_state(&app, &id, &secret, "active").await;
+    // Sealed at rest: the row holds neither the URL nor the secret.
+    if let downtally::store::Db::Sqlite(pool) = &app.state.db {
+        let stored: String = sqlx::query_scalar(
+            "SELECT url || ' ' || secret || ' ' || url_digest FROM webhook_subscriptions",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        assert!(
+            !stored.contains("json-7f3a") && !stored.contains(&secret),
+            "{stored}"
+        );
+    }
 
     // A Slack subscription to the country: confirmed by the code its first message carries.
     let slack = Receiver::start("/services/T000/B000/xyz").await;
@@ -597,7 +611,8 @@ async fn the_binary_never_logs_a_subscriber_url() {
     let port = free_port();
     let log = dir.path().join("server.log");
     let logfile = std::fs::File::create(&log).unwrap();
-    let mut child = downtally_command(&[("DATABASE_URL", &db)])
+    let key = "5a".repeat(32);
+    let mut child = downtally_command(&[("DATABASE_URL", &db), ("DOWNTALLY_WEBHOOKS_KEY", &key)])
         .env("RUST_LOG", "debug")
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .args([
