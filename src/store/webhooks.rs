@@ -417,4 +417,18 @@ impl Db {
             Ok(row.try_get::<i64, _>("n")?)
         })
     }
+
+    /// Forgets finished deliveries (delivered or failed) queued before `before_ms`; pending ones
+    /// and the subscriptions (with their reasons) stay.
+    pub async fn prune_webhook_deliveries(&self, before_ms: i64) -> Result<u64, StoreError> {
+        on_pool!(self, p => {
+            let done = sqlx::query(
+                "DELETE FROM webhook_deliveries WHERE state <> 'pending' AND enqueued_ms < $1",
+            )
+            .bind(before_ms)
+            .execute(p)
+            .await?;
+            Ok(done.rows_affected())
+        })
+    }
 }

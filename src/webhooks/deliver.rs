@@ -19,6 +19,10 @@ const IN_FLIGHT: usize = 32;
 const ANSWER_LIMIT: usize = 4096;
 /// How often the queue depth is counted for `/metrics`.
 const DEPTH_EVERY: Duration = Duration::from_secs(15);
+/// How often finished deliveries older than [`KEEP_FINISHED`] are deleted.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+/// How long delivered and failed deliveries are kept (for an operator's questions).
+const KEEP_FINISHED: Duration = Duration::from_secs(7 * 86_400);
 
 /// What one attempt came to (also the `outcome` label of the attempts metric).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +77,7 @@ impl Outcome {
 pub async fn run(hooks: Webhooks) {
     let mut in_flight: JoinSet<()> = JoinSet::new();
     let mut depth_at = Instant::now() - DEPTH_EVERY;
+    let mut pruned_at = Instant::now();
     loop {
         let free = IN_FLIGHT - in_flight.len();
         if free > 0 {
@@ -96,6 +101,13 @@ pub async fn run(hooks: Webhooks) {
             depth_at = Instant::now();
             if let Ok(n) = hooks.db.webhook_queue_depth().await {
                 hooks.metrics.webhook_queue_depth.set(n);
+            }
+        }
+        if pruned_at.elapsed() >= PRUNE_EVERY {
+            pruned_at = Instant::now();
+            let before = wall_ms() - KEEP_FINISHED.as_millis() as i64;
+            if let Err(e) = hooks.db.prune_webhook_deliveries(before).await {
+                tracing::warn!(error = %e, "cannot prune finished webhook deliveries");
             }
         }
         tokio::select! {

@@ -766,6 +766,19 @@ async fn a_subscription_failing_past_the_limit_is_disabled_with_the_reason() {
         metrics.contains("downtally_webhook_subscriptions_disabled_total 1"),
         "{metrics}"
     );
+    // Finished deliveries are pruned (here: all of them); the subscription and its reason stay.
+    assert!(
+        app.state
+            .db
+            .prune_webhook_deliveries(i64::MAX)
+            .await
+            .unwrap()
+            >= 2
+    );
+    assert_eq!(
+        subscription_state(&app, &id, &secret).await["state"],
+        "disabled"
+    );
     app.stop().await;
 }
 
@@ -867,5 +880,33 @@ async fn the_monitor_declaring_an_outage_delivers_its_webhook_within_five_second
         60
     ));
     assert_eq!(got.json()["outage"]["service"], BANK);
+
+    // Three times the reports of the declaring minute: the peak more than doubles, and subscribers
+    // hear of it once (not of every minute's new peak).
+    let minute = (clock.now() - ONSET) / 60;
+    for i in 0..per_minute * 3 {
+        let n = 20_000 + i;
+        let source = std::net::Ipv4Addr::new(127, 1 + (n / 256) as u8, (n % 256) as u8, 1);
+        let res = client_from(std::net::IpAddr::V4(source))
+            .post(app.url(&format!("/api/v1/services/{BANK}/reports")))
+            .header("user-agent", format!("webhook-test/peak-{i}"))
+            .json(&json!({ "problem": "login" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+    }
+    clock.set(ONSET + (minute + 1) * 60 + 1);
+    rx.wait_for("outage.updated (peak)", Duration::from_secs(10), |r| {
+        r.iter().any(|x| x.event == "outage.updated")
+    })
+    .await;
+    let updated = rx
+        .events()
+        .into_iter()
+        .find(|e| e.event == "outage.updated")
+        .unwrap();
+    assert_eq!(updated.json()["reason"], "peak_rose");
+    assert_eq!(updated.json()["outage"]["id"], got.json()["outage"]["id"]);
     app.stop().await;
 }
