@@ -390,6 +390,7 @@ pub(super) async fn delete(
         (status = 400, description = "Not JSON", body = Problem, content_type = PROBLEM_JSON),
         (status = 401, description = "No or a wrong secret", body = Problem, content_type = PROBLEM_JSON),
         (status = 404, description = "No such subscription", body = Problem, content_type = PROBLEM_JSON),
+        (status = 413, description = "Body over 8 KiB", body = Problem, content_type = PROBLEM_JSON),
         (status = 415, description = "Not `application/json`", body = Problem, content_type = PROBLEM_JSON),
         (status = 422, description = "A wrong code, or a subscription that is not a pending Slack one", body = Problem, content_type = PROBLEM_JSON),
     )

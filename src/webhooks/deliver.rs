@@ -21,6 +21,9 @@ const ANSWER_LIMIT: usize = 4096;
 const DEPTH_EVERY: Duration = Duration::from_secs(15);
 /// How often finished deliveries older than [`KEEP_FINISHED`] are deleted.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+/// Attempts of a confirmation (challenge or code) before the subscription is given up: a URL nobody
+/// confirms gets a few requests, not a day of retries (no amplification of a spammer's one request).
+const CONFIRMATION_ATTEMPTS: i32 = 3;
 /// How long delivered and failed deliveries are kept (for an operator's questions).
 const KEEP_FINISHED: Duration = Duration::from_secs(7 * 86_400);
 
@@ -197,7 +200,13 @@ impl Webhooks {
                     subscription = %sub.id, host = %sub.host, delivery = %d.delivery_id,
                     attempts, outcome = failed.label(), "webhook delivery failed"
                 );
-                if elapsed >= self.settings.give_up_after {
+                let confirmation = d.kind == CHALLENGE || d.kind == CODE;
+                if confirmation && attempts >= CONFIRMATION_ATTEMPTS {
+                    let why = format!(
+                        "not confirmed: {attempts} attempts to send the confirmation; the last: {reason}"
+                    );
+                    self.disable(&sub, &why).await?;
+                } else if elapsed >= self.settings.give_up_after {
                     let why = format!(
                         "no delivery succeeded for {} hours; the last attempt: {reason}",
                         self.settings.give_up_after.as_secs_f64() / 3600.0

@@ -55,6 +55,8 @@ struct Receiver {
     port: u16,
     got: Arc<Mutex<Vec<Received>>>,
     script: Arc<Mutex<VecDeque<Answer>>>,
+    /// Answers challenges 200 without echoing them (a URL whose owner never asked).
+    ignore_challenges: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Receiver {
@@ -66,6 +68,7 @@ impl Receiver {
             port,
             got: Arc::default(),
             script: Arc::default(),
+            ignore_challenges: Arc::default(),
         };
         let r = receiver.clone();
         tokio::spawn(async move {
@@ -115,7 +118,12 @@ impl Receiver {
         let body = buf[head_end..].to_vec();
         let at = Instant::now();
         let event = header("downtally-event");
-        let (status, reply) = if event == "subscription.challenge" {
+        let ignore = self
+            .ignore_challenges
+            .load(std::sync::atomic::Ordering::Relaxed);
+        let (status, reply) = if event == "subscription.challenge" && ignore {
+            (200, "what?".to_owned())
+        } else if event == "subscription.challenge" {
             let v: Value = serde_json::from_slice(&body).unwrap();
             (200, v["challenge"].as_str().unwrap().to_owned())
         } else {
@@ -766,6 +774,23 @@ async fn a_subscription_failing_past_the_limit_is_disabled_with_the_reason() {
         metrics.contains("downtally_webhook_subscriptions_disabled_total 1"),
         "{metrics}"
     );
+    // A URL that never answers its challenge gets three of them, then nothing.
+    let stranger = Receiver::start("/not-mine").await;
+    stranger
+        .ignore_challenges
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+    let (sid, ssecret) = subscribe_ok(&app, &stranger.url, "json").await;
+    wait_state(&app, &sid, &ssecret, "disabled").await;
+    let v = subscription_state(&app, &sid, &ssecret).await;
+    assert!(
+        v["disabled_reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("not confirmed"),
+        "{v}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(stranger.all().len(), 3);
     // Finished deliveries are pruned (here: all of them); the subscription and its reason stay.
     assert!(
         app.state
