@@ -106,6 +106,12 @@ pub struct ServeArgs {
     )]
     pub webhooks_allow_loopback_http: bool,
 
+    /// 64 hex digits: webhook subscribers' URLs and signing secrets are stored sealed under this key
+    /// (ChaCha20-Poly1305), so a leaked database names no receiver. Unset: stored in clear. Every
+    /// node needs the same key; a subscription sealed under a lost key cannot be delivered.
+    #[arg(long, env = "DOWNTALLY_WEBHOOKS_KEY", hide_env_values = true)]
+    pub webhooks_key: Option<crate::webhooks::seal::SealKey>,
+
     /// Milliseconds before a failed webhook delivery's first retry (each next one doubles, up to an
     /// hour, with jitter; deliveries are given up after 24 hours). For tests.
     #[arg(long, env = "DOWNTALLY_WEBHOOKS_BACKOFF_MS", default_value_t = 30_000, hide = true,

@@ -81,7 +81,7 @@ impl Metrics {
         let webhook_deliveries = IntCounterVec::new(
             Opts::new(
                 "webhook_delivery_attempts_total",
-                "Webhook delivery attempts, by outcome (delivered, http_5xx, http_other, timeout, connect, address_refused, challenge_failed, gone, failed, enqueue_failed)",
+                "Webhook delivery attempts, by outcome (delivered, http_5xx, http_other, timeout, connect, address_refused, challenge_failed, gone, sealed, failed, enqueue_failed)",
             ),
             &["outcome"],
         )

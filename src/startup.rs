@@ -118,6 +118,7 @@ impl Settings {
         settings.webhooks.policy.allow_loopback_http = args.webhooks_allow_loopback_http;
         settings.webhooks.backoff_base = Duration::from_millis(args.webhooks_backoff_ms);
         settings.webhooks.timeout = Duration::from_millis(args.webhooks_timeout_ms);
+        settings.webhooks.key = args.webhooks_key;
         if args.webhooks_allow_loopback_http {
             tracing::warn!("webhooks may call http:// URLs on loopback (a development setting)");
         }
@@ -247,6 +248,11 @@ impl Application {
             settings.webhooks,
             public_url.clone(),
         );
+        if !webhooks.sealer().sealing() {
+            tracing::info!(
+                "webhook URLs and secrets are stored in clear (--webhooks-key seals them)"
+            );
+        }
         let monitor = monitor.with_webhooks(webhooks.clone());
         let pages = PageCache::new(
             Generations::new(catalog.services().iter().map(|s| s.slug.as_str())),

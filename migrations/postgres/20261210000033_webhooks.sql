@@ -3,13 +3,17 @@
 --
 -- What a leak of these tables exposes: each subscriber's URL (a Slack webhook URL is a credential
 -- to post in that channel) and its signing secret (with it, anyone can forge deliveries that pass
--- the subscriber's signature check, or unsubscribe it). Both are needed in clear to deliver and
--- sign; neither is ever logged or echoed by the API (answers name the host at most).
+-- the subscriber's signature check, or unsubscribe it) are both needed to deliver and sign, so
+-- they are kept; with --webhooks-key they are sealed (ChaCha20-Poly1305, bound to the row's id,
+-- see src/webhooks/seal.rs) and the leak exposes only hosts, formats, what each follows, and the
+-- deliveries' bodies (public outage data). Without the key they are in clear. Neither is ever
+-- logged or echoed by the API (answers name the host at most).
 CREATE TABLE webhook_subscriptions (
     id                TEXT PRIMARY KEY,         -- "sub_" + 24 hex digits
-    url               TEXT NOT NULL,            -- a secret: never logged, never answered
+    url               TEXT NOT NULL,            -- a secret: sealed under the key, never logged or answered
+    url_digest        TEXT NOT NULL,            -- HMAC of the URL, for the cap per URL
     host              TEXT NOT NULL,            -- the URL's host, for the cap per host and for logs
-    secret            TEXT NOT NULL,            -- the HMAC-SHA256 key, shown once at creation
+    secret            TEXT NOT NULL,            -- the HMAC-SHA256 key, shown once at creation; sealed
     format            TEXT NOT NULL,            -- json | slack
     service           TEXT REFERENCES services (slug),
     country           TEXT,                     -- ISO 3166-1 alpha-2; exactly one of service, country
@@ -24,6 +28,7 @@ CREATE TABLE webhook_subscriptions (
 CREATE INDEX webhook_subscriptions_by_service ON webhook_subscriptions (service, state);
 CREATE INDEX webhook_subscriptions_by_country ON webhook_subscriptions (country, state);
 CREATE INDEX webhook_subscriptions_by_host ON webhook_subscriptions (host);
+CREATE INDEX webhook_subscriptions_by_url ON webhook_subscriptions (url_digest);
 
 -- One row per (subscription, event), delivered in id order per subscription.
 CREATE TABLE webhook_deliveries (

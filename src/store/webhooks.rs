@@ -9,8 +9,11 @@ use sqlx::Row;
 #[derive(Clone)]
 pub struct Subscription {
     pub id: String,
+    /// As stored: sealed when there is a key (see `webhooks/seal.rs`).
     pub url: String,
+    pub url_digest: String,
     pub host: String,
+    /// As stored: sealed when there is a key.
     pub secret: String,
     pub format: String,
     pub service: Option<String>,
@@ -71,7 +74,7 @@ pub struct Fanout<'a> {
     pub now_ms: i64,
 }
 
-const SUBSCRIPTION_COLUMNS: &str = "id, url, host, secret, format, service, country, events, state, \
+const SUBSCRIPTION_COLUMNS: &str = "id, url, url_digest, host, secret, format, service, country, events, state, \
      confirm_token, confirm_attempts, disabled_reason, created_at";
 
 fn subscription_from_row<R: Row>(row: &R) -> Result<Subscription, sqlx::Error>
@@ -85,6 +88,7 @@ where
     Ok(Subscription {
         id: row.try_get("id")?,
         url: row.try_get("url")?,
+        url_digest: row.try_get("url_digest")?,
         host: row.try_get("host")?,
         secret: row.try_get("secret")?,
         format: row.try_get("format")?,
@@ -133,15 +137,20 @@ const CLAIMABLE: &str = "SELECT d.id FROM webhook_deliveries d \
 const CLAIMED_COLUMNS: &str = "id, delivery_id, subscription_id, kind, outage_id, reason, created_at, body, attempts, enqueued_ms";
 
 impl Db {
-    /// Live (not disabled) subscriptions to exactly this URL, and to any URL on this host.
-    pub async fn webhook_counts(&self, url: &str, host: &str) -> Result<(i64, i64), StoreError> {
+    /// Live (not disabled) subscriptions to exactly this URL (by its digest), and to any URL on
+    /// this host.
+    pub async fn webhook_counts(
+        &self,
+        url_digest: &str,
+        host: &str,
+    ) -> Result<(i64, i64), StoreError> {
         on_pool!(self, p => {
             let row = sqlx::query(
-                "SELECT COALESCE(SUM(CASE WHEN url = $1 THEN 1 ELSE 0 END), 0) AS same_url, \
+                "SELECT COALESCE(SUM(CASE WHEN url_digest = $1 THEN 1 ELSE 0 END), 0) AS same_url, \
                  COUNT(*) AS same_host FROM webhook_subscriptions \
                  WHERE host = $2 AND state <> 'disabled'",
             )
-            .bind(url)
+            .bind(url_digest)
             .bind(host)
             .fetch_one(p)
             .await?;
@@ -158,9 +167,9 @@ impl Db {
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query(
-                "INSERT INTO webhook_subscriptions (id, url, host, secret, format, service, country, \
-                 events, state, confirm_token, confirm_attempts, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $11)",
+                "INSERT INTO webhook_subscriptions (id, url, url_digest, host, secret, format, service, \
+                 country, events, state, confirm_token, confirm_attempts, created_at, updated_at) \
+                 VALUES ($1, $2, $12, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $11)",
             )
             .bind(&s.id)
             .bind(&s.url)
@@ -173,6 +182,7 @@ impl Db {
             .bind(&s.state)
             .bind(&s.confirm_token)
             .bind(s.created_at)
+            .bind(&s.url_digest)
             .execute(&mut *tx)
             .await?;
             sqlx::query(
@@ -405,6 +415,20 @@ impl Db {
                 .fetch_one(p)
                 .await?;
             Ok(row.try_get::<i64, _>("n")?)
+        })
+    }
+
+    /// Forgets finished deliveries (delivered or failed) queued before `before_ms`; pending ones
+    /// and the subscriptions (with their reasons) stay.
+    pub async fn prune_webhook_deliveries(&self, before_ms: i64) -> Result<u64, StoreError> {
+        on_pool!(self, p => {
+            let done = sqlx::query(
+                "DELETE FROM webhook_deliveries WHERE state <> 'pending' AND enqueued_ms < $1",
+            )
+            .bind(before_ms)
+            .execute(p)
+            .await?;
+            Ok(done.rows_affected())
         })
     }
 }

@@ -129,13 +129,18 @@ async fn authorized(
         .webhook_subscription(id)
         .await?
         .ok_or_else(missing)?;
+    let secret = state
+        .webhooks
+        .sealer()
+        .open(&sub.id, &sub.secret)
+        .map_err(ApiError::internal)?;
     let given = req
         .headers()
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default();
-    if !webhooks::secret_matches(given.trim(), &sub.secret) {
+    if !webhooks::secret_matches(given.trim(), &secret) {
         return Err(ApiError::new(
             Kind::Unauthorized,
             "give the subscription's secret as Authorization: Bearer <secret>",
@@ -246,7 +251,9 @@ pub(super) async fn create(
         .await
         .map_err(|r| unprocessable(r.to_string()))?;
     let url = target.url.to_string();
-    let (same_url, same_host) = state.db.webhook_counts(&url, &target.host).await?;
+    let sealer = hooks.sealer();
+    let url_digest = sealer.url_digest(&url);
+    let (same_url, same_host) = state.db.webhook_counts(&url_digest, &target.host).await?;
     if same_url >= MAX_PER_URL {
         return Err(unprocessable(format!(
             "this URL has {MAX_PER_URL} subscriptions already"
@@ -294,9 +301,10 @@ pub(super) async fn create(
     };
     let sub = Subscription {
         id: id.clone(),
-        url,
+        url: sealer.seal(&id, &url),
+        url_digest,
         host: target.host.clone(),
-        secret: secret.clone(),
+        secret: sealer.seal(&id, &secret),
         format: format.to_owned(),
         service,
         country,
@@ -382,6 +390,7 @@ pub(super) async fn delete(
         (status = 400, description = "Not JSON", body = Problem, content_type = PROBLEM_JSON),
         (status = 401, description = "No or a wrong secret", body = Problem, content_type = PROBLEM_JSON),
         (status = 404, description = "No such subscription", body = Problem, content_type = PROBLEM_JSON),
+        (status = 413, description = "Body over 8 KiB", body = Problem, content_type = PROBLEM_JSON),
         (status = 415, description = "Not `application/json`", body = Problem, content_type = PROBLEM_JSON),
         (status = 422, description = "A wrong code, or a subscription that is not a pending Slack one", body = Problem, content_type = PROBLEM_JSON),
     )

@@ -19,6 +19,13 @@ const IN_FLIGHT: usize = 32;
 const ANSWER_LIMIT: usize = 4096;
 /// How often the queue depth is counted for `/metrics`.
 const DEPTH_EVERY: Duration = Duration::from_secs(15);
+/// How often finished deliveries older than [`KEEP_FINISHED`] are deleted.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+/// Attempts of a confirmation (challenge or code) before the subscription is given up: a URL nobody
+/// confirms gets a few requests, not a day of retries (no amplification of a spammer's one request).
+const CONFIRMATION_ATTEMPTS: i32 = 3;
+/// How long delivered and failed deliveries are kept (for an operator's questions).
+const KEEP_FINISHED: Duration = Duration::from_secs(7 * 86_400);
 
 /// What one attempt came to (also the `outcome` label of the attempts metric).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +39,8 @@ enum Outcome {
     Timeout,
     Connect,
     Refused(Refused),
+    /// The stored URL or secret does not open (no or another `--webhooks-key`).
+    Sealed,
     Failed,
 }
 
@@ -46,6 +55,7 @@ impl Outcome {
             Outcome::Timeout => "timeout",
             Outcome::Connect => "connect",
             Outcome::Refused(_) => "address_refused",
+            Outcome::Sealed => "sealed",
             Outcome::Failed => "failed",
         }
     }
@@ -60,6 +70,7 @@ impl Outcome {
             Outcome::Timeout => "no answer in time".into(),
             Outcome::Connect => "cannot connect".into(),
             Outcome::Refused(r) => r.to_string(),
+            Outcome::Sealed => "the stored URL does not open under this --webhooks-key".into(),
             Outcome::Failed => "the request failed".into(),
         }
     }
@@ -69,6 +80,7 @@ impl Outcome {
 pub async fn run(hooks: Webhooks) {
     let mut in_flight: JoinSet<()> = JoinSet::new();
     let mut depth_at = Instant::now() - DEPTH_EVERY;
+    let mut pruned_at = Instant::now();
     loop {
         let free = IN_FLIGHT - in_flight.len();
         if free > 0 {
@@ -92,6 +104,13 @@ pub async fn run(hooks: Webhooks) {
             depth_at = Instant::now();
             if let Ok(n) = hooks.db.webhook_queue_depth().await {
                 hooks.metrics.webhook_queue_depth.set(n);
+            }
+        }
+        if pruned_at.elapsed() >= PRUNE_EVERY {
+            pruned_at = Instant::now();
+            let before = wall_ms() - KEEP_FINISHED.as_millis() as i64;
+            if let Err(e) = hooks.db.prune_webhook_deliveries(before).await {
+                tracing::warn!(error = %e, "cannot prune finished webhook deliveries");
             }
         }
         tokio::select! {
@@ -181,7 +200,13 @@ impl Webhooks {
                     subscription = %sub.id, host = %sub.host, delivery = %d.delivery_id,
                     attempts, outcome = failed.label(), "webhook delivery failed"
                 );
-                if elapsed >= self.settings.give_up_after {
+                let confirmation = d.kind == CHALLENGE || d.kind == CODE;
+                if confirmation && attempts >= CONFIRMATION_ATTEMPTS {
+                    let why = format!(
+                        "not confirmed: {attempts} attempts to send the confirmation; the last: {reason}"
+                    );
+                    self.disable(&sub, &why).await?;
+                } else if elapsed >= self.settings.give_up_after {
                     let why = format!(
                         "no delivery succeeded for {} hours; the last attempt: {reason}",
                         self.settings.give_up_after.as_secs_f64() / 3600.0
@@ -214,7 +239,14 @@ impl Webhooks {
 
     /// Sends `body` to the subscription's URL, at addresses resolved and checked just now.
     async fn send(&self, sub: &Subscription, d: &Claimed, body: &str) -> (Outcome, Vec<u8>) {
-        let target = match address::parse(&sub.url, self.settings.policy) {
+        let sealer = self.sealer();
+        let (Ok(url), Ok(secret)) = (
+            sealer.open(&sub.id, &sub.url),
+            sealer.open(&sub.id, &sub.secret),
+        ) else {
+            return (Outcome::Sealed, Vec::new());
+        };
+        let target = match address::parse(&url, self.settings.policy) {
             Ok(t) => t,
             Err(r) => return (Outcome::Refused(r), Vec::new()),
         };
@@ -242,7 +274,7 @@ impl Webhooks {
             .header("Content-Type", "application/json")
             .header(EVENT_HEADER, d.kind.as_str())
             .header(DELIVERY_HEADER, d.delivery_id.as_str())
-            .header(SIGNATURE_HEADER, signature(&sub.secret, t, body.as_bytes()))
+            .header(SIGNATURE_HEADER, signature(&secret, t, body.as_bytes()))
             .body(body.to_owned())
             .send()
             .await;

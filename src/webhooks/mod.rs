@@ -14,6 +14,7 @@
 pub mod address;
 pub mod deliver;
 pub mod payload;
+pub mod seal;
 pub mod sign;
 
 use crate::catalog::Catalog;
@@ -107,6 +108,8 @@ pub struct WebhookSettings {
     pub poll: Duration,
     /// Subscriptions one network may create (a token bucket of its own; see `counts/`).
     pub create_rate: RateLimit,
+    /// Seals URLs and secrets at rest (`--webhooks-key`); `None`: stored in clear.
+    pub key: Option<seal::SealKey>,
 }
 
 impl Default for WebhookSettings {
@@ -122,6 +125,7 @@ impl Default for WebhookSettings {
                 burst: 10.0,
                 per_minute: 1.0,
             },
+            key: None,
         }
     }
 }
@@ -166,6 +170,11 @@ impl Webhooks {
 
     pub fn settings(&self) -> &WebhookSettings {
         &self.settings
+    }
+
+    /// What seals and opens stored URLs and secrets.
+    pub fn sealer(&self) -> seal::Sealer {
+        seal::Sealer::new(self.settings.key)
     }
 
     /// Wakes the worker (a delivery was queued).
