@@ -73,6 +73,11 @@ pub struct ApiLayer {
 }
 
 impl ApiLayer {
+    /// The per-network budget of uncached work (for the `/api` page).
+    pub fn rate(&self) -> RateLimit {
+        self.rate
+    }
+
     /// A cache beside `pages` (following the same data generations), and the budget `rate`.
     pub fn new(pages: &PageCache, rate: RateLimit) -> Self {
         Self {
