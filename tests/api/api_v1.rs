@@ -73,7 +73,7 @@ async fn services_filter_and_link_everything_and_refuse_unknown_values() {
     assert_eq!(monzo["status"]["code"], "normal");
     assert!(monzo["open_outage_id"].is_null());
     assert_eq!(monzo["category"], "neobank");
-    assert_eq!(monzo["website"].as_str().is_some(), true);
+    assert!(monzo["website"].as_str().is_some());
 
     let (_, gb_neo) = json_of(
         app.get("/api/v1/services?country=gb&category=neobank")
