@@ -7,7 +7,7 @@ demo-banner-text = Alles auf dieser Website ist simuliert, es sind keine echten 
 demo-preparing = Die Demo wird vorbereitet: zwei Wochen simulierter Meldungen für jeden Dienst. Diese Seite lädt sich in wenigen Sekunden von selbst neu.
 footer-privacy = Meldungen werden gezählt, ohne Adressen zu speichern.
 footer-data = Daten:
-footer-api = JSON-API
+footer-api-link = API und offene Daten
 footer-language = Sprache:
 
 ## Statuses
@@ -438,3 +438,47 @@ why-rule-networks = Dazu braucht es Meldungen aus mindestens { $n ->
     } über die hinaus, die der normale Verkehr bringt.
 why-settings = Detektor-Einstellungen { $version }.
 why-missing = Als diese Störung erklärt wurde, hat downtally die Belege seiner Urteile noch nicht aufbewahrt.
+
+## The API page, /api (issue 13 §2)
+api-title = Offene Daten und API
+api-intro = Alles, was downtally zählt, ist offen: die Meldungen jedes Dienstes pro Minute, Viertelstunde oder Stunde mit dem, was für ihn normal ist, jede Störung mit den Belegen, die sie begründet haben, als JSON oder CSV. Kein Schlüssel, keine Anmeldung; jede Adresse unten antwortet einem Browser, einer Tabellenkalkulation oder einem Skript.
+api-toc = Auf dieser Seite
+api-licence-heading = Lizenz und Quellenangabe
+api-licence = Die Daten stehen unter der Lizenz Creative Commons Namensnennung 4.0: Sie dürfen sie kopieren, veröffentlichen und weiterverwenden, auch kommerziell, solange Sie downtally als Quelle nennen.
+api-citation = Nennen Sie die Seite oder den Permalink, von dem die Zahlen stammen, zum Beispiel:
+api-citation-example = Quelle: downtally (Meldungen von Nutzern),
+api-citation-caveat = Es sind Meldungen von Nutzern des Dienstes, gezählt und mit dem Normalen verglichen; der Dienst hat sie nicht bestätigt. Sagen Sie das, wenn Sie sie veröffentlichen, und verlinken Sie den Permalink der Störung: Er zeigt die Belege und die Erklärungen des Dienstes selbst.
+api-journalists-heading = Die Zahlen eines Diagramms herunterladen
+api-journalists = Unter dem Diagramm jeder Dienstseite steht ein CSV-Link. Für jeden anderen Zeitraum fragen Sie die API nach CSV; eine Tabellenkalkulation öffnet die Datei, wie sie ist. Die letzten 7 Tage, Stunde für Stunde:
+api-journalists-columns = Jede Zeile ist ein Zeitabschnitt: sein Beginn (UTC, ISO 8601), die gezählten Meldungen, die damals erwarteten Meldungen und der Normalbereich (10. bis 90. Perzentil) und ob eine Störung erklärt war. Nach Problem aufgeteilt, eine Zeile je Abschnitt und Problem:
+api-journalists-outages = Die Liste der Störungen, neueste zuerst, mit Beginn, Ende, Spitze und Permalink:
+api-endpoints-heading = Endpunkte
+api-endpoints-intro = Jeder Endpunkt, seine Parameter und seine Antworten sind im OpenAPI-3.1-Dokument beschrieben, das Client-Generatoren und API-Werkzeuge lesen:
+api-ep-services = Jeder Dienst mit seinem aktuellen Status (normal, erhöht, bessert sich, Störung), seit wann, und seiner offenen Störung. Filter: country, category, status und q für einen Namen.
+api-ep-service = Ein Dienst: seine Links, der aktuelle Status, die offene Störung und welche Probleme im aktuellen Vorfall und in den letzten 24 Stunden gemeldet wurden.
+api-ep-series = Meldungen pro Zeitabschnitt (step 1m, 15m oder 1h) mit dem Normalwert jedes Abschnitts und ob eine Störung lief; from und to oder window (etwa 24h oder 8w); by=problem oder by=region teilt auf; format=csv für eine Tabellenkalkulation.
+api-ep-outages = Störungen, neueste zuerst, gefiltert nach Dienst, Land, Region, Zeit und Status (open oder resolved). Seiten von bis zu 200: Folgen Sie dem Link next, um weiterzublättern.
+api-ep-outage = Eine Störung: Beginn, Ende, Spitze, ihr Verhältnis zum Normalen, Probleme, Regionen, die Erklärungen des Dienstes, die Belege, die sie begründet haben, und ihre Vorfallgruppe.
+api-ep-report = Ein Problem melden, wie es die Schaltflächen einer Dienstseite tun. Eine Meldung pro Person und Dienst zählt in 15 Minuten.
+api-feeds-heading = Feeds, Abzeichen, Einbettungen und Statusseiten
+api-ep-atom = Atom-Feeds der Störungen, überall oder in einem Land, und eines Dienstes: ein Eintrag, wenn eine Störung erklärt wird, aktualisiert, wenn sie endet.
+api-ep-badge = Ein kleines Bild mit Namen und Status des Dienstes, für eine Webseite oder eine README; es folgt dem Status binnen einer Minute.
+api-ep-oembed = oEmbed: Redaktionssysteme, die es lesen, machen aus einem eingefügten Link auf eine Dienstseite, eine Störung oder eine Einbettung die laufende Einbettung.
+api-ep-statuspage = Die Sicht der Nutzer auf einen Dienst im Format der öffentlichen API von Atlassian Statuspage, damit Dashboards, die Statusseiten lesen, downtally ohne neuen Code lesen. So werden die Status abgebildet:
+api-statuspage-caption = downtally-Status als Statuspage-Indikatoren
+api-statuspage-ours = downtally
+api-statuspage-critical = downtally meldet nie critical: Das kann nur ein Dienst über sich selbst sagen. Offene Störungen erscheinen als incidents, mit den Erklärungen des Dienstes unter ihren Aktualisierungen.
+api-webhooks-heading = Webhooks
+api-webhooks-intro = Abonnieren Sie mit einer URL die Störungen eines Dienstes oder eines Landes (outage.started, outage.updated, outage.resolved). Die Antwort enthält einmalig die ID des Abonnements und sein Geheimnis: Bewahren Sie das Geheimnis auf.
+api-webhooks-confirm = Nichts wird zugestellt, bevor das Abonnement bestätigt ist: downtally schickt Ihrer URL zuerst eine Challenge, die sie bestätigt, indem sie mit der Challenge antwortet. Nur https-Adressen im öffentlichen Internet werden angenommen; Weiterleitungen werden nicht verfolgt.
+api-webhooks-slack = Für Slack und kompatible Chats wählen Sie das Format slack: Die erste Nachricht enthält einen Code, den Sie an der in der Antwort des Abonnements genannten Adresse bestätigen.
+api-webhooks-verify = Jede Zustellung ist signiert: Der Header Downtally-Signature enthält t (die Zeit in Unix-Sekunden) und v1, ein HMAC-SHA256 mit Ihrem Geheimnis über die Zeit, einen Punkt und den Inhalt. Prüfen Sie ihn, bevor Sie einer Zustellung trauen, und übergehen Sie Zustellungen, die Sie schon kennen (der Header Downtally-Delivery ist die ID jeder einzelnen):
+api-webhooks-retries = Eine fehlgeschlagene Zustellung (keine Antwort in der Zeit oder ein anderer Status als 2xx) wird immer seltener wiederholt, bis zu 24 Stunden lang; danach wird das Abonnement mit dem Grund deaktiviert.
+api-webhooks-unsubscribe = Zum Abbestellen löschen Sie es mit seinem Geheimnis:
+api-limits-heading = Grenzen und Zwischenspeicher
+api-limits-cache = Antworten dürfen zwischengespeichert werden: Sie tragen ETag und Cache-Control, und eine Anfrage mit If-None-Match erhält ein leeres 304, wenn sich nichts geändert hat. Jede Website darf die API aus dem Browser aufrufen (Access-Control-Allow-Origin: *).
+api-limits-retention = Zählungen pro Minute werden { $hours } Stunden aufbewahrt, pro Stunde { $weeks } Wochen; Störungen dauerhaft.
+api-errors-heading = Fehler
+api-errors-intro = Fehler sind Problemdokumente (RFC 9457, application/problem+json) auf Englisch: type nennt die Art des Fehlers und bleibt gleich, detail sagt, was an der Anfrage falsch war.
+api-versions-heading = Versionen und Abkündigung
+api-versions = Dies ist Version 1. Sie behält ihre Felder und deren Bedeutung: Neue Felder und Endpunkte können hinzukommen, übergehen Sie also, was Sie nicht kennen. Eine Änderung, die Clients brechen würde, kommt als neue Version (/api/v2) und wird hier angekündigt; Version 1 antwortet danach noch mindestens 12 Monate, und ihre Antworten tragen die Header Deprecation und Sunset mit dem Datum, an dem sie endet.

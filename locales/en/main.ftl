@@ -7,7 +7,7 @@ demo-banner-text = Everything on this site is simulated, not real reports.
 demo-preparing = The demo is being prepared: two weeks of simulated reports for every service. This page reloads itself in a few seconds.
 footer-privacy = Reports are counted without storing addresses.
 footer-data = Data:
-footer-api = JSON API
+footer-api-link = API and open data
 footer-language = Language:
 
 ## Statuses
@@ -436,3 +436,47 @@ why-rule-networks = It also needs reports from at least { $n ->
     } beyond those normal traffic brings.
 why-settings = Detector settings { $version }.
 why-missing = downtally did not yet keep the evidence of its verdicts when this outage was declared.
+
+## The API page, /api (issue 13 §2)
+api-title = Open data and API
+api-intro = Everything downtally counts is open: each service's reports per minute, quarter hour or hour with what is normal for it, every outage with the evidence that decided it, as JSON or CSV. No key, no sign-up; every address below answers a browser, a spreadsheet or a script.
+api-toc = On this page
+api-licence-heading = Licence and citation
+api-licence = The data is published under the Creative Commons Attribution 4.0 licence: you may copy, publish and build on it, commercially too, as long as you credit downtally.
+api-citation = Cite it with the page or permalink the numbers come from, for example:
+api-citation-example = Source: downtally (reports by users),
+api-citation-caveat = These are reports by users of the service, counted and compared with what is normal; they are not confirmed by the service. Say so when you publish them, and link the outage’s permalink: it shows the evidence and the service’s own statements.
+api-journalists-heading = Download a chart’s numbers
+api-journalists = Every service page has a CSV link under its chart. For any other span, ask the API for CSV; a spreadsheet opens the file as it is. The last 7 days, hour by hour:
+api-journalists-columns = Each row is one time slot: its start (UTC, ISO 8601), the reports counted, the reports expected then and the normal range (the 10th to the 90th percentile), and whether an outage was declared. Split by problem, one row per slot and problem:
+api-journalists-outages = The list of outages, newest first, with start, end, peak and permalink:
+api-endpoints-heading = Endpoints
+api-endpoints-intro = Every endpoint, its parameters and its answers are described in the OpenAPI 3.1 document, which client generators and API tools read:
+api-ep-services = Every service with its current status (normal, elevated, improving, outage), since when, and its open outage. Filters: country, category, status, and q for a name.
+api-ep-service = One service: its links, current status, open outage, and which problems were reported in the current incident and in the last 24 hours.
+api-ep-series = Reports per time slot (step 1m, 15m or 1h) with the normal of each slot and whether an outage was on; from and to, or window (such as 24h or 8w); by=problem or by=region splits it; format=csv for a spreadsheet.
+api-ep-outages = Outages, newest first, filtered by service, country, region, time and status (open or resolved). Pages of up to 200: follow the next link to go on.
+api-ep-outage = One outage: start, end, peak, its ratio to normal, problems, regions, the service’s statements, the evidence that decided it and its incident group.
+api-ep-report = Report a problem, as the buttons on a service page do. One report per person and service counts in 15 minutes.
+api-feeds-heading = Feeds, badges, embeds and status pages
+api-ep-atom = Atom feeds of outages, everywhere or in one country, and of one service: an entry when an outage is declared, updated when it ends.
+api-ep-badge = A small image with the service’s name and status, for a web page or a README; it follows the status within a minute.
+api-ep-oembed = oEmbed: publishing tools that read it turn a pasted link to a service page, an outage or an embed into the live embed.
+api-ep-statuspage = The crowd’s view of a service in the format of Atlassian Statuspage’s public API, so dashboards that read status pages read downtally with no new code. How statuses map:
+api-statuspage-caption = downtally statuses as Statuspage indicators
+api-statuspage-ours = downtally
+api-statuspage-critical = downtally never claims critical: that is for a service to say of itself. Open outages are listed as incidents, with the service’s own statements among their updates.
+api-webhooks-heading = Webhooks
+api-webhooks-intro = Subscribe a URL to a service’s or a country’s outages (outage.started, outage.updated, outage.resolved). The answer carries the subscription’s id and its secret, once: keep the secret.
+api-webhooks-confirm = Nothing is delivered before the subscription is confirmed: downtally first sends your URL a challenge, which it confirms by answering with the challenge. Only https addresses on the public internet are accepted; redirects are not followed.
+api-webhooks-slack = For Slack and compatible chats choose the format slack: the first message carries a code, which you confirm at the address the subscription’s answer names.
+api-webhooks-verify = Every delivery is signed: the header Downtally-Signature carries t (the time, Unix seconds) and v1, an HMAC-SHA256 with your secret over the time, a dot and the body. Check it before you trust a delivery, and ignore deliveries you have seen (the Downtally-Delivery header is each one’s id):
+api-webhooks-retries = A delivery that fails (no answer in time, or any status other than 2xx) is tried again, less and less often, for up to 24 hours; after that the subscription is disabled and the reason kept.
+api-webhooks-unsubscribe = To unsubscribe, delete it with its secret:
+api-limits-heading = Limits and caching
+api-limits-cache = Answers can be cached: they carry ETag and Cache-Control, and a request with If-None-Match gets an empty 304 when nothing changed. Any site may call the API from a browser (Access-Control-Allow-Origin: *).
+api-limits-retention = Counts per minute are kept for { $hours } hours, per hour for { $weeks } weeks; outages are kept for good.
+api-errors-heading = Errors
+api-errors-intro = Errors are problem documents (RFC 9457, application/problem+json) in English: type names the kind of error and stays the same, detail says what was wrong with the request.
+api-versions-heading = Versions and deprecation
+api-versions = This is version 1. It keeps its fields and their meaning: new fields and endpoints may be added, so ignore what you do not know. A change that would break clients comes as a new version (/api/v2), announced here; version 1 then keeps answering for at least 12 months, and its answers carry Deprecation and Sunset headers with the date it stops.

@@ -7,7 +7,7 @@ demo-banner-text = Tout sur ce site est simulé, ce ne sont pas de vrais signale
 demo-preparing = La démo est en préparation : deux semaines de signalements simulés pour chaque service. Cette page se recharge d’elle-même dans quelques secondes.
 footer-privacy = Les signalements sont comptés sans enregistrer les adresses.
 footer-data = Données :
-footer-api = API JSON
+footer-api-link = API et données ouvertes
 footer-language = Langue :
 
 ## Statuses
@@ -448,3 +448,47 @@ why-rule-networks = Il faut aussi des signalements d’au moins { $n ->
     } au-delà de ceux qu’apporte le trafic normal.
 why-settings = Réglages du détecteur { $version }.
 why-missing = Quand cette panne a été déclarée, downtally ne conservait pas encore les preuves de ses verdicts.
+
+## The API page, /api (issue 13 §2)
+api-title = Données ouvertes et API
+api-intro = Tout ce que compte downtally est ouvert : les signalements de chaque service par minute, quart d’heure ou heure avec ce qui est normal pour lui, chaque panne avec les éléments qui l’ont établie, en JSON ou en CSV. Ni clé ni inscription ; chaque adresse ci-dessous répond à un navigateur, un tableur ou un script.
+api-toc = Sur cette page
+api-licence-heading = Licence et citation
+api-licence = Les données sont publiées sous la licence Creative Commons Attribution 4.0 : vous pouvez les copier, les publier et les réutiliser, y compris commercialement, à condition de citer downtally.
+api-citation = Citez la page ou le permalien d’où viennent les chiffres, par exemple :
+api-citation-example = Source : downtally (signalements d’utilisateurs),
+api-citation-caveat = Ce sont des signalements d’utilisateurs du service, comptés et comparés à la normale ; le service ne les a pas confirmés. Dites-le en les publiant, et donnez le lien du permalien de la panne : il montre les éléments qui l’établissent et les déclarations du service lui-même.
+api-journalists-heading = Télécharger les chiffres d’un graphique
+api-journalists = Sous le graphique de chaque page de service se trouve un lien CSV. Pour toute autre période, demandez du CSV à l’API ; un tableur ouvre le fichier tel quel. Les 7 derniers jours, heure par heure :
+api-journalists-columns = Chaque ligne est un créneau : son début (UTC, ISO 8601), les signalements comptés, ceux qui étaient attendus et la plage normale (du 10e au 90e centile), et si une panne était déclarée. Ventilé par problème, une ligne par créneau et par problème :
+api-journalists-outages = La liste des pannes, les plus récentes d’abord, avec début, fin, pic et permalien :
+api-endpoints-heading = Points d’accès
+api-endpoints-intro = Chaque point d’accès, ses paramètres et ses réponses sont décrits dans le document OpenAPI 3.1, que lisent les générateurs de clients et les outils d’API :
+api-ep-services = Chaque service avec son état actuel (normal, en hausse, en amélioration, panne), depuis quand, et sa panne en cours. Filtres : country, category, status, et q pour un nom.
+api-ep-service = Un service : ses liens, son état actuel, sa panne en cours, et les problèmes signalés pendant l’incident en cours et les dernières 24 heures.
+api-ep-series = Signalements par créneau (step 1m, 15m ou 1h) avec la normale de chaque créneau et l’indication d’une panne en cours ; from et to, ou window (comme 24h ou 8w) ; by=problem ou by=region ventile ; format=csv pour un tableur.
+api-ep-outages = Les pannes, les plus récentes d’abord, filtrées par service, pays, région, période et état (open ou resolved). Pages de 200 au plus : suivez le lien next pour continuer.
+api-ep-outage = Une panne : début, fin, pic, rapport à la normale, problèmes, régions, déclarations du service, éléments qui l’ont établie et son groupe d’incidents.
+api-ep-report = Signaler un problème, comme le font les boutons d’une page de service. Un signalement par personne et par service compte en 15 minutes.
+api-feeds-heading = Flux, badges, intégrations et pages d’état
+api-ep-atom = Flux Atom des pannes, partout ou dans un pays, et d’un service : une entrée quand une panne est déclarée, mise à jour quand elle se termine.
+api-ep-badge = Une petite image avec le nom et l’état du service, pour une page web ou un README ; elle suit l’état à la minute près.
+api-ep-oembed = oEmbed : les outils de publication qui le lisent transforment un lien collé vers une page de service, une panne ou une intégration en intégration vivante.
+api-ep-statuspage = La vue des utilisateurs sur un service au format de l’API publique d’Atlassian Statuspage, pour que les tableaux de bord qui lisent des pages d’état lisent downtally sans nouveau code. Correspondance des états :
+api-statuspage-caption = États downtally en indicateurs Statuspage
+api-statuspage-ours = downtally
+api-statuspage-critical = downtally n’annonce jamais critical : c’est au service de le dire de lui-même. Les pannes en cours figurent comme incidents, avec les déclarations du service parmi leurs mises à jour.
+api-webhooks-heading = Webhooks
+api-webhooks-intro = Abonnez une URL aux pannes d’un service ou d’un pays (outage.started, outage.updated, outage.resolved). La réponse contient, une seule fois, l’identifiant de l’abonnement et son secret : conservez le secret.
+api-webhooks-confirm = Rien n’est envoyé avant la confirmation de l’abonnement : downtally envoie d’abord à votre URL un défi, qu’elle confirme en répondant avec ce défi. Seules les adresses https de l’internet public sont acceptées ; les redirections ne sont pas suivies.
+api-webhooks-slack = Pour Slack et les messageries compatibles, choisissez le format slack : le premier message contient un code, à confirmer à l’adresse indiquée dans la réponse de l’abonnement.
+api-webhooks-verify = Chaque envoi est signé : l’en-tête Downtally-Signature porte t (l’heure, en secondes Unix) et v1, un HMAC-SHA256 calculé avec votre secret sur l’heure, un point et le corps. Vérifiez-le avant de vous fier à un envoi, et ignorez ceux que vous avez déjà reçus (l’en-tête Downtally-Delivery identifie chacun) :
+api-webhooks-retries = Un envoi qui échoue (pas de réponse à temps, ou un état autre que 2xx) est retenté, de moins en moins souvent, pendant 24 heures au plus ; ensuite l’abonnement est désactivé et la raison conservée.
+api-webhooks-unsubscribe = Pour vous désabonner, supprimez-le avec son secret :
+api-limits-heading = Limites et cache
+api-limits-cache = Les réponses peuvent être mises en cache : elles portent ETag et Cache-Control, et une requête avec If-None-Match reçoit un 304 vide si rien n’a changé. Tout site peut appeler l’API depuis un navigateur (Access-Control-Allow-Origin: *).
+api-limits-retention = Les comptes par minute sont conservés { $hours } heures, par heure { $weeks } semaines ; les pannes le sont pour de bon.
+api-errors-heading = Erreurs
+api-errors-intro = Les erreurs sont des documents de problème (RFC 9457, application/problem+json) en anglais : type nomme le genre d’erreur et ne change pas, detail dit ce qui n’allait pas dans la requête.
+api-versions-heading = Versions et obsolescence
+api-versions = Voici la version 1. Elle garde ses champs et leur sens : de nouveaux champs et points d’accès peuvent s’ajouter, ignorez donc ce que vous ne connaissez pas. Un changement qui casserait des clients vient dans une nouvelle version (/api/v2), annoncée ici ; la version 1 continue alors de répondre au moins 12 mois, et ses réponses portent les en-têtes Deprecation et Sunset avec la date de son arrêt.

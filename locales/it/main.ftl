@@ -7,7 +7,7 @@ demo-banner-text = Tutto ciò che vedi su questo sito è simulato, non sono segn
 demo-preparing = La demo è in preparazione: due settimane di segnalazioni simulate per ogni servizio. Questa pagina si ricarica da sola tra pochi secondi.
 footer-privacy = Le segnalazioni vengono contate senza memorizzare gli indirizzi.
 footer-data = Dati:
-footer-api = API JSON
+footer-api-link = API e dati aperti
 footer-language = Lingua:
 
 ## Statuses
@@ -436,3 +436,47 @@ why-rule-networks = Servono inoltre segnalazioni da almeno { $n ->
     } oltre a quelle che porta il traffico normale.
 why-settings = Impostazioni del rilevatore { $version }.
 why-missing = Quando questo disservizio è stato dichiarato, downtally non conservava ancora le prove dei suoi verdetti.
+
+## The API page, /api (issue 13 §2)
+api-title = Dati aperti e API
+api-intro = Tutto ciò che downtally conta è aperto: le segnalazioni di ogni servizio al minuto, al quarto d’ora o all’ora con ciò che per esso è normale, ogni disservizio con gli elementi che lo hanno stabilito, in JSON o in CSV. Nessuna chiave, nessuna registrazione; ogni indirizzo qui sotto risponde a un browser, a un foglio di calcolo o a uno script.
+api-toc = In questa pagina
+api-licence-heading = Licenza e citazione
+api-licence = I dati sono pubblicati con la licenza Creative Commons Attribuzione 4.0: potete copiarli, pubblicarli e riutilizzarli, anche a fini commerciali, purché citiate downtally.
+api-citation = Citate la pagina o il permalink da cui vengono i numeri, per esempio:
+api-citation-example = Fonte: downtally (segnalazioni degli utenti),
+api-citation-caveat = Sono segnalazioni degli utenti del servizio, contate e confrontate con il normale; il servizio non le ha confermate. Ditelo quando le pubblicate, e collegate il permalink del disservizio: mostra gli elementi che lo hanno stabilito e le dichiarazioni del servizio stesso.
+api-journalists-heading = Scaricare i numeri di un grafico
+api-journalists = Sotto il grafico di ogni pagina di servizio c’è un link CSV. Per qualsiasi altro periodo chiedete il CSV all’API; un foglio di calcolo apre il file così com’è. Gli ultimi 7 giorni, ora per ora:
+api-journalists-columns = Ogni riga è un intervallo: il suo inizio (UTC, ISO 8601), le segnalazioni contate, quelle attese in quel momento e l’intervallo normale (dal 10° al 90° percentile), e se era dichiarato un disservizio. Suddiviso per problema, una riga per intervallo e problema:
+api-journalists-outages = L’elenco dei disservizi, dal più recente, con inizio, fine, picco e permalink:
+api-endpoints-heading = Endpoint
+api-endpoints-intro = Ogni endpoint, i suoi parametri e le sue risposte sono descritti nel documento OpenAPI 3.1, che leggono i generatori di client e gli strumenti per le API:
+api-ep-services = Ogni servizio con il suo stato attuale (normale, in aumento, in miglioramento, disservizio), da quando, e il suo disservizio in corso. Filtri: country, category, status e q per un nome.
+api-ep-service = Un servizio: i suoi link, lo stato attuale, il disservizio in corso e quali problemi sono stati segnalati nell’incidente in corso e nelle ultime 24 ore.
+api-ep-series = Segnalazioni per intervallo (step 1m, 15m o 1h) con il normale di ciascun intervallo e se era in corso un disservizio; from e to, oppure window (come 24h o 8w); by=problem o by=region suddivide; format=csv per un foglio di calcolo.
+api-ep-outages = I disservizi, dal più recente, filtrati per servizio, paese, regione, periodo e stato (open o resolved). Pagine di 200 al massimo: seguite il link next per proseguire.
+api-ep-outage = Un disservizio: inizio, fine, picco, il rapporto con il normale, problemi, regioni, le dichiarazioni del servizio, gli elementi che lo hanno stabilito e il suo gruppo di incidenti.
+api-ep-report = Segnalare un problema, come fanno i pulsanti di una pagina di servizio. Conta una segnalazione per persona e servizio ogni 15 minuti.
+api-feeds-heading = Feed, badge, incorporamenti e pagine di stato
+api-ep-atom = Feed Atom dei disservizi, ovunque o in un paese, e di un servizio: una voce quando un disservizio viene dichiarato, aggiornata quando finisce.
+api-ep-badge = Una piccola immagine con il nome e lo stato del servizio, per una pagina web o un README; segue lo stato entro un minuto.
+api-ep-oembed = oEmbed: gli strumenti di pubblicazione che lo leggono trasformano un link incollato a una pagina di servizio, a un disservizio o a un incorporamento nell’incorporamento dal vivo.
+api-ep-statuspage = La visione degli utenti su un servizio nel formato dell’API pubblica di Atlassian Statuspage, così i cruscotti che leggono le pagine di stato leggono downtally senza codice nuovo. Come si corrispondono gli stati:
+api-statuspage-caption = Stati di downtally come indicatori Statuspage
+api-statuspage-ours = downtally
+api-statuspage-critical = downtally non dichiara mai critical: spetta al servizio dirlo di sé. I disservizi in corso compaiono come incidents, con le dichiarazioni del servizio tra i loro aggiornamenti.
+api-webhooks-heading = Webhook
+api-webhooks-intro = Abbonate un URL ai disservizi di un servizio o di un paese (outage.started, outage.updated, outage.resolved). La risposta contiene, una sola volta, l’identificativo dell’abbonamento e il suo segreto: conservate il segreto.
+api-webhooks-confirm = Nulla viene consegnato prima che l’abbonamento sia confermato: downtally invia prima al vostro URL una sfida, che lo conferma rispondendo con la sfida stessa. Sono accettati solo indirizzi https dell’internet pubblico; i reindirizzamenti non vengono seguiti.
+api-webhooks-slack = Per Slack e le chat compatibili scegliete il formato slack: il primo messaggio contiene un codice, da confermare all’indirizzo indicato nella risposta dell’abbonamento.
+api-webhooks-verify = Ogni consegna è firmata: l’intestazione Downtally-Signature porta t (l’ora, in secondi Unix) e v1, un HMAC-SHA256 calcolato con il vostro segreto sull’ora, un punto e il corpo. Verificatela prima di fidarvi di una consegna, e ignorate quelle già ricevute (l’intestazione Downtally-Delivery identifica ciascuna):
+api-webhooks-retries = Una consegna che non riesce (nessuna risposta in tempo, o uno stato diverso da 2xx) viene ritentata, sempre più di rado, per 24 ore al massimo; dopo, l’abbonamento viene disattivato e il motivo conservato.
+api-webhooks-unsubscribe = Per annullare l’abbonamento, eliminatelo con il suo segreto:
+api-limits-heading = Limiti e cache
+api-limits-cache = Le risposte possono essere messe in cache: portano ETag e Cache-Control, e una richiesta con If-None-Match riceve un 304 vuoto se nulla è cambiato. Qualsiasi sito può chiamare l’API da un browser (Access-Control-Allow-Origin: *).
+api-limits-retention = I conteggi al minuto sono conservati per { $hours } ore, quelli orari per { $weeks } settimane; i disservizi per sempre.
+api-errors-heading = Errori
+api-errors-intro = Gli errori sono documenti di problema (RFC 9457, application/problem+json) in inglese: type indica il tipo di errore e non cambia, detail dice che cosa non andava nella richiesta.
+api-versions-heading = Versioni e dismissione
+api-versions = Questa è la versione 1. Mantiene i suoi campi e il loro significato: possono aggiungersi nuovi campi ed endpoint, quindi ignorate ciò che non conoscete. Una modifica che romperebbe i client arriva come nuova versione (/api/v2), annunciata qui; la versione 1 continua poi a rispondere per almeno 12 mesi, e le sue risposte portano le intestazioni Deprecation e Sunset con la data in cui smette.

@@ -7,7 +7,7 @@ demo-banner-text = Alt på dette nettstedet er simulert, ikke ekte meldinger.
 demo-preparing = Demoen klargjøres: to uker med simulerte meldinger for hver tjeneste. Denne siden lastes inn på nytt av seg selv om noen sekunder.
 footer-privacy = Meldinger telles uten at adresser lagres.
 footer-data = Data:
-footer-api = JSON-API
+footer-api-link = API og åpne data
 footer-language = Språk:
 
 ## Statuses
@@ -426,3 +426,47 @@ why-rule-networks = Det trengs også meldinger fra minst { $n ->
     } utover dem normal trafikk gir.
 why-settings = Detektorinnstillinger { $version }.
 why-missing = Da dette driftsavbruddet ble erklært, tok downtally ennå ikke vare på grunnlaget for sine avgjørelser.
+
+## The API page, /api (issue 13 §2)
+api-title = Åpne data og API
+api-intro = Alt downtally teller, er åpent: hver tjenestes meldinger per minutt, kvarter eller time med det som er normalt for den, hver driftsforstyrrelse med grunnlaget som avgjorde den, som JSON eller CSV. Ingen nøkkel, ingen registrering; hver adresse nedenfor svarer en nettleser, et regneark eller et skript.
+api-toc = På denne siden
+api-licence-heading = Lisens og kildehenvisning
+api-licence = Dataene publiseres under lisensen Creative Commons Navngivelse 4.0: Du kan kopiere, publisere og bygge videre på dem, også kommersielt, så lenge du oppgir downtally som kilde.
+api-citation = Oppgi siden eller permalenken tallene kommer fra, for eksempel:
+api-citation-example = Kilde: downtally (meldinger fra brukere),
+api-citation-caveat = Dette er meldinger fra brukere av tjenesten, talt og sammenlignet med det normale; tjenesten har ikke bekreftet dem. Si det når du publiserer dem, og lenk til driftsforstyrrelsens permalenke: Den viser grunnlaget og tjenestens egne uttalelser.
+api-journalists-heading = Last ned tallene bak et diagram
+api-journalists = Under diagrammet på hver tjenesteside er det en CSV-lenke. For andre perioder ber du API-et om CSV; et regneark åpner filen som den er. De siste 7 dagene, time for time:
+api-journalists-columns = Hver rad er ett tidsrom: starten (UTC, ISO 8601), meldingene som ble talt, meldingene som var ventet da, normalområdet (10. til 90. persentil) og om en driftsforstyrrelse var erklært. Delt etter problem, én rad per tidsrom og problem:
+api-journalists-outages = Listen over driftsforstyrrelser, nyeste først, med start, slutt, topp og permalenke:
+api-endpoints-heading = Endepunkter
+api-endpoints-intro = Hvert endepunkt, parameterne og svarene er beskrevet i OpenAPI 3.1-dokumentet, som klientgeneratorer og API-verktøy leser:
+api-ep-services = Hver tjeneste med gjeldende status (normal, forhøyet, bedres, driftsforstyrrelse), siden når, og den åpne driftsforstyrrelsen. Filtre: country, category, status og q for et navn.
+api-ep-service = Én tjeneste: lenkene, gjeldende status, den åpne driftsforstyrrelsen og hvilke problemer som er meldt i den pågående hendelsen og de siste 24 timene.
+api-ep-series = Meldinger per tidsrom (step 1m, 15m eller 1h) med det normale for hvert tidsrom og om en driftsforstyrrelse pågikk; from og to, eller window (som 24h eller 8w); by=problem eller by=region deler opp; format=csv for et regneark.
+api-ep-outages = Driftsforstyrrelser, nyeste først, filtrert etter tjeneste, land, region, tid og status (open eller resolved). Sider på opptil 200: Følg lenken next for å bla videre.
+api-ep-outage = Én driftsforstyrrelse: start, slutt, topp, forholdet til det normale, problemer, regioner, tjenestens uttalelser, grunnlaget som avgjorde den og hendelsesgruppen.
+api-ep-report = Meld et problem, slik knappene på en tjenesteside gjør. Én melding per person og tjeneste teller per 15 minutter.
+api-feeds-heading = Feeder, merker, innbygging og statussider
+api-ep-atom = Atom-feeder med driftsforstyrrelser, overalt eller i ett land, og for én tjeneste: en oppføring når en driftsforstyrrelse erklæres, oppdatert når den er over.
+api-ep-badge = Et lite bilde med tjenestens navn og status, for en nettside eller en README; det følger statusen innen et minutt.
+api-ep-oembed = oEmbed: Publiseringsverktøy som leser det, gjør en innlimt lenke til en tjenesteside, en driftsforstyrrelse eller en innbygging om til den levende innbyggingen.
+api-ep-statuspage = Brukernes syn på en tjeneste i formatet til Atlassian Statuspages offentlige API, slik at dashbord som leser statussider, leser downtally uten ny kode. Slik svarer statusene til hverandre:
+api-statuspage-caption = downtally-statuser som Statuspage-indikatorer
+api-statuspage-ours = downtally
+api-statuspage-critical = downtally melder aldri critical: Det er opp til en tjeneste å si om seg selv. Åpne driftsforstyrrelser vises som incidents, med tjenestens egne uttalelser blant oppdateringene.
+api-webhooks-heading = Webhooks
+api-webhooks-intro = Abonner med en URL på en tjenestes eller et lands driftsforstyrrelser (outage.started, outage.updated, outage.resolved). Svaret inneholder abonnementets ID og hemmelighet, én gang: Ta vare på hemmeligheten.
+api-webhooks-confirm = Ingenting leveres før abonnementet er bekreftet: downtally sender først URL-en din en utfordring, som den bekrefter ved å svare med utfordringen. Bare https-adresser på det offentlige internett godtas; omdirigeringer følges ikke.
+api-webhooks-slack = For Slack og kompatible chatter velger du formatet slack: Den første meldingen inneholder en kode, som du bekrefter på adressen svaret på abonnementet oppgir.
+api-webhooks-verify = Hver levering er signert: Headeren Downtally-Signature har t (tiden i Unix-sekunder) og v1, en HMAC-SHA256 med hemmeligheten din over tiden, et punktum og innholdet. Kontroller den før du stoler på en levering, og hopp over leveringer du har sett før (headeren Downtally-Delivery er hver leverings ID):
+api-webhooks-retries = En levering som mislykkes (ikke svar i tide, eller en annen status enn 2xx), prøves igjen, stadig sjeldnere, i opptil 24 timer; deretter deaktiveres abonnementet, og grunnen tas vare på.
+api-webhooks-unsubscribe = For å avslutte abonnementet sletter du det med hemmeligheten:
+api-limits-heading = Grenser og hurtigbuffer
+api-limits-cache = Svar kan mellomlagres: De har ETag og Cache-Control, og en forespørsel med If-None-Match får et tomt 304 når ingenting er endret. Alle nettsteder kan kalle API-et fra en nettleser (Access-Control-Allow-Origin: *).
+api-limits-retention = Tall per minutt lagres i { $hours } timer, per time i { $weeks } uker; driftsforstyrrelser for godt.
+api-errors-heading = Feil
+api-errors-intro = Feil er problemdokumenter (RFC 9457, application/problem+json) på engelsk: type navngir feiltypen og forblir den samme, detail sier hva som var galt med forespørselen.
+api-versions-heading = Versjoner og utfasing
+api-versions = Dette er versjon 1. Den beholder feltene sine og betydningen deres: Nye felt og endepunkter kan komme til, så hopp over det du ikke kjenner. En endring som ville ødelegge klienter, kommer som en ny versjon (/api/v2), kunngjort her; versjon 1 svarer deretter i minst 12 måneder til, og svarene har headerne Deprecation og Sunset med datoen den stopper.

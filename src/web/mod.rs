@@ -105,7 +105,7 @@ const fn route(
 /// answers HEAD too (actix sends the headers without the body); a known path asked with a method it
 /// does not answer gets 405 with `Allow`; any other path 404.
 #[rustfmt::skip]
-const ROUTES: [Route; 30] = [
+const ROUTES: [Route; 31] = [
     route("/healthz", "/healthz", |m| m.get(ops::healthz)),
     route("/readyz", "/readyz", |m| m.get(ops::readyz)),
     route("/metrics", "/metrics", |m| m.get(ops::metrics)),
@@ -132,6 +132,7 @@ const ROUTES: [Route; 30] = [
     route("/outages/{id}/chart.{format}", "/outages/42/chart.csv", |m| m.get(pages::outage_chart_file)),
     route("/outages", "/outages", |m| m.get(pages::outages_page)),
     route("/privacy", "/privacy", |m| m.get(pages::privacy_page)),
+    route("/api", "/api", |m| m.get(pages::api_page)),
     route("/admin", "/admin", |m| m.get(admin::admin_page)),
     route("/admin/login", "/admin/login", |m| m.on(Method::POST, admin::login)),
     route("/admin/logout", "/admin/logout", |m| m.on(Method::POST, admin::logout)),
@@ -311,6 +312,7 @@ fn route_label(path: &str) -> &'static str {
         p if p.starts_with("/outages/") => "/outages/{id}",
         p if p.starts_with("/api/v1/outages/") => "/api/v1/outages/{id}",
         "/privacy" => "/privacy",
+        "/api" => "/api",
         "/admin" => "/admin",
         "/admin/login" => "/admin/login",
         "/admin/logout" => "/admin/logout",

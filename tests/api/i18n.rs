@@ -161,6 +161,7 @@ async fn every_page_renders_in_every_language_without_missing_texts() {
         service.as_str(),
         "/outages",
         outage.as_str(),
+        "/api",
         "/no/such/page",
         "/outages/999999",
     ];
@@ -401,6 +402,7 @@ async fn no_english_is_left_on_pages_in_other_languages() {
         "/outages".to_owned(),
         format!("/outages/{id}"),
         "/privacy".to_owned(),
+        "/api".to_owned(),
         "/no/such/page".to_owned(),
         format!("/embed/{INTESA}/map"),
     ];

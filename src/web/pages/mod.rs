@@ -7,6 +7,7 @@
 //! for the service page and the permalink). Here is what the pages share: the cached answer and
 //! the rows they show outages and chart buckets in. What pages share with embeds is `web/view.rs`.
 
+mod api_doc;
 mod downloads;
 mod evidence;
 mod flags;
@@ -18,6 +19,7 @@ mod privacy;
 mod service;
 mod statements;
 
+pub(super) use api_doc::api_page;
 pub(super) use downloads::{outage_chart_file, service_chart_file};
 pub(super) use flags::flag_form;
 pub(super) use forms::{comment_form, read_form, report_form};
