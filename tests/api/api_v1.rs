@@ -590,3 +590,41 @@ async fn uncached_work_is_limited_per_network_while_the_cache_still_answers() {
     let res = get(&other, "/api/v1/services?q=x9", None).await.unwrap();
     assert_eq!(res.status(), 200);
 }
+
+/// Behind a trusted proxy, the budget is the forwarded client's network's, not the proxy's.
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_network_has_its_own_budget() {
+    let proxy = network_of("api-proxy");
+    let app = spawn_app_with(
+        AppOptions {
+            trusted_proxies: proxy.to_string().parse().unwrap(),
+            ..AppOptions::sqlite().manual_clock(T0)
+        },
+        |s| {
+            s.api_rate = RateLimit {
+                burst: 2.0,
+                per_minute: 1.0,
+            };
+        },
+    )
+    .await;
+    settled(&app).await;
+    let client = client_from(proxy);
+    let get = |path: String, forwarded_for: &'static str| {
+        client
+            .get(app.url(&path))
+            .header("X-Forwarded-For", forwarded_for)
+            .send()
+    };
+    let statuses = async |forwarded_for: &'static str, from: usize| {
+        let mut out = Vec::new();
+        for i in from..from + 3 {
+            let res = get(format!("/api/v1/services?q=p{i}"), forwarded_for).await;
+            out.push(res.unwrap().status().as_u16());
+        }
+        out
+    };
+    assert_eq!(statuses("198.51.100.7", 0).await, [200, 200, 429]);
+    // Another client of the same proxy: its own network, its own budget.
+    assert_eq!(statuses("203.0.113.9", 10).await, [200, 200, 429]);
+}
