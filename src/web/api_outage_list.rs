@@ -46,31 +46,42 @@ impl Cursor {
     }
 }
 
+/// An outage's state, as the document lists them.
+#[derive(ToSchema)]
+#[allow(dead_code, reason = "for the OpenAPI document only")]
+#[schema(rename_all = "snake_case")]
+pub(super) enum OutageState {
+    Open,
+    Resolved,
+}
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct OutagesQuery {
     /// Outages of this service (a slug of `GET /api/v1/services`).
     #[param(example = "monzo")]
     service: Option<String>,
-    /// Outages of services that serve this country (ISO 3166-1 alpha-2), or in one of its regions.
-    #[param(example = "IT")]
+    /// Outages of services that serve this country (ISO 3166-1 alpha-2, any case), or in one of
+    /// its regions.
+    #[param(example = "IT", pattern = "^[A-Za-z]{2}$")]
     country: Option<String>,
     /// Outages of this region (ISO 3166-2), and service-wide ones with reports from it.
     #[param(example = "IT-25")]
     region: Option<String>,
     /// Started at or after this time (RFC 3339).
-    #[param(example = "2026-11-01T00:00:00Z")]
+    #[param(example = "2026-11-01T00:00:00Z", format = DateTime)]
     from: Option<String>,
-    /// Started before this time (RFC 3339).
-    #[param(example = "2026-12-01T00:00:00Z")]
+    /// Started before this time (RFC 3339); no later than `from`, no outage is.
+    #[param(example = "2026-12-01T00:00:00Z", format = DateTime)]
     to: Option<String>,
     /// `open` (still going on) or `resolved`.
-    #[param(example = "resolved")]
+    #[param(value_type = Option<OutageState>, inline, example = "resolved")]
     status: Option<String>,
     /// The `next_cursor` of the page before; absent for the first page.
+    #[param(pattern = "^[0-9a-fA-F]{32}$")]
     cursor: Option<String>,
     /// Outages per page, 1 to 200 (default 50).
-    #[param(example = 50)]
+    #[param(value_type = Option<i64>, example = 50, minimum = 1, maximum = 200)]
     limit: Option<String>,
 }
 
@@ -176,7 +187,8 @@ fn time_param(param: &str, text: &str) -> Result<i64, ApiError> {
 
 /// The query's filters, each checked (422 naming the first that is not valid).
 fn filter(state: &AppState, q: &OutagesQuery) -> Result<(OutageFilter, i64), ApiError> {
-    let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+    // An empty value is a value (and not a valid one), not an absent parameter.
+    let given = |v: &Option<String>| v.clone();
     let mut f = OutageFilter::default();
     if let Some(s) = given(&q.service) {
         let service = state
@@ -197,11 +209,6 @@ fn filter(state: &AppState, q: &OutagesQuery) -> Result<(OutageFilter, i64), Api
     }
     f.from = given(&q.from).map(|t| time_param("from", &t)).transpose()?;
     f.to = given(&q.to).map(|t| time_param("to", &t)).transpose()?;
-    if let (Some(from), Some(to)) = (f.from, f.to)
-        && from >= to
-    {
-        return Err(invalid("to", "must be later than from"));
-    }
     f.open = match given(&q.status).as_deref() {
         None => None,
         Some("open") => Some(true),
@@ -269,6 +276,7 @@ fn next_url(state: &AppState, req: &HttpRequest, next: &str) -> String {
         (status = 200, description = "A page of outages", body = OutagesBody,
          headers(("Link" = String, description = "`<next page>; rel=\"next\"` unless this is the last page"))),
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
+        (status = 400, description = "A malformed query string (a parameter given twice)", body = Problem, content_type = PROBLEM_JSON),
         (status = 422, description = "A parameter that is not valid (named in `detail`)", body = Problem, content_type = PROBLEM_JSON),
         (status = 429, description = "The network's budget of uncached requests is spent", body = Problem, content_type = PROBLEM_JSON),
     )

@@ -104,20 +104,44 @@ pub(super) struct ServicesBody<'a> {
     services: Vec<ServiceEntry<'a>>,
 }
 
+/// The categories, as the document lists them (the handler reads the text: a wrong one is a 422,
+/// not a 400).
+#[derive(ToSchema)]
+#[allow(dead_code, reason = "for the OpenAPI document only")]
+#[schema(rename_all = "snake_case")]
+pub(super) enum CategoryCode {
+    Bank,
+    Neobank,
+    Card,
+    Payments,
+}
+
+/// The statuses, as the document lists them (`detect::Status`).
+#[derive(ToSchema)]
+#[allow(dead_code, reason = "for the OpenAPI document only")]
+#[schema(rename_all = "snake_case")]
+pub(super) enum StatusCode {
+    Normal,
+    Elevated,
+    Improving,
+    Outage,
+    Unknown,
+}
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct ServicesQuery {
-    /// Services that serve this country (ISO 3166-1 alpha-2).
-    #[param(example = "GB")]
+    /// Services that serve this country (ISO 3166-1 alpha-2, any case).
+    #[param(example = "GB", pattern = "^[A-Za-z]{2}$")]
     country: Option<String>,
     /// `bank`, `neobank`, `card` or `payments`.
-    #[param(example = "bank")]
+    #[param(value_type = Option<CategoryCode>, inline, example = "bank")]
     category: Option<String>,
     /// Part of the name or slug, any case (at most 100 characters).
-    #[param(example = "mon")]
+    #[param(example = "mon", max_length = 100)]
     q: Option<String>,
     /// `normal`, `elevated`, `improving`, `outage` or `unknown`.
-    #[param(example = "outage")]
+    #[param(value_type = Option<StatusCode>, inline, example = "outage")]
     status: Option<String>,
 }
 
@@ -163,6 +187,7 @@ pub(super) fn country_param(state: &AppState, text: &str) -> Result<String, ApiE
     responses(
         (status = 200, description = "The services, in catalog order", body = ServicesBody),
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
+        (status = 400, description = "A malformed query string (a parameter given twice)", body = Problem, content_type = PROBLEM_JSON),
         (status = 422, description = "An unknown filter value", body = Problem, content_type = PROBLEM_JSON),
         (status = 429, description = "The network's budget of uncached requests is spent", body = Problem, content_type = PROBLEM_JSON),
     )
@@ -171,7 +196,9 @@ pub(super) async fn services(
     state: web::Data<AppState>,
     query: web::Query<ServicesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let nonempty = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+    // An empty value is a value (and not a valid one), not an absent parameter; but `q=` is no
+    // filter.
+    let nonempty = |v: &Option<String>| v.clone();
     let country = match nonempty(&query.country) {
         Some(c) => Some(country_param(&state, &c)?),
         None => None,
@@ -205,7 +232,7 @@ pub(super) async fn services(
         ),
         None => None,
     };
-    let q = nonempty(&query.q).map(|q| q.to_lowercase());
+    let q = query.q.as_ref().map(|q| q.to_lowercase());
     if q.as_ref()
         .is_some_and(|q| q.chars().count() > MAX_QUERY_CHARS)
     {
@@ -383,4 +410,48 @@ pub(super) async fn service(
                 day,
             ),
         }))
+}
+
+/// Lists in the OpenAPI document the values that query parameters named `service`, `country` and
+/// `region` may take (the catalog's slugs, the countries and regions downtally knows), so that a
+/// client, or a test generating requests, knows a value is valid before the server says 422.
+pub(super) fn list_known_values(doc: &mut serde_json::Value) {
+    let catalog = crate::catalog::Catalog::embedded().expect("the embedded catalog is valid");
+    let regions =
+        crate::regions::RegionCatalog::embedded().expect("the embedded regions are valid");
+    let mut countries: Vec<String> = regions.countries().iter().map(|c| c.id.clone()).collect();
+    countries.extend(catalog.services().iter().flat_map(|s| s.countries.clone()));
+    countries.sort();
+    countries.dedup();
+    let known = |name: &str| -> Option<Vec<String>> {
+        Some(match name {
+            "service" => catalog
+                .services()
+                .iter()
+                .map(|s| s.slug.as_str().to_owned())
+                .collect(),
+            "country" => countries.clone(),
+            "region" => regions.regions().iter().map(|r| r.id.clone()).collect(),
+            _ => return None,
+        })
+    };
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for operation in paths.values_mut().filter_map(|p| p.as_object_mut()) {
+        for op in operation.values_mut() {
+            let Some(params) = op.get_mut("parameters").and_then(|p| p.as_array_mut()) else {
+                continue;
+            };
+            for param in params.iter_mut().filter(|p| p["in"] == "query") {
+                let Some(values) = param["name"].as_str().and_then(known) else {
+                    continue;
+                };
+                if let Some(schema) = param.get_mut("schema").and_then(|s| s.as_object_mut()) {
+                    schema.remove("pattern");
+                    schema.insert("enum".into(), values.into());
+                }
+            }
+        }
+    }
 }

@@ -193,9 +193,9 @@ impl utoipa::Modify for Webhooks {
 pub fn document_json() -> &'static str {
     static JSON: OnceLock<String> = OnceLock::new();
     JSON.get_or_init(|| {
-        ApiDoc::openapi()
-            .to_pretty_json()
-            .expect("the OpenAPI document serializes")
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the document serializes");
+        super::api_services::list_known_values(&mut doc);
+        serde_json::to_string_pretty(&doc).expect("the OpenAPI document serializes")
     })
 }
 

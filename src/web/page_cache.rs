@@ -531,6 +531,32 @@ mod tests {
         assert!(cache.get(&key(1), stamp, now + 5).is_none());
     }
 
+    #[test]
+    fn an_expiring_body_is_not_served_after_its_time_and_siblings_keep_apart() {
+        let cache = PageCache::new(Generations::new(["a"]), 0);
+        let api = cache.sibling();
+        let stamp = Stamp::new(0, 1, 600);
+        let key = PageKey::Api("/api/v1/services".into());
+        api.put(
+            key.clone(),
+            CachedBody::new("x", "application/json", stamp, 600).expiring(615),
+        );
+        assert!(api.get(&key, stamp, 614).is_some());
+        assert!(api.get(&key, stamp, 615).is_none());
+        assert!(
+            cache.get(&key, stamp, 600).is_none(),
+            "the pages' cache holds its own"
+        );
+        // Both follow the same generations.
+        api.put(
+            key.clone(),
+            CachedBody::new("x", "application/json", stamp, 600),
+        );
+        cache.generations.bump("a");
+        let now = Stamp::new(cache.generations.all(), 1, 600);
+        assert!(api.get(&key, now, 600).is_none());
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_misses_render_once() {
         let cache = PageCache::new(Generations::new(["a"]), 0);

@@ -73,7 +73,7 @@ async fn services_filter_and_link_everything_and_refuse_unknown_values() {
     assert_eq!(monzo["status"]["code"], "normal");
     assert!(monzo["open_outage_id"].is_null());
     assert_eq!(monzo["category"], "neobank");
-    assert_eq!(monzo["website"].as_str().is_some(), true);
+    assert!(monzo["website"].as_str().is_some());
 
     let (_, gb_neo) = json_of(
         app.get("/api/v1/services?country=gb&category=neobank")
@@ -102,6 +102,7 @@ async fn services_filter_and_link_everything_and_refuse_unknown_values() {
         ("country=ZZ", "country"),
         ("country=GBR", "country"),
         ("category=bakery", "category"),
+        ("category=", "category"),
         ("status=down", "status"),
         (&format!("q={}", "x".repeat(101)), "q"),
     ] {
@@ -279,7 +280,6 @@ async fn walk(app: &TestApp, first: &str, between: impl AsyncFn(usize)) -> Vec<i
 }
 
 async fn outage_pages(app: TestApp) {
-    settled(&app).await;
     let ids = record_outages(&app, 9).await;
     // Newest first: start descending, then id descending (the last two start at once).
     let mut expected: Vec<i64> = ids[..7].iter().rev().copied().collect();
@@ -324,6 +324,11 @@ async fn outage_pages(app: TestApp) {
     assert_eq!(only("country=GB").await.len(), 11);
     let window = only("from=2024-09-26T10:01:00Z&to=2024-09-26T10:03:00Z").await;
     assert_eq!(window, vec![ids[2], ids[1]]);
+    assert!(
+        only("from=2024-09-27T00:00:00Z&to=2024-09-26T00:00:00Z")
+            .await
+            .is_empty()
+    );
 
     for (query, param) in [
         ("service=nope", "service"),
@@ -332,7 +337,8 @@ async fn outage_pages(app: TestApp) {
         ("region=lombardy", "region"),
         ("from=yesterday", "from"),
         ("to=2024-13-01T00:00:00Z", "to"),
-        ("from=2024-09-27T00:00:00Z&to=2024-09-26T00:00:00Z", "to"),
+        ("to=", "to"),
+        ("status=", "status"),
         ("status=maybe", "status"),
         ("cursor=abc", "cursor"),
         ("cursor=zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "cursor"),
@@ -589,4 +595,42 @@ async fn uncached_work_is_limited_per_network_while_the_cache_still_answers() {
     let other = client_from(network_of("api-other"));
     let res = get(&other, "/api/v1/services?q=x9", None).await.unwrap();
     assert_eq!(res.status(), 200);
+}
+
+/// Behind a trusted proxy, the budget is the forwarded client's network's, not the proxy's.
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_network_has_its_own_budget() {
+    let proxy = network_of("api-proxy");
+    let app = spawn_app_with(
+        AppOptions {
+            trusted_proxies: proxy.to_string().parse().unwrap(),
+            ..AppOptions::sqlite().manual_clock(T0)
+        },
+        |s| {
+            s.api_rate = RateLimit {
+                burst: 2.0,
+                per_minute: 1.0,
+            };
+        },
+    )
+    .await;
+    settled(&app).await;
+    let client = client_from(proxy);
+    let get = |path: String, forwarded_for: &'static str| {
+        client
+            .get(app.url(&path))
+            .header("X-Forwarded-For", forwarded_for)
+            .send()
+    };
+    let statuses = async |forwarded_for: &'static str, from: usize| {
+        let mut out = Vec::new();
+        for i in from..from + 3 {
+            let res = get(format!("/api/v1/services?q=p{i}"), forwarded_for).await;
+            out.push(res.unwrap().status().as_u16());
+        }
+        out
+    };
+    assert_eq!(statuses("198.51.100.7", 0).await, [200, 200, 429]);
+    // Another client of the same proxy: its own network, its own budget.
+    assert_eq!(statuses("203.0.113.9", 10).await, [200, 200, 429]);
 }
