@@ -10,6 +10,7 @@
 mod helpers;
 
 mod admin;
+mod api_page;
 mod api_v1;
 mod bad_input;
 mod browser;
