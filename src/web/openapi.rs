@@ -34,7 +34,13 @@ pub const DATA_LICENCE_URL: &str = "https://creativecommons.org/licenses/by/4.0/
         super::api::create_report,
         super::api_outages::outage,
     ),
-    components(schemas(Problem)),
+    components(schemas(
+        Problem,
+        super::api_series::SeriesStep,
+        super::api_series::SeriesSplit,
+        super::api_series::SeriesFormat,
+        super::api_series::SeriesProblem,
+    )),
     tags(
         (name = "data", description = "Services, counts with their normal, outages"),
         (name = "reports", description = "Filing a report"),
