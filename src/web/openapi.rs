@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of the API (`GET /api/v1/openapi.json`), generated from the handlers'
 //! `#[utoipa::path]` annotations and the bodies' `ToSchema` derives, so it cannot drift from the
-//! code: a handler or body that changes changes the document (and `tests/api/openapi_schemathesis.rs` runs
-//! schemathesis against both).
+//! code: a handler or body that changes changes the document (and
+//! `tests/api/openapi_schemathesis.rs` runs schemathesis against both).
 
 use super::errors::Problem;
 use actix_web::HttpResponse;
