@@ -98,6 +98,25 @@ impl Step {
     }
 }
 
+#[allow(
+    dead_code,
+    reason = "the document's list; requests are parsed as ProblemKind"
+)]
+/// The problem kinds, as the document names them (`ProblemKind::code`; a unit test keeps them
+/// the same).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SeriesProblem {
+    Login,
+    Balance,
+    SmsVerification,
+    Payments,
+    Card,
+    MobileApp,
+    Website,
+    Other,
+}
+
 /// How a series is split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -124,7 +143,7 @@ pub(super) struct SeriesQuery {
     /// How far back: a number and `s`, `m`, `h`, `d` or `w` (default `24h`). Without `from`/`to`
     /// the window ends with the current bucket and may be at most `48h` at steps `1m` and `15m`,
     /// `8w` at step `1h`; with `to`, it ends at `to`. Not with `from`.
-    #[param(example = "24h")]
+    #[param(example = "24h", pattern = "^[0-9]+[smhdw]$")]
     window: Option<String>,
     /// Start (RFC 3339), rounded down to the step. Minute counts (steps `1m`, `15m`) are kept 48
     /// hours, hourly counts (`1h`) 9 weeks: an older `from` is refused with 422.
@@ -145,7 +164,7 @@ pub(super) struct SeriesQuery {
     #[param(value_type = Option<SeriesFormat>, example = "csv")]
     format: Option<String>,
     /// Only reports of this problem kind.
-    #[param(example = "login")]
+    #[param(value_type = Option<SeriesProblem>, example = "login")]
     problem: Option<String>,
     /// Only reports from this region (ISO 3166-2, any country's: reports are placed where they
     /// are made). A region downtally does not know is refused with 422.
@@ -260,6 +279,7 @@ const CSV_EXAMPLE: &str = "time,problem,count,expected,low,high,in_outage\r\n\
                 (SeriesAnswer = "application/json"),
                 (String = "text/csv", example = json!(CSV_EXAMPLE)),
             )),
+        (status = 400, description = "A query parameter given twice or not decodable", body = Problem, content_type = PROBLEM_JSON),
         (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
         (status = 422, description = "A parameter out of range or unknown, a range older than the \
             counts kept, or more than 15,000 points", body = Problem, content_type = PROBLEM_JSON),
@@ -637,6 +657,18 @@ fn csv(by: Option<&str>, all: &[(Option<String>, Vec<Point>)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_documented_problem_kinds_are_the_domains() {
+        let doc: serde_json::Value =
+            serde_json::from_str(super::super::openapi::document_json()).unwrap();
+        let listed = &doc["components"]["schemas"]["SeriesProblem"]["enum"];
+        let codes: Vec<&str> = ProblemKind::ALL.iter().map(|p| p.code()).collect();
+        assert_eq!(listed, &serde_json::json!(codes));
+        for name in ["SeriesStep", "SeriesSplit", "SeriesFormat", "SeriesAnswer"] {
+            assert!(doc["components"]["schemas"][name].is_object(), "{name}");
+        }
+    }
 
     #[test]
     fn steps_and_their_alignment() {

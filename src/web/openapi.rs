@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of the API (`GET /api/v1/openapi.json`), generated from the handlers'
 //! `#[utoipa::path]` annotations and the bodies' `ToSchema` derives, so it cannot drift from the
-//! code: a handler or body that changes changes the document (and `tests/api/openapi.rs` runs
-//! schemathesis against both).
+//! code: a handler or body that changes changes the document (and
+//! `tests/api/openapi_schemathesis.rs` runs schemathesis against both).
 
 use super::errors::Problem;
 use actix_web::HttpResponse;
@@ -56,6 +56,10 @@ pub const DATA_LICENCE_URL: &str = "https://creativecommons.org/licenses/by/4.0/
         crate::webhooks::payload::WebhookStatement,
         crate::webhooks::payload::WebhookChallenge,
         crate::webhooks::payload::SlackMessage,
+        super::api_series::SeriesStep,
+        super::api_series::SeriesSplit,
+        super::api_series::SeriesFormat,
+        super::api_series::SeriesProblem,
     )),
     modifiers(&Webhooks),
     tags(

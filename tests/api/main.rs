@@ -34,6 +34,7 @@ mod intake;
 mod journalists;
 mod monitor;
 mod normal_range;
+mod openapi_schemathesis;
 mod pages;
 mod regions;
 mod series_api;
