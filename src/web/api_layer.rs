@@ -117,10 +117,11 @@ pub async fn api_layer(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    // A request with credentials (a subscription's secret) is its owner's alone: never kept, never
-    // answered from what another request left.
+    // A subscription, or any request with credentials, is its owner's alone: never kept, never
+    // answered from what another request left, and paid from the subscriptions' own limits.
     let public_read = matches!(*req.method(), Method::GET | Method::HEAD)
-        && !req.headers().contains_key(header::AUTHORIZATION);
+        && !req.headers().contains_key(header::AUTHORIZATION)
+        && !req.path().starts_with("/api/v1/subscriptions");
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let (true, Some(state)) = (public_read && req.path().starts_with("/api/v1/"), state) else {
         return Ok(next.call(req).await?.map_into_boxed_body());

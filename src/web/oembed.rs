@@ -8,7 +8,7 @@
 //! Refusals, with the status codes the oEmbed spec gives, as problem documents (`application/
 //! problem+json`, as under `/api/`; this path is not under it, so they are decided here): a URL that
 //! is not on this site's `--public-url` origin, or not one of the pages above, or of a service or
-//! outage that does not exist: 404; `format` other than `json`: 501; no `url`, or a `maxwidth` or
+//! outage that does not exist: 404; `format` other than `json` (the default) or `xml`: 501; no `url`, or a `maxwidth` or
 //! `maxheight` that is not a positive integer: 400. Answers are `public, max-age=3600` with CORS `*`.
 
 use super::AppState;
@@ -35,7 +35,7 @@ pub(in crate::web) struct OembedQuery {
     /// The tallest frame the consumer can show (CSS px).
     #[param(minimum = 1, example = 600)]
     maxheight: Option<u32>,
-    /// Only `json` (the default) is offered; anything else answers 501.
+    /// `json` (the default) or `xml`; anything else answers 501, as the oEmbed spec says.
     #[param(example = "json")]
     format: Option<String>,
 }
@@ -143,10 +143,11 @@ fn refuse(kind: Kind, detail: impl Into<String>) -> HttpResponse {
     tag = "embeds",
     params(OembedQuery),
     responses(
-        (status = 200, description = "A rich embed: an iframe of the live map", body = OembedBody),
+        (status = 200, description = "A rich embed: an iframe of the live map (as XML with `format=xml`)",
+            content((OembedBody = "application/json"), (String = "text/xml"))),
         (status = 400, description = "No url, or a size that is not a positive integer", body = Problem, content_type = PROBLEM_JSON),
         (status = 404, description = "Not a page of this site that can be embedded", body = Problem, content_type = PROBLEM_JSON),
-        (status = 501, description = "A format other than json", body = Problem, content_type = PROBLEM_JSON),
+        (status = 501, description = "A format other than json or xml", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
 pub(in crate::web) async fn oembed(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
@@ -154,9 +155,11 @@ pub(in crate::web) async fn oembed(state: web::Data<AppState>, req: HttpRequest)
         Ok(q) => q,
         Err(e) => return refuse(Kind::BadRequest, format!("invalid query: {e}")),
     };
-    if let Some(format) = query.format.as_deref().filter(|f| *f != "json") {
-        return not_implemented(format);
-    }
+    let xml = match query.format.as_deref().unwrap_or("") {
+        "" | "json" => false,
+        "xml" => true,
+        other => return not_implemented(other),
+    };
     if query.maxwidth == Some(0) || query.maxheight == Some(0) {
         return refuse(
             Kind::BadRequest,
@@ -219,23 +222,54 @@ pub(in crate::web) async fn oembed(state: web::Data<AppState>, req: HttpRequest)
         escape(&src),
         escape(&title),
     );
-    HttpResponse::Ok()
-        .insert_header((
-            header::CACHE_CONTROL,
-            format!("public, max-age={CACHE_AGE}"),
-        ))
-        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
-        .json(OembedBody {
-            version: "1.0",
-            kind: "rich",
-            title,
-            provider_name: "downtally",
-            provider_url: state.public_url.clone(),
-            cache_age: CACHE_AGE,
-            width,
-            height,
-            html,
-        })
+    let body = OembedBody {
+        version: "1.0",
+        kind: "rich",
+        title,
+        provider_name: "downtally",
+        provider_url: state.public_url.clone(),
+        cache_age: CACHE_AGE,
+        width,
+        height,
+        html,
+    };
+    let mut res = HttpResponse::Ok();
+    res.insert_header((
+        header::CACHE_CONTROL,
+        format!("public, max-age={CACHE_AGE}"),
+    ))
+    .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"));
+    if xml {
+        res.content_type("text/xml; charset=utf-8")
+            .body(body.to_xml())
+    } else {
+        res.json(body)
+    }
+}
+
+impl OembedBody {
+    /// The oEmbed spec's XML form: one `<oembed>` element, a child per field.
+    fn to_xml(&self) -> String {
+        let fields = [
+            ("version", self.version.to_owned()),
+            ("type", self.kind.to_owned()),
+            ("title", self.title.clone()),
+            ("provider_name", self.provider_name.to_owned()),
+            ("provider_url", self.provider_url.clone()),
+            ("cache_age", self.cache_age.to_string()),
+            ("width", self.width.to_string()),
+            ("height", self.height.to_string()),
+            ("html", self.html.clone()),
+        ];
+        let mut out = String::from(
+            "<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\n<oembed>\n",
+        );
+        for (name, value) in fields {
+            out.push_str(&format!("  <{name}>{}</{name}>\n", escape(&value)));
+        }
+        out.push_str("</oembed>\n");
+        out
+    }
 }
 
 /// The embed's own options (`theme`, `lang`, `window`) from a page's query, re-encoded; others
@@ -255,7 +289,7 @@ fn embed_options(query: &str) -> Option<String> {
 /// 501 for a format we do not offer (the oEmbed spec's answer), as a problem document.
 fn not_implemented(format: &str) -> HttpResponse {
     let status = StatusCode::NOT_IMPLEMENTED;
-    let detail = format!("format {format:?} is not offered; use json");
+    let detail = format!("format {format:?} is not offered; use json or xml");
     HttpResponse::build(status)
         .content_type(PROBLEM_JSON)
         .insert_header((header::CACHE_CONTROL, "no-store"))

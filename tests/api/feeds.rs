@@ -458,8 +458,35 @@ async fn oembed_answers_for_our_three_kinds_of_page_and_no_other() {
         assert_eq!(body["status"], 404, "{foreign}");
     }
     let url = format!("{PUBLIC}/s/monzo");
+    // The spec's XML form carries the same fields; other formats are 501, as the spec says.
+    let res = app
+        .client
+        .get(app.url("/oembed"))
+        .query(&[("url", url.as_str()), ("format", "xml")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(header(res.headers(), "content-type").starts_with("text/xml"));
+    let xml = res.text().await.unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}: {xml}"));
+    let root = doc.root_element();
+    assert!(root.has_tag_name("oembed"), "{xml}");
+    let field = |name: &str| {
+        root.children()
+            .find(|c| c.has_tag_name(name))
+            .and_then(|c| c.text())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(field("type"), "rich");
+    assert!(
+        field("html").starts_with("<iframe src=\"https://downtally.example/embed/monzo/map\""),
+        "{xml}"
+    );
+    assert_eq!(oembed(&app, &[("url", &url), ("format", "")]).await.0, 200);
     assert_eq!(
-        oembed(&app, &[("url", &url), ("format", "xml")]).await.0,
+        oembed(&app, &[("url", &url), ("format", "yaml")]).await.0,
         501
     );
     assert_eq!(
