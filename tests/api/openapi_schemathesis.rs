@@ -87,8 +87,10 @@ async fn every_api_answer_matches_the_openapi_document() {
             "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance",
             "--max-time",
             &MAX_TIME_SECS.to_string(),
+            // One worker: with two, schemathesis 4.32.5 once failed on an internal KeyError in
+            // its own coverage phase (not an answer of ours).
             "--workers",
-            "2",
+            "1",
             "--generation-database",
             "none",
             "--no-color",
