@@ -7,6 +7,7 @@
 //! asks the same model for the same bucket), so the API, the pages and the downloads agree.
 
 use super::AppState;
+use super::api_layer::api_budget_note;
 use super::errors::{ApiError, Kind, PROBLEM_JSON, Problem};
 use crate::clock::rfc3339;
 use crate::counts::buckets::{DAY, HOUR, MINUTE, WEEK};
@@ -262,16 +263,19 @@ const CSV_EXAMPLE: &str = "time,problem,count,expected,low,high,in_outage\r\n\
 
 /// Reports per bucket for a service, with what is normal for each bucket and whether an outage
 /// covered it; optionally split by problem kind or region; as JSON or CSV.
-///
-/// The range is `window` back from now (the current bucket last), or `from`–`to`. Steps `1m` and
-/// `15m` read minute counts (kept 48 hours), `1h` hourly counts (kept 9 weeks). An answer holds at
-/// most 15,000 points (buckets × series); a larger request is refused with 422 saying so. The CSV
-/// (`format=csv`, or `Accept: text/csv`) has a header row and one row per bucket (per bucket and
-/// series when split), times in RFC 3339 UTC, the normal's columns empty when unknown.
 #[utoipa::path(
     get,
     path = "/api/v1/services/{slug}/series",
     tag = "data",
+    description = concat!(
+        "The range is `window` back from now (the current bucket last), or `from`–`to`. Steps \
+        `1m` and `15m` read minute counts (kept 48 hours), `1h` hourly counts (kept 9 weeks). An \
+        answer holds at most 15,000 points (buckets × series); a larger request is refused with \
+        422 saying so. The CSV (`format=csv`, or `Accept: text/csv`) has a header row and one row \
+        per bucket (per bucket and series when split), times in RFC 3339 UTC, the normal's \
+        columns empty when unknown. ",
+        api_budget_note!()
+    ),
     params(("slug" = String, Path, description = "The service", example = "monzo"), SeriesQuery),
     responses(
         (status = 200, description = "One point per bucket, oldest first (per series when split)",
@@ -279,10 +283,12 @@ const CSV_EXAMPLE: &str = "time,problem,count,expected,low,high,in_outage\r\n\
                 (SeriesAnswer = "application/json"),
                 (String = "text/csv", example = json!(CSV_EXAMPLE)),
             )),
+        (status = 304, description = "Not modified since the ETag given in If-None-Match"),
         (status = 400, description = "A query parameter given twice or not decodable", body = Problem, content_type = PROBLEM_JSON),
         (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
         (status = 422, description = "A parameter out of range or unknown, a range older than the \
             counts kept, or more than 15,000 points", body = Problem, content_type = PROBLEM_JSON),
+        (status = 429, description = "The network's budget of uncached requests is spent", body = Problem, content_type = PROBLEM_JSON),
         (status = 503, description = "Counters unavailable; try again", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
