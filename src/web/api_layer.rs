@@ -126,10 +126,15 @@ pub async fn api_layer(
     let (true, Some(state)) = (public_read && req.path().starts_with("/api/v1/"), state) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let key_text = req
+    let mut key_text = req
         .uri()
         .path_and_query()
         .map_or_else(|| req.path().to_owned(), |pq| pq.as_str().to_owned());
+    // The one negotiation the API answers (`Accept: text/csv` on the series) is part of the key,
+    // else a CSV answer could be served to a JSON request of the same URL.
+    if super::api_series::wants_csv(req.request()) {
+        key_text.push_str(" accept=csv");
+    }
     let now = state.clock.now();
     let stamp = Stamp::new(state.pages.generations.all(), state.board.updated_at(), now);
     let ip = client_ip(req.request(), &state.trusted_proxies);
@@ -293,13 +298,21 @@ async fn over_budget(state: &AppState, ip: IpAddr) -> Option<u64> {
     waits.first().copied().flatten()
 }
 
+/// `Vary` of a kept answer: what its handler varied on, and the encoding.
+fn vary(body: &CachedBody) -> String {
+    match body.headers.iter().find(|(n, _)| n == header::VARY) {
+        Some((_, v)) => format!("{}, Accept-Encoding", v.to_str().unwrap_or("Accept")),
+        None => "Accept-Encoding".to_owned(),
+    }
+}
+
 /// A kept body as the answer to `req`: 304 when its `If-None-Match` names it, else the body in the
 /// best encoding the request accepts, with its headers.
 fn answer(req: &HttpRequest, body: &CachedBody) -> HttpResponse {
     if body.matches(req) {
         let mut res = HttpResponse::NotModified();
         res.insert_header((header::ETAG, body.etag.as_str()))
-            .insert_header((header::VARY, "Accept-Encoding"));
+            .insert_header((header::VARY, vary(body)));
         for (_, value) in body
             .headers
             .iter()
@@ -315,7 +328,7 @@ fn answer(req: &HttpRequest, body: &CachedBody) -> HttpResponse {
         res.append_header((name.clone(), value.clone()));
     }
     res.insert_header((header::ETAG, body.etag.as_str()))
-        .insert_header((header::VARY, "Accept-Encoding"));
+        .insert_header((header::VARY, vary(body)));
     if let Some(e) = encoding {
         res.insert_header((header::CONTENT_ENCODING, e));
     }

@@ -551,8 +551,9 @@ impl Request {
     }
 }
 
-/// Whether the request's `Accept` names `text/csv` (and no JSON type before it).
-fn wants_csv(req: &HttpRequest) -> bool {
+/// Whether the request's `Accept` names `text/csv` (and no JSON type before it). The API layer
+/// keys its cache by it too.
+pub(super) fn wants_csv(req: &HttpRequest) -> bool {
     let Some(accept) = req
         .headers()
         .get(actix_web::http::header::ACCEPT)

@@ -301,9 +301,18 @@ async fn steps_ranges_splits_and_csv() {
         .await
         .unwrap();
     assert_eq!(res.headers()["cache-control"], "public, max-age=15");
+    assert_eq!(res.headers()["vary"], "Accept, Accept-Encoding");
     let text = res.text().await.unwrap();
     assert!(text.starts_with("time,count,expected,low,high,in_outage\r\n"));
     assert_eq!(text.lines().count(), 61);
+    // The same URL without `Accept: text/csv` is JSON, though the API's cache holds the CSV.
+    let res = get_ok(&app, &format!("{base}?window=1h&step=1m")).await;
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
     let res = get_ok(&app, &format!("{base}?window=1d&step=1h")).await;
     assert_eq!(res.headers()["cache-control"], "public, max-age=300");
     assert!(
