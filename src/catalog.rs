@@ -17,6 +17,13 @@ pub enum Category {
 }
 
 impl Category {
+    pub const ALL: [Category; 4] = [
+        Category::Bank,
+        Category::Neobank,
+        Category::Card,
+        Category::Payments,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Category::Bank => "bank",

@@ -55,8 +55,8 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub monitor_interval_secs: u64,
 
-    /// Seconds a cached page may lag behind new reports for its service (a new monitor pass or
-    /// minute always refreshes it). 0 renders again after every report.
+    /// Seconds a cached page (or API answer) may lag behind new reports for its service (a new
+    /// monitor pass or minute always refreshes it). 0 renders again after every report.
     #[arg(long, env = "DOWNTALLY_PAGE_FRESH_SECS", default_value_t = 5,
           value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub page_fresh_secs: u64,
@@ -84,6 +84,44 @@ pub struct ServeArgs {
     #[arg(long, env = "DOWNTALLY_MAX_CONNECTIONS_PER_NETWORK", default_value_t = 256,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub max_connections_per_network: usize,
+
+    /// API requests one network (IPv4 /24, IPv6 /48) may make a minute that the API's cache cannot
+    /// answer (each runs a handler); over it the answer is 429 with `Retry-After`. Answers from the
+    /// cache, 304s, feeds and badges are never limited.
+    #[arg(long, env = "DOWNTALLY_API_RATE_PER_MINUTE", default_value_t = 120,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub api_rate_per_minute: u32,
+
+    /// How many such uncached API requests a network may make at once (the token bucket's size).
+    #[arg(long, env = "DOWNTALLY_API_RATE_BURST", default_value_t = 60,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub api_rate_burst: u32,
+
+    /// Development and tests only: webhook subscriptions may name `http://` URLs on loopback
+    /// addresses (and nothing else over http). Off by default: only https to public addresses.
+    #[arg(
+        long,
+        env = "DOWNTALLY_WEBHOOKS_ALLOW_LOOPBACK_HTTP",
+        default_value_t = false
+    )]
+    pub webhooks_allow_loopback_http: bool,
+
+    /// 64 hex digits: webhook subscribers' URLs and signing secrets are stored sealed under this key
+    /// (ChaCha20-Poly1305), so a leaked database names no receiver. Unset: stored in clear. Every
+    /// node needs the same key; a subscription sealed under a lost key cannot be delivered.
+    #[arg(long, env = "DOWNTALLY_WEBHOOKS_KEY", hide_env_values = true)]
+    pub webhooks_key: Option<crate::webhooks::seal::SealKey>,
+
+    /// Milliseconds before a failed webhook delivery's first retry (each next one doubles, up to an
+    /// hour, with jitter; deliveries are given up after 24 hours). For tests.
+    #[arg(long, env = "DOWNTALLY_WEBHOOKS_BACKOFF_MS", default_value_t = 30_000, hide = true,
+          value_parser = clap::value_parser!(u64).range(10..=3_600_000))]
+    pub webhooks_backoff_ms: u64,
+
+    /// Milliseconds a webhook receiver has to answer. For tests.
+    #[arg(long, env = "DOWNTALLY_WEBHOOKS_TIMEOUT_MS", default_value_t = 10_000, hide = true,
+          value_parser = clap::value_parser!(u64).range(100..=60_000))]
+    pub webhooks_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Args)]

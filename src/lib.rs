@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod backfill;
+pub mod badge;
 pub mod catalog;
 pub mod chart;
 pub mod clock;
@@ -33,4 +34,5 @@ pub mod startup;
 pub mod store;
 pub mod telemetry;
 pub mod web;
+pub mod webhooks;
 pub mod xml;

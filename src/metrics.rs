@@ -12,6 +12,12 @@ pub struct Metrics {
     pub request_seconds: HistogramVec,
     pub counter_store_errors: IntCounterVec,
     pub intake_batch_size: prometheus::Histogram,
+    // Webhooks (webhooks/): attempts by outcome, deliveries queued, the queue, latency, disabled.
+    pub webhook_deliveries: IntCounterVec,
+    pub webhook_queued: IntCounterVec,
+    pub webhook_queue_depth: prometheus::IntGauge,
+    pub webhook_latency: prometheus::Histogram,
+    pub webhook_disabled: prometheus::IntCounter,
 }
 
 impl Default for Metrics {
@@ -72,7 +78,62 @@ impl Metrics {
         registry
             .register(Box::new(intake_batch_size.clone()))
             .expect("unique metric");
+        let webhook_deliveries = IntCounterVec::new(
+            Opts::new(
+                "webhook_delivery_attempts_total",
+                "Webhook delivery attempts, by outcome (delivered, http_5xx, http_other, timeout, connect, address_refused, challenge_failed, gone, sealed, failed, enqueue_failed)",
+            ),
+            &["outcome"],
+        )
+        .expect("valid metric");
+        let webhook_queued = IntCounterVec::new(
+            Opts::new(
+                "webhook_deliveries_queued_total",
+                "Webhook deliveries queued, by event",
+            ),
+            &["event"],
+        )
+        .expect("valid metric");
+        let webhook_queue_depth = prometheus::IntGauge::new(
+            "webhook_queue_depth",
+            "Webhook deliveries waiting (pending), counted every 15 s",
+        )
+        .expect("valid metric");
+        let webhook_latency = prometheus::Histogram::with_opts(
+            HistogramOpts::new(
+                "webhook_delivery_seconds",
+                "From an outage event being queued to its delivery",
+            )
+            .buckets(vec![
+                0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 60.0, 600.0, 3600.0,
+            ]),
+        )
+        .expect("valid metric");
+        let webhook_disabled = prometheus::IntCounter::new(
+            "webhook_subscriptions_disabled_total",
+            "Webhook subscriptions disabled (24 hours of failures, 410 Gone, wrong codes)",
+        )
+        .expect("valid metric");
+        for c in [&webhook_deliveries, &webhook_queued] {
+            registry
+                .register(Box::new(c.clone()))
+                .expect("unique metric");
+        }
+        registry
+            .register(Box::new(webhook_queue_depth.clone()))
+            .expect("unique metric");
+        registry
+            .register(Box::new(webhook_latency.clone()))
+            .expect("unique metric");
+        registry
+            .register(Box::new(webhook_disabled.clone()))
+            .expect("unique metric");
         Self {
+            webhook_deliveries,
+            webhook_queued,
+            webhook_queue_depth,
+            webhook_latency,
+            webhook_disabled,
             registry,
             reports_accepted,
             reports_rejected,

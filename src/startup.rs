@@ -56,6 +56,11 @@ pub struct Settings {
     pub body_timeout: Duration,
     /// Connections one network may hold open (see `web/connections.rs`).
     pub max_connections_per_network: usize,
+    /// Uncached API requests a network may make (see `web/api_layer.rs`).
+    pub api_rate: crate::counts::RateLimit,
+
+    /// How webhooks are delivered (see `webhooks/`).
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 impl Settings {
@@ -77,6 +82,9 @@ impl Settings {
             admin_tokens: None,
             body_timeout: crate::web::guard::BODY_TIMEOUT,
             max_connections_per_network: crate::web::connections::PER_NETWORK,
+            api_rate: crate::web::api_layer::API_RATE,
+
+            webhooks: crate::webhooks::WebhookSettings::default(),
         }
     }
 
@@ -102,6 +110,18 @@ impl Settings {
         settings.body_timeout = Duration::from_secs(args.body_timeout_secs);
         settings.max_connections_per_network = args.max_connections_per_network;
         settings.monitor_interval = Duration::from_secs(args.monitor_interval_secs);
+        settings.api_rate = crate::counts::RateLimit {
+            burst: f64::from(args.api_rate_burst),
+            per_minute: f64::from(args.api_rate_per_minute),
+        };
+
+        settings.webhooks.policy.allow_loopback_http = args.webhooks_allow_loopback_http;
+        settings.webhooks.backoff_base = Duration::from_millis(args.webhooks_backoff_ms);
+        settings.webhooks.timeout = Duration::from_millis(args.webhooks_timeout_ms);
+        settings.webhooks.key = args.webhooks_key;
+        if args.webhooks_allow_loopback_http {
+            tracing::warn!("webhooks may call http:// URLs on loopback (a development setting)");
+        }
         settings
     }
 }
@@ -214,6 +234,26 @@ impl Application {
         };
         let port = listener.local_addr()?.port();
         let local = listener.local_addr()?;
+        let public_url = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}"))
+            .trim_end_matches('/')
+            .to_owned();
+        let webhooks = crate::webhooks::Webhooks::new(
+            db.clone(),
+            catalog.clone(),
+            clock.clone(),
+            metrics.clone(),
+            settings.webhooks,
+            public_url.clone(),
+        );
+        if !webhooks.sealer().sealing() {
+            tracing::info!(
+                "webhook URLs and secrets are stored in clear (--webhooks-key seals them)"
+            );
+        }
+        let monitor = monitor.with_webhooks(webhooks.clone());
         let pages = PageCache::new(
             Generations::new(catalog.services().iter().map(|s| s.slug.as_str())),
             settings.page_fresh.as_secs() as i64,
@@ -225,7 +265,7 @@ impl Application {
                 catalog.clone(),
             ),
             maps: crate::map::MapViews::new(regions.clone()),
-            pages,
+            pages: pages.clone(),
             comments: crate::comments::Comments::new(
                 db.clone(),
                 intake.salts().clone(),
@@ -234,6 +274,7 @@ impl Application {
                 settings.admission.rate,
             ),
             admin: settings.admin_tokens.clone(),
+            api: crate::web::api_layer::ApiLayer::new(&pages, settings.api_rate),
             catalog,
             regions,
             board,
@@ -244,12 +285,8 @@ impl Application {
             clock,
             trusted_proxies: settings.trusted_proxies.clone(),
             demo: settings.demo,
-            public_url: settings
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{local}"))
-                .trim_end_matches('/')
-                .to_owned(),
+            public_url,
+            webhooks: webhooks.clone(),
             site: Site {
                 public: public_origin,
                 body_timeout: settings.body_timeout,
@@ -277,6 +314,7 @@ impl Application {
             App::new()
                 .app_data(data.clone())
                 .configure(extractor_errors)
+                .wrap(from_fn(crate::web::api_layer::api_layer))
                 .wrap(Compress::default())
                 .wrap(from_fn(site_policy))
                 .wrap(crate::web::security_headers())
@@ -311,6 +349,7 @@ impl Application {
                 leadership,
                 settings.monitor_interval,
             )),
+            tokio::spawn(crate::webhooks::deliver::run(webhooks)),
         ];
         Ok(Self {
             port,

@@ -122,7 +122,7 @@ fn quantile(m: f64, alpha: f64, z: f64) -> f64 {
 }
 
 /// What is normal for one series, hour by hour: see the module's text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct NormalModel {
     /// Start of the first hour in `expected`.
     first: i64,
@@ -131,6 +131,23 @@ pub struct NormalModel {
     expected: Vec<f32>,
     /// The detector's overdispersion estimate at the end of the history.
     alpha: f64,
+    /// The normal of each whole hour of `expected`, computed on first demand: the series API asks
+    /// for weeks of hours at once, and each range is two bisections.
+    hourly: std::sync::OnceLock<Vec<Option<Normal>>>,
+}
+
+impl PartialEq for NormalModel {
+    /// The same model, whether or not its hours' normals were computed yet.
+    fn eq(&self, other: &Self) -> bool {
+        self.first == other.first
+            && self.alpha == other.alpha
+            && self.expected.len() == other.expected.len()
+            && self
+                .expected
+                .iter()
+                .zip(&other.expected)
+                .all(|(a, b)| a.to_bits() == b.to_bits() || a == b)
+    }
 }
 
 impl NormalModel {
@@ -161,6 +178,7 @@ impl NormalModel {
             first,
             expected: vec![f32::NAN; len],
             alpha: cfg.dispersion_prior,
+            hourly: std::sync::OnceLock::new(),
         };
         // Settings the server runs with are valid; with others there is no normal to tell.
         let Ok(mut detector) = Detector::in_zone(cfg, HOUR, zone).map(Detector::for_normal) else {
@@ -205,6 +223,22 @@ impl NormalModel {
     pub fn normal(&self, start: i64, len: i64) -> Option<Normal> {
         if len <= 0 {
             return None;
+        }
+        if len == HOUR && start.rem_euclid(HOUR) == 0 {
+            // A whole hour: the same sum (one hour's expectation), computed once per model.
+            if start < self.first {
+                return None;
+            }
+            let hourly = self.hourly.get_or_init(|| {
+                self.expected
+                    .iter()
+                    .map(|&m| {
+                        let m = f64::from(m);
+                        m.is_finite().then(|| Normal::new(m, self.alpha))
+                    })
+                    .collect()
+            });
+            return *hourly.get(((start - self.first) / HOUR) as usize)?;
         }
         let end = start.checked_add(len)?;
         let mut expected = 0.0;
@@ -376,6 +410,23 @@ mod tests {
             .map(|h| model.normal(9 * 86_400 + h * HOUR, HOUR).unwrap().expected)
             .sum();
         assert!((day.expected - sum).abs() < 1e-6 * sum);
+        // A whole hour (kept once computed) is the normal of its two halves' expectation.
+        for h in [0, 3, 12, 23] {
+            let start = 9 * 86_400 + h * HOUR;
+            let whole = model.normal(start, HOUR).unwrap();
+            let halves = model.normal(start, 1_800).unwrap().expected
+                + model.normal(start + 1_800, 1_800).unwrap().expected;
+            let again = Normal::new(halves, model.alpha());
+            assert!(
+                (whole.expected - again.expected).abs() < 1e-9,
+                "{whole:?} {again:?}"
+            );
+            assert!((whole.low - again.low).abs() < 1e-6 && (whole.high - again.high).abs() < 1e-6);
+            assert_eq!(model.normal(start, HOUR), Some(whole));
+        }
+        assert_eq!(model.normal(-HOUR, HOUR), None);
+        assert_eq!(model.normal(11 * 86_400, HOUR), None);
+        assert_eq!(model.clone(), model);
     }
 
     #[test]

@@ -43,6 +43,18 @@ impl NetworkKey {
     pub fn for_works_again(&self) -> NetworkKey {
         NetworkKey(format!("{}.w", self.0))
     }
+
+    /// The key this network's uncached API reads are rate-limited under (`web/api_layer.rs`): a
+    /// budget of their own, apart from the network's write budget.
+    pub fn for_api(&self) -> NetworkKey {
+        NetworkKey(format!("{}.a", self.0))
+    }
+
+    /// The key this network's webhook subscriptions are rate-limited under: a token bucket of
+    /// their own, apart from its reports' write budget.
+    pub fn for_subscriptions(&self) -> NetworkKey {
+        NetworkKey(format!("{}.s", self.0))
+    }
 }
 
 impl fmt::Display for NetworkKey {

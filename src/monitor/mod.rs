@@ -24,6 +24,7 @@ use crate::detect::{
 use crate::domain::{RegionId, ServiceSlug};
 use crate::normals::{Normals, series_zone};
 use crate::store::{Db, OutageRecord, StatusRow, StoreError};
+use crate::webhooks::{EventKind, UpdateReason};
 use parking_lot::RwLock;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -71,6 +72,8 @@ struct Tracked {
     outage_id: Option<i64>,
     /// The minutes of [`last_hour`] fed so far (service series only), oldest first.
     hour: VecDeque<(i64, u64)>,
+    /// The open outage's peak when webhooks last heard of it (0: not yet known on this node).
+    notified_peak: f64,
 }
 
 /// The last hour the monitor judges at `now`: the 60 closed minutes before the current minute.
@@ -108,6 +111,8 @@ pub struct Monitor {
     regions_scanned_to: Option<i64>,
     /// Whether the groups stored by an earlier leader were read (they keep their ids).
     groups_loaded: bool,
+    /// Subscribers told of outage events (`webhooks/`): a queued row each, never a wait.
+    webhooks: Option<crate::webhooks::Webhooks>,
 }
 
 impl Monitor {
@@ -132,6 +137,28 @@ impl Monitor {
             status_evidence: Vec::new(),
             regions_scanned_to: None,
             groups_loaded: false,
+            webhooks: None,
+        }
+    }
+
+    /// Tells `webhooks` of the outages this monitor declares, updates and resolves.
+    pub fn with_webhooks(mut self, webhooks: crate::webhooks::Webhooks) -> Self {
+        self.webhooks = Some(webhooks);
+        self
+    }
+
+    /// Queues a webhook event (no-op without webhooks; failures are logged, never returned).
+    async fn tell(
+        &self,
+        kind: crate::webhooks::EventKind,
+        id: i64,
+        key: &SeriesKey,
+        reason: Option<crate::webhooks::UpdateReason>,
+    ) {
+        if let Some(hooks) = &self.webhooks {
+            hooks
+                .outage_event(kind, id, &key.service, key.region.as_ref(), reason)
+                .await;
         }
     }
 
@@ -240,6 +267,7 @@ impl Monitor {
                     next: oldest,
                     outage_id: None,
                     hour: VecDeque::new(),
+                    notified_peak: 0.0,
                 },
             );
         }
@@ -303,13 +331,18 @@ impl Monitor {
                 Event::Started(o) => {
                     summary.started += 1;
                     let id = self.record_outage(key, &o, None, now).await?;
-                    self.tracked.get_mut(key).expect("tracked").outage_id = Some(id);
+                    let tracked = self.tracked.get_mut(key).expect("tracked");
+                    tracked.outage_id = Some(id);
+                    tracked.notified_peak = o.peak_count;
                     self.keep_outage_evidence(key, id, &update, now).await?;
+                    self.tell(EventKind::Started, id, key, None).await;
                 }
                 Event::Resolved(o) => {
                     summary.resolved += 1;
                     let id = self.tracked.get_mut(key).expect("tracked").outage_id.take();
-                    self.record_outage(key, &o, id, now).await?;
+                    let id = self.record_outage(key, &o, id, now).await?;
+                    self.tracked.get_mut(key).expect("tracked").notified_peak = 0.0;
+                    self.tell(EventKind::Resolved, id, key, None).await;
                 }
             }
         }
@@ -317,6 +350,15 @@ impl Monitor {
         if let (Some(o), Some(id)) = (tracked.detector.open_outage().copied(), tracked.outage_id) {
             // Keep the ongoing outage's peak and breakdown current for its page.
             self.record_outage(key, &o, Some(id), now).await?;
+            // Subscribers hear of a peak that doubled since they last heard, not of every minute's.
+            let tracked = self.tracked.get_mut(key).expect("tracked");
+            if tracked.notified_peak <= 0.0 {
+                tracked.notified_peak = o.peak_count;
+            } else if o.peak_count >= 2.0 * tracked.notified_peak {
+                tracked.notified_peak = o.peak_count;
+                self.tell(EventKind::Updated, id, key, Some(UpdateReason::PeakRose))
+                    .await;
+            }
         }
         if key.region.is_none() {
             let count: u64 = self.tracked[key].hour.iter().map(|&(_, c)| c).sum();
@@ -328,6 +370,13 @@ impl Monitor {
             let above = normal.is_some_and(|n| n.elevated(count as f64, &self.config));
             let changes = self.changed.len();
             self.publish_status(key, now, above);
+            if let Some((row, _)) = self.changed.get(changes)
+                && row.status == Status::Improving
+                && let Some(id) = row.outage_id
+            {
+                self.tell(EventKind::Updated, id, key, Some(UpdateReason::Improving))
+                    .await;
+            }
             if self.changed.len() > changes {
                 let hour_end = hour.first + HOUR;
                 let evidence = match last_update {

@@ -6,20 +6,23 @@ mod comments;
 mod groups;
 
 mod evidence;
+mod feeds;
 mod outages;
 mod reports;
 mod salts;
 mod services;
 mod sqlite_writer;
+mod webhooks;
 mod writer;
 
 pub use admin::{AdminAction, Statement};
 pub use comments::{CommentId, CommentLimits, NewComment, Posted, Source, StoredComment};
 pub use groups::StoredGroup;
-pub use outages::{OutageRecord, StatusRow, StoredOutage};
+pub use outages::{OutageFilter, OutageRecord, StatusRow, StoredOutage};
 use reports::report_columns;
-pub use reports::{NewReport, StoredCounts};
+pub use reports::{NewReport, PublicReport, StoredCounts};
 pub use sqlite_writer::{SqliteWriter, with_sqlite_writer};
+pub use webhooks::{Claimed, Fanout, FirstDelivery, Subscription};
 pub use writer::ReportSink;
 
 use sqlx::ConnectOptions;

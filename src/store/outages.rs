@@ -310,6 +310,58 @@ impl Db {
         })
     }
 
+    /// The outages of a service (service-wide and regional) that overlap `[from, to)`, oldest first:
+    /// the series API's in-outage flags.
+    pub async fn outages_between(
+        &self,
+        service: &ServiceSlug,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<StoredOutage>, StoreError> {
+        on_pool!(self, p => {
+            let sql = format!(
+                "SELECT {OUTAGE_COLUMNS} FROM outages WHERE service = $1 AND started_at < $3 \
+                 AND (ended_at IS NULL OR ended_at > $2) ORDER BY started_at, id"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(service.as_str())
+                .bind(from)
+                .bind(to)
+                .fetch_all(p)
+                .await?;
+            Ok(rows.iter().map(outage_from_row).collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// The regions of a service's counted reports of a problem in `[from, to)`, in code order: the
+    /// series API's split by region. Rows that are no valid region are skipped.
+    pub async fn regions_reported(
+        &self,
+        service: &ServiceSlug,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<RegionId>, StoreError> {
+        let sql = format!(
+            "SELECT DISTINCT region FROM reports WHERE service = $1 AND created_at >= $2 \
+             AND created_at < $3 AND counted = TRUE AND region IS NOT NULL \
+             AND problem <> '{works}' ORDER BY region",
+            works = ReportKind::WORKS_AGAIN
+        );
+        on_pool!(self, p => {
+            let rows = sqlx::query(&sql)
+                .bind(service.as_str())
+                .bind(from)
+                .bind(to)
+                .fetch_all(p)
+                .await?;
+            Ok(rows
+                .iter()
+                .filter_map(|r| r.try_get::<String, _>("region").ok())
+                .filter_map(|r| RegionId::parse(&r).ok())
+                .collect())
+        })
+    }
+
     /// Writes status rows in one transaction.
     pub async fn set_statuses(&self, rows: &[StatusRow]) -> Result<(), StoreError> {
         if rows.is_empty() {
@@ -354,6 +406,67 @@ impl Db {
                 })
                 .collect::<Result<Vec<_>, sqlx::Error>>()
                 .map_err(StoreError::from)
+        })
+    }
+}
+
+/// Which outages `GET /api/v1/outages` lists, and from where (every value checked by the handler).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutageFilter {
+    pub service: Option<ServiceSlug>,
+    /// An ISO 3166-1 code: outages of services that serve it, or in one of its regions.
+    pub country: Option<String>,
+    /// Outages of this region, and service-wide ones with reports from it.
+    pub region: Option<RegionId>,
+    /// Started at or after `from`, before `to` (epoch seconds).
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    /// `Some(true)`: open ones only; `Some(false)`: resolved ones only.
+    pub open: Option<bool>,
+    /// Only outages after this one in the order (newest first): `(started_at, id)` of the last
+    /// outage of the previous page.
+    pub after: Option<(i64, i64)>,
+}
+
+impl Db {
+    /// Outages newest first (by start, then id), at most `limit`, that `filter` lets through. Pages
+    /// follow `(started_at, id)`, so an outage recorded meanwhile never shifts or repeats a page.
+    pub async fn outage_page(
+        &self,
+        filter: &OutageFilter,
+        limit: i64,
+    ) -> Result<Vec<StoredOutage>, StoreError> {
+        let (after_start, after_id) = filter.after.unwrap_or((i64::MAX, i64::MAX));
+        let status = match filter.open {
+            None => "",
+            Some(true) => "open",
+            Some(false) => "resolved",
+        };
+        on_pool!(self, p => {
+            let sql = format!(
+                "SELECT {} FROM outages o WHERE ($1 = '' OR o.service = $1) \
+                 AND ($2 = '' OR COALESCE(o.region, '') LIKE $2 || '-%' OR EXISTS (SELECT 1 FROM services s \
+                   WHERE s.slug = o.service AND ',' || s.countries || ',' LIKE '%,' || $2 || ',%')) \
+                 AND ($3 = '' OR o.region = $3 OR (o.region IS NULL AND ',' || o.regions LIKE '%,' || $3 || ':%')) \
+                 AND o.started_at >= $4 AND o.started_at < $5 \
+                 AND ($6 = '' OR ($6 = 'open' AND o.ended_at IS NULL) OR ($6 = 'resolved' AND o.ended_at IS NOT NULL)) \
+                 AND (o.started_at < $7 OR (o.started_at = $7 AND o.id < $8)) \
+                 ORDER BY o.started_at DESC, o.id DESC LIMIT $9",
+                OUTAGE_COLUMNS.split(", ").map(|c| format!("o.{c}")).collect::<Vec<_>>().join(", ")
+            );
+            let rows = sqlx::query(&sql)
+                .bind(filter.service.as_ref().map_or("", ServiceSlug::as_str))
+                .bind(filter.country.as_deref().unwrap_or(""))
+                .bind(filter.region.as_ref().map_or("", RegionId::as_str))
+                .bind(filter.from.unwrap_or(i64::MIN))
+                .bind(filter.to.unwrap_or(i64::MAX))
+                .bind(status)
+                .bind(after_start)
+                .bind(after_id)
+                .bind(limit)
+                .fetch_all(p)
+                .await?;
+            Ok(rows.iter().map(outage_from_row).collect::<Result<Vec<_>, _>>()?)
         })
     }
 }

@@ -253,3 +253,47 @@ where
     ids.sort_unstable();
     Ok(ids)
 }
+
+/// What anyone may read of one report (`GET /api/v1/services/{slug}/reports/{id}`): never its
+/// reporter or network key, coordinates, exact time or why it was not counted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicReport {
+    pub id: i64,
+    pub service: ServiceSlug,
+    /// The problem's code, or `works_again`.
+    pub problem: String,
+    pub region: Option<RegionId>,
+    /// Start of the minute it arrived in.
+    pub bucket_start: i64,
+    pub counted: bool,
+    /// Its comment when pages show it: the report counted and no admin hid it.
+    pub comment: Option<String>,
+}
+
+impl Db {
+    /// The public fields of report `id` (see [`PublicReport`]).
+    pub async fn public_report(&self, id: i64) -> Result<Option<PublicReport>, StoreError> {
+        on_pool!(self, p => {
+            let row = sqlx::query(
+                "SELECT id, service, problem, region, counted, (created_at / 60) * 60 AS bucket, \
+                 CASE WHEN counted = TRUE AND comment_hidden_at IS NULL THEN comment END AS public_comment \
+                 FROM reports WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(p)
+            .await?;
+            Ok(match row {
+                Some(r) => Some(PublicReport {
+                    id: r.try_get("id")?,
+                    service: r.try_get("service")?,
+                    problem: r.try_get("problem")?,
+                    region: r.try_get("region")?,
+                    bucket_start: r.try_get("bucket")?,
+                    counted: r.try_get("counted")?,
+                    comment: r.try_get("public_comment")?,
+                }),
+                None => None,
+            })
+        })
+    }
+}

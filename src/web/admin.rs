@@ -485,6 +485,17 @@ pub(super) async fn add_statement(
         )
         .await?;
     state.pages.generations.bump(outage.record.service.as_str());
+    // Subscribers hear the service's words (a queued row; nothing waits for them).
+    state
+        .webhooks
+        .outage_event(
+            crate::webhooks::EventKind::Updated,
+            outage.id,
+            &outage.record.service,
+            outage.record.region.as_ref(),
+            Some(crate::webhooks::UpdateReason::Statement),
+        )
+        .await;
     Ok(back_to_admin("statement"))
 }
 

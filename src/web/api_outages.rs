@@ -64,10 +64,16 @@ pub(super) struct RegionTally {
     get,
     path = "/api/v1/outages/{id}",
     tag = "data",
+    description = concat!(
+        "One outage with its statements, evidence and incident group; cached for 15 s. ",
+        super::api_layer::api_budget_note!()
+    ),
     params(("id" = i64, Path, description = "The outage", example = 42)),
     responses(
         (status = 200, description = "The outage", body = OutageBody),
+        (status = 304, description = "Not modified since the ETag given in If-None-Match"),
         (status = 404, description = "No such outage", body = Problem, content_type = PROBLEM_JSON),
+        (status = 429, description = "The network's budget of uncached requests is spent", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
 pub(super) async fn outage(

@@ -260,6 +260,8 @@ struct MapPage<'a> {
     legend: String,
     totals: Option<String>,
     rows: Vec<HeatRow>,
+    /// The oEmbed endpoint for this embed (`oembed.rs`).
+    oembed: String,
 }
 
 /// Regions listed under the embedded map: the busiest few (the service page lists them all).
@@ -272,7 +274,7 @@ pub const FRAME_WIDTH: u32 = 360;
 /// service's name, a status line of up to three lines, the legend and the reports by country as
 /// HTML (the SVG's own are too small to read at this width), the closed region table and the credit
 /// line of up to two lines (measured in Chromium: `tests/api/browser.rs`).
-const FRAME_TEXT_HEIGHT: f64 = 300.0;
+pub const FRAME_TEXT_HEIGHT: f64 = 300.0;
 
 /// Height (CSS px) of the frame the snippet suggests for a map of `size` (its SVG's `viewBox`), so
 /// that the map, which scales to the frame's width less the page's padding, and the credit line
@@ -309,6 +311,10 @@ pub(super) async fn map_page(
             legend: crate::map::legend_html(lang, opts.theme),
             totals: totals.summary(lang),
             rows,
+            oembed: super::oembed::discovery_href(
+                &state.public_url,
+                &format!("/embed/{}/map", service.slug),
+            ),
         };
         html(&page, lang)
     };

@@ -61,6 +61,30 @@ impl Kind {
         }
     }
 
+    /// The kind's slug in its problem `type` URI (`/api#problem-<slug>`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Kind::BadRequest => "bad-request",
+            Kind::Unauthorized => "unauthorized",
+            Kind::Forbidden => "forbidden",
+            Kind::NotFound => "not-found",
+            Kind::MethodNotAllowed => "method-not-allowed",
+            Kind::RequestTimeout => "request-timeout",
+            Kind::PayloadTooLarge => "payload-too-large",
+            Kind::UnsupportedMediaType => "unsupported-media-type",
+            Kind::Unprocessable => "unprocessable",
+            Kind::TooManyRequests => "too-many-requests",
+            Kind::Unavailable => "unavailable",
+            Kind::Internal => "internal",
+        }
+    }
+
+    /// The problem document's `type` for this kind: a relative URI that resolves to the kind's
+    /// anchor on the `/api` page (`/api#problem-not-found`), the same for every error of the kind.
+    pub fn problem_type(self) -> String {
+        format!("/api#problem-{}", self.slug())
+    }
+
     /// What a page says when no message of its own was given.
     fn page_key(self) -> &'static str {
         match self {
@@ -95,6 +119,71 @@ impl Kind {
         }
     }
 }
+
+/// Every kind of API error, as the `/api` page lists them (one anchor `problem-<slug>` each): its
+/// slug, HTTP status, and what it means, in English.
+pub const PROBLEM_TYPES: [(&str, u16, &str); 12] = [
+    (
+        "bad-request",
+        400,
+        "The request cannot be read: a malformed query string, path or JSON body.",
+    ),
+    (
+        "unauthorized",
+        401,
+        "The request needs credentials it did not carry.",
+    ),
+    (
+        "forbidden",
+        403,
+        "The request was refused, for example a form posted from another site.",
+    ),
+    (
+        "not-found",
+        404,
+        "No such endpoint, service, outage or report.",
+    ),
+    (
+        "method-not-allowed",
+        405,
+        "The path exists but does not answer this method; `Allow` lists those it does.",
+    ),
+    (
+        "request-timeout",
+        408,
+        "The request body did not arrive in time.",
+    ),
+    (
+        "payload-too-large",
+        413,
+        "The request body is larger than 8 KiB.",
+    ),
+    (
+        "unsupported-media-type",
+        415,
+        "The request body is not JSON (`Content-Type: application/json`).",
+    ),
+    (
+        "unprocessable",
+        422,
+        "A parameter or field is well-formed but not valid: `detail` names it.",
+    ),
+    (
+        "too-many-requests",
+        429,
+        "This network has used its budget for now; try again after `Retry-After` seconds.",
+    ),
+    (
+        "unavailable",
+        503,
+        "A store is unavailable for a moment; try again.",
+    ),
+    (
+        "internal",
+        500,
+        "A failure of ours, logged; the request may be tried again later.",
+    ),
+];
 
 /// A refused report: a field that does not validate, a network over its rate limit, or a store that
 /// cannot take it now.
@@ -155,7 +244,7 @@ impl ResponseError for ApiError {
         self.kind.status()
     }
 
-    /// A problem document: `type` is `about:blank` (the status says it all), `title` the status's
+    /// A problem document: `type` the kind's URI ([`Kind::problem_type`]), `title` the status's
     /// name, `detail` what was wrong, repeated in `error` for the clients written before it.
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
@@ -165,7 +254,7 @@ impl ResponseError for ApiError {
         self.add_retry_after(&mut res);
         res.body(
             serde_json::to_string(&Problem {
-                kind: "about:blank".into(),
+                kind: self.kind.problem_type(),
                 title: status.canonical_reason().unwrap_or("Error").into(),
                 status: status.as_u16(),
                 detail: self.message.clone(),
@@ -182,14 +271,15 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 /// An API error as RFC 9457 describes it (`application/problem+json`).
 #[derive(serde::Serialize, utoipa::ToSchema)]
 #[schema(example = json!({
-    "type": "about:blank",
+    "type": "/api#problem-unprocessable",
     "title": "Unprocessable Entity",
     "status": 422,
     "detail": "step must be 1m or 1h, not \"5m\"",
     "error": "step must be 1m or 1h, not \"5m\""
 }))]
 pub struct Problem {
-    /// What kind of error this is: a URI that stays the same for the same kind.
+    /// What kind of error this is: `/api#problem-<kind>` (relative to this server), the same for
+    /// every error of the kind; `/api` explains each.
     #[serde(rename = "type")]
     pub kind: String,
     /// The HTTP status's name.
@@ -482,4 +572,40 @@ fn refuse_body(
         _ => Kind::of_status(e.status_code()),
     };
     for_path(req, kind, format!("invalid {what} body: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind has one anchor on `/api`, listed once, with its status.
+    #[test]
+    fn every_kind_has_a_problem_type_listed_with_its_status() {
+        let kinds = [
+            Kind::BadRequest,
+            Kind::Unauthorized,
+            Kind::Forbidden,
+            Kind::NotFound,
+            Kind::MethodNotAllowed,
+            Kind::RequestTimeout,
+            Kind::PayloadTooLarge,
+            Kind::UnsupportedMediaType,
+            Kind::Unprocessable,
+            Kind::TooManyRequests,
+            Kind::Unavailable,
+            Kind::Internal,
+        ];
+        assert_eq!(kinds.len(), PROBLEM_TYPES.len());
+        for kind in kinds {
+            let listed: Vec<_> = PROBLEM_TYPES
+                .iter()
+                .filter(|(slug, _, _)| *slug == kind.slug())
+                .collect();
+            assert_eq!(listed.len(), 1, "{kind:?}");
+            assert_eq!(listed[0].1, kind.status().as_u16(), "{kind:?}");
+            assert_eq!(kind.problem_type(), format!("/api#problem-{}", listed[0].0));
+        }
+        let res = ApiError::new(Kind::TooManyRequests, "slow down").error_response();
+        assert_eq!(res.status(), 429);
+    }
 }

@@ -9,18 +9,28 @@ mod api;
 mod api_groups;
 
 mod api_evidence;
+pub mod api_layer;
+mod api_outage_list;
 mod api_outages;
+mod api_reports;
+mod api_series;
+mod api_services;
+mod badge;
+
+mod api_subscriptions;
 pub mod connections;
 mod embed;
 pub mod errors;
 pub mod guard;
 pub mod history;
 pub mod i18n;
+mod oembed;
 pub mod openapi;
 mod ops;
 pub mod page_cache;
 mod pages;
 pub mod preparing;
+mod public;
 mod request;
 mod view;
 
@@ -43,6 +53,8 @@ use std::time::Instant;
 use tracing::Instrument;
 
 pub use api::parse_duration;
+/// How statuses read in Atlassian Statuspage's vocabulary, for the `/api` page to show.
+pub use pages::statuspage::{INCIDENT_STATUSES, MappingRow, mapping as statuspage_mapping};
 
 /// What every handler may use. Cheap to clone: everything inside is shared.
 #[derive(Clone)]
@@ -73,6 +85,11 @@ pub struct AppState {
     pub comments: crate::comments::Comments,
     /// The admin area's tokens; `None`: there is no admin area (`/admin` answers 404).
     pub admin: Option<crate::admin::AdminTokens>,
+    /// The API's cache and its per-network budget for uncached work (`api_layer.rs`).
+    pub api: api_layer::ApiLayer,
+
+    /// Webhook subscriptions and the queue of their deliveries.
+    pub webhooks: crate::webhooks::Webhooks,
 }
 
 /// One route: its pattern, which is also its metric label (see `route_label`); a path it matches, for
@@ -99,7 +116,7 @@ const fn route(
 /// answers HEAD too (actix sends the headers without the body); a known path asked with a method it
 /// does not answer gets 405 with `Allow`; any other path 404.
 #[rustfmt::skip]
-const ROUTES: [Route; 28] = [
+const ROUTES: [Route; 40] = [
     route("/healthz", "/healthz", |m| m.get(ops::healthz)),
     route("/readyz", "/readyz", |m| m.get(ops::readyz)),
     route("/metrics", "/metrics", |m| m.get(ops::metrics)),
@@ -107,10 +124,21 @@ const ROUTES: [Route; 28] = [
     route("/api/v1/services/{slug}/reports", "/api/v1/services/monzo/reports",
           |m| m.on(Method::POST, api::create_report)),
     route("/api/v1/services/{slug}/series", "/api/v1/services/monzo/series",
-          |m| m.get(api::series)),
-    route("/api/v1/services", "/api/v1/services", |m| m.get(api::services)),
+          |m| m.get(api_series::series)),
+    route("/api/v1/services/{slug}/reports/{id}", "/api/v1/services/monzo/reports/7",
+          |m| m.get(api_reports::report)),
+    route("/api/v1/services/{slug}", "/api/v1/services/monzo", |m| m.get(api_services::service)),
+    route("/api/v1/services", "/api/v1/services", |m| m.get(api_services::services)),
+    route("/api/v1/outages", "/api/v1/outages", |m| m.get(api_outage_list::outages)),
     route("/api/v1/outages/{id}", "/api/v1/outages/42", |m| m.get(api_outages::outage)),
     route("/api/v1/openapi.json", "/api/v1/openapi.json", |m| m.get(openapi::document)),
+    // Webhooks (webhooks/, api_subscriptions.rs).
+    route("/api/v1/subscriptions", "/api/v1/subscriptions",
+          |m| m.on(Method::POST, api_subscriptions::create)),
+    route("/api/v1/subscriptions/{id}", "/api/v1/subscriptions/sub_0a1b2c3d4e5f6a7b8c9d0e1f",
+          |m| m.get(api_subscriptions::show).on(Method::DELETE, api_subscriptions::delete)),
+    route("/api/v1/subscriptions/{id}/confirm", "/api/v1/subscriptions/sub_0a1b2c3d4e5f6a7b8c9d0e1f/confirm",
+          |m| m.on(Method::POST, api_subscriptions::confirm)),
     route("/", "/", |m| m.get(pages::index)),
     route("/s/{slug}", "/s/monzo", |m| m.get(pages::service_page)),
     route("/s/{slug}/chart.{format}", "/s/monzo/chart.png", |m| m.get(pages::service_chart_file)),
@@ -133,11 +161,26 @@ const ROUTES: [Route; 28] = [
     route("/embed/{slug}/map.svg", "/embed/monzo/map.svg",
           |m| m.get(embed::map_svg).on(Method::OPTIONS, embed::preflight)),
     route("/embed/{slug}/map", "/embed/monzo/map", |m| m.get(embed::map_page)),
+    // Feeds, badges, oEmbed, Statuspage-compatible JSON (issue 13 §3).
+    // (Scripts elsewhere may read them with revalidation headers: CORS preflight as for embeds.)
+    route("/feed.atom", "/feed.atom",
+          |m| m.get(pages::feed_all).on(Method::OPTIONS, embed::preflight)),
+    route("/s/{slug}/feed.atom", "/s/monzo/feed.atom",
+          |m| m.get(pages::feed_service).on(Method::OPTIONS, embed::preflight)),
+    route("/s/{slug}/api/v2/status.json", "/s/monzo/api/v2/status.json",
+          |m| m.get(pages::statuspage::status_json).on(Method::OPTIONS, embed::preflight)),
+    route("/s/{slug}/api/v2/summary.json", "/s/monzo/api/v2/summary.json",
+          |m| m.get(pages::statuspage::summary_json).on(Method::OPTIONS, embed::preflight)),
+    route("/badge/{slug}.svg", "/badge/monzo.svg",
+          |m| m.get(badge::badge).on(Method::OPTIONS, embed::preflight)),
+    route("/oembed", "/oembed", |m| m.get(oembed::oembed)),
 ];
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     for route in &ROUTES {
-        let Methods { resource, allowed } = (route.handlers)(Methods::new(route.pattern));
+        let Methods {
+            resource, allowed, ..
+        } = (route.handlers)(Methods::new(route.pattern));
         let allow = allow_header(&allowed);
         cfg.service(resource.default_service(web::to(move |req: HttpRequest| {
             wrong_method(req, allow.clone())
@@ -162,6 +205,8 @@ pub fn route_table() -> Vec<(&'static str, &'static str, Vec<Method>)> {
 struct Methods {
     resource: Resource,
     allowed: Vec<Method>,
+    /// Under `/api/v1/`: a GET is readable from other sites' scripts (CORS, `api_layer.rs`).
+    api: bool,
 }
 
 impl Methods {
@@ -169,18 +214,26 @@ impl Methods {
         Self {
             resource: web::resource(pattern),
             allowed: Vec::new(),
+            api: pattern.starts_with("/api/v1/"),
         }
     }
 
-    /// GET, and HEAD with the same handler.
+    /// GET, and HEAD with the same handler; under `/api/v1/` also OPTIONS, the CORS preflight.
     fn get<F, Args>(self, handler: F) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
-        self.on(Method::GET, handler.clone())
-            .on(Method::HEAD, handler)
+        let api = self.api;
+        let methods = self
+            .on(Method::GET, handler.clone())
+            .on(Method::HEAD, handler);
+        if api {
+            methods.on(Method::OPTIONS, api_layer::preflight)
+        } else {
+            methods
+        }
     }
 
     /// `method`, answered by `handler`.
@@ -245,6 +298,10 @@ fn route_label(path: &str) -> &'static str {
             "/api/v1/services/{slug}/reports"
         } else if rest.ends_with("/series") {
             "/api/v1/services/{slug}/series"
+        } else if rest.contains("/reports/") {
+            "/api/v1/services/{slug}/reports/{id}"
+        } else if !rest.contains('/') {
+            "/api/v1/services/{slug}"
         } else {
             "other"
         };
@@ -258,6 +315,12 @@ fn route_label(path: &str) -> &'static str {
             "/s/{slug}/comments"
         } else if rest.contains("/chart.") {
             "/s/{slug}/chart.{format}"
+        } else if rest.ends_with("/feed.atom") {
+            "/s/{slug}/feed.atom"
+        } else if rest.ends_with("/api/v2/status.json") {
+            "/s/{slug}/api/v2/status.json"
+        } else if rest.ends_with("/api/v2/summary.json") {
+            "/s/{slug}/api/v2/summary.json"
         } else {
             "/s/{slug}"
         };
@@ -279,11 +342,17 @@ fn route_label(path: &str) -> &'static str {
         "/readyz" => "/readyz",
         "/metrics" => "/metrics",
         "/api/v1/services" => "/api/v1/services",
+        "/api/v1/outages" => "/api/v1/outages",
         "/api/v1/openapi.json" => "/api/v1/openapi.json",
         "/outages" => "/outages",
         p if p.starts_with("/outages/") && p.contains("/chart.") => "/outages/{id}/chart.{format}",
         p if p.starts_with("/outages/") => "/outages/{id}",
         p if p.starts_with("/api/v1/outages/") => "/api/v1/outages/{id}",
+        "/api/v1/subscriptions" => "/api/v1/subscriptions",
+        p if p.starts_with("/api/v1/subscriptions/") && p.ends_with("/confirm") => {
+            "/api/v1/subscriptions/{id}/confirm"
+        }
+        p if p.starts_with("/api/v1/subscriptions/") => "/api/v1/subscriptions/{id}",
         "/privacy" => "/privacy",
         "/api" => "/api",
         "/admin" => "/admin",
@@ -292,6 +361,9 @@ fn route_label(path: &str) -> &'static str {
         "/admin/comments" => "/admin/comments",
         "/admin/statements" => "/admin/statements",
         p if p.starts_with("/static/") => "/static/{file}",
+        "/feed.atom" => "/feed.atom",
+        "/oembed" => "/oembed",
+        p if p.starts_with("/badge/") && p.ends_with(".svg") => "/badge/{slug}.svg",
         _ => "other",
     }
 }
@@ -380,7 +452,13 @@ mod tests {
                 route.example
             );
         }
-        for unknown in ["/nope", "/api/v1/nope", "/embed/monzo/nope.svg", "/static"] {
+        for unknown in [
+            "/nope",
+            "/api/v1/nope",
+            "/embed/monzo/nope.svg",
+            "/static",
+            "/badge/x.png",
+        ] {
             assert_eq!(route_label(unknown), "other", "{unknown}");
         }
     }

@@ -69,6 +69,24 @@ pub enum PageKey {
         theme: Theme,
         window: Window,
     },
+    /// An API answer, by path and query (`web/api_layer.rs`: kept in a cache of its own, keys of
+    /// bounded length, each miss paid from the network's API budget).
+    Api(String),
+    // Feeds, badges, Statuspage-compatible JSON (`pages/feeds.rs`, `badge.rs`, `statuspage.rs`).
+    /// An Atom feed of outages.
+    Feed { of: FeedOf, lang: Lang },
+    /// A service's status badge.
+    Badge { slug: ServiceSlug, lang: Lang },
+    /// A service's Statuspage-compatible JSON: `summary.json` when `summary`, else `status.json`.
+    Statuspage { slug: ServiceSlug, summary: bool },
+}
+
+/// Whose outages a feed holds: everyone's, a country's (a code of the catalog) or a service's.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FeedOf {
+    All,
+    Country(String),
+    Service(ServiceSlug),
 }
 
 /// Whose chart a download is.
@@ -161,6 +179,10 @@ pub struct CachedBody {
     /// Weak: the same page may travel in different encodings.
     pub etag: String,
     identity: Bytes,
+    /// When the body must be made again whatever the stamp says (its `max-age` passed), if ever.
+    expires: Option<i64>,
+    /// Headers it travels with besides type, validator and encoding (an API answer's own).
+    pub headers: Vec<(header::HeaderName, HeaderValue)>,
     gzip: OnceLock<Bytes>,
     br: OnceLock<Bytes>,
 }
@@ -180,9 +202,23 @@ impl CachedBody {
             content_type,
             etag,
             identity: body,
+            expires: None,
+            headers: Vec::new(),
             gzip: OnceLock::new(),
             br: OnceLock::new(),
         }
+    }
+
+    /// The body, no longer served from the cache from `at` on (epoch seconds).
+    pub fn expiring(mut self, at: i64) -> Self {
+        self.expires = Some(at);
+        self
+    }
+
+    /// The body, travelling with `headers` too.
+    pub fn with_headers(mut self, headers: Vec<(header::HeaderName, HeaderValue)>) -> Self {
+        self.headers = headers;
+        self
     }
 
     /// Whether the request's `If-None-Match` names this body.
@@ -244,6 +280,17 @@ impl PageCache {
         }
     }
 
+    /// An empty cache of its own that follows the same data generations (the API's: its keys
+    /// neither crowd out nor clear the pages').
+    pub fn sibling(&self) -> Self {
+        Self {
+            entries: Arc::default(),
+            fills: Arc::default(),
+            generations: self.generations.clone(),
+            min_fresh: self.min_fresh,
+        }
+    }
+
     /// The body for `key` at `stamp`: from the cache, or rendered by `build` and kept. Of several
     /// requests that miss the same key at once, one renders and the others wait for its result.
     /// Bodies are text (pages) or bytes (chart PNGs).
@@ -259,6 +306,25 @@ impl PageCache {
         F: Future<Output = Result<B, E>>,
         B: Into<Bytes>,
     {
+        let build = async move {
+            let body = build.await?;
+            Ok(CachedBody::new(body, content_type, stamp, now))
+        };
+        self.get_or_fill_with(key, stamp, now, build).await
+    }
+
+    /// [`PageCache::get_or_fill`] with `build` making the whole [`CachedBody`] (its type, headers
+    /// and expiry its own).
+    pub async fn get_or_fill_with<F, E>(
+        &self,
+        key: PageKey,
+        stamp: Stamp,
+        now: i64,
+        build: F,
+    ) -> Result<Arc<CachedBody>, E>
+    where
+        F: Future<Output = Result<CachedBody, E>>,
+    {
         if let Some(body) = self.get(&key, stamp, now) {
             return Ok(body);
         }
@@ -268,9 +334,7 @@ impl PageCache {
         let result = match self.get(&key, stamp, now) {
             Some(body) => Ok(body),
             None => match build.await {
-                Ok(text) => {
-                    Ok(self.put(key.clone(), CachedBody::new(text, content_type, stamp, now)))
-                }
+                Ok(body) => Ok(self.put(key.clone(), body)),
                 Err(e) => Err(e),
             },
         };
@@ -289,7 +353,8 @@ impl PageCache {
         let s = entry.stamp;
         let holds = s.board == stamp.board
             && s.minute == stamp.minute
-            && (s.data == stamp.data || now - entry.born < self.min_fresh);
+            && (s.data == stamp.data || now - entry.born < self.min_fresh)
+            && entry.expires.is_none_or(|at| now < at);
         holds.then_some(entry)
     }
 
@@ -464,6 +529,32 @@ mod tests {
         let stamp = Stamp::new(cache.generations.of("a"), 1, now);
         assert!(cache.get(&key(1), stamp, now + 4).is_some());
         assert!(cache.get(&key(1), stamp, now + 5).is_none());
+    }
+
+    #[test]
+    fn an_expiring_body_is_not_served_after_its_time_and_siblings_keep_apart() {
+        let cache = PageCache::new(Generations::new(["a"]), 0);
+        let api = cache.sibling();
+        let stamp = Stamp::new(0, 1, 600);
+        let key = PageKey::Api("/api/v1/services".into());
+        api.put(
+            key.clone(),
+            CachedBody::new("x", "application/json", stamp, 600).expiring(615),
+        );
+        assert!(api.get(&key, stamp, 614).is_some());
+        assert!(api.get(&key, stamp, 615).is_none());
+        assert!(
+            cache.get(&key, stamp, 600).is_none(),
+            "the pages' cache holds its own"
+        );
+        // Both follow the same generations.
+        api.put(
+            key.clone(),
+            CachedBody::new("x", "application/json", stamp, 600),
+        );
+        cache.generations.bump("a");
+        let now = Stamp::new(cache.generations.all(), 1, 600);
+        assert!(api.get(&key, now, 600).is_none());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -164,7 +164,12 @@ async fn the_map_page_and_svg_show_where_reports_come_from() {
     );
     assert!(html.starts_with("<!doctype html>") && html.contains("<html lang=\"en\">"));
     assert!(!html.contains("<script"), "the embed needs no JavaScript");
-    assert!(!html.contains("<link"), "the embed loads nothing else");
+    // Its only links name its oEmbed endpoint (`rel="alternate"` loads nothing).
+    assert!(
+        html.match_indices("<link")
+            .all(|(at, _)| html[at..].starts_with("<link rel=\"alternate\"")),
+        "the embed loads nothing else"
+    );
     assert!(html.contains("role=\"status\""), "no status line");
     assert!(
         html.contains("No current problems at Intesa Sanpaolo"),

@@ -294,7 +294,7 @@ async fn the_api_reads_only_json_media_types() {
         );
         let problem: serde_json::Value = res.json().await.unwrap();
         assert_eq!(problem["status"], 415);
-        assert_eq!(problem["type"], "about:blank");
+        assert_eq!(problem["type"], "/api#problem-unsupported-media-type");
         assert_eq!(problem["title"], "Unsupported Media Type");
         let detail = problem["detail"].as_str().unwrap();
         assert!(detail.contains("application/json"), "{detail}");

@@ -119,7 +119,7 @@ async fn a_known_path_asked_with_another_method_is_405_with_allow() {
         .unwrap();
     assert_eq!(
         (res.status().as_u16(), allow(&res)),
-        (405, Some("GET, HEAD".into()))
+        (405, Some("GET, HEAD, OPTIONS".into()))
     );
 
     // Unknown paths stay 404, in the format of their path.

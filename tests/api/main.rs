@@ -10,6 +10,8 @@
 mod helpers;
 
 mod admin;
+mod api_page;
+mod api_v1;
 mod bad_input;
 mod browser;
 mod comments;
@@ -22,6 +24,7 @@ mod detect_synthetic;
 mod durability;
 mod embeds;
 mod evidence;
+mod feeds;
 mod flood;
 mod forms_csrf;
 mod groups;
@@ -31,9 +34,12 @@ mod intake;
 mod journalists;
 mod monitor;
 mod normal_range;
+mod openapi_schemathesis;
 mod pages;
 mod regions;
+mod series_api;
 mod slow_clients;
+mod webhooks;
 mod works_again;
 
 /// Every integration test is a module of this binary: a new `tests/*.rs` (or `tests/*/main.rs`) would

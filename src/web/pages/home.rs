@@ -45,6 +45,8 @@ struct IndexPage<'a> {
     countries: Vec<(&'a str, String)>,
     country: String,
     shown_text: String,
+    /// The Atom feed (of the country shown).
+    alternates: super::feeds::Alternates,
     q: String,
 }
 
@@ -170,6 +172,11 @@ async fn home_html(
         &IndexPage {
             i: lang,
             demo: state.demo,
+            alternates: super::feeds::Alternates::everywhere(
+                state,
+                Some(country.as_str()).filter(|c| !c.is_empty()),
+                lang,
+            ),
             troubled,
             incident_groups: state
                 .board

@@ -10,6 +10,7 @@
 mod api_doc;
 mod downloads;
 mod evidence;
+mod feeds;
 mod flags;
 mod forms;
 mod groups;
@@ -18,9 +19,11 @@ mod outages;
 mod privacy;
 mod service;
 mod statements;
+pub(super) mod statuspage;
 
 pub(super) use api_doc::api_page;
 pub(super) use downloads::{outage_chart_file, service_chart_file};
+pub(super) use feeds::{feed_all, feed_service};
 pub(super) use flags::flag_form;
 pub(super) use forms::{comment_form, read_form, report_form};
 pub(super) use home::index;

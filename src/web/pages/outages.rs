@@ -50,6 +50,8 @@ struct OutagePage {
 
     /// "Why downtally calls this an outage".
     why: super::evidence::Why,
+    /// Its service's Atom feed, and its oEmbed endpoint.
+    alternates: super::feeds::Alternates,
 }
 
 fn no_outage(lang: Lang) -> PageError {
@@ -153,7 +155,7 @@ pub(super) async fn outage_chart(
 
 /// "23 Sept 2024, 11:20–13:05 CEST" (one day), "… 23:40 CEST – 24 Sept 2024, 01:10 CEST" (two),
 /// or "since 23 Sept 2024, 11:20 CEST" while it goes on (dates as the page's language writes them).
-fn incident_period(lang: Lang, start: i64, end: Option<i64>, tz: Tz) -> String {
+pub(super) fn incident_period(lang: Lang, start: i64, end: Option<i64>, tz: Tz) -> String {
     let Some(end) = end else {
         return lang.t1("period-since", "start", &stamp(lang, start, tz));
     };
@@ -252,6 +254,12 @@ async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, P
                 .map_err(|e| PageError::internal(e, lang))?,
 
             why: super::evidence::why(lang, evidence.as_ref(), tz),
+            alternates: super::feeds::Alternates::service(
+                state,
+                &r.service,
+                Some(&format!("/outages/{id}")),
+                lang,
+            ),
         },
         lang,
     )
@@ -284,6 +292,8 @@ struct OutagesPage {
     zone_label: String,
     /// The zones the visitor may pick, and whether each is the one shown.
     zones: Vec<(&'static str, bool)>,
+    /// The Atom feed of what the list shows (one service's, a country's, or every outage).
+    alternates: super::feeds::Alternates,
 }
 
 /// The catalog's services a text names: its slug, or a part of its name or slug (case and spaces
@@ -445,6 +455,10 @@ async fn outages_html(state: &AppState, loc: Locale, f: Filters<'_>) -> Result<S
                 .collect(),
         })
         .collect();
+    let alternates = match f.services.as_deref() {
+        Some([one]) => super::feeds::Alternates::service(state, &one.slug, None, lang),
+        _ => super::feeds::Alternates::everywhere(state, f.country.as_deref(), lang),
+    };
     let service = match f.services.as_deref() {
         Some([one]) => one.name.clone(),
         _ => f.service_text,
@@ -463,6 +477,7 @@ async fn outages_html(state: &AppState, loc: Locale, f: Filters<'_>) -> Result<S
             notice: f.notice,
             zone_label: lang.t1("outages-zone", "tz", tz.name()),
             zones: i18n::ZONES.iter().map(|z| (z.name(), *z == tz)).collect(),
+            alternates,
         },
         lang,
     )

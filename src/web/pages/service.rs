@@ -132,6 +132,8 @@ struct ServicePage<'a> {
     public_url: &'a str,
     embed_width: u32,
     embed_height: u32,
+    /// Its Atom feed and oEmbed endpoint.
+    alternates: super::feeds::Alternates,
     /// The thank-you note after a report.
     thanks: Option<ReportThanks>,
     comment_thanks: Option<String>,
@@ -588,6 +590,12 @@ async fn service_html(
             public_url: &state.public_url,
             embed_width: embed::FRAME_WIDTH,
             embed_height: embed::frame_height(state.maps.get(&service.countries).size()),
+            alternates: super::feeds::Alternates::service(
+                state,
+                &service.slug,
+                Some(&format!("/s/{}", service.slug)),
+                lang,
+            ),
             thanks: notices.report,
             comment_thanks: notices.comment,
             comments: comment_rows,
