@@ -24,23 +24,31 @@ pub fn expected_between(bars: &[Bar], from: i64, to: i64) -> Option<f64> {
     known.then_some(sum)
 }
 
-/// The CSV header: what each column holds.
-pub const CSV_HEADER: &str = "start,count,normal_low,normal_high,in_outage";
+/// The CSV header: what each column holds. The same columns as the series API's CSV
+/// (`web/api_series.rs`), so a chart's download and the API read alike in a spreadsheet.
+pub const CSV_HEADER: &str = "time,count,expected,low,high,in_outage";
 
 /// The chart's numbers, one row per slot: its start (RFC 3339, UTC), the reports counted, the
-/// normal range (empty when unknown, two decimals), and whether an outage covers it.
+/// expected count and the normal range (empty when unknown, two decimals), and whether an outage
+/// covers it.
 pub fn chart_csv(bars: &[Bar]) -> String {
     let mut out = String::with_capacity(64 * (bars.len() + 1));
     out.push_str(CSV_HEADER);
     out.push_str("\r\n");
     for bar in bars {
-        let (low, high) = bar
+        let (expected, low, high) = bar
             .normal
-            .map(|n| (format!("{:.2}", n.low), format!("{:.2}", n.high)))
+            .map(|n| {
+                (
+                    format!("{:.2}", n.expected),
+                    format!("{:.2}", n.low),
+                    format!("{:.2}", n.high),
+                )
+            })
             .unwrap_or_default();
         let _ = write!(
             out,
-            "{},{},{low},{high},{}\r\n",
+            "{},{},{expected},{low},{high},{}\r\n",
             crate::clock::rfc3339(bar.start),
             bar.count,
             bar.in_outage
@@ -76,8 +84,8 @@ mod tests {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[0], CSV_HEADER);
         assert_eq!(lines.len(), 5);
-        assert_eq!(lines[1], "2024-09-23T12:00:00Z,0,,,false");
-        assert_eq!(lines[4], "2024-09-23T12:45:00Z,9,2.00,4.50,true");
+        assert_eq!(lines[1], "2024-09-23T12:00:00Z,0,,,,false");
+        assert_eq!(lines[4], "2024-09-23T12:45:00Z,9,2.00,2.00,4.50,true");
     }
 
     #[test]

@@ -205,10 +205,7 @@ fn table_rows(html: &str) -> Vec<Vec<String>> {
 
 fn csv_rows(csv: &str) -> Vec<Vec<String>> {
     let mut lines = csv.lines();
-    assert_eq!(
-        lines.next(),
-        Some("start,count,normal_low,normal_high,in_outage")
-    );
+    assert_eq!(lines.next(), Some("time,count,expected,low,high,in_outage"));
     lines
         .map(|l| l.split(',').map(str::to_owned).collect())
         .collect()
@@ -493,14 +490,14 @@ async fn csv_holds_the_charts_own_numbers() {
             assert_eq!(csv[1], cells[1], "{csv_path}: count at {}", csv[0]);
             // The table shows the whole counts the range holds (low rounded up, high down); the
             // CSV the range itself, to two decimals.
-            if csv[2].is_empty() {
+            if csv[3].is_empty() {
                 assert_eq!(cells[2], "–", "{csv_path}: normal at {}", csv[0]);
             } else {
                 let shown: Vec<f64> = cells[2]
                     .split(" – ")
                     .map(|v| v.replace(',', "").parse().unwrap())
                     .collect();
-                let (low, high): (f64, f64) = (csv[2].parse().unwrap(), csv[3].parse().unwrap());
+                let (low, high): (f64, f64) = (csv[3].parse().unwrap(), csv[4].parse().unwrap());
                 assert!(
                     shown[0] >= low - 0.006 && shown[0] < low + 1.0,
                     "{csv_path}: normal at {}: low {low} shown as {}",
@@ -514,12 +511,12 @@ async fn csv_holds_the_charts_own_numbers() {
                     shown[1]
                 );
             }
-            assert!(csv[4] == "true" || csv[4] == "false");
-            in_outage += usize::from(csv[4] == "true");
+            assert!(csv[5] == "true" || csv[5] == "false");
+            in_outage += usize::from(csv[5] == "true");
         }
         assert!(in_outage >= 2, "{csv_path}: the outage's slots are marked");
         // Slots after the outage's start are marked, those well before are not.
-        let marked = |row: &Vec<String>| row[4] == "true";
+        let marked = |row: &Vec<String>| row[5] == "true";
         assert!(
             !marked(&rows[0]) && marked(rows.last().unwrap()),
             "{csv_path}"
