@@ -30,6 +30,8 @@ pub(super) struct OutageBody {
     /// Reports a minute at the peak, and the normal number then.
     peak_count: f64,
     baseline_at_peak: f64,
+    /// Peak over the normal then (two decimals); `null` when the normal was 0.
+    ratio_to_normal: Option<f64>,
     /// Most reported problem kinds and regions, most first.
     top_problems: Vec<ProblemTally>,
     regions: Vec<RegionTally>,
@@ -98,6 +100,8 @@ pub(super) async fn outage(
             peak_at: rfc3339(r.peak_at),
             peak_count: r.peak_count,
             baseline_at_peak: r.baseline_at_peak,
+            ratio_to_normal: (r.baseline_at_peak > 0.0)
+                .then(|| (r.peak_count / r.baseline_at_peak * 100.0).round() / 100.0),
             top_problems: r
                 .top_problems
                 .iter()

@@ -156,6 +156,18 @@ async fn sms_codes_failing_at_six_banks_are_one_group_and_an_own_outage_is_not_i
             .unwrap()
             .ends_with(&format!("/outages/{}", m["outage_id"]))
     }));
+    assert!(api["ratio_to_normal"].as_f64().unwrap() > 1.0, "{api}");
+    // The member's feed entry names the group and links its members, absolutely.
+    let service = api["service"].as_str().unwrap();
+    let feed = get(&client, format!("{base}/s/{service}/feed.atom?lang=it")).await;
+    assert!(
+        feed.contains("Le segnalazioni aumentano contemporaneamente per 6 servizi in Italia"),
+        "the feed entry without the group: {feed}"
+    );
+    assert!(
+        feed.contains(&format!("href=&quot;{base}/outages/")),
+        "{feed}"
+    );
     let own_api: serde_json::Value =
         serde_json::from_str(&get(&client, format!("{base}/api/v1/outages/{own_outage}")).await)
             .unwrap();

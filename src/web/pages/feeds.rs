@@ -130,6 +130,8 @@ struct EntryContent<'a> {
     statements: Vec<(String, String, Option<String>)>,
     why: String,
     url: &'a str,
+    /// The incident group the outage is part of, its members' links absolute.
+    group: Option<super::groups::GroupNote>,
 }
 
 async fn feed_xml(state: &AppState, of: FeedOf, lang: Lang) -> Result<String, PageError> {
@@ -218,6 +220,22 @@ async fn entry(
         .await
         .map_err(|e| PageError::internal(e, lang))?;
     let why = super::evidence::why(lang, evidence.as_ref(), tz);
+    let group = crate::web::view::group_of_outage(state, o.id)
+        .await
+        .map_err(|e| PageError::internal(e, lang))?
+        .map(|found| {
+            let mut note = super::groups::group_note(
+                state,
+                &found.group,
+                found.ended_at.is_none(),
+                Some(&r.service),
+                lang,
+            );
+            for m in &mut note.members {
+                m.href = format!("{}{}", state.public_url, m.href);
+            }
+            note
+        });
     let content = html(
         &EntryContent {
             i: lang,
@@ -229,6 +247,7 @@ async fn entry(
                 .collect(),
             why: why.sentences.join(" "),
             url: &url,
+            group,
         },
         lang,
     )?;
