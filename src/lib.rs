@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod incident;
 pub mod incident_groups;
 pub mod intake;
+pub mod lease;
 pub mod map;
 pub mod metrics;
 pub mod monitor;

@@ -27,7 +27,7 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 
 /// How often a running server checks that the counter store still holds its counts (a flushed or
-/// restarted Redis does not) and rebuilds them from SQL.
+/// restarted Redis does not) and rebuilds them from SQL: shared counters on the leader only.
 const COUNTER_CHECK_INTERVAL: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone)]
@@ -167,6 +167,8 @@ pub struct Application {
     state: AppState,
     writers: Writers,
     background: Vec<JoinHandle<()>>,
+    /// This node's claim to run the monitor, given up when it stops.
+    leadership: Leadership,
 }
 
 impl Application {
@@ -196,9 +198,14 @@ impl Application {
         let counts = open_counts(settings.redis_url.as_deref())
             .await?
             .observed(&metrics);
-        if let Some(buckets) = rebuild_if_needed(&db, &counts, clock.now())
-            .await
-            .context("cannot rebuild counters from SQL")?
+        // The monitor's lease (issue 14 §2): taken now if free, so that a single node leads from
+        // its first monitor tick and rebuilds shared counters only when it leads.
+        let leadership = Leadership::over(&db, settings.monitor_interval).observed(&metrics);
+        leadership.hold().await;
+        if rebuilds_here(&counts, &leadership)
+            && let Some(buckets) = rebuild_if_needed(&db, &counts, clock.now())
+                .await
+                .context("cannot rebuild counters from SQL")?
         {
             tracing::info!(buckets, store = counts.kind(), "counters rebuilt from SQL");
         }
@@ -226,7 +233,6 @@ impl Application {
             board.clone(),
             settings.detector,
         );
-        let leadership = Leadership::over(&counts, settings.monitor_interval);
         let listener = match listener {
             Some(listener) => listener,
             None => TcpListener::bind(&settings.bind)
@@ -343,10 +349,11 @@ impl Application {
             "downtally is listening"
         );
         let background = vec![
-            tokio::spawn(keep_counts_built(state.clone())),
+            tokio::spawn(leadership.clone().keep()),
+            tokio::spawn(keep_counts_built(state.clone(), leadership.clone())),
             tokio::spawn(crate::monitor::run(
                 monitor,
-                leadership,
+                leadership.clone(),
                 settings.monitor_interval,
             )),
             tokio::spawn(crate::webhooks::deliver::run(webhooks)),
@@ -357,6 +364,7 @@ impl Application {
             state,
             writers,
             background,
+            leadership,
         })
     }
 
@@ -380,12 +388,14 @@ impl Application {
             state,
             writers,
             background,
+            leadership,
             ..
         } = self;
         server.await.context("HTTP server failed")?;
         for task in background {
             task.abort();
         }
+        leadership.release().await;
         let db = state.db.clone();
         drop(state);
         writers.drained().await;
@@ -395,11 +405,20 @@ impl Application {
     }
 }
 
-async fn keep_counts_built(state: AppState) {
+/// Whether this node rebuilds the counters: its own in-process ones always; shared ones (Redis) only
+/// on the leader, so that nodes never race to rebuild the same keys.
+fn rebuilds_here(counts: &crate::counts::Counts, leadership: &Leadership) -> bool {
+    !counts.shared() || leadership.leads()
+}
+
+async fn keep_counts_built(state: AppState, leadership: Leadership) {
     let mut tick = tokio::time::interval(COUNTER_CHECK_INTERVAL);
     tick.tick().await;
     loop {
         tick.tick().await;
+        if !rebuilds_here(&state.counts, &leadership) {
+            continue;
+        }
         match rebuild_if_needed(&state.db, &state.counts, state.clock.now()).await {
             Ok(Some(buckets)) => tracing::warn!(
                 buckets,

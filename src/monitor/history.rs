@@ -52,7 +52,7 @@ pub async fn declare_past_outages(
                     declared = Some(past_evidence(&normal, &recent, &update, config));
                 }
                 Some(Event::Resolved(o)) if o.start >= first + HISTORY_WARM_UP_SECS => {
-                    let id = store_outage(db, &key, &o, None, now).await?;
+                    let (id, _) = store_outage(db, &key, &o, None, now).await?;
                     if let Some(evidence) = declared.take() {
                         db.set_outage_evidence(id, &evidence).await?;
                     }

@@ -32,6 +32,7 @@ mod http_methods;
 mod i18n;
 mod intake;
 mod journalists;
+mod leadership;
 mod monitor;
 mod normal_range;
 mod openapi_schemathesis;
