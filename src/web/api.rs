@@ -55,10 +55,7 @@ pub(super) async fn create_report(
 ) -> Result<HttpResponse, ApiError> {
     let Some(service) = state.catalog.get(&slug) else {
         state.metrics.reject("unknown_service");
-        return Err(ApiError::new(
-            Kind::NotFound,
-            format!("unknown service {:?}", slug.as_str()),
-        ));
+        return Err(super::errors::unknown_service(&state.catalog, &slug));
     };
     require_json(&req).inspect_err(|_| state.metrics.reject("media_type"))?;
     let body = read_body(&req, payload).await.inspect_err(|e| {

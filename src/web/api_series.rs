@@ -293,10 +293,7 @@ pub(super) async fn series(
     query: web::Query<SeriesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let Some(service) = state.catalog.get(&slug) else {
-        return Err(ApiError::new(
-            Kind::NotFound,
-            format!("unknown service {:?}", slug.as_str()),
-        ));
+        return Err(super::errors::unknown_service(&state.catalog, &slug));
     };
     let now = state.clock.now();
     let ask = Request::parse(&query, &req, &state, now)?;

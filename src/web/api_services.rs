@@ -360,10 +360,7 @@ pub(super) async fn service(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let Some(service) = state.catalog.get(&slug) else {
-        return Err(ApiError::new(
-            Kind::NotFound,
-            format!("unknown service {:?}", slug.as_str()),
-        ));
+        return Err(super::errors::unknown_service(&state.catalog, &slug));
     };
     let evidence: HashMap<ServiceSlug, VerdictEvidence> = state.db.status_evidence().await?;
     let entry = ServiceEntry::new(&state, service, evidence.get(&service.slug));

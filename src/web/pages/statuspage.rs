@@ -35,7 +35,7 @@ use crate::detect::Status;
 use crate::i18n::{Lang, country_zone};
 use crate::store::{Statement, StoredOutage};
 use crate::web::AppState;
-use crate::web::errors::{ApiError, Kind, PROBLEM_JSON, Problem};
+use crate::web::errors::{ApiError, PROBLEM_JSON, Problem};
 use crate::web::i18n::Locale;
 use crate::web::page_cache::PageKey;
 use crate::web::public::{self, JSON};
@@ -256,10 +256,7 @@ async fn serve(
     summary: bool,
 ) -> Result<HttpResponse, ApiError> {
     let Some(service) = state.catalog.get(slug) else {
-        return Err(ApiError::new(
-            Kind::NotFound,
-            format!("unknown service {slug:?}"),
-        ));
+        return Err(crate::web::errors::unknown_service(&state.catalog, slug));
     };
     let key = PageKey::Statuspage {
         slug: service.slug.clone(),
