@@ -40,6 +40,7 @@ pub(super) struct ReportCreated {
         (status = 201, description = "Stored (and counted, unless a repeat)", body = ReportCreated),
         (status = 400, description = "Not JSON", body = Problem, content_type = PROBLEM_JSON),
         (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
+        (status = 410, description = "The service was removed from this site's catalog (its past outages stay)", body = Problem, content_type = PROBLEM_JSON),
         (status = 413, description = "Body over 8 KiB", body = Problem, content_type = PROBLEM_JSON),
         (status = 415, description = "Not `application/json`", body = Problem, content_type = PROBLEM_JSON),
         (status = 422, description = "A field that does not validate", body = Problem, content_type = PROBLEM_JSON),

@@ -281,6 +281,7 @@ const CSV_EXAMPLE: &str = "time,problem,count,expected,low,high,in_outage\r\n\
             )),
         (status = 400, description = "A query parameter given twice or not decodable", body = Problem, content_type = PROBLEM_JSON),
         (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
+        (status = 410, description = "The service was removed from this site's catalog (its past outages stay)", body = Problem, content_type = PROBLEM_JSON),
         (status = 422, description = "A parameter out of range or unknown, a range older than the \
             counts kept, or more than 15,000 points", body = Problem, content_type = PROBLEM_JSON),
         (status = 503, description = "Counters unavailable; try again", body = Problem, content_type = PROBLEM_JSON),

@@ -351,6 +351,7 @@ pub(super) struct ServiceDetail<'a> {
         (status = 200, description = "The service", body = ServiceDetail),
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
         (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
+        (status = 410, description = "The service was removed from this site's catalog (its past outages stay)", body = Problem, content_type = PROBLEM_JSON),
         (status = 429, description = "The network's budget of uncached requests is spent", body = Problem, content_type = PROBLEM_JSON),
         (status = 503, description = "Counters unavailable; try again", body = Problem, content_type = PROBLEM_JSON),
     )

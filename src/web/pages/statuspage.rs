@@ -219,6 +219,7 @@ pub(in crate::web) struct SpSummaryBody {
     responses(
         (status = 200, description = "The page and its status indicator", body = SpStatusBody),
         (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
+        (status = 410, description = "The service was removed from this site's catalog (its past outages stay)", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
 pub(in crate::web) async fn status_json(
@@ -239,6 +240,7 @@ pub(in crate::web) async fn status_json(
     responses(
         (status = 200, description = "Page, status, component, open incidents", body = SpSummaryBody),
         (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
+        (status = 410, description = "The service was removed from this site's catalog (its past outages stay)", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
 pub(in crate::web) async fn summary_json(
