@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod backfill;
+pub mod backup;
 pub mod badge;
 pub mod catalog;
 pub mod chart;

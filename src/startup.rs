@@ -1,7 +1,7 @@
 //! Wiring: open the stores, sync the catalog, rebuild counters when needed, start the writers and the
 //! HTTP server. Tests build an [`Application`] on port 0 and talk to it over HTTP.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, LiveCatalog};
 use crate::clock::Clock;
 use crate::config::ServeArgs;
 use crate::counts::admission::Rules;
@@ -61,6 +61,9 @@ pub struct Settings {
 
     /// How webhooks are delivered (see `webhooks/`).
     pub webhooks: crate::webhooks::WebhookSettings,
+    /// The operator's catalog file (`--catalog`), read at start and on [`reload_catalog`]; `None`:
+    /// the compiled-in one.
+    pub catalog: Option<std::path::PathBuf>,
 }
 
 impl Settings {
@@ -85,6 +88,7 @@ impl Settings {
             api_rate: crate::web::api_layer::API_RATE,
 
             webhooks: crate::webhooks::WebhookSettings::default(),
+            catalog: None,
         }
     }
 
@@ -119,6 +123,13 @@ impl Settings {
         settings.webhooks.backoff_base = Duration::from_millis(args.webhooks_backoff_ms);
         settings.webhooks.timeout = Duration::from_millis(args.webhooks_timeout_ms);
         settings.webhooks.key = args.webhooks_key;
+        if args.demo && args.catalog.catalog.is_some() {
+            tracing::warn!(
+                "--catalog is ignored under --demo (the demo simulates the compiled-in one)"
+            );
+        } else {
+            settings.catalog = args.catalog.catalog.clone();
+        }
         if args.webhooks_allow_loopback_http {
             tracing::warn!("webhooks may call http:// URLs on loopback (a development setting)");
         }
@@ -188,12 +199,18 @@ impl Application {
             })?),
             None => None,
         };
-        let catalog = Arc::new(Catalog::embedded().context("the service catalog is invalid")?);
+        let catalog =
+            Catalog::load(settings.catalog.as_deref()).context("the service catalog is invalid")?;
         let db = open_db(&settings.database_url).await?;
         let clock = settings.clock.clone();
         db.sync_catalog(&catalog, clock.now())
             .await
             .context("cannot sync the service catalog")?;
+        let removed = db
+            .removed_services()
+            .await
+            .context("cannot read the removed services")?;
+        let catalog = LiveCatalog::new(catalog, removed);
         let metrics = Metrics::new();
         let counts = open_counts(settings.redis_url.as_deref())
             .await?
@@ -282,6 +299,7 @@ impl Application {
             admin: settings.admin_tokens.clone(),
             api: crate::web::api_layer::ApiLayer::new(&pages, settings.api_rate),
             catalog,
+            catalog_file: settings.catalog.clone(),
             regions,
             board,
             db,
@@ -403,6 +421,44 @@ impl Application {
         tracing::info!("stopped; every accepted report is stored");
         Ok(())
     }
+}
+
+/// Reads the catalog file again (SIGHUP): syncs it into SQL as at start and swaps it in for every
+/// reader; new services appear, removed ones keep their history in SQL and answer 410 Gone. An
+/// invalid file (or a failed sync) keeps the running catalog and says why, naming the faulty entry.
+/// Every node does this on its own signal. Returns the number of services now listed.
+pub async fn reload_catalog(state: &AppState) -> anyhow::Result<usize> {
+    let next = Catalog::load(state.catalog_file.as_deref())
+        .context("the new catalog is invalid; the running one is kept")?;
+    state
+        .db
+        .sync_catalog(&next, state.clock.now())
+        .await
+        .context("cannot sync the new catalog; the running one is kept")?;
+    let removed = state
+        .db
+        .removed_services()
+        .await
+        .context("cannot read the removed services; the running one is kept")?;
+    let before: std::collections::HashSet<&str> = state
+        .catalog
+        .services()
+        .iter()
+        .map(|s| s.slug.as_str())
+        .collect();
+    let added = next
+        .services()
+        .iter()
+        .filter(|s| !before.contains(s.slug.as_str()))
+        .count();
+    let listed = next.len();
+    let dropped = before.iter().filter(|s| next.get(s).is_none()).count();
+    state.catalog.replace(next, removed);
+    // Cached pages and API answers may name a service that is gone (or lists that lack a new one).
+    state.pages.clear();
+    state.api.clear();
+    tracing::info!(listed, added, removed = dropped, "catalog reloaded");
+    Ok(listed)
 }
 
 /// Whether this node rebuilds the counters: its own in-process ones always; shared ones (Redis) only

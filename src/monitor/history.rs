@@ -2,6 +2,7 @@
 //! running each service's detector over its reports in SQL.
 
 use super::*;
+use crate::catalog::Catalog;
 
 /// A detector fed from nothing spends its first days learning what is normal; outages it declares
 /// then are not trusted by [`declare_past_outages`].

@@ -10,7 +10,7 @@
 //! normal (`detect::Normal::elevated` over [`last_hour`], the normal the pages show): the headline
 //! never says "no problems" beside an hour the chart shows well above its band.
 
-use crate::catalog::Catalog;
+use crate::catalog::LiveCatalog;
 use crate::clock::Clock;
 use crate::counts::buckets::HOUR;
 use crate::counts::{
@@ -94,7 +94,7 @@ pub struct PassSummary {
 }
 
 pub struct Monitor {
-    catalog: Arc<Catalog>,
+    catalog: LiveCatalog,
     db: Db,
     counts: Counts,
     clock: Clock,
@@ -117,13 +117,14 @@ pub struct Monitor {
 
 impl Monitor {
     pub fn new(
-        catalog: Arc<Catalog>,
+        catalog: impl Into<LiveCatalog>,
         db: Db,
         counts: Counts,
         clock: Clock,
         board: StatusBoard,
         config: DetectorConfig,
     ) -> Self {
+        let catalog = catalog.into();
         Self {
             normals: Normals::new(counts.clone(), config, catalog.clone()),
             catalog,
