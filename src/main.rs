@@ -201,9 +201,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Application::build(settings).await?
     };
     let state = app.state().clone();
+    // Registered before the server answers, so an early SIGHUP reloads rather than ends the process.
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     tokio::spawn(async move {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut hup = signal(SignalKind::hangup()).expect("SIGHUP handler");
         while hup.recv().await.is_some() {
             if let Err(e) = downtally::startup::reload_catalog(&state).await {
                 tracing::error!("catalog reload failed: {e:#}");

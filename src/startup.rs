@@ -455,6 +455,7 @@ pub async fn reload_catalog(state: &AppState) -> anyhow::Result<usize> {
     let dropped = before.iter().filter(|s| next.get(s).is_none()).count();
     state.catalog.replace(next, removed);
     // Cached pages and API answers may name a service that is gone (or lists that lack a new one).
+    state.pages.generations.bump_every();
     state.pages.clear();
     state.api.clear();
     tracing::info!(listed, added, removed = dropped, "catalog reloaded");

@@ -508,4 +508,5 @@ api-problem-unsupported-media-type = Der Inhalt der Anfrage ist kein JSON (Conte
 api-problem-unprocessable = Ein Parameter oder Feld ist wohlgeformt, aber ungültig; detail nennt ihn.
 api-problem-too-many-requests = Dieses Netz hat sein Budget vorerst aufgebraucht; versuchen Sie es nach Retry-After Sekunden erneut.
 api-problem-unavailable = Ein Speicher ist kurz nicht erreichbar; versuchen Sie es erneut.
+api-problem-gone = Der Dienst wird nicht mehr verfolgt (aus dem Katalog entfernt); seine Störungen bleiben abrufbar.
 api-problem-internal = Ein Fehler bei uns, protokolliert; die Anfrage kann später wiederholt werden.

@@ -506,4 +506,5 @@ api-problem-unsupported-media-type = The request body is not JSON (Content-Type:
 api-problem-unprocessable = A parameter or field is well-formed but not valid; detail names it.
 api-problem-too-many-requests = This network has used its budget for now; try again after Retry-After seconds.
 api-problem-unavailable = A store is unavailable for a moment; try again.
+api-problem-gone = The service is no longer followed (removed from the catalog); its outages stay available.
 api-problem-internal = A failure of ours, logged; the request may be tried again later.

@@ -518,4 +518,5 @@ api-problem-unsupported-media-type = Le corps de la requête n’est pas du JSON
 api-problem-unprocessable = Un paramètre ou un champ est bien formé mais invalide ; detail le nomme.
 api-problem-too-many-requests = Ce réseau a épuisé son budget pour l’instant ; réessayez après Retry-After secondes.
 api-problem-unavailable = Un stockage est momentanément indisponible ; réessayez.
+api-problem-gone = Le service n’est plus suivi (retiré du catalogue) ; ses pannes restent consultables.
 api-problem-internal = Une défaillance de notre côté, journalisée ; la requête pourra être retentée plus tard.

@@ -506,4 +506,5 @@ api-problem-unsupported-media-type = Il corpo della richiesta non è JSON (Conte
 api-problem-unprocessable = Un parametro o un campo è ben formato ma non valido; detail lo indica.
 api-problem-too-many-requests = Questa rete ha esaurito per ora il suo budget; riprovate dopo Retry-After secondi.
 api-problem-unavailable = Un archivio è momentaneamente non disponibile; riprovate.
+api-problem-gone = Il servizio non è più seguito (rimosso dal catalogo); i suoi disservizi restano consultabili.
 api-problem-internal = Un errore nostro, registrato; la richiesta si può ritentare più tardi.

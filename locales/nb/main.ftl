@@ -496,4 +496,5 @@ api-problem-unsupported-media-type = Innholdet i forespørselen er ikke JSON (Co
 api-problem-unprocessable = En parameter eller et felt er velformet, men ugyldig; detail navngir det.
 api-problem-too-many-requests = Dette nettverket har brukt opp budsjettet sitt for nå; prøv igjen etter Retry-After sekunder.
 api-problem-unavailable = Et lager er utilgjengelig et øyeblikk; prøv igjen.
+api-problem-gone = Tjenesten følges ikke lenger (fjernet fra katalogen); driftsforstyrrelsene er fortsatt tilgjengelige.
 api-problem-internal = En feil hos oss, logget; forespørselen kan prøves igjen senere.

@@ -139,6 +139,16 @@ impl Generations {
         self.all.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Every service's data changed (the catalog was reloaded): a body being rendered meanwhile,
+    /// from the old catalog, is kept under an older generation and so not served beyond the
+    /// freshness tolerance.
+    pub fn bump_every(&self) {
+        for g in self.per_service.values() {
+            g.fetch_add(1, Ordering::Relaxed);
+        }
+        self.all.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// A service added after start (a catalog reload) has no counter of its own: it follows `all`,
     /// so its pages are never staler than anyone's.
     pub fn of(&self, slug: &str) -> u64 {

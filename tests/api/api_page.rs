@@ -6,7 +6,7 @@ use crate::helpers::*;
 use downtally::domain::{ProblemKind, RegionId};
 use downtally::store::OutageRecord;
 use downtally::web::errors::PROBLEM_TYPES;
-use downtally::web::i18n::Lang;
+use downtally::web::i18n::{Lang, MISSING};
 
 /// The `curl` read examples of the page (GETs: no `-X`), as URLs.
 fn read_examples(html: &str) -> Vec<String> {
