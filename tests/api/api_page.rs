@@ -48,6 +48,7 @@ async fn the_api_page_documents_what_answers() {
         let res = app.get(&format!("/api?lang={}", lang.code())).await;
         assert_eq!(res.status(), 200, "{lang:?}");
         let html = res.text().await.unwrap();
+        assert!(!html.contains(MISSING), "{lang:?}: a text is missing");
         assert!(
             html.contains("rel=\"license\""),
             "{lang:?}: no licence link"
