@@ -1,8 +1,11 @@
-//! The catalog of services: `data/services.toml`, compiled into the binary and synced into SQL at start.
+//! The catalog of services: `data/services.toml`, compiled into the binary, or an operator's file of
+//! the same schema (`--catalog FILE`); synced into SQL at start and on every reload (SIGHUP).
 
 use crate::domain::{ServiceSlug, SlugError};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
 
 /// The catalog shipped with this build.
 pub const EMBEDDED_CATALOG: &str = include_str!("../data/services.toml");
@@ -79,6 +82,11 @@ pub enum CatalogError {
     Duplicate(String),
     #[error("catalog is empty")]
     Empty,
+    #[error("cannot read the catalog {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// Every service, in catalog order, with a slug index.
@@ -95,6 +103,20 @@ fn is_https_url(s: &str) -> bool {
 impl Catalog {
     pub fn embedded() -> Result<Self, CatalogError> {
         Self::parse(EMBEDDED_CATALOG)
+    }
+
+    /// The operator's file when given (`--catalog`), else the compiled-in catalog.
+    pub fn load(path: Option<&Path>) -> Result<Self, CatalogError> {
+        match path {
+            None => Self::embedded(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| CatalogError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                Self::parse(&text)
+            }
+        }
     }
 
     pub fn parse(text: &str) -> Result<Self, CatalogError> {
@@ -175,6 +197,81 @@ impl Catalog {
     }
 }
 
+/// The catalog a running server answers from, read per use (`Deref` gives the current one): a reload
+/// (SIGHUP, `startup::reload_catalog`) swaps it whole, with the services SQL still holds that it no
+/// longer lists (`removed`: their pages answer 410 Gone). Every clone sees the swap.
+///
+/// Each version is leaked (`&'static`), so a `&Service` taken before a reload stays valid after it:
+/// handlers, the monitor and the intake borrow from the catalog across awaits without holding a lock
+/// or an `Arc` guard. A reload is an operator's act; each keeps one catalog (tens of KB) for the
+/// life of the process.
+#[derive(Clone)]
+pub struct LiveCatalog(Arc<parking_lot::RwLock<Version>>);
+
+#[derive(Clone, Copy)]
+struct Version {
+    catalog: &'static Catalog,
+    /// Slug → name of the services SQL knows that this catalog does not list.
+    removed: &'static HashMap<String, String>,
+}
+
+impl LiveCatalog {
+    pub fn new(catalog: Catalog, removed: HashMap<String, String>) -> Self {
+        Self(Arc::new(parking_lot::RwLock::new(Version {
+            catalog: Box::leak(Box::new(catalog)),
+            removed: Box::leak(Box::new(removed)),
+        })))
+    }
+
+    /// The catalog now.
+    pub fn current(&self) -> &'static Catalog {
+        self.0.read().catalog
+    }
+
+    /// The name of a service this catalog no longer lists but SQL remembers; `None` when it is listed
+    /// or was never known.
+    pub fn removed(&self, slug: &str) -> Option<&'static str> {
+        let removed = self.0.read().removed;
+        removed.get(slug).map(String::as_str)
+    }
+
+    /// Puts `catalog` in place for every clone.
+    pub fn replace(&self, catalog: Catalog, removed: HashMap<String, String>) {
+        let next = Version {
+            catalog: Box::leak(Box::new(catalog)),
+            removed: Box::leak(Box::new(removed)),
+        };
+        *self.0.write() = next;
+    }
+}
+
+impl std::ops::Deref for LiveCatalog {
+    type Target = Catalog;
+    fn deref(&self) -> &Catalog {
+        self.current()
+    }
+}
+
+impl From<Catalog> for LiveCatalog {
+    fn from(catalog: Catalog) -> Self {
+        Self::new(catalog, HashMap::new())
+    }
+}
+
+impl From<Arc<Catalog>> for LiveCatalog {
+    fn from(catalog: Arc<Catalog>) -> Self {
+        Self::new((*catalog).clone(), HashMap::new())
+    }
+}
+
+impl std::fmt::Debug for LiveCatalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveCatalog")
+            .field("services", &self.current().len())
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +322,23 @@ website = "https://x.example/"
             Catalog::parse(&with_support.replace("https://x.example/help", "ftp://x")).is_err()
         );
         assert!(Catalog::parse("").is_err());
+    }
+
+    #[test]
+    fn a_swap_reaches_every_clone_and_old_borrows_stay_valid() {
+        let live = LiveCatalog::from(Catalog::embedded().unwrap());
+        let other = live.clone();
+        let monzo = live.get("monzo").expect("monzo");
+        let small = Catalog::parse(
+            "[[service]]\nslug = \"x-bank\"\nname = \"X\"\ncountries = [\"IT\"]\n\
+             category = \"bank\"\nwebsite = \"https://x.example/\"\n",
+        )
+        .unwrap();
+        live.replace(small, HashMap::from([("monzo".into(), "Monzo".into())]));
+        assert_eq!(other.len(), 1);
+        assert!(other.get("monzo").is_none());
+        assert_eq!(other.removed("monzo"), Some("Monzo"));
+        assert_eq!(other.removed("x-bank"), None);
+        assert_eq!(monzo.name, "Monzo", "taken before the swap, still readable");
     }
 }

@@ -25,6 +25,16 @@ pub struct StorageArgs {
     pub redis_url: Option<String>,
 }
 
+/// Which catalog of services to run with; shared by every command that loads it.
+#[derive(Debug, Clone, Args, Default)]
+pub struct CatalogArgs {
+    /// The catalog of services: a TOML file of the same schema as the compiled-in
+    /// `data/services.toml` (see the README, "Your own catalog"). Unset: the compiled-in one.
+    /// `serve` reads it again on SIGHUP.
+    #[arg(long, env = "DOWNTALLY_CATALOG")]
+    pub catalog: Option<std::path::PathBuf>,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
@@ -33,6 +43,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub storage: StorageArgs,
+
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
 
     /// Proxies (addresses and CIDR blocks, comma-separated) whose `Forwarded` / `X-Forwarded-For`
     /// headers are believed: a request from one of them is from the right-most forwarded address that

@@ -28,7 +28,6 @@ use crate::store::Db;
 use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Where the demo keeps its simulated history, apart from real data.
@@ -397,7 +396,7 @@ impl Demo {
 /// What the live reports go through: the intake, and for a gap, the stores themselves.
 pub struct Live {
     pub intake: Intake,
-    pub catalog: Arc<Catalog>,
+    pub catalog: crate::catalog::LiveCatalog,
     pub clock: Clock,
     pub db: Db,
     pub counts: Counts,

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod backfill;
+pub mod backup;
 pub mod badge;
 pub mod catalog;
 pub mod chart;
@@ -20,6 +21,7 @@ pub mod i18n;
 pub mod incident;
 pub mod incident_groups;
 pub mod intake;
+pub mod lease;
 pub mod map;
 pub mod metrics;
 pub mod monitor;

@@ -1,7 +1,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use downtally::clock::Clock;
-use downtally::config::{LogArgs, ServeArgs, StorageArgs};
+use downtally::config::{CatalogArgs, LogArgs, ServeArgs, StorageArgs};
 use downtally::domain::ServiceSlug;
 use downtally::startup::{Application, Settings, open_counts, open_db};
 use downtally::{catalog::Catalog, rebuild, telemetry};
@@ -26,6 +26,26 @@ struct SimulateCommand {
     backfill: Vec<String>,
     #[command(flatten)]
     storage: StorageArgs,
+    #[command(flatten)]
+    catalog: CatalogArgs,
+}
+
+#[derive(clap::Args)]
+struct MigrateArgs {
+    #[command(flatten)]
+    storage: StorageArgs,
+    #[command(flatten)]
+    catalog: CatalogArgs,
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Validate a catalog file (the schema of `data/services.toml`); names the faulty entry and
+    /// exits non-zero when it is invalid.
+    Check {
+        /// The TOML file to check.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -33,13 +53,31 @@ enum Command {
     /// Run the web service.
     Serve(ServeArgs),
     /// Apply database migrations and sync the catalog, then exit.
-    Migrate(StorageArgs),
+    Migrate(MigrateArgs),
     /// Recreate every counter from the reports stored in SQL.
     RebuildCounts(StorageArgs),
     /// Run the outage detector over a `timestamp,value` CSV, strictly online, and write its verdicts.
     Replay(downtally::replay::ReplayArgs),
     /// Generate realistic, seeded report traffic: as a CSV, or as history backfilled into the store.
     Simulate(SimulateCommand),
+    /// Copy the SQLite store, consistently, while a server may be writing to it (see `backup.rs`).
+    Backup(BackupArgs),
+    /// Work with catalog files (`--catalog`).
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+#[derive(clap::Args)]
+struct BackupArgs {
+    /// Where the copy goes (must not exist yet).
+    file: std::path::PathBuf,
+    /// The store to copy: `sqlite://PATH` (PostgreSQL: use `pg_dump -Fc`).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/downtally.db"
+    )]
+    database_url: String,
 }
 
 fn main() -> std::process::ExitCode {
@@ -62,9 +100,10 @@ fn main() -> std::process::ExitCode {
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => serve(args).await,
-        Command::Migrate(storage) => {
-            let db = open_db(&storage.database_url).await?;
-            let catalog = Catalog::embedded().context("the service catalog is invalid")?;
+        Command::Migrate(args) => {
+            let db = open_db(&args.storage.database_url).await?;
+            let catalog = Catalog::load(args.catalog.catalog.as_deref())
+                .context("the service catalog is invalid")?;
             db.sync_catalog(&catalog, Clock::System.now()).await?;
             println!(
                 "migrations applied; {} services in the catalog",
@@ -85,11 +124,27 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Replay(args) => downtally::replay::run(&args),
         Command::Simulate(cmd) if cmd.backfill.is_empty() => downtally::simulate::run(&cmd.sim),
         Command::Simulate(cmd) => simulate_backfill(cmd).await,
+        Command::Catalog(CatalogCommand::Check { file }) => {
+            let catalog = Catalog::load(Some(&file))
+                .with_context(|| format!("{} is not a valid catalog", file.display()))?;
+            println!("{}: {} services, valid", file.display(), catalog.len());
+            Ok(())
+        }
+        Command::Backup(args) => {
+            let done = downtally::backup::backup(&args.database_url, &args.file).await?;
+            println!(
+                "backed up {} reports into {} ({} bytes; integrity check ok)",
+                done.reports,
+                done.path.display(),
+                done.bytes
+            );
+            Ok(())
+        }
     }
 }
 
 async fn simulate_backfill(cmd: SimulateCommand) -> anyhow::Result<()> {
-    let catalog = Catalog::embedded()?;
+    let catalog = Catalog::load(cmd.catalog.catalog.as_deref())?;
     let services: Vec<ServiceSlug> = if cmd.backfill.iter().any(|s| s == "all") {
         catalog.services().iter().map(|s| s.slug.clone()).collect()
     } else {
@@ -145,6 +200,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     } else {
         Application::build(settings).await?
     };
+    let state = app.state().clone();
+    // Registered before the server answers, so an early SIGHUP reloads rather than ends the process.
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
+    tokio::spawn(async move {
+        while hup.recv().await.is_some() {
+            if let Err(e) = downtally::startup::reload_catalog(&state).await {
+                tracing::error!("catalog reload failed: {e:#}");
+            }
+        }
+    });
     let handle = app.handle();
     tokio::spawn(async move {
         shutdown_signal().await;

@@ -18,6 +18,8 @@ pub struct Metrics {
     pub webhook_queue_depth: prometheus::IntGauge,
     pub webhook_latency: prometheus::Histogram,
     pub webhook_disabled: prometheus::IntCounter,
+    /// 1 while this node holds the monitor's lease (`monitor/leadership.rs`), else 0.
+    pub monitor_leader: prometheus::IntGauge,
 }
 
 impl Default for Metrics {
@@ -128,7 +130,16 @@ impl Metrics {
         registry
             .register(Box::new(webhook_disabled.clone()))
             .expect("unique metric");
+        let monitor_leader = prometheus::IntGauge::new(
+            "monitor_leader",
+            "1 while this node holds the monitor's lease and runs the monitor (and counter rebuilds), else 0",
+        )
+        .expect("valid metric");
+        registry
+            .register(Box::new(monitor_leader.clone()))
+            .expect("unique metric");
         Self {
+            monitor_leader,
             webhook_deliveries,
             webhook_queued,
             webhook_queue_depth,

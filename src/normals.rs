@@ -6,7 +6,7 @@
 //! Each series' seasonal profile is kept in the zone its people live in ([`series_zone`]), which the
 //! monitor's detectors use too.
 
-use crate::catalog::{Catalog, Service};
+use crate::catalog::{LiveCatalog, Service};
 use crate::counts::buckets::HOUR;
 use crate::counts::{CountError, CountStore, Counts, Dim, Resolution, from_first_report};
 use crate::detect::{DetectorConfig, NormalModel};
@@ -22,7 +22,7 @@ pub struct Normals {
     counts: Counts,
     config: DetectorConfig,
     /// The services, for the zone of each series.
-    catalog: Arc<Catalog>,
+    catalog: LiveCatalog,
     kept: Arc<Mutex<HashMap<(ServiceSlug, Dim), Kept>>>,
 }
 
@@ -35,11 +35,11 @@ struct Kept {
 impl Normals {
     /// Normals of the series in `counts` of the services in `catalog`, learnt with the detector's
     /// settings `config`.
-    pub fn new(counts: Counts, config: DetectorConfig, catalog: Arc<Catalog>) -> Self {
+    pub fn new(counts: Counts, config: DetectorConfig, catalog: impl Into<LiveCatalog>) -> Self {
         Self {
             counts,
             config,
-            catalog,
+            catalog: catalog.into(),
             kept: Arc::default(),
         }
     }
@@ -105,6 +105,7 @@ pub fn series_zone(service: Option<&Service>, dim: &Dim) -> Tz {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Catalog;
     use crate::counts::BucketCount;
     use crate::counts::buckets::DAY;
 

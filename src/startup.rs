@@ -1,7 +1,7 @@
 //! Wiring: open the stores, sync the catalog, rebuild counters when needed, start the writers and the
 //! HTTP server. Tests build an [`Application`] on port 0 and talk to it over HTTP.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, LiveCatalog};
 use crate::clock::Clock;
 use crate::config::ServeArgs;
 use crate::counts::admission::Rules;
@@ -27,7 +27,7 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 
 /// How often a running server checks that the counter store still holds its counts (a flushed or
-/// restarted Redis does not) and rebuilds them from SQL.
+/// restarted Redis does not) and rebuilds them from SQL: shared counters on the leader only.
 const COUNTER_CHECK_INTERVAL: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone)]
@@ -61,6 +61,9 @@ pub struct Settings {
 
     /// How webhooks are delivered (see `webhooks/`).
     pub webhooks: crate::webhooks::WebhookSettings,
+    /// The operator's catalog file (`--catalog`), read at start and on [`reload_catalog`]; `None`:
+    /// the compiled-in one.
+    pub catalog: Option<std::path::PathBuf>,
 }
 
 impl Settings {
@@ -85,6 +88,7 @@ impl Settings {
             api_rate: crate::web::api_layer::API_RATE,
 
             webhooks: crate::webhooks::WebhookSettings::default(),
+            catalog: None,
         }
     }
 
@@ -119,6 +123,13 @@ impl Settings {
         settings.webhooks.backoff_base = Duration::from_millis(args.webhooks_backoff_ms);
         settings.webhooks.timeout = Duration::from_millis(args.webhooks_timeout_ms);
         settings.webhooks.key = args.webhooks_key;
+        if args.demo && args.catalog.catalog.is_some() {
+            tracing::warn!(
+                "--catalog is ignored under --demo (the demo simulates the compiled-in one)"
+            );
+        } else {
+            settings.catalog = args.catalog.catalog.clone();
+        }
         if args.webhooks_allow_loopback_http {
             tracing::warn!("webhooks may call http:// URLs on loopback (a development setting)");
         }
@@ -167,6 +178,8 @@ pub struct Application {
     state: AppState,
     writers: Writers,
     background: Vec<JoinHandle<()>>,
+    /// This node's claim to run the monitor, given up when it stops.
+    leadership: Leadership,
 }
 
 impl Application {
@@ -186,19 +199,30 @@ impl Application {
             })?),
             None => None,
         };
-        let catalog = Arc::new(Catalog::embedded().context("the service catalog is invalid")?);
+        let catalog =
+            Catalog::load(settings.catalog.as_deref()).context("the service catalog is invalid")?;
         let db = open_db(&settings.database_url).await?;
         let clock = settings.clock.clone();
         db.sync_catalog(&catalog, clock.now())
             .await
             .context("cannot sync the service catalog")?;
+        let removed = db
+            .removed_services()
+            .await
+            .context("cannot read the removed services")?;
+        let catalog = LiveCatalog::new(catalog, removed);
         let metrics = Metrics::new();
         let counts = open_counts(settings.redis_url.as_deref())
             .await?
             .observed(&metrics);
-        if let Some(buckets) = rebuild_if_needed(&db, &counts, clock.now())
-            .await
-            .context("cannot rebuild counters from SQL")?
+        // The monitor's lease (issue 14 §2): taken now if free, so that a single node leads from
+        // its first monitor tick and rebuilds shared counters only when it leads.
+        let leadership = Leadership::over(&db, settings.monitor_interval).observed(&metrics);
+        leadership.hold().await;
+        if rebuilds_here(&counts, &leadership)
+            && let Some(buckets) = rebuild_if_needed(&db, &counts, clock.now())
+                .await
+                .context("cannot rebuild counters from SQL")?
         {
             tracing::info!(buckets, store = counts.kind(), "counters rebuilt from SQL");
         }
@@ -226,7 +250,6 @@ impl Application {
             board.clone(),
             settings.detector,
         );
-        let leadership = Leadership::over(&counts, settings.monitor_interval);
         let listener = match listener {
             Some(listener) => listener,
             None => TcpListener::bind(&settings.bind)
@@ -276,6 +299,7 @@ impl Application {
             admin: settings.admin_tokens.clone(),
             api: crate::web::api_layer::ApiLayer::new(&pages, settings.api_rate),
             catalog,
+            catalog_file: settings.catalog.clone(),
             regions,
             board,
             db,
@@ -343,10 +367,11 @@ impl Application {
             "downtally is listening"
         );
         let background = vec![
-            tokio::spawn(keep_counts_built(state.clone())),
+            tokio::spawn(leadership.clone().keep()),
+            tokio::spawn(keep_counts_built(state.clone(), leadership.clone())),
             tokio::spawn(crate::monitor::run(
                 monitor,
-                leadership,
+                leadership.clone(),
                 settings.monitor_interval,
             )),
             tokio::spawn(crate::webhooks::deliver::run(webhooks)),
@@ -357,6 +382,7 @@ impl Application {
             state,
             writers,
             background,
+            leadership,
         })
     }
 
@@ -380,12 +406,14 @@ impl Application {
             state,
             writers,
             background,
+            leadership,
             ..
         } = self;
         server.await.context("HTTP server failed")?;
         for task in background {
             task.abort();
         }
+        leadership.release().await;
         let db = state.db.clone();
         drop(state);
         writers.drained().await;
@@ -395,11 +423,59 @@ impl Application {
     }
 }
 
-async fn keep_counts_built(state: AppState) {
+/// Reads the catalog file again (SIGHUP): syncs it into SQL as at start and swaps it in for every
+/// reader; new services appear, removed ones keep their history in SQL and answer 410 Gone. An
+/// invalid file (or a failed sync) keeps the running catalog and says why, naming the faulty entry.
+/// Every node does this on its own signal. Returns the number of services now listed.
+pub async fn reload_catalog(state: &AppState) -> anyhow::Result<usize> {
+    let next = Catalog::load(state.catalog_file.as_deref())
+        .context("the new catalog is invalid; the running one is kept")?;
+    state
+        .db
+        .sync_catalog(&next, state.clock.now())
+        .await
+        .context("cannot sync the new catalog; the running one is kept")?;
+    let removed = state
+        .db
+        .removed_services()
+        .await
+        .context("cannot read the removed services; the running one is kept")?;
+    let before: std::collections::HashSet<&str> = state
+        .catalog
+        .services()
+        .iter()
+        .map(|s| s.slug.as_str())
+        .collect();
+    let added = next
+        .services()
+        .iter()
+        .filter(|s| !before.contains(s.slug.as_str()))
+        .count();
+    let listed = next.len();
+    let dropped = before.iter().filter(|s| next.get(s).is_none()).count();
+    state.catalog.replace(next, removed);
+    // Cached pages and API answers may name a service that is gone (or lists that lack a new one).
+    state.pages.generations.bump_every();
+    state.pages.clear();
+    state.api.clear();
+    tracing::info!(listed, added, removed = dropped, "catalog reloaded");
+    Ok(listed)
+}
+
+/// Whether this node rebuilds the counters: its own in-process ones always; shared ones (Redis) only
+/// on the leader, so that nodes never race to rebuild the same keys.
+fn rebuilds_here(counts: &crate::counts::Counts, leadership: &Leadership) -> bool {
+    !counts.shared() || leadership.leads()
+}
+
+async fn keep_counts_built(state: AppState, leadership: Leadership) {
     let mut tick = tokio::time::interval(COUNTER_CHECK_INTERVAL);
     tick.tick().await;
     loop {
         tick.tick().await;
+        if !rebuilds_here(&state.counts, &leadership) {
+            continue;
+        }
         match rebuild_if_needed(&state.db, &state.counts, state.clock.now()).await {
             Ok(Some(buckets)) => tracing::warn!(
                 buckets,

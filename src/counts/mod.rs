@@ -3,20 +3,17 @@
 
 pub mod admission;
 pub mod buckets;
-mod lease;
 mod memory;
 mod redis;
 
 pub use admission::{NetworkBound, RateLimit, Verdict};
 pub use buckets::{BucketRange, Resolution};
-pub use lease::{Lease, RedisLease};
 pub use memory::MemoryCounts;
 pub use redis::RedisCounts;
 
 use crate::domain::{NetworkKey, ProblemKind, RegionId, ReportKind, ReporterKey, ServiceSlug};
 use crate::metrics::Metrics;
 use std::future::Future;
-use std::sync::Arc;
 
 /// A report's claim to count: this reporter, from this network, for this service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -236,13 +233,9 @@ impl Counts {
         }
     }
 
-    /// A lease named `name` that nodes sharing this store can contend for; `None` for in-process
-    /// counters, whose node is alone.
-    pub fn lease(&self, name: &str) -> Option<Arc<dyn Lease>> {
-        match &self.backend {
-            Backend::Memory(_) => None,
-            Backend::Redis(r) => Some(Arc::new(RedisLease::new(r.connection(), name))),
-        }
+    /// True when other nodes share this store (Redis): what one node writes, all read.
+    pub fn shared(&self) -> bool {
+        matches!(self.backend, Backend::Redis(_))
     }
 
     /// Records a failure of the backend's `op`, for `/metrics`.

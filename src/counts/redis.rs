@@ -136,11 +136,6 @@ impl RedisCounts {
         })
     }
 
-    /// The shared connection, for leases kept in the same Redis (see `lease.rs`).
-    pub(super) fn connection(&self) -> ConnectionManager {
-        self.conn.clone()
-    }
-
     fn add_bucket_writes(
         pipe: &mut redis::Pipeline,
         key: &str,

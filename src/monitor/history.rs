@@ -2,6 +2,7 @@
 //! running each service's detector over its reports in SQL.
 
 use super::*;
+use crate::catalog::Catalog;
 
 /// A detector fed from nothing spends its first days learning what is normal; outages it declares
 /// then are not trusted by [`declare_past_outages`].
@@ -52,7 +53,7 @@ pub async fn declare_past_outages(
                     declared = Some(past_evidence(&normal, &recent, &update, config));
                 }
                 Some(Event::Resolved(o)) if o.start >= first + HISTORY_WARM_UP_SECS => {
-                    let id = store_outage(db, &key, &o, None, now).await?;
+                    let (id, _) = store_outage(db, &key, &o, None, now).await?;
                     if let Some(evidence) = declared.take() {
                         db.set_outage_evidence(id, &evidence).await?;
                     }

@@ -3,18 +3,18 @@
 //!
 //! Detectors live in memory on the node that runs the monitor. A new detector (at start, or for a
 //! region seen for the first time) is warmed from the counter store: 8 weeks of hourly buckets, then
-//! the last 48 hours of minute buckets replayed through `update`. With Redis, a lock makes exactly one
-//! app node the monitor; the others read statuses from SQL.
+//! the last 48 hours of minute buckets replayed through `update`. A lease in SQL (`leadership.rs`)
+//! makes exactly one app node the monitor; the others read statuses from SQL.
 //!
 //! A service's status is its detector's, and "elevated" also when its last hour is far above its
 //! normal (`detect::Normal::elevated` over [`last_hour`], the normal the pages show): the headline
 //! never says "no problems" beside an hour the chart shows well above its band.
 
-use crate::catalog::Catalog;
+use crate::catalog::LiveCatalog;
 use crate::clock::Clock;
 use crate::counts::buckets::HOUR;
 use crate::counts::{
-    BucketRange, CountError, CountStore, Counts, Dim, Lease, Resolution, from_first_report,
+    BucketRange, CountError, CountStore, Counts, Dim, Resolution, from_first_report,
 };
 use crate::detect::groups::Group;
 use crate::detect::{
@@ -94,7 +94,7 @@ pub struct PassSummary {
 }
 
 pub struct Monitor {
-    catalog: Arc<Catalog>,
+    catalog: LiveCatalog,
     db: Db,
     counts: Counts,
     clock: Clock,
@@ -117,13 +117,14 @@ pub struct Monitor {
 
 impl Monitor {
     pub fn new(
-        catalog: Arc<Catalog>,
+        catalog: impl Into<LiveCatalog>,
         db: Db,
         counts: Counts,
         clock: Clock,
         board: StatusBoard,
         config: DetectorConfig,
     ) -> Self {
+        let catalog = catalog.into();
         Self {
             normals: Normals::new(counts.clone(), config, catalog.clone()),
             catalog,
@@ -330,12 +331,15 @@ impl Monitor {
             match event {
                 Event::Started(o) => {
                     summary.started += 1;
-                    let id = self.record_outage(key, &o, None, now).await?;
+                    let (id, declared) = store_outage(&self.db, key, &o, None, now).await?;
                     let tracked = self.tracked.get_mut(key).expect("tracked");
                     tracked.outage_id = Some(id);
                     tracked.notified_peak = o.peak_count;
-                    self.keep_outage_evidence(key, id, &update, now).await?;
-                    self.tell(EventKind::Started, id, key, None).await;
+                    // An outage an earlier leader declared (a takeover, a restart) is news to no one.
+                    if declared {
+                        self.keep_outage_evidence(key, id, &update, now).await?;
+                        self.tell(EventKind::Started, id, key, None).await;
+                    }
                 }
                 Event::Resolved(o) => {
                     summary.resolved += 1;
@@ -427,7 +431,7 @@ impl Monitor {
         id: Option<i64>,
         now: i64,
     ) -> Result<i64, MonitorError> {
-        store_outage(&self.db, key, o, id, now).await
+        Ok(store_outage(&self.db, key, o, id, now).await?.0)
     }
 
     /// Publishes the detector's status, or "elevated" when the detector sees nothing but the last
@@ -464,15 +468,17 @@ impl Monitor {
 }
 
 /// Runs the monitor every `interval` while this node leads; otherwise follows the leader's statuses.
+/// The lease is renewed by [`Leadership::keep`], on its own cadence.
 pub async fn run(mut monitor: Monitor, leadership: Leadership, interval: Duration) {
     let mut tick = tokio::time::interval(interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut leading = false;
     loop {
         tick.tick().await;
-        if leadership.hold().await {
+        if leadership.leads() {
             if !leading {
                 tracing::info!(
+                    node = leadership.node(),
                     "this node runs the monitor; its first pass learns every series' history"
                 );
                 leading = true;
@@ -492,7 +498,10 @@ pub async fn run(mut monitor: Monitor, leadership: Leadership, interval: Duratio
             }
         } else {
             if leading {
-                tracing::info!("another node runs the monitor now");
+                tracing::info!(
+                    node = leadership.node(),
+                    "another node runs the monitor now"
+                );
                 monitor.reset();
                 leading = false;
             }
@@ -503,14 +512,15 @@ pub async fn run(mut monitor: Monitor, leadership: Leadership, interval: Duratio
     }
 }
 
-/// Inserts or updates the outage row (matching one stored before a restart) with its breakdown.
+/// Inserts or updates the outage row (matching one stored before a restart or by an earlier leader)
+/// with its breakdown. Returns its id, and true when it was declared now (a new row).
 async fn store_outage(
     db: &Db,
     key: &SeriesKey,
     o: &Outage,
     id: Option<i64>,
     now: i64,
-) -> Result<i64, MonitorError> {
+) -> Result<(i64, bool), MonitorError> {
     let until = o.end.unwrap_or(now);
     let (top_problems, regions) = db
         .report_breakdown(
@@ -541,7 +551,7 @@ async fn store_outage(
     match id {
         Some(id) => {
             db.update_outage(id, &record, now).await?;
-            Ok(id)
+            Ok((id, false))
         }
         None => {
             let id = db.insert_outage(&record, now).await?;
@@ -552,7 +562,7 @@ async fn store_outage(
                 started_at = %crate::clock::rfc3339(o.start),
                 "outage declared"
             );
-            Ok(id)
+            Ok((id, true))
         }
     }
 }

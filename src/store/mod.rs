@@ -4,6 +4,7 @@
 mod admin;
 mod comments;
 mod groups;
+mod lease;
 
 mod evidence;
 mod feeds;
@@ -18,6 +19,7 @@ mod writer;
 pub use admin::{AdminAction, Statement};
 pub use comments::{CommentId, CommentLimits, NewComment, Posted, Source, StoredComment};
 pub use groups::StoredGroup;
+pub use lease::SqlLease;
 pub use outages::{OutageFilter, OutageRecord, StatusRow, StoredOutage};
 use reports::report_columns;
 pub use reports::{NewReport, PublicReport, StoredCounts};

@@ -34,3 +34,18 @@ impl Db {
         Ok(())
     }
 }
+
+impl Db {
+    /// The services SQL holds that the last synced catalog no longer lists (slug → name): their
+    /// history stays, their pages answer 410 Gone.
+    pub async fn removed_services(
+        &self,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let rows: Vec<(String, String)> = on_pool!(self, p => {
+            sqlx::query_as("SELECT slug, name FROM services WHERE listed = FALSE")
+                .fetch_all(p)
+                .await?
+        });
+        Ok(rows.into_iter().collect())
+    }
+}

@@ -40,6 +40,7 @@ pub(super) struct ReportCreated {
         (status = 201, description = "Stored (and counted, unless a repeat)", body = ReportCreated),
         (status = 400, description = "Not JSON", body = Problem, content_type = PROBLEM_JSON),
         (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
+        (status = 410, description = "The service was removed from this site's catalog (its past outages stay)", body = Problem, content_type = PROBLEM_JSON),
         (status = 413, description = "Body over 8 KiB", body = Problem, content_type = PROBLEM_JSON),
         (status = 415, description = "Not `application/json`", body = Problem, content_type = PROBLEM_JSON),
         (status = 422, description = "A field that does not validate", body = Problem, content_type = PROBLEM_JSON),
@@ -55,10 +56,7 @@ pub(super) async fn create_report(
 ) -> Result<HttpResponse, ApiError> {
     let Some(service) = state.catalog.get(&slug) else {
         state.metrics.reject("unknown_service");
-        return Err(ApiError::new(
-            Kind::NotFound,
-            format!("unknown service {:?}", slug.as_str()),
-        ));
+        return Err(super::errors::unknown_service(&state.catalog, &slug));
     };
     require_json(&req).inspect_err(|_| state.metrics.reject("media_type"))?;
     let body = read_body(&req, payload).await.inspect_err(|e| {

@@ -78,6 +78,11 @@ impl ApiLayer {
         self.rate
     }
 
+    /// Forgets every cached answer (the catalog changed).
+    pub fn clear(&self) {
+        self.cache.clear();
+    }
+
     /// A cache beside `pages` (following the same data generations), and the budget `rate`.
     pub fn new(pages: &PageCache, rate: RateLimit) -> Self {
         Self {

@@ -286,6 +286,7 @@ const CSV_EXAMPLE: &str = "time,problem,count,expected,low,high,in_outage\r\n\
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
         (status = 400, description = "A query parameter given twice or not decodable", body = Problem, content_type = PROBLEM_JSON),
         (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
+        (status = 410, description = "The service was removed from this site's catalog (its past outages stay)", body = Problem, content_type = PROBLEM_JSON),
         (status = 422, description = "A parameter out of range or unknown, a range older than the \
             counts kept, or more than 15,000 points", body = Problem, content_type = PROBLEM_JSON),
         (status = 429, description = "The network's budget of uncached requests is spent", body = Problem, content_type = PROBLEM_JSON),
@@ -299,10 +300,7 @@ pub(super) async fn series(
     query: web::Query<SeriesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let Some(service) = state.catalog.get(&slug) else {
-        return Err(ApiError::new(
-            Kind::NotFound,
-            format!("unknown service {:?}", slug.as_str()),
-        ));
+        return Err(super::errors::unknown_service(&state.catalog, &slug));
     };
     let now = state.clock.now();
     let ask = Request::parse(&query, &req, &state, now)?;

@@ -351,6 +351,7 @@ pub(super) struct ServiceDetail<'a> {
         (status = 200, description = "The service", body = ServiceDetail),
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
         (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
+        (status = 410, description = "The service was removed from this site's catalog (its past outages stay)", body = Problem, content_type = PROBLEM_JSON),
         (status = 429, description = "The network's budget of uncached requests is spent", body = Problem, content_type = PROBLEM_JSON),
         (status = 503, description = "Counters unavailable; try again", body = Problem, content_type = PROBLEM_JSON),
     )
@@ -360,10 +361,7 @@ pub(super) async fn service(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let Some(service) = state.catalog.get(&slug) else {
-        return Err(ApiError::new(
-            Kind::NotFound,
-            format!("unknown service {:?}", slug.as_str()),
-        ));
+        return Err(super::errors::unknown_service(&state.catalog, &slug));
     };
     let evidence: HashMap<ServiceSlug, VerdictEvidence> = state.db.status_evidence().await?;
     let entry = ServiceEntry::new(&state, service, evidence.get(&service.slug));

@@ -19,14 +19,24 @@ pub(super) async fn badge(
 ) -> HttpResponse {
     let lang = public::query_lang(&req);
     let Some(service) = state.catalog.get(&slug) else {
-        return HttpResponse::NotFound()
+        let gone = state.catalog.removed(&slug).is_some();
+        let mut res = if gone {
+            HttpResponse::Gone()
+        } else {
+            HttpResponse::NotFound()
+        };
+        return res
             .content_type(SVG)
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
             .insert_header(("Cross-Origin-Resource-Policy", "cross-origin"))
             .body(crate::badge::badge(
                 "downtally",
-                &lang.t("error-no-service"),
+                &lang.t(if gone {
+                    "badge-removed"
+                } else {
+                    "error-no-service"
+                }),
                 Status::Unknown,
             ));
     };

@@ -32,6 +32,8 @@ pub enum Kind {
     Forbidden,
     NotFound,
     MethodNotAllowed,
+    /// A service the catalog no longer lists (its history stays in SQL).
+    Gone,
     /// A body that did not arrive in time.
     RequestTimeout,
     PayloadTooLarge,
@@ -51,6 +53,7 @@ impl Kind {
             Kind::Forbidden => StatusCode::FORBIDDEN,
             Kind::NotFound => StatusCode::NOT_FOUND,
             Kind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Kind::Gone => StatusCode::GONE,
             Kind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Kind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Kind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -69,6 +72,7 @@ impl Kind {
             Kind::Forbidden => "forbidden",
             Kind::NotFound => "not-found",
             Kind::MethodNotAllowed => "method-not-allowed",
+            Kind::Gone => "gone",
             Kind::RequestTimeout => "request-timeout",
             Kind::PayloadTooLarge => "payload-too-large",
             Kind::UnsupportedMediaType => "unsupported-media-type",
@@ -93,6 +97,7 @@ impl Kind {
             Kind::Forbidden => "error-cross-site",
             Kind::NotFound => "error-no-page",
             Kind::MethodNotAllowed => "error-wrong-method",
+            Kind::Gone => "error-service-removed",
             Kind::RequestTimeout => "error-body-timeout",
             Kind::PayloadTooLarge => "error-too-large",
             Kind::UnsupportedMediaType => "error-media-type",
@@ -108,6 +113,7 @@ impl Kind {
             403 => Kind::Forbidden,
             404 => Kind::NotFound,
             405 => Kind::MethodNotAllowed,
+            410 => Kind::Gone,
             408 => Kind::RequestTimeout,
             413 => Kind::PayloadTooLarge,
             415 => Kind::UnsupportedMediaType,
@@ -120,9 +126,23 @@ impl Kind {
     }
 }
 
+/// The API's answer for a path naming a service the catalog does not list: 410 Gone for one it no
+/// longer lists (its history stays in SQL), 404 for one it never did.
+pub fn unknown_service(catalog: &crate::catalog::LiveCatalog, slug: &str) -> ApiError {
+    match catalog.removed(slug) {
+        Some(name) => ApiError::new(
+            Kind::Gone,
+            format!(
+                "{name} ({slug:?}) was removed from this site's catalog; its past outages stay under /api/v1/outages"
+            ),
+        ),
+        None => ApiError::new(Kind::NotFound, format!("unknown service {slug:?}")),
+    }
+}
+
 /// Every kind of API error, as the `/api` page lists them (one anchor `problem-<slug>` each): its
 /// slug, HTTP status, and what it means, in English.
-pub const PROBLEM_TYPES: [(&str, u16, &str); 12] = [
+pub const PROBLEM_TYPES: [(&str, u16, &str); 13] = [
     (
         "bad-request",
         400,
@@ -147,6 +167,11 @@ pub const PROBLEM_TYPES: [(&str, u16, &str); 12] = [
         "method-not-allowed",
         405,
         "The path exists but does not answer this method; `Allow` lists those it does.",
+    ),
+    (
+        "gone",
+        410,
+        "The service was removed from this site's catalog; its past outages stay under `/api/v1/outages`.",
     ),
     (
         "request-timeout",
@@ -587,6 +612,7 @@ mod tests {
             Kind::Forbidden,
             Kind::NotFound,
             Kind::MethodNotAllowed,
+            Kind::Gone,
             Kind::RequestTimeout,
             Kind::PayloadTooLarge,
             Kind::UnsupportedMediaType,

@@ -34,7 +34,7 @@ mod public;
 mod request;
 mod view;
 
-use crate::catalog::Catalog;
+use crate::catalog::LiveCatalog;
 use crate::clock::Clock;
 use crate::counts::Counts;
 use crate::intake::Intake;
@@ -59,7 +59,10 @@ pub use pages::statuspage::{INCIDENT_STATUSES, MappingRow, mapping as statuspage
 /// What every handler may use. Cheap to clone: everything inside is shared.
 #[derive(Clone)]
 pub struct AppState {
-    pub catalog: Arc<Catalog>,
+    /// The catalog now (swapped whole on SIGHUP; see `catalog::LiveCatalog`).
+    pub catalog: LiveCatalog,
+    /// The operator's catalog file (`--catalog`) a reload reads; `None`: the compiled-in one.
+    pub catalog_file: Option<std::path::PathBuf>,
     pub regions: Arc<crate::regions::RegionCatalog>,
     /// Projected region outlines per set of countries, for the heatmaps.
     pub maps: crate::map::MapViews,

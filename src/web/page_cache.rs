@@ -139,10 +139,23 @@ impl Generations {
         self.all.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Every service's data changed (the catalog was reloaded): a body being rendered meanwhile,
+    /// from the old catalog, is kept under an older generation and so not served beyond the
+    /// freshness tolerance.
+    pub fn bump_every(&self) {
+        for g in self.per_service.values() {
+            g.fetch_add(1, Ordering::Relaxed);
+        }
+        self.all.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A service added after start (a catalog reload) has no counter of its own: it follows `all`,
+    /// so its pages are never staler than anyone's.
     pub fn of(&self, slug: &str) -> u64 {
-        self.per_service
-            .get(slug)
-            .map_or(0, |g| g.load(Ordering::Relaxed))
+        match self.per_service.get(slug) {
+            Some(g) => g.load(Ordering::Relaxed),
+            None => self.all(),
+        }
     }
 
     pub fn all(&self) -> u64 {
@@ -345,6 +358,11 @@ impl PageCache {
             fills.remove(&key);
         }
         result
+    }
+
+    /// Forgets every body (the catalog changed: a cached page may name a service that is gone).
+    pub fn clear(&self) {
+        self.entries.write().clear();
     }
 
     /// The cached body for `key` if it still holds at `stamp` (and `now`).

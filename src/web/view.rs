@@ -22,14 +22,19 @@ pub fn html(t: &impl Template, lang: Lang) -> Result<String, PageError> {
     t.render().map_err(|e| PageError::internal(e, lang))
 }
 
-/// The catalog's service named in a path, or the "no such service" page.
+/// The catalog's service named in a path, or the "no such service" page (410 Gone for a service the
+/// catalog no longer lists: its history stays, its outages' pages still answer).
 pub fn find_service<'a>(
     state: &'a AppState,
     slug: &str,
     lang: Lang,
 ) -> Result<&'a Service, PageError> {
     state.catalog.get(slug).ok_or_else(|| {
-        PageError::new(Kind::NotFound, lang.t("error-no-service"))
+        let (kind, key) = match state.catalog.removed(slug) {
+            Some(_) => (Kind::Gone, "error-service-removed"),
+            None => (Kind::NotFound, "error-no-service"),
+        };
+        PageError::new(kind, lang.t(key))
             .with_back("/")
             .in_lang(lang)
     })

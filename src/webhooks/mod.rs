@@ -17,7 +17,7 @@ pub mod payload;
 pub mod seal;
 pub mod sign;
 
-use crate::catalog::Catalog;
+use crate::catalog::LiveCatalog;
 use crate::clock::Clock;
 use crate::counts::admission::RateLimit;
 use crate::domain::{RegionId, ServiceSlug};
@@ -139,7 +139,7 @@ pub const MAX_PER_HOST: i64 = 5000;
 #[derive(Clone)]
 pub struct Webhooks {
     pub(crate) db: Db,
-    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) catalog: LiveCatalog,
     pub(crate) clock: Clock,
     pub(crate) metrics: Metrics,
     pub(crate) settings: WebhookSettings,
@@ -151,7 +151,7 @@ pub struct Webhooks {
 impl Webhooks {
     pub fn new(
         db: Db,
-        catalog: Arc<Catalog>,
+        catalog: LiveCatalog,
         clock: Clock,
         metrics: Metrics,
         settings: WebhookSettings,

@@ -6,7 +6,7 @@ use crate::helpers::*;
 use downtally::domain::{ProblemKind, RegionId};
 use downtally::store::OutageRecord;
 use downtally::web::errors::PROBLEM_TYPES;
-use downtally::web::i18n::Lang;
+use downtally::web::i18n::{Lang, MISSING};
 
 /// The `curl` read examples of the page (GETs: no `-X`), as URLs.
 fn read_examples(html: &str) -> Vec<String> {
@@ -48,6 +48,7 @@ async fn the_api_page_documents_what_answers() {
         let res = app.get(&format!("/api?lang={}", lang.code())).await;
         assert_eq!(res.status(), 200, "{lang:?}");
         let html = res.text().await.unwrap();
+        assert!(!html.contains(MISSING), "{lang:?}: a text is missing");
         assert!(
             html.contains("rel=\"license\""),
             "{lang:?}: no licence link"

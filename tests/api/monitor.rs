@@ -116,56 +116,6 @@ async fn status_line_reports_an_outage_within_three_minutes() {
     server.await.unwrap().unwrap();
 }
 
-/// With Redis, exactly one node holds the monitor lock; it keeps it by renewing, and another node
-/// takes over only once the holder stops renewing.
-#[tokio::test]
-async fn exactly_one_node_runs_the_monitor() {
-    use downtally::counts::{Backend, Counts, RedisCounts};
-    use downtally::monitor::{LEADER_LEASE, Leadership};
-    let Some(url) = crate::helpers::require_env("REDIS_URL") else {
-        return;
-    };
-    let counts = Counts::new(Backend::Redis(RedisCounts::connect(&url).await.unwrap()));
-    let node = |name: &str| {
-        Leadership::contend(
-            counts.lease(LEADER_LEASE).expect("Redis has leases"),
-            format!("{name}-{}", std::process::id()),
-            Duration::from_millis(400),
-        )
-    };
-    // A key left by an earlier run would make the test wait; start from a clean lock.
-    let mut conn = redis::Client::open(url.as_str())
-        .unwrap()
-        .get_multiplexed_async_connection()
-        .await
-        .unwrap();
-    redis::cmd("DEL")
-        .arg(LEADER_LEASE)
-        .query_async::<()>(&mut conn)
-        .await
-        .unwrap();
-    let a = node("a");
-    let b = node("b");
-    assert!(a.hold().await, "the first node takes the lock");
-    assert!(
-        !b.hold().await,
-        "a second node must not run the monitor too"
-    );
-    tokio::time::sleep(Duration::from_millis(250)).await;
-    assert!(a.hold().await, "the holder renews");
-    tokio::time::sleep(Duration::from_millis(250)).await;
-    assert!(
-        !b.hold().await,
-        "renewed lock still held after the first ttl"
-    );
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(
-        b.hold().await,
-        "another node takes over once the holder is gone"
-    );
-    assert!(!a.hold().await);
-}
-
 /// History loaded at once (the demo's 14 days) holds outages older than the 48 hours of minutes the
 /// monitor watches: `declare_past_outages` finds them in SQL, once, and leaves quiet services alone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

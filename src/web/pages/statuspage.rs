@@ -35,7 +35,7 @@ use crate::detect::Status;
 use crate::i18n::{Lang, country_zone};
 use crate::store::{Statement, StoredOutage};
 use crate::web::AppState;
-use crate::web::errors::{ApiError, Kind, PROBLEM_JSON, Problem};
+use crate::web::errors::{ApiError, PROBLEM_JSON, Problem};
 use crate::web::i18n::Locale;
 use crate::web::page_cache::PageKey;
 use crate::web::public::{self, JSON};
@@ -219,6 +219,7 @@ pub(in crate::web) struct SpSummaryBody {
     responses(
         (status = 200, description = "The page and its status indicator", body = SpStatusBody),
         (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
+        (status = 410, description = "The service was removed from this site's catalog (its past outages stay)", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
 pub(in crate::web) async fn status_json(
@@ -239,6 +240,7 @@ pub(in crate::web) async fn status_json(
     responses(
         (status = 200, description = "Page, status, component, open incidents", body = SpSummaryBody),
         (status = 404, description = "No such service", body = Problem, content_type = PROBLEM_JSON),
+        (status = 410, description = "The service was removed from this site's catalog (its past outages stay)", body = Problem, content_type = PROBLEM_JSON),
     )
 )]
 pub(in crate::web) async fn summary_json(
@@ -256,10 +258,7 @@ async fn serve(
     summary: bool,
 ) -> Result<HttpResponse, ApiError> {
     let Some(service) = state.catalog.get(slug) else {
-        return Err(ApiError::new(
-            Kind::NotFound,
-            format!("unknown service {slug:?}"),
-        ));
+        return Err(crate::web::errors::unknown_service(&state.catalog, slug));
     };
     let key = PageKey::Statuspage {
         slug: service.slug.clone(),
