@@ -26,6 +26,7 @@ pub mod map;
 pub mod metrics;
 pub mod monitor;
 pub mod normals;
+pub mod outage_facts;
 pub mod privacy;
 pub mod raster;
 pub mod rebuild;

@@ -17,6 +17,8 @@ pub struct Statement {
     pub stated_at: i64,
     /// The label of the admin token that attached it.
     pub label: String,
+    /// When it was attached (epoch seconds; set by the store, ignored on insert like `id`).
+    pub added_at: i64,
 }
 
 /// One admin action: which token's label did what to what, and when.
@@ -92,7 +94,7 @@ impl Db {
             .collect::<Vec<_>>()
             .join(",");
         let sql = format!(
-            "SELECT id, outage_id, body, link, stated_at, label FROM outage_statements \
+            "SELECT id, outage_id, body, link, stated_at, label, created_at FROM outage_statements \
              WHERE outage_id IN ({list}) ORDER BY stated_at, id"
         );
         on_pool!(self, p => {
@@ -106,6 +108,7 @@ impl Db {
                         link: r.try_get("link")?,
                         stated_at: r.try_get("stated_at")?,
                         label: r.try_get("label")?,
+                        added_at: r.try_get("created_at")?,
                     })
                 })
                 .collect::<Result<Vec<_>, sqlx::Error>>()

@@ -7,7 +7,6 @@ mod groups;
 mod lease;
 
 mod evidence;
-mod feeds;
 mod outages;
 mod reports;
 mod salts;

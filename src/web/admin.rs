@@ -475,6 +475,7 @@ pub(super) async fn add_statement(
         .insert_statement(
             &Statement {
                 id: 0,
+                added_at: 0,
                 outage_id: outage.id,
                 body,
                 link,

@@ -7,8 +7,8 @@ use super::AppState;
 use super::api_layer::api_budget_note;
 use super::api_services::{country_param, invalid};
 use super::errors::{ApiError, PROBLEM_JSON, Problem};
-use crate::clock::rfc3339;
 use crate::domain::RegionId;
+use crate::outage_facts::OutageFacts;
 use crate::store::{OutageFilter, StoredOutage};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -85,83 +85,19 @@ pub(super) struct OutagesQuery {
     limit: Option<String>,
 }
 
-/// Reports of one problem kind.
-#[derive(Serialize, ToSchema)]
-pub(super) struct ProblemCount {
-    #[schema(example = "login")]
-    problem: String,
-    reports: i64,
-}
-
-/// Reports from one region.
-#[derive(Serialize, ToSchema)]
-pub(super) struct RegionCount {
-    /// ISO 3166-2.
-    #[schema(example = "IT-25")]
-    region: String,
-    reports: i64,
-}
-
 /// One outage, in short.
 #[derive(Serialize, ToSchema)]
 pub(super) struct OutageItem {
-    #[schema(example = 42)]
-    id: i64,
-    #[schema(example = "monzo")]
-    service: String,
-    /// `null` for a service-wide outage.
-    region: Option<String>,
-    #[schema(example = "2026-11-30T08:15:00Z")]
-    started_at: String,
-    /// `null` while it goes on.
-    ended_at: Option<String>,
-    ongoing: bool,
-    peak_at: String,
-    /// Reports a minute at the peak, and the normal number then.
-    peak_count: f64,
-    baseline_at_peak: f64,
-    /// `peak_count` over `baseline_at_peak` (`null` when the normal was zero).
-    ratio_to_normal: Option<f64>,
-    /// Most reported problem kinds and regions, most first.
-    top_problems: Vec<ProblemCount>,
-    regions: Vec<RegionCount>,
-    /// The outage's page, and its details (statements, evidence, group) in this API.
-    permalink: String,
+    #[serde(flatten)]
+    facts: OutageFacts,
+    /// Its details (statements, evidence, group) in this API.
     api: String,
 }
 
 impl OutageItem {
     fn new(base: &str, o: StoredOutage) -> Self {
-        let r = o.record;
         Self {
-            id: o.id,
-            service: r.service.to_string(),
-            region: r.region.as_ref().map(|r| r.as_str().to_owned()),
-            started_at: rfc3339(r.started_at),
-            ended_at: r.ended_at.map(rfc3339),
-            ongoing: r.ended_at.is_none(),
-            peak_at: rfc3339(r.peak_at),
-            peak_count: r.peak_count,
-            baseline_at_peak: r.baseline_at_peak,
-            ratio_to_normal: (r.baseline_at_peak > 0.0)
-                .then(|| (r.peak_count / r.baseline_at_peak * 100.0).round() / 100.0),
-            top_problems: r
-                .top_problems
-                .iter()
-                .map(|(p, n)| ProblemCount {
-                    problem: p.to_string(),
-                    reports: *n,
-                })
-                .collect(),
-            regions: r
-                .regions
-                .iter()
-                .map(|(region, n)| RegionCount {
-                    region: region.to_string(),
-                    reports: *n,
-                })
-                .collect(),
-            permalink: format!("{base}/outages/{}", o.id),
+            facts: OutageFacts::new(base, &o),
             api: format!("{base}/api/v1/outages/{}", o.id),
         }
     }

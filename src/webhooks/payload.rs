@@ -5,6 +5,7 @@
 
 use super::{CHALLENGE, CODE, Webhooks};
 use crate::clock::rfc3339;
+use crate::outage_facts::{OutageFacts, StatementFacts};
 use crate::store::{Claimed, StoreError, StoredOutage, Subscription};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -44,50 +45,17 @@ pub struct WebhookEvent {
     pub outage: WebhookOutage,
 }
 
-/// The outage, as it is when the delivery is first attempted.
+/// The outage, as it is when the delivery is first attempted: its facts as the API shows them
+/// (`outage_facts.rs`), the service's name, its API address and the statements.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookOutage {
-    pub id: i64,
-    pub service: String,
+    #[serde(flatten)]
+    pub facts: OutageFacts,
     pub service_name: String,
-    /// `null` for a service-wide outage.
-    pub region: Option<String>,
-    pub started_at: String,
-    /// `null` while it goes on.
-    pub ended_at: Option<String>,
-    pub ongoing: bool,
-    pub peak_at: String,
-    /// Reports a minute at the peak, and the normal number then.
-    pub peak_count: f64,
-    pub baseline_at_peak: f64,
-    pub top_problems: Vec<WebhookProblem>,
-    pub regions: Vec<WebhookRegion>,
-    /// The outage's page.
-    pub permalink: String,
     /// The outage in the API (`GET /api/v1/outages/{id}`), with its evidence and incident group.
     pub url: String,
     /// The service's own words, oldest first.
-    pub statements: Vec<WebhookStatement>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WebhookProblem {
-    pub problem: String,
-    pub reports: i64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WebhookRegion {
-    /// ISO 3166-2.
-    pub region: String,
-    pub reports: i64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WebhookStatement {
-    pub text: String,
-    pub link: Option<String>,
-    pub stated_at: String,
+    pub statements: Vec<StatementFacts>,
 }
 
 /// The challenge a JSON subscription is confirmed by: the receiver answers 2xx with the
@@ -194,47 +162,14 @@ impl Webhooks {
         statements: Vec<crate::store::Statement>,
     ) -> WebhookOutage {
         let r = &stored.record;
-        let id = stored.id;
         WebhookOutage {
-            id,
-            service: r.service.to_string(),
+            facts: OutageFacts::new(&self.public_url, stored),
             service_name: self
                 .catalog
                 .get(r.service.as_str())
                 .map_or_else(|| r.service.to_string(), |s| s.name.clone()),
-            region: r.region.as_ref().map(|g| g.as_str().to_owned()),
-            started_at: rfc3339(r.started_at),
-            ended_at: r.ended_at.map(rfc3339),
-            ongoing: r.ended_at.is_none(),
-            peak_at: rfc3339(r.peak_at),
-            peak_count: r.peak_count,
-            baseline_at_peak: r.baseline_at_peak,
-            top_problems: r
-                .top_problems
-                .iter()
-                .map(|(p, n)| WebhookProblem {
-                    problem: p.to_string(),
-                    reports: *n,
-                })
-                .collect(),
-            regions: r
-                .regions
-                .iter()
-                .map(|(g, n)| WebhookRegion {
-                    region: g.to_string(),
-                    reports: *n,
-                })
-                .collect(),
-            permalink: format!("{}/outages/{id}", self.public_url),
-            url: format!("{}/api/v1/outages/{id}", self.public_url),
-            statements: statements
-                .into_iter()
-                .map(|s| WebhookStatement {
-                    text: s.body,
-                    link: s.link,
-                    stated_at: rfc3339(s.stated_at),
-                })
-                .collect(),
+            url: format!("{}/api/v1/outages/{}", self.public_url, stored.id),
+            statements: StatementFacts::all(statements),
         }
     }
 }
@@ -246,21 +181,20 @@ pub fn has_fixed_body(kind: &str) -> bool {
 
 /// One English line for Slack: what happened, to whom, where, how high, and the permalink.
 pub fn slack_text(kind: &str, reason: Option<&str>, o: &WebhookOutage) -> String {
-    let place = match &o.region {
+    let place = match &o.facts.region {
         Some(r) => format!(" in {r}"),
         None => String::new(),
     };
     let time = |t: &str| t.replace('T', " ").replace('Z', " UTC");
-    let ratio = if o.baseline_at_peak > 0.0 {
-        format!(
-            ", peak {:.0} reports a minute ({:.1}× normal)",
-            o.peak_count,
-            o.peak_count / o.baseline_at_peak
-        )
-    } else {
-        format!(", peak {:.0} reports a minute", o.peak_count)
+    let ratio = match o.facts.ratio_to_normal {
+        Some(ratio) => format!(
+            ", peak {:.0} reports a minute ({ratio:.1}× normal)",
+            o.facts.peak_count
+        ),
+        None => format!(", peak {:.0} reports a minute", o.facts.peak_count),
     };
     let problems: Vec<&str> = o
+        .facts
         .top_problems
         .iter()
         .take(3)
@@ -275,13 +209,13 @@ pub fn slack_text(kind: &str, reason: Option<&str>, o: &WebhookOutage) -> String
         ("outage.started", _) => format!(
             "{}: outage{place} since {}",
             o.service_name,
-            time(&o.started_at)
+            time(&o.facts.started_at)
         ),
         ("outage.resolved", _) => format!(
             "{}: outage{place} over at {} (since {})",
             o.service_name,
-            time(o.ended_at.as_deref().unwrap_or("")),
-            time(&o.started_at)
+            time(o.facts.ended_at.as_deref().unwrap_or("")),
+            time(&o.facts.started_at)
         ),
         (_, Some("improving")) => format!("{}: outage{place} improving", o.service_name),
         (_, Some("statement")) => {
@@ -293,7 +227,7 @@ pub fn slack_text(kind: &str, reason: Option<&str>, o: &WebhookOutage) -> String
         }
         _ => format!("{}: outage{place} growing", o.service_name),
     };
-    format!("{head}{ratio}{problems}. {}", o.permalink)
+    format!("{head}{ratio}{problems}. {}", o.facts.permalink)
 }
 
 #[cfg(test)]
@@ -302,22 +236,25 @@ mod tests {
 
     fn outage() -> WebhookOutage {
         WebhookOutage {
-            id: 42,
-            service: "monzo".into(),
+            facts: OutageFacts {
+                id: 42,
+                service: "monzo".into(),
+                region: None,
+                started_at: "2026-12-10T09:12:00Z".into(),
+                ended_at: None,
+                ongoing: true,
+                peak_at: "2026-12-10T09:13:00Z".into(),
+                peak_count: 60.0,
+                baseline_at_peak: 4.0,
+                ratio_to_normal: Some(15.0),
+                top_problems: vec![crate::outage_facts::ProblemTally {
+                    problem: "login".into(),
+                    reports: 130,
+                }],
+                regions: vec![],
+                permalink: "https://downtally.example/outages/42".into(),
+            },
             service_name: "Monzo".into(),
-            region: None,
-            started_at: "2026-12-10T09:12:00Z".into(),
-            ended_at: None,
-            ongoing: true,
-            peak_at: "2026-12-10T09:13:00Z".into(),
-            peak_count: 60.0,
-            baseline_at_peak: 4.0,
-            top_problems: vec![WebhookProblem {
-                problem: "login".into(),
-                reports: 130,
-            }],
-            regions: vec![],
-            permalink: "https://downtally.example/outages/42".into(),
             url: "https://downtally.example/api/v1/outages/42".into(),
             statements: vec![],
         }
@@ -331,8 +268,8 @@ mod tests {
              most reported: login. https://downtally.example/outages/42"
         );
         let mut o = outage();
-        o.ended_at = Some("2026-12-10T10:00:00Z".into());
-        o.region = Some("GB-ENG".into());
+        o.facts.ended_at = Some("2026-12-10T10:00:00Z".into());
+        o.facts.region = Some("GB-ENG".into());
         assert!(
             slack_text("outage.resolved", None, &o)
                 .starts_with("Monzo: outage in GB-ENG over at 2026-12-10 10:00:00 UTC")

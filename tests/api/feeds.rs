@@ -253,6 +253,7 @@ async fn atom_feeds_parse_and_an_entry_is_updated_when_its_outage_resolves() {
         .insert_statement(
             &Statement {
                 id: 0,
+                added_at: 0,
                 outage_id: monzo,
                 body: "Card payments were delayed; fixed.".into(),
                 link: None,
@@ -563,6 +564,7 @@ async fn statuspage_json_has_atlassians_fields_and_values() {
         .insert_statement(
             &Statement {
                 id: 0,
+                added_at: 0,
                 outage_id: id,
                 body: "We are looking into login problems.".into(),
                 link: Some("https://status.monzo.com/".into()),
@@ -629,7 +631,7 @@ async fn statuspage_json_has_atlassians_fields_and_values() {
     app.stop().await;
 }
 
-/// The statements' times (`store/feeds.rs`) read alike on PostgreSQL: an entry is updated when one
+/// The statements' times (`Statement::added_at`) read alike on PostgreSQL: an entry is updated when one
 /// is attached.
 #[tokio::test]
 async fn a_statement_updates_its_entry_on_postgres_too() {
@@ -653,6 +655,7 @@ async fn a_statement_updates_its_entry_on_postgres_too() {
             .insert_statement(
                 &Statement {
                     id: 0,
+                    added_at: 0,
                     outage_id: id,
                     body: "Investigating.".into(),
                     link: None,

@@ -162,7 +162,6 @@ async fn feed_xml(state: &AppState, of: FeedOf, lang: Lang) -> Result<String, Pa
     };
     let outages = outages.map_err(err)?;
     let ids: Vec<i64> = outages.iter().map(|o| o.id).collect();
-    let added = state.db.statements_added_at(&ids).await.map_err(err)?;
     let mut statements: HashMap<i64, Vec<_>> = HashMap::new();
     for s in state.db.statements(&ids).await.map_err(err)? {
         statements.entry(s.outage_id).or_default().push(s);
@@ -170,9 +169,9 @@ async fn feed_xml(state: &AppState, of: FeedOf, lang: Lang) -> Result<String, Pa
     let mut entries = String::new();
     let mut newest = 0;
     for o in &outages {
-        let updated = public::outage_updated(&o.record, added.get(&o.id).copied());
-        newest = newest.max(updated);
         let said = statements.remove(&o.id).unwrap_or_default();
+        let updated = public::outage_updated(&o.record, said.iter().map(|s| s.added_at).max());
+        newest = newest.max(updated);
         entries.push_str(&entry(state, o, lang, updated, said).await?);
     }
     let id = with_lang(&feed_url(public_url, &of), lang);

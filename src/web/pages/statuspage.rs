@@ -301,7 +301,6 @@ async fn gather(
         .filter(|o| o.record.ended_at.is_none())
         .collect();
     let ids: Vec<i64> = open.iter().map(|o| o.id).collect();
-    let added = state.db.statements_added_at(&ids).await?;
     let mut said: HashMap<i64, Vec<Statement>> = HashMap::new();
     for s in state.db.statements(&ids).await? {
         said.entry(s.outage_id).or_default().push(s);
@@ -334,7 +333,8 @@ async fn gather(
             "minor"
         };
         let statements = said.remove(&o.id).unwrap_or_default();
-        let changed = public::outage_updated(&o.record, added.get(&o.id).copied());
+        let changed =
+            public::outage_updated(&o.record, statements.iter().map(|s| s.added_at).max());
         let inc = incident(
             state,
             o,
