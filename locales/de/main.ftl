@@ -431,7 +431,9 @@ why-observed-no-normal = In { $minutes ->
        *[other] meldeten { $count } Personen
     } Probleme; downtally kennt die Vergangenheit dieses Dienstes noch nicht gut genug, um zu sagen, wie viele üblich sind.
 why-ratio = Das ist { $ratio } des Üblichen.
-why-networks = Die Meldungen kamen aus { $networks } Netzen, wo üblicherweise etwa { $usual } melden.
+why-networks = In den { $minutes_text } Minuten bis { $time } Uhr kamen die Meldungen aus { $networks } Netzen, wo üblicherweise etwa { $usual } melden.
+why-networks-region = In den { $minutes_text } Minuten bis { $time } Uhr kamen die Meldungen aus dieser Region aus { $networks } Netzen, wo dort üblicherweise etwa { $usual } melden.
+why-networks-service-wide = In den { $minutes_text } Minuten bis { $time } Uhr kamen die Meldungen des ganzen Dienstes aus { $networks } Netzen. Als diese Störung erklärt wurde, wog downtally die Breite des ganzen Dienstes, noch nicht die der Region allein.
 why-rule-spike = downtally erklärt eine Störung, wenn die Meldungen so weit über dem Normalen liegen: eine Abweichung von { $deviation } gegenüber einer Schwelle von { $bar }.
 why-rule-sustained = downtally erklärt eine Störung, wenn die Meldungen lange genug über dem Normalen bleiben, um sich zu einem anhaltenden Anstieg zu summieren: eine Abweichung von { $deviation } gegenüber einer Schwelle von { $bar }.
 why-rule-networks = Dazu braucht es Meldungen aus mindestens { $n ->

@@ -429,7 +429,9 @@ why-observed-no-normal = In the { $minutes ->
        *[other] { $count } people
     } reported problems; downtally does not yet know enough of this service's past to say how many are usual.
 why-ratio = That is { $ratio } the usual.
-why-networks = The reports came from { $networks } networks where about { $usual } are usual.
+why-networks = In the { $minutes_text } minutes to { $time }, the reports came from { $networks } networks where about { $usual } are usual.
+why-networks-region = In the { $minutes_text } minutes to { $time }, the reports from this region came from { $networks } networks where about { $usual } are usual there.
+why-networks-service-wide = In the { $minutes_text } minutes to { $time }, the whole service’s reports came from { $networks } networks. When this outage was declared, downtally weighed the breadth of the whole service, not yet that of the region alone.
 why-rule-spike = downtally declares an outage when reports are this far beyond normal: a deviation of { $deviation } against a bar of { $bar }.
 why-rule-sustained = downtally declares an outage when reports stay above normal long enough to add up to a sustained rise: a deviation of { $deviation } against a bar of { $bar }.
 why-rule-networks = It also needs reports from at least { $n ->

@@ -441,7 +441,9 @@ why-observed-no-normal = { $minutes ->
        *[other] { $count } personnes ont signalé
     } des problèmes ; downtally ne connaît pas encore assez le passé de ce service pour dire combien sont habituelles.
 why-ratio = C’est { $ratio } la normale.
-why-networks = Les signalements venaient de { $networks } réseaux, là où environ { $usual } sont habituels.
+why-networks = Dans les { $minutes_text } minutes jusqu’à { $time }, les signalements venaient de { $networks } réseaux, là où environ { $usual } sont habituels.
+why-networks-region = Dans les { $minutes_text } minutes jusqu’à { $time }, les signalements de cette région venaient de { $networks } réseaux, là où environ { $usual } y sont habituels.
+why-networks-service-wide = Dans les { $minutes_text } minutes jusqu’à { $time }, les signalements de tout le service venaient de { $networks } réseaux. Quand cette panne a été déclarée, downtally pesait l’étendue de tout le service, pas encore celle de la seule région.
 why-rule-spike = downtally déclare une panne quand les signalements dépassent autant la normale : un écart de { $deviation } face à un seuil de { $bar }.
 why-rule-sustained = downtally déclare une panne quand les signalements restent au-dessus de la normale assez longtemps pour former une hausse durable : un écart de { $deviation } face à un seuil de { $bar }.
 why-rule-networks = Il faut aussi des signalements d’au moins { $n ->

@@ -429,7 +429,9 @@ why-observed-no-normal = { $minutes ->
        *[other] { $count } persone hanno segnalato
     } problemi; downtally non conosce ancora abbastanza il passato di questo servizio per dire quante siano di solito.
 why-ratio = Cioè { $ratio } il normale.
-why-networks = Le segnalazioni venivano da { $networks } reti, dove di solito sono circa { $usual }.
+why-networks = Nei { $minutes_text } minuti fino alle { $time }, le segnalazioni venivano da { $networks } reti, dove di solito sono circa { $usual }.
+why-networks-region = Nei { $minutes_text } minuti fino alle { $time }, le segnalazioni da questa regione venivano da { $networks } reti, dove lì di solito sono circa { $usual }.
+why-networks-service-wide = Nei { $minutes_text } minuti fino alle { $time }, le segnalazioni dell’intero servizio venivano da { $networks } reti. Quando questo disservizio è stato dichiarato, downtally valutava l’ampiezza dell’intero servizio, non ancora quella della sola regione.
 why-rule-spike = downtally dichiara un disservizio quando le segnalazioni superano il normale di tanto: uno scarto di { $deviation } contro una soglia di { $bar }.
 why-rule-sustained = downtally dichiara un disservizio quando le segnalazioni restano sopra il normale abbastanza a lungo da sommarsi in un aumento persistente: uno scarto di { $deviation } contro una soglia di { $bar }.
 why-rule-networks = Servono inoltre segnalazioni da almeno { $n ->

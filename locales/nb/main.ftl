@@ -419,7 +419,9 @@ why-observed-no-normal = { $minutes ->
        *[other] meldte { $count } personer
     } om problemer; downtally kjenner ennå ikke nok til tjenestens fortid til å si hvor mange som er vanlig.
 why-ratio = Det er { $ratio } det vanlige.
-why-networks = Meldingene kom fra { $networks } nettverk, der omtrent { $usual } er vanlig.
+why-networks = I de { $minutes_text } minuttene fram til { $time } kom meldingene fra { $networks } nettverk, der omtrent { $usual } er vanlig.
+why-networks-region = I de { $minutes_text } minuttene fram til { $time } kom meldingene fra denne regionen fra { $networks } nettverk, der omtrent { $usual } er vanlig der.
+why-networks-service-wide = I de { $minutes_text } minuttene fram til { $time } kom hele tjenestens meldinger fra { $networks } nettverk. Da dette driftsavbruddet ble erklært, veide downtally bredden til hele tjenesten, ennå ikke regionens alene.
 why-rule-spike = downtally erklærer et driftsavbrudd når meldingene ligger så langt over det normale: et avvik på { $deviation } mot en terskel på { $bar }.
 why-rule-sustained = downtally erklærer et driftsavbrudd når meldingene holder seg over det normale lenge nok til å bli en vedvarende økning: et avvik på { $deviation } mot en terskel på { $bar }.
 why-rule-networks = Det trengs også meldinger fra minst { $n ->

@@ -41,7 +41,7 @@ pub use normal::{Normal, NormalModel, RANGE_Z, normal};
 pub use state::{Event, Outage};
 pub use status::{Status, StatuspageIndicator};
 pub use verdict::{
-    Breadth, Crossing, NormalRange, Statistic, VerdictEvidence, needed_beyond_usual,
+    Breadth, BreadthScope, Crossing, NormalRange, Statistic, VerdictEvidence, needed_beyond_usual,
 };
 
 use history::{BASE_SLOT_SECS, History};

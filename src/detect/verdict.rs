@@ -107,6 +107,10 @@ impl From<Normal> for NormalRange {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Breadth {
     pub window_secs: i64,
+    /// Whose networks: the whole service's, or (for a regional series) the region's own. Evidence
+    /// kept before regions had their own breadth has none and was the service's.
+    #[serde(default)]
+    pub scope: BreadthScope,
     /// Distinct networks that newly reported in the window (the `Dim::Networks` series).
     pub networks: f64,
     /// Networks normal traffic brings in the window: its expected reports.
@@ -120,6 +124,7 @@ impl Breadth {
     pub fn new(networks: f64, usual: f64, cfg: &DetectorConfig) -> Breadth {
         Breadth {
             window_secs: cfg.breadth_window_secs,
+            scope: BreadthScope::Service,
             networks,
             usual,
             needed_beyond_usual: needed_beyond_usual(usual, cfg),
@@ -129,6 +134,26 @@ impl Breadth {
     /// Whether the networks are enough for an outage.
     pub fn is_broad(&self) -> bool {
         self.networks - self.usual >= self.needed_beyond_usual
+    }
+}
+
+/// Whose networks a [`Breadth`] counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BreadthScope {
+    /// Every report of the service.
+    #[default]
+    Service,
+    /// The reports from the outage's region only.
+    Region,
+}
+
+impl BreadthScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BreadthScope::Service => "service",
+            BreadthScope::Region => "region",
+        }
     }
 }
 

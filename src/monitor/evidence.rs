@@ -74,10 +74,8 @@ impl Monitor {
         };
         let model = self.normals.model(&key.service, &key.dim(), now).await?;
         let breadth_secs = self.config.breadth_window_secs;
-        // Breadth is the service's, as the detector reads it.
-        let networks = self
-            .minutes_sum(key, &Dim::Networks, end - breadth_secs, end)
-            .await?;
+        // Breadth as the detector reads it: the service's, or the region's for a region.
+        let networks = self.networks_between(key, end - breadth_secs, end).await?;
         let usual = model
             .normal(end - breadth_secs, breadth_secs)
             .map_or(0.0, |n| n.expected);
@@ -86,27 +84,27 @@ impl Monitor {
             window_secs: window,
             observed,
             normal: model.normal(end - window, window).map(Into::into),
-            breadth: Some(Breadth::new(networks, usual, &self.config)),
+            breadth: Some(Breadth {
+                scope: match key.region {
+                    Some(_) => BreadthScope::Region,
+                    None => BreadthScope::Service,
+                },
+                ..Breadth::new(networks, usual, &self.config)
+            }),
             crossing,
             settings: self.config.version(),
         })
     }
 
     /// Sum of the minute buckets of `key.service`'s series `dim` in `[from, to)`.
-    async fn minutes_sum(
+    pub(super) async fn minutes_sum(
         &self,
         key: &SeriesKey,
         dim: &Dim,
         from: i64,
         to: i64,
     ) -> Result<f64, MonitorError> {
-        let minute = Resolution::Minute.step();
-        let first = Resolution::Minute.floor(from);
-        let range = BucketRange {
-            first,
-            count: ((to - first) / minute).max(0) as usize,
-            step: minute,
-        };
+        let range = super::breadth::minutes_between(from, to);
         let counts = self
             .counts
             .series(&key.service, dim, Resolution::Minute, range)

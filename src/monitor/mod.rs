@@ -18,8 +18,8 @@ use crate::counts::{
 };
 use crate::detect::groups::Group;
 use crate::detect::{
-    Breadth, Bucket, Crossing, DetectError, Detector, DetectorConfig, Event, Normal, NormalModel,
-    Outage, Statistic, Status, Update, VerdictEvidence,
+    Breadth, BreadthScope, Bucket, Crossing, DetectError, Detector, DetectorConfig, Event, Normal,
+    NormalModel, Outage, Statistic, Status, Update, VerdictEvidence,
 };
 use crate::domain::{RegionId, ServiceSlug};
 use crate::normals::{Normals, series_zone};
@@ -32,6 +32,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 mod board;
+mod breadth;
 mod evidence;
 mod history;
 mod leadership;
@@ -113,6 +114,8 @@ pub struct Monitor {
     groups_loaded: bool,
     /// Subscribers told of outage events (`webhooks/`): a queued row each, never a wait.
     webhooks: Option<crate::webhooks::Webhooks>,
+    /// The regional networks last read from SQL (see `breadth.rs`), reused by a service's regions.
+    region_breadth: Option<breadth::RegionBreadth>,
 }
 
 impl Monitor {
@@ -139,6 +142,7 @@ impl Monitor {
             regions_scanned_to: None,
             groups_loaded: false,
             webhooks: None,
+            region_breadth: None,
         }
     }
 
@@ -205,6 +209,7 @@ impl Monitor {
         keys.dedup();
 
         let mut summary = PassSummary::default();
+        self.region_breadth = None;
         self.changed.clear();
         self.status_evidence.clear();
         for (i, key) in keys.iter().enumerate() {
@@ -286,11 +291,8 @@ impl Monitor {
             .counts
             .series(&key.service, &key.dim(), Resolution::Minute, range)
             .await?;
-        // Breadth is the service's: a regional outage also needs reports from many networks.
-        let networks = self
-            .counts
-            .series(&key.service, &Dim::Networks, Resolution::Minute, range)
-            .await?;
+        // Breadth within the series' own reports: a regional outage needs many networks of its region.
+        let networks = self.networks_series(key, range).await?;
         // "Works again for me" is evidence that the service's outage is over; it names no region.
         let recovered = if key.region.is_none() {
             self.counts

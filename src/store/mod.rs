@@ -2,6 +2,7 @@
 //! portable queries (`$n` placeholders work in both); each backend has its own migration folder.
 
 mod admin;
+mod breadth;
 mod comments;
 mod groups;
 mod lease;

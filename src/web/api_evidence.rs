@@ -43,6 +43,10 @@ pub(super) struct NormalBody {
 #[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct NetworksBody {
     window_seconds: i64,
+    /// Whose networks: `service` (all its reports) or `region` (a regional outage's own region;
+    /// regional outages declared before 2026-12 were weighed on the service's).
+    #[schema(example = "service")]
+    scope: &'static str,
     distinct: f64,
     /// Networks normal traffic brings in the window (about one per expected report).
     usual: f64,
@@ -82,6 +86,7 @@ pub(super) fn evidence_body(e: &VerdictEvidence) -> EvidenceBody {
         ratio_to_expected: e.ratio().map(round),
         networks: e.breadth.map(|b| NetworksBody {
             window_seconds: b.window_secs,
+            scope: b.scope.as_str(),
             distinct: round(b.networks),
             usual: round(b.usual),
             needed_beyond_usual: round(b.needed_beyond_usual),

@@ -39,6 +39,7 @@ mod monitor;
 mod normal_range;
 mod openapi_schemathesis;
 mod pages;
+mod regional_breadth;
 mod regions;
 mod series_api;
 mod slow_clients;

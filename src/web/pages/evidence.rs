@@ -2,7 +2,7 @@
 //! (`detect::VerdictEvidence`) in plain words and numbers, in the page's language (issue 12 §6).
 
 use super::times_normal;
-use crate::detect::{Statistic, VerdictEvidence};
+use crate::detect::{BreadthScope, Statistic, VerdictEvidence};
 use crate::i18n::{Arg, Lang};
 use chrono_tz::Tz;
 
@@ -22,8 +22,9 @@ fn amount(lang: Lang, v: f64) -> String {
     }
 }
 
-/// The section for `evidence`, or a line saying none was kept.
-pub(super) fn why(lang: Lang, evidence: Option<&VerdictEvidence>, tz: Tz) -> Why {
+/// The section for `evidence` of a service-wide or a `regional` outage, or a line saying none was
+/// kept.
+pub(super) fn why(lang: Lang, evidence: Option<&VerdictEvidence>, regional: bool, tz: Tz) -> Why {
     let Some(e) = evidence else {
         return Why {
             sentences: vec![lang.t("why-missing")],
@@ -59,9 +60,19 @@ pub(super) fn why(lang: Lang, evidence: Option<&VerdictEvidence>, tz: Tz) -> Why
         None => sentences.push(lang.ta("why-observed-no-normal", &window)),
     }
     if let Some(b) = e.breadth {
+        // The breadth window ends where the verdict's does; a regional outage kept before regions
+        // had their own breadth names it as the service's, without a "usual" of another series.
+        let key = match (regional, b.scope) {
+            (false, _) => "why-networks",
+            (true, BreadthScope::Region) => "why-networks-region",
+            (true, BreadthScope::Service) => "why-networks-service-wide",
+        };
+        let minutes = (b.window_secs / 60).max(1) as u64;
         sentences.push(lang.ta(
-            "why-networks",
+            key,
             &[
+                ("minutes_text", Arg::from(lang.integer(minutes))),
+                ("time", Arg::from(lang.time(e.at, tz))),
                 ("networks", Arg::from(amount(lang, b.networks))),
                 ("usual", Arg::from(amount(lang, b.usual))),
             ],
@@ -129,12 +140,12 @@ mod tests {
     #[test]
     fn the_english_section_reads_the_numbers() {
         let e = evidence(Statistic::Spike { window_secs: 900 });
-        let w = why(Lang::En, Some(&e), chrono_tz::UTC);
+        let w = why(Lang::En, Some(&e), false, chrono_tz::UTC);
         let text = w.sentences.join(" ");
         for part in [
             "In the 15 minutes to 08:37, 143 people reported problems where 12 are usual (normal range 7–18).",
             "12× the usual",
-            "61 networks where about 14 are usual",
+            "In the 15 minutes to 08:37, the reports came from 61 networks where about 14 are usual",
             "a deviation of 9.1 against a bar of 5.0",
             // 6 + 2·sqrt(14) = 13.5: at least 14 beyond normal traffic's
             "at least 14 networks beyond",
@@ -152,13 +163,13 @@ mod tests {
         };
         for lang in Lang::ALL {
             for e in [&evidence(Statistic::Spike { window_secs: 60 }), &big] {
-                let w = why(lang, Some(e), chrono_tz::Europe::Rome);
+                let w = why(lang, Some(e), false, chrono_tz::Europe::Rome);
                 let text = w.sentences.join(" ");
                 assert!(!text.contains('⟦'), "{lang:?}: {text}");
                 assert!(text.contains("09:37"), "{lang:?}: local time in {text}");
                 assert_eq!(w.sentences.len(), 5, "{lang:?}: {text}");
             }
-            let w = why(lang, Some(&big), chrono_tz::UTC);
+            let w = why(lang, Some(&big), false, chrono_tz::UTC);
             let grouped = lang.integer(14_230);
             assert!(
                 w.sentences[0].contains(&grouped),
@@ -169,12 +180,13 @@ mod tests {
                 w.sentences.join(" ").contains(&lang.decimal(9.12, 1)),
                 "{lang:?}"
             );
-            let none = why(lang, None, chrono_tz::UTC);
+            let none = why(lang, None, false, chrono_tz::UTC);
             assert!(!none.sentences[0].contains('⟦') && none.settings.is_none());
         }
         let w = why(
             Lang::De,
             Some(&evidence(Statistic::Sustained)),
+            false,
             chrono_tz::UTC,
         );
         assert!(w.sentences.join(" ").contains("9,1"), "German decimals");
@@ -189,7 +201,7 @@ mod tests {
             window_secs: 60,
             ..evidence(Statistic::Spike { window_secs: 60 })
         };
-        let w = why(Lang::En, Some(&e), chrono_tz::UTC);
+        let w = why(Lang::En, Some(&e), false, chrono_tz::UTC);
         let text = w.sentences.join(" ");
         assert!(
             text.contains("In the minute to 08:37, one person reported problems"),
@@ -201,7 +213,7 @@ mod tests {
             window_secs: 3600,
             ..evidence(Statistic::Sustained)
         };
-        let text = why(Lang::En, Some(&hour), chrono_tz::UTC)
+        let text = why(Lang::En, Some(&hour), false, chrono_tz::UTC)
             .sentences
             .join(" ");
         assert!(
@@ -209,5 +221,51 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("a sustained rise"), "{text}");
+    }
+
+    #[test]
+    fn a_regional_outage_names_whose_networks_it_weighed() {
+        let mut e = evidence(Statistic::Spike { window_secs: 300 });
+        let b = e.breadth.as_mut().expect("breadth");
+        b.scope = BreadthScope::Region;
+        let text = why(Lang::En, Some(&e), true, chrono_tz::UTC)
+            .sentences
+            .join(" ");
+        assert!(
+            text.contains(
+                "the reports from this region came from 61 networks where about 14 are usual there"
+            ),
+            "{text}"
+        );
+        // Kept before regions had their own breadth: the service's networks, said so, and no
+        // "usual" of the region beside them.
+        let old = evidence(Statistic::Spike { window_secs: 300 });
+        let text = why(Lang::En, Some(&old), true, chrono_tz::UTC)
+            .sentences
+            .join(" ");
+        assert!(
+            text.contains("the whole service’s reports came from 61 networks."),
+            "{text}"
+        );
+        assert!(!text.contains("about 14 are usual"), "{text}");
+        for lang in Lang::ALL {
+            for (e, regional) in [(&e, true), (&old, true), (&old, false)] {
+                let text = why(lang, Some(e), regional, chrono_tz::UTC)
+                    .sentences
+                    .join(" ");
+                assert!(!text.contains('⟦'), "{lang:?}: {text}");
+                assert!(
+                    text.contains(&lang.integer(15)),
+                    "{lang:?}: window in {text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn evidence_kept_without_a_scope_reads_as_the_services() {
+        let json = r#"{"window_secs":900,"networks":3.0,"usual":1.0,"needed_beyond_usual":6.0}"#;
+        let b: Breadth = serde_json::from_str(json).expect("old evidence");
+        assert_eq!(b.scope, BreadthScope::Service);
     }
 }

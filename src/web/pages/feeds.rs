@@ -218,7 +218,7 @@ async fn entry(
         .outage_evidence(o.id)
         .await
         .map_err(|e| PageError::internal(e, lang))?;
-    let why = super::evidence::why(lang, evidence.as_ref(), tz);
+    let why = super::evidence::why(lang, evidence.as_ref(), r.region.is_some(), tz);
     let group = crate::web::view::group_of_outage(state, o.id)
         .await
         .map_err(|e| PageError::internal(e, lang))?

@@ -253,7 +253,7 @@ async fn outage_html(state: &AppState, id: i64, loc: Locale) -> Result<String, P
                 .await
                 .map_err(|e| PageError::internal(e, lang))?,
 
-            why: super::evidence::why(lang, evidence.as_ref(), tz),
+            why: super::evidence::why(lang, evidence.as_ref(), stored.record.region.is_some(), tz),
             alternates: super::feeds::Alternates::service(
                 state,
                 &r.service,
