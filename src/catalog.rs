@@ -213,6 +213,8 @@ struct Version {
     catalog: &'static Catalog,
     /// Slug → name of the services SQL knows that this catalog does not list.
     removed: &'static HashMap<String, String>,
+    /// 0 for the catalog the process started with, one more at each reload.
+    generation: u64,
 }
 
 impl LiveCatalog {
@@ -220,7 +222,13 @@ impl LiveCatalog {
         Self(Arc::new(parking_lot::RwLock::new(Version {
             catalog: Box::leak(Box::new(catalog)),
             removed: Box::leak(Box::new(removed)),
+            generation: 0,
         })))
+    }
+
+    /// Which version of the catalog is in place: 0 at start, one more at each reload.
+    pub fn generation(&self) -> u64 {
+        self.0.read().generation
     }
 
     /// The catalog now.
@@ -237,11 +245,14 @@ impl LiveCatalog {
 
     /// Puts `catalog` in place for every clone.
     pub fn replace(&self, catalog: Catalog, removed: HashMap<String, String>) {
-        let next = Version {
-            catalog: Box::leak(Box::new(catalog)),
-            removed: Box::leak(Box::new(removed)),
+        let catalog = Box::leak(Box::new(catalog));
+        let removed = Box::leak(Box::new(removed));
+        let mut version = self.0.write();
+        *version = Version {
+            catalog,
+            removed,
+            generation: version.generation + 1,
         };
-        *self.0.write() = next;
     }
 }
 

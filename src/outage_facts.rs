@@ -21,6 +21,11 @@ pub struct OutageFacts {
     /// `null` while it goes on.
     pub ended_at: Option<String>,
     pub ongoing: bool,
+    /// Why it ended when the detector did not find it over: `unlisted` when its service was removed
+    /// from downtally's catalog while it was open (closed then; nobody saw it recover). `null` for
+    /// every outage the detector resolved, and while it goes on.
+    #[schema(example = json!(null))]
+    pub closed_by: Option<&'static str>,
     pub peak_at: String,
     /// Reports a minute at the peak, and the normal number then.
     pub peak_count: f64,
@@ -71,6 +76,7 @@ impl OutageFacts {
             started_at: rfc3339(r.started_at),
             ended_at: r.ended_at.map(rfc3339),
             ongoing: r.ended_at.is_none(),
+            closed_by: o.closed_by.map(|c| c.as_str()),
             peak_at: rfc3339(r.peak_at),
             peak_count: r.peak_count,
             baseline_at_peak: r.baseline_at_peak,

@@ -355,6 +355,7 @@ summary-problems = , vor allem { $problems }
 list-and = { $first } und { $last }
 others-heading = Weitere Dienste mit aktuellen Problemen
 fact-ended = Ende
+outage-closed-unlisted = Geschlossen, als downtally diesen Dienst nicht mehr verfolgte (er wurde aus dem Katalog entfernt); niemand sah ihn sich erholen.
 peak-ratio = { $ratio } des Normalwerts
 period-since = seit { $start }
 citation = downtally, { $subject }, { $period }, { $url }, abgerufen am { $retrieved }

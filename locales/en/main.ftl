@@ -355,6 +355,7 @@ summary-problems = , mostly { $problems }
 list-and = { $first } and { $last }
 others-heading = Other services with problems now
 fact-ended = Ended
+outage-closed-unlisted = Closed when downtally stopped following this service (it was removed from the catalog); nobody saw it recover.
 peak-ratio = { $ratio } normal
 period-since = since { $start }
 citation = downtally, { $subject }, { $period }, { $url }, retrieved { $retrieved }

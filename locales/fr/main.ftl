@@ -355,6 +355,7 @@ summary-problems = , surtout { $problems }
 list-and = { $first } et { $last }
 others-heading = Autres services en difficulté en ce moment
 fact-ended = Fin
+outage-closed-unlisted = Close quand downtally a cessé de suivre ce service (retiré du catalogue) ; personne ne l’a vu se rétablir.
 peak-ratio = { $ratio } la normale
 period-since = depuis le { $start }
 citation = downtally, { $subject }, { $period }, { $url }, consulté le { $retrieved }

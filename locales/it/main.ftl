@@ -355,6 +355,7 @@ summary-problems = , soprattutto { $problems }
 list-and = { $first } e { $last }
 others-heading = Altri servizi con problemi ora
 fact-ended = Fine
+outage-closed-unlisted = Chiuso quando downtally ha smesso di seguire questo servizio (rimosso dal catalogo); nessuno lo ha visto tornare a funzionare.
 peak-ratio = { $ratio } il normale
 period-since = dal { $start }
 citation = downtally, { $subject }, { $period }, { $url }, consultato il { $retrieved }

@@ -355,6 +355,7 @@ summary-problems = , mest { $problems }
 list-and = { $first } og { $last }
 others-heading = Andre tjenester med problemer nå
 fact-ended = Slutt
+outage-closed-unlisted = Lukket da downtally sluttet å følge denne tjenesten (den ble fjernet fra katalogen); ingen så den komme seg.
 peak-ratio = { $ratio } det normale
 period-since = siden { $start }
 citation = downtally, { $subject }, { $period }, { $url }, hentet { $retrieved }

@@ -36,6 +36,7 @@ mod breadth;
 mod evidence;
 mod history;
 mod leadership;
+mod unlisted;
 
 pub use board::{ServiceStatus, StatusBoard};
 pub use history::declare_past_outages;
@@ -116,6 +117,8 @@ pub struct Monitor {
     webhooks: Option<crate::webhooks::Webhooks>,
     /// The regional networks last read from SQL (see `breadth.rs`), reused by a service's regions.
     region_breadth: Option<breadth::RegionBreadth>,
+    /// The catalog generation whose removed services were last closed (`unlisted.rs`).
+    unlisted_done_for: Option<u64>,
 }
 
 impl Monitor {
@@ -143,6 +146,7 @@ impl Monitor {
             groups_loaded: false,
             webhooks: None,
             region_breadth: None,
+            unlisted_done_for: None,
         }
     }
 
@@ -172,12 +176,14 @@ impl Monitor {
         self.tracked.clear();
         self.regions_scanned_to = None;
         self.groups_loaded = false;
+        self.unlisted_done_for = None;
     }
 
     /// Brings every series up to the last closed minute.
     #[tracing::instrument(name = "monitor_pass", skip_all)]
     pub async fn pass(&mut self) -> Result<PassSummary, MonitorError> {
         let now = self.clock.now();
+        self.close_unlisted(now).await?;
         let last_closed = Resolution::Minute.floor(now) - Resolution::Minute.step();
         let mut keys: Vec<SeriesKey> = self
             .catalog

@@ -13,6 +13,7 @@ mod reports;
 mod salts;
 mod services;
 mod sqlite_writer;
+mod unlisted;
 mod webhooks;
 mod writer;
 
@@ -20,7 +21,7 @@ pub use admin::{AdminAction, Statement};
 pub use comments::{CommentId, CommentLimits, NewComment, Posted, Source, StoredComment};
 pub use groups::StoredGroup;
 pub use lease::SqlLease;
-pub use outages::{OutageFilter, OutageRecord, StatusRow, StoredOutage};
+pub use outages::{ClosedBy, OutageFilter, OutageRecord, StatusRow, StoredOutage};
 use reports::report_columns;
 pub use reports::{NewReport, PublicReport, StoredCounts};
 pub use sqlite_writer::{SqliteWriter, with_sqlite_writer};

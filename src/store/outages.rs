@@ -25,6 +25,29 @@ pub struct OutageRecord {
 pub struct StoredOutage {
     pub id: i64,
     pub record: OutageRecord,
+    /// Why it ended, when the detector did not find it over; `None` for every outage it resolved.
+    pub closed_by: Option<ClosedBy>,
+}
+
+/// Why an outage ended without the detector finding it over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosedBy {
+    /// Its service was removed from the catalog while it was open: downtally stopped following the
+    /// service and closed the outage then; nobody saw it recover.
+    Unlisted,
+}
+
+impl ClosedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClosedBy::Unlisted => "unlisted",
+        }
+    }
+
+    /// A reason this build does not know (written by a newer node) reads as none.
+    fn parse(s: &str) -> Option<Self> {
+        (s == "unlisted").then_some(ClosedBy::Unlisted)
+    }
 }
 
 /// A service's status row, as the monitor last wrote it.
@@ -66,7 +89,7 @@ fn decode_tally<K: FromStr>(text: &str) -> Vec<(K, i64)> {
 }
 
 const OUTAGE_COLUMNS: &str = "id, service, region, started_at, ended_at, peak_at, peak_count, \
-                              baseline_at_peak, top_problems, regions";
+                              baseline_at_peak, top_problems, regions, closed_by";
 
 fn outage_from_row<R: Row>(row: &R) -> Result<StoredOutage, sqlx::Error>
 where
@@ -92,6 +115,10 @@ where
             top_problems: decode_tally(&row.try_get::<String, _>("top_problems")?),
             regions: decode_tally(&row.try_get::<String, _>("regions")?),
         },
+        closed_by: row
+            .try_get::<Option<String>, _>("closed_by")?
+            .as_deref()
+            .and_then(ClosedBy::parse),
     })
 }
 
@@ -155,7 +182,7 @@ impl Db {
         on_pool!(self, p => {
             sqlx::query(
                 "UPDATE outages SET ended_at = $2, peak_at = $3, peak_count = $4, baseline_at_peak = $5, \
-                 top_problems = $6, regions = $7, updated_at = $8 WHERE id = $1",
+                 top_problems = $6, regions = $7, updated_at = $8, closed_by = NULL WHERE id = $1",
             )
             .bind(id)
             .bind(o.ended_at)

@@ -200,6 +200,7 @@ mod tests {
                 top_problems: vec![],
                 regions: vec![],
             },
+            closed_by: None,
         };
         let bars = chart_bars(
             &counts,

@@ -243,6 +243,7 @@ mod tests {
                 started_at: "2026-12-10T09:12:00Z".into(),
                 ended_at: None,
                 ongoing: true,
+                closed_by: None,
                 peak_at: "2026-12-10T09:13:00Z".into(),
                 peak_count: 60.0,
                 baseline_at_peak: 4.0,

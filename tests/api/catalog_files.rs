@@ -84,7 +84,12 @@ async fn serve_runs_an_operators_catalog_and_reloads_it_on_sighup() {
     )
     .unwrap();
     let server = spawn_binary(
-        &["--catalog", file.to_str().unwrap()],
+        &[
+            "--catalog",
+            file.to_str().unwrap(),
+            "--monitor-interval-secs",
+            "1",
+        ],
         &[("DATABASE_URL", &db.url)],
     )
     .await;
@@ -110,6 +115,22 @@ async fn serve_runs_an_operators_catalog_and_reloads_it_on_sighup() {
     )
     .await;
     let outage = 1;
+    // An outage of monzo's still open when it is removed, and a subscriber to monzo's events.
+    sql(
+        &db.url,
+        "INSERT INTO outages (service, region, started_at, ended_at, peak_at, peak_count, \
+         baseline_at_peak, updated_at) VALUES ('monzo', NULL, 1700007200, NULL, 1700007200, \
+         50, 4, 1700007200)",
+    )
+    .await;
+    let open = 2;
+    sql(
+        &db.url,
+        "INSERT INTO webhook_subscriptions (id, url, url_digest, host, secret, format, service, \
+         events, state, created_at, updated_at) VALUES ('sub_000000000000000000000001', \
+         'https://hooks.example/x', 'd', 'hooks.example', 's', 'json', 'monzo', 7, 'active', 0, 0)",
+    )
+    .await;
 
     // Edit: monzo removed, beta-bank added; SIGHUP.
     std::fs::write(
@@ -161,6 +182,57 @@ async fn serve_runs_an_operators_catalog_and_reloads_it_on_sighup() {
         200
     );
     assert!(stored_reports(&db.url).await.iter().any(|r| r.id == report));
+    // Its open outage is closed, saying why (nobody saw it recover), subscribers hear it ended and
+    // their subscription is retired.
+    let started = Instant::now();
+    let closed = loop {
+        let body: Value = c
+            .get(format!("{a}/api/v1/outages/{open}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if body["ongoing"] == false {
+            break body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the removed service's outage stayed open: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(closed["closed_by"], "unlisted", "{closed}");
+    let old: Value = c
+        .get(format!("{a}/api/v1/outages/{outage}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        old["closed_by"].is_null(),
+        "a resolved outage keeps its end: {old}"
+    );
+    assert_eq!(old["ended_at"], "2023-11-14T23:13:20Z");
+    let page = c
+        .get(format!("{a}/outages/{open}?lang=en"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Closed when downtally stopped following this service"),
+        "the permalink says why it ended"
+    );
+    let (state, reason, resolved) = subscription_state(&db.url).await;
+    assert_eq!(state, "disabled");
+    assert!(reason.contains("removed from downtally"), "{reason}");
+    assert_eq!(resolved, 1, "one outage.resolved delivery queued");
     // A service never listed is still a plain 404.
     assert_eq!(status_of(&c, format!("{a}/s/intesa-sanpaolo")).await, 404);
     // New services take reports.
@@ -189,6 +261,23 @@ async fn serve_runs_an_operators_catalog_and_reloads_it_on_sighup() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(listed(&c, &a).await, ["alpha-bank", "beta-bank"]);
+}
+
+/// The test subscription's state and reason, and its queued `outage.resolved` deliveries.
+async fn subscription_state(db_url: &str) -> (String, String, i64) {
+    use sqlx::{Connection, Row};
+    let mut conn = sqlx::SqliteConnection::connect(db_url).await.unwrap();
+    let row = sqlx::query(
+        "SELECT state, COALESCE(disabled_reason, '') AS reason, \
+         (SELECT COUNT(*) FROM webhook_deliveries WHERE kind = 'outage.resolved' AND outage_id = 2) AS n \
+         FROM webhook_subscriptions",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    let out = (row.get("state"), row.get("reason"), row.get("n"));
+    conn.close().await.unwrap();
+    out
 }
 
 /// Runs one SQLite statement on a connection of its own.

@@ -170,6 +170,8 @@ struct OutageRow {
     start: String,
     /// When it ended (same form as `start`), once resolved.
     end: Option<String>,
+    /// Why it ended, when the detector did not find it over (`store::ClosedBy`).
+    end_note: Option<String>,
     duration: String,
     ongoing: bool,
     peak: String,
@@ -229,6 +231,7 @@ impl OutageRow {
                 .map(|id| region_name(&state.regions, id.as_str(), lang)),
             start: stamp(lang, r.started_at, tz),
             end: end.map(|e| stamp(lang, e, tz)),
+            end_note: o.closed_by.map(|_| lang.t("outage-closed-unlisted")),
             peak_ratio: times_normal(r.peak_count, r.baseline_at_peak, lang)
                 .map(|ratio| lang.t1("peak-ratio", "ratio", &ratio)),
             duration: end.map_or_else(String::new, |e| lang.duration(e - r.started_at)),

@@ -534,6 +534,7 @@ mod tests {
                 top_problems: vec![],
                 regions: vec![],
             },
+            closed_by: None,
         }
     }
 
