@@ -190,6 +190,50 @@ async fn two_nodes_on_postgres_declare_an_outage_once_across_a_handover() {
         wait_for_pass(&a.state, onset + minute * 60 + 1).await;
     }
     assert!(!leads(&b.state));
+    // Every node agrees within one monitor interval (100 ms here; a second allows for the load):
+    // the follower's page, and its API's status, say what the leader's do.
+    let agreed = wait_until(
+        "the follower shows the outage",
+        Duration::from_secs(5),
+        || {
+            b.state
+                .board
+                .get(&crate::helpers::slug(SERVICE))
+                .status
+                .outage_open()
+        },
+    )
+    .await;
+    assert!(agreed < Duration::from_secs(1), "took {agreed:?}");
+    for node in [&a, &b] {
+        let page = node
+            .get(&format!("/s/{SERVICE}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("User reports indicate problems with Intesa Sanpaolo since"),
+            "a node's page disagrees"
+        );
+    }
+    let status = |body: serde_json::Value| body["status"].clone();
+    let on_a = status(
+        a.get(&format!("/api/v1/services/{SERVICE}"))
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
+    let on_b = status(
+        b.get(&format!("/api/v1/services/{SERVICE}"))
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(on_a, on_b, "the API's status differs between nodes");
+    assert_eq!(on_a["code"], "outage", "{on_a}");
 
     // The leader goes; the other node takes over and follows the same outage on.
     a.stop().await;
