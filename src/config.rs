@@ -20,7 +20,9 @@ pub struct StorageArgs {
     )]
     pub database_url: String,
 
-    /// Redis for counters (`redis://host:port/`); unset keeps counters in process.
+    /// Redis for counters: `redis://host:port/`, `rediss://…` (TLS; `?sslrootcert=FILE` trusts that
+    /// CA), or a Redis Cluster `redis+cluster://host:port,host:port/` (`rediss+cluster://` with TLS);
+    /// unset keeps counters in process.
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
 }

@@ -1,10 +1,12 @@
 # shellcheck shell=bash
-# Throwaway Redis and PostgreSQL servers on free loopback ports, for scripts/test and scripts/bench.
+# Throwaway Redis (single and a Redis Cluster) and PostgreSQL servers on free loopback ports, for scripts/test and scripts/bench.
 # Source this file; it defines functions only and changes nothing until they are called.
 #
 #   dt_install_packages [chromium]   install missing Debian packages (root only; no-op otherwise)
 #   dt_services_init                 create the temp dir that holds both servers' data
 #   dt_start_redis                   start redis-server; sets DT_REDIS_PORT, DT_REDIS_URL
+#   dt_start_redis_cluster [N]       start an N-master (default 3) Redis Cluster, no replicas; sets
+#                                    DT_REDIS_CLUSTER_PORTS, DT_REDIS_CLUSTER_URL
 #   dt_start_postgres                start a PostgreSQL cluster; sets DT_PG_PORT, DT_PG_URL
 #   dt_check_services                print both URLs and query each server once
 #   dt_start_watchdog                stop both servers if this shell dies without cleaning up
@@ -22,6 +24,8 @@ DT_REDIS_PORT=""
 DT_REDIS_URL=""
 DT_REDIS_BIN=""
 DT_REDIS_CLI=""
+DT_REDIS_CLUSTER_PORTS=""
+DT_REDIS_CLUSTER_URL=""
 DT_PG_PORT=""
 DT_PG_URL=""
 DT_PG_BINDIR=""
@@ -163,6 +167,69 @@ dt_start_redis() {
     return 1
 }
 
+# Starts N redis-server processes in cluster mode (no persistence beyond their nodes.conf) and joins
+# them with `redis-cli --cluster create`, every slot on a master and no replicas.
+dt_start_redis_cluster() {
+    local masters="${1:-3}" i port bus dir addrs=() ports=() _
+    dt_services_init
+    DT_REDIS_BIN="${DT_REDIS_BIN:-$(command -v redis-server 2>/dev/null || true)}"
+    DT_REDIS_CLI="${DT_REDIS_CLI:-$(command -v redis-cli 2>/dev/null || true)}"
+    if [ -z "$DT_REDIS_BIN" ] || [ -z "$DT_REDIS_CLI" ]; then
+        dt_log "redis-server and redis-cli are needed for a Redis Cluster (Debian packages redis-server, redis-tools)"
+        return 1
+    fi
+    for i in $(seq 1 "$masters"); do
+        port="$(dt_free_port)" || return 1
+        bus="$(dt_free_port)" || return 1
+        dir="$DT_SERVICES_DIR/redis-cluster/$port"
+        mkdir -p "$dir"
+        # The cluster bus gets a free port of its own (the default, port + 10000, may be taken or
+        # beyond 65535).
+        "$DT_REDIS_BIN" --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
+            --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 5000 \
+            --cluster-port "$bus" \
+            --daemonize yes --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
+            >/dev/null 2>&1 || { dt_log "redis-server (cluster node $i) did not start"; return 1; }
+        ports+=("$port")
+        addrs+=("127.0.0.1:$port")
+    done
+    DT_REDIS_CLUSTER_PORTS="${ports[*]}"
+    for port in "${ports[@]}"; do
+        for _ in $(seq 1 100); do
+            [ "$("$DT_REDIS_CLI" -p "$port" ping 2>/dev/null)" = PONG ] && break
+            sleep 0.1
+        done
+    done
+    if ! "$DT_REDIS_CLI" --cluster create "${addrs[@]}" --cluster-replicas 0 --cluster-yes \
+        >"$DT_SERVICES_DIR/redis-cluster/create.log" 2>&1; then
+        dt_log "redis-cli --cluster create failed:"
+        cat "$DT_SERVICES_DIR/redis-cluster/create.log" >&2
+        return 1
+    fi
+    for _ in $(seq 1 100); do
+        local ok=1
+        for port in "${ports[@]}"; do
+            "$DT_REDIS_CLI" -p "$port" cluster info 2>/dev/null | grep -q '^cluster_state:ok' || ok=""
+        done
+        if [ -n "$ok" ]; then
+            DT_REDIS_CLUSTER_URL="redis+cluster://$(IFS=,; echo "${addrs[*]}")/"
+            return 0
+        fi
+        sleep 0.1
+    done
+    dt_log "the Redis Cluster did not become ok"
+    return 1
+}
+
+dt_stop_redis_cluster() {
+    local port
+    for port in $DT_REDIS_CLUSTER_PORTS; do
+        "$DT_REDIS_CLI" -p "$port" shutdown nosave >/dev/null 2>&1 || true
+    done
+    DT_REDIS_CLUSTER_PORTS=""
+    DT_REDIS_CLUSTER_URL=""
+}
+
 dt_ensure_pg_user() {
     [ "$(id -u)" -eq 0 ] || return 0
     if ! id postgres >/dev/null 2>&1; then
@@ -220,6 +287,13 @@ dt_check_services() {
     else
         echo "REDIS_URL: (not running)"; ok=1
     fi
+    if [ -n "$DT_REDIS_CLUSTER_URL" ]; then
+        local first="${DT_REDIS_CLUSTER_PORTS%% *}"
+        printf 'REDIS_CLUSTER_URL=%s  CLUSTER INFO -> %s\n' "$DT_REDIS_CLUSTER_URL" \
+            "$("$DT_REDIS_CLI" -p "$first" cluster info 2>&1 | grep cluster_state | tr -d '\r')"
+    else
+        echo "REDIS_CLUSTER_URL: (not running)"; ok=1
+    fi
     if [ -n "$DT_PG_URL" ]; then
         local out
         if command -v psql >/dev/null 2>&1; then
@@ -246,9 +320,12 @@ dt_start_watchdog() {
             sleep 1
         done
         [ -d "$dir" ] || exit 0
-        if [ -f "$dir/redis/redis.pid" ]; then
-            kill "$(cat "$dir/redis/redis.pid")" 2>/dev/null || true
-        fi
+        local pidfile
+        for pidfile in "$dir/redis/redis.pid" "$dir"/redis-cluster/*/redis.pid; do
+            if [ -f "$pidfile" ]; then
+                kill "$(cat "$pidfile")" 2>/dev/null || true
+            fi
+        done
         if [ -n "$pgdata" ] && [ -f "$pgdata/postmaster.pid" ]; then
             dt_as_pg "$pgbin/pg_ctl" -D "$pgdata" -m immediate -w -t 30 stop || true
         fi
@@ -286,6 +363,7 @@ dt_stop_services() {
         DT_WATCHDOG_PID=""
     fi
     dt_stop_redis
+    dt_stop_redis_cluster
     if [ -n "$DT_PG_DATA" ] && [ -f "$DT_PG_DATA/postmaster.pid" ]; then
         dt_as_pg "$DT_PG_BINDIR/pg_ctl" -D "$DT_PG_DATA" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
     fi

@@ -1,11 +1,17 @@
-//! Redis counter store. One hash per (service, series, resolution, block), fields are bucket slots in
-//! the block, so a 24-hour read is two HGETALLs. Every key carries the `{slug}` hash tag: a service's
-//! keys share a Redis Cluster slot. Writes are pipelined, one pipeline per intake batch.
+//! Redis counter store, on one server or a Redis Cluster (`conn.rs`). One hash per (service, series,
+//! resolution, block), fields are bucket slots in the block, so a 24-hour read is two HGETALLs. Every
+//! key carries the `{slug}` hash tag (`keys.rs`): a service's keys share a Redis Cluster slot. Writes
+//! are pipelined, one pipeline per intake batch (on a cluster, one per service).
+
+mod conn;
+mod keys;
 
 use super::admission::{NetworkBound, RateLimit, Verdict};
 use super::{BucketCount, BucketRange, Claim, CountError, CountStore, Dim, Hit, Resolution};
 use crate::domain::{NetworkKey, ServiceSlug};
-use redis::aio::ConnectionManager;
+use conn::{Batch, Conn};
+use futures_util::future::try_join_all;
+use keys::{Key, TOKEN_GROUPS};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -14,7 +20,7 @@ const BUILT_MARKER: &str = "dt:built";
 
 #[derive(Clone)]
 pub struct RedisCounts {
-    conn: ConnectionManager,
+    conn: Conn,
     admit_script: Arc<redis::Script>,
     bucket_script: Arc<redis::Script>,
 }
@@ -58,7 +64,7 @@ end
 return out";
 
 /// `RateLimit::take` in Lua for a group of networks' buckets (one string each: tokens and time).
-/// KEYS: the buckets (see [`token_key`]). ARGV: burst, tokens per millisecond, now
+/// KEYS: the buckets (see [`keys::tokens`]). ARGV: burst, tokens per millisecond, now
 /// (ms), key ttl (ms), then per key the requests it takes. Answers per request, in key order: 0
 /// allowed, else seconds to wait.
 const BUCKET_LUA: &str = r"
@@ -85,75 +91,83 @@ for k = 1, #KEYS do
 end
 return out";
 
-/// Token-bucket key groups. A batch takes its tokens in one script call (a call per network doubled
-/// Redis's work per report); each group shares a hash tag, so that on a Redis Cluster a batch needs
-/// at most one call per group, each within one slot.
-const TOKEN_GROUPS: usize = 16;
-
-/// A network's token bucket: `dtl:{t<g>}:<network>`, `g` from the network key (a keyed hash, so
-/// groups fill evenly).
-fn token_key(network: &NetworkKey) -> (usize, String) {
-    let group = network
-        .as_str()
-        .bytes()
-        .next()
-        .and_then(|b| (b as char).to_digit(16))
-        .map_or(0, |d| d as usize % TOKEN_GROUPS);
-    (group, format!("dtl:{{t{group:x}}}:{network}"))
-}
-
-/// A service's counted reporters in a block: from one network, or (`None`) from all.
-fn admission_key(service: &ServiceSlug, network: Option<&NetworkKey>, block: i64) -> String {
-    match network {
-        Some(n) => format!("dtc:{{{service}}}:n:{n}:{block}"),
-        None => format!("dtc:{{{service}}}:t:{block}"),
-    }
-}
-
-/// Every key of a service carries its slug as the hash tag; a slug holds no `{` or `}` (see
-/// [`ServiceSlug::parse`]), so the tag is always exactly the slug.
-fn counter_key(service: &ServiceSlug, dim: &Dim, res: Resolution, block_start: i64) -> String {
-    format!("dt:{{{service}}}:{}:{}:{block_start}", res.tag(), dim.tag())
-}
-
-/// Claims live under their own prefix so that a rebuild's `dt:*` scan never touches them.
-fn claim_key(claim: &Claim) -> String {
-    format!("dtc:{{{}}}:r:{}", claim.service, claim.reporter)
-}
-
 impl RedisCounts {
+    /// Connects to `url`: one server or a cluster, plain or TLS (see `conn.rs` for its forms).
     pub async fn connect(url: &str) -> Result<Self, CountError> {
-        let client = redis::Client::open(url)?;
-        let config = redis::aio::ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(std::time::Duration::from_secs(2)))
-            .set_response_timeout(Some(std::time::Duration::from_secs(2)))
-            .set_number_of_retries(1);
-        let conn = ConnectionManager::new_with_config(client, config).await?;
         Ok(Self {
-            conn,
+            conn: Conn::open(url).await?,
             admit_script: Arc::new(redis::Script::new(ADMIT_LUA)),
             bucket_script: Arc::new(redis::Script::new(BUCKET_LUA)),
         })
     }
 
+    /// True on a Redis Cluster.
+    pub fn clustered(&self) -> bool {
+        self.conn.is_cluster()
+    }
+
     fn add_bucket_writes(
-        pipe: &mut redis::Pipeline,
-        key: &str,
+        batch: &mut Batch,
+        key: &Key,
         res: Resolution,
         slot: i64,
         n: u64,
         block: i64,
         incr: bool,
     ) {
-        pipe.cmd(if incr { "HINCRBY" } else { "HSET" })
-            .arg(key)
+        batch
+            .cmd(if incr { "HINCRBY" } else { "HSET" }, key)
             .arg(slot)
-            .arg(n)
-            .ignore();
-        pipe.cmd("EXPIREAT")
-            .arg(key)
-            .arg(res.block_expiry(block))
-            .ignore();
+            .arg(n);
+        batch.cmd("EXPIREAT", key).arg(res.block_expiry(block));
+    }
+
+    /// One admission call for the claims of `services` (indexes into `claims`, by service): codes
+    /// per claim, in that order.
+    async fn admit_call(
+        &self,
+        services: &[(&ServiceSlug, Vec<usize>)],
+        claims: &[Claim],
+        block: i64,
+        ttl: i64,
+        bound: &NetworkBound,
+    ) -> Result<Vec<i64>, CountError> {
+        let mut call = self.conn.call(&self.admit_script);
+        call.arg(ttl)
+            .arg(bound.base)
+            .arg(bound.share)
+            .arg(2 * bound.window + 60);
+        for (service, indexes) in services {
+            call.key(&keys::admission(service, None, block))
+                .key(&keys::admission(service, None, block - 1))
+                .arg(indexes.len());
+            for &i in indexes {
+                let c = &claims[i];
+                call.key(&keys::claim(c))
+                    .key(&keys::admission(service, Some(&c.network), block))
+                    .key(&keys::admission(service, Some(&c.network), block - 1));
+            }
+        }
+        Ok(call.invoke(&self.conn).await?)
+    }
+
+    /// One call taking tokens from `buckets` (each with the requests it answers): waits per
+    /// request, in that order.
+    async fn bucket_call(
+        &self,
+        buckets: &[&(Key, Vec<usize>)],
+        now_ms: i64,
+        limit: &RateLimit,
+    ) -> Result<Vec<u64>, CountError> {
+        let mut call = self.conn.call(&self.bucket_script);
+        call.arg(limit.burst)
+            .arg(limit.per_minute / 60_000.0)
+            .arg(now_ms)
+            .arg(limit.refill_ms());
+        for (key, indexes) in buckets {
+            call.key(key).arg(indexes.len());
+        }
+        Ok(call.invoke(&self.conn).await?)
     }
 }
 
@@ -165,9 +179,10 @@ impl CountStore for RedisCounts {
         ttl: i64,
         bound: &NetworkBound,
     ) -> Result<Vec<Verdict>, CountError> {
-        // One script call for the batch: a call per service cost Redis more in calling Lua than
-        // in the work. Claims keep their order within each service, which is all that decides their
-        // verdicts. (A Redis Cluster will need a call per slot: every key of one service shares one.)
+        // One script call for the batch on one server: a call per service cost Redis more in calling
+        // Lua than in the work. On a cluster a call per service (its keys share a slot), all at
+        // once. Claims keep their order within each service, which is all that decides their
+        // verdicts.
         if claims.is_empty() {
             return Ok(Vec::new());
         }
@@ -181,25 +196,15 @@ impl CountStore for RedisCounts {
             by_service[g].1.push(i);
         }
         let block = bound.block(now);
-        let mut call = self.admit_script.prepare_invoke();
-        call.arg(ttl)
-            .arg(bound.base)
-            .arg(bound.share)
-            .arg(2 * bound.window + 60);
-        for (service, indexes) in &by_service {
-            call.key(admission_key(service, None, block))
-                .key(admission_key(service, None, block - 1))
-                .arg(indexes.len());
-            for &i in indexes {
-                let c = &claims[i];
-                call.key(claim_key(c))
-                    .key(admission_key(service, Some(&c.network), block))
-                    .key(admission_key(service, Some(&c.network), block - 1));
-            }
-        }
-        let codes = call
-            .invoke_async::<Vec<i64>>(&mut self.conn.clone())
-            .await?;
+        let per_call = if self.clustered() {
+            1
+        } else {
+            by_service.len()
+        };
+        let calls = by_service
+            .chunks(per_call)
+            .map(|services| self.admit_call(services, claims, block, ttl, bound));
+        let codes = try_join_all(calls).await?.into_iter().flatten();
         let order = by_service.iter().flat_map(|(_, indexes)| indexes);
         let mut verdicts = vec![Verdict::Repeat; claims.len()];
         for (&i, code) in order.zip(codes) {
@@ -224,17 +229,16 @@ impl CountStore for RedisCounts {
             return Ok(());
         }
         let block = bound.block(now);
-        let mut pipe = redis::pipe();
+        let mut batch = self.conn.batch();
         for c in claims {
-            pipe.cmd("DEL").arg(claim_key(c)).ignore();
-            pipe.cmd("DECR")
-                .arg(admission_key(&c.service, Some(&c.network), block))
-                .ignore();
-            pipe.cmd("DECR")
-                .arg(admission_key(&c.service, None, block))
-                .ignore();
+            batch.cmd("DEL", &keys::claim(c));
+            batch.cmd(
+                "DECR",
+                &keys::admission(&c.service, Some(&c.network), block),
+            );
+            batch.cmd("DECR", &keys::admission(&c.service, None, block));
         }
-        pipe.query_async::<()>(&mut self.conn.clone()).await?;
+        batch.run(&self.conn).await?;
         Ok(())
     }
 
@@ -245,35 +249,40 @@ impl CountStore for RedisCounts {
         limit: &RateLimit,
     ) -> Result<Vec<Option<u64>>, CountError> {
         // Per group: its networks (each once, with the requests it takes) and where the answers go.
-        let mut groups: Vec<Vec<(String, Vec<usize>)>> = vec![Vec::new(); TOKEN_GROUPS];
+        let mut groups: Vec<Vec<(Key, Vec<usize>)>> = vec![Vec::new(); TOKEN_GROUPS];
         let mut seen: HashMap<&NetworkKey, (usize, usize)> = HashMap::with_capacity(networks.len());
         for (i, network) in networks.iter().enumerate() {
             if let Some(&(g, k)) = seen.get(network) {
                 groups[g][k].1.push(i);
                 continue;
             }
-            let (g, key) = token_key(network);
+            let key = keys::tokens(network);
+            let keys::Tag::Tokens(g) = *key.tag() else {
+                unreachable!("token buckets are tagged by group")
+            };
             seen.insert(network, (g, groups[g].len()));
             groups[g].push((key, vec![i]));
         }
-        // One call for the batch, keys in group order (a Redis Cluster will need a call per group:
-        // each group's keys share a slot).
-        let order: Vec<&(String, Vec<usize>)> = groups.iter().flatten().collect();
+        // One call for the batch on one server, keys in group order; on a cluster a call per group
+        // (each group's keys share a slot), all at once.
         let mut waits = vec![None; networks.len()];
+        let calls: Vec<Vec<&(Key, Vec<usize>)>> = if self.clustered() {
+            groups
+                .iter()
+                .filter(|g| !g.is_empty())
+                .map(|g| g.iter().collect())
+                .collect()
+        } else {
+            vec![groups.iter().flatten().collect()]
+        };
+        let order: Vec<&(Key, Vec<usize>)> = calls.iter().flatten().copied().collect();
         if order.is_empty() {
             return Ok(waits);
         }
-        let mut call = self.bucket_script.prepare_invoke();
-        call.arg(limit.burst)
-            .arg(limit.per_minute / 60_000.0)
-            .arg(now_ms)
-            .arg(limit.refill_ms());
-        for (key, indexes) in &order {
-            call.key(key).arg(indexes.len());
-        }
-        let codes = call
-            .invoke_async::<Vec<u64>>(&mut self.conn.clone())
-            .await?;
+        let calls = calls
+            .iter()
+            .map(|buckets| self.bucket_call(buckets, now_ms, limit));
+        let codes = try_join_all(calls).await?.into_iter().flatten();
         let slots = order.iter().flat_map(|(_, indexes)| indexes);
         for (&i, wait) in slots.zip(codes) {
             waits[i] = (wait > 0).then_some(wait);
@@ -283,11 +292,11 @@ impl CountStore for RedisCounts {
 
     async fn record(&self, hits: &[Hit], now: i64) -> Result<(), CountError> {
         // Merge the batch first: a burst on one service becomes one HINCRBY per bucket, not one per report.
-        let mut merged: HashMap<(String, Resolution, i64, i64), u64> = HashMap::new();
+        let mut merged: HashMap<(Key, Resolution, i64, i64), u64> = HashMap::new();
         for hit in hits {
             for (dim, res) in hit.increments(now) {
                 let block = res.block_start(hit.at);
-                let key = counter_key(&hit.service, &dim, res, block);
+                let key = keys::counter(&hit.service, &dim, res, block);
                 *merged
                     .entry((key, res, block, res.slot_in_block(hit.at)))
                     .or_default() += 1;
@@ -296,11 +305,11 @@ impl CountStore for RedisCounts {
         if merged.is_empty() {
             return Ok(());
         }
-        let mut pipe = redis::pipe();
+        let mut batch = self.conn.batch();
         for ((key, res, block, slot), n) in &merged {
-            Self::add_bucket_writes(&mut pipe, key, *res, *slot, *n, *block, true);
+            Self::add_bucket_writes(&mut batch, key, *res, *slot, *n, *block, true);
         }
-        pipe.query_async::<()>(&mut self.conn.clone()).await?;
+        batch.run(&self.conn).await?;
         Ok(())
     }
 
@@ -320,12 +329,11 @@ impl CountStore for RedisCounts {
         let blocks: Vec<i64> = (first_block..=last_block)
             .step_by(resolution.block() as usize)
             .collect();
-        let mut pipe = redis::pipe();
+        let mut batch = self.conn.batch();
         for &block in &blocks {
-            pipe.cmd("HGETALL")
-                .arg(counter_key(service, dim, resolution, block));
+            batch.cmd("HGETALL", &keys::counter(service, dim, resolution, block));
         }
-        let hashes: Vec<HashMap<i64, u64>> = pipe.query_async(&mut self.conn.clone()).await?;
+        let hashes: Vec<HashMap<i64, u64>> = batch.query(&self.conn).await?;
         for (block, fields) in blocks.into_iter().zip(hashes) {
             for (slot, count) in fields {
                 if let Some(i) = range.index_of(block + slot * resolution.step()) {
@@ -337,46 +345,35 @@ impl CountStore for RedisCounts {
     }
 
     async fn replace_all(&self, buckets: &[BucketCount], now: i64) -> Result<(), CountError> {
-        let mut conn = self.conn.clone();
-        let mut cursor: u64 = 0;
-        loop {
-            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
-                .arg(cursor)
-                .arg("MATCH")
-                .arg("dt:*")
-                .arg("COUNT")
-                .arg(1_000)
-                .query_async(&mut conn)
-                .await?;
-            if !keys.is_empty() {
-                redis::cmd("UNLINK")
-                    .arg(&keys)
-                    .query_async::<()>(&mut conn)
-                    .await?;
-            }
-            if next == 0 {
-                break;
-            }
-            cursor = next;
-        }
+        // Every master's counters, on a cluster.
+        let old = self.conn.scan("dt:*").await?;
+        self.conn.unlink(&old).await?;
         let live: Vec<&BucketCount> = buckets
             .iter()
             .filter(|b| b.start >= b.resolution.oldest_kept(now))
             .collect();
         for chunk in live.chunks(2_000) {
-            let mut pipe = redis::pipe();
+            let mut batch = self.conn.batch();
             for b in chunk {
                 let block = b.resolution.block_start(b.start);
-                let key = counter_key(&b.service, &b.dim, b.resolution, block);
+                let key = keys::counter(&b.service, &b.dim, b.resolution, block);
                 let slot = b.resolution.slot_in_block(b.start);
-                Self::add_bucket_writes(&mut pipe, &key, b.resolution, slot, b.count, block, false);
+                Self::add_bucket_writes(
+                    &mut batch,
+                    &key,
+                    b.resolution,
+                    slot,
+                    b.count,
+                    block,
+                    false,
+                );
             }
-            pipe.query_async::<()>(&mut conn).await?;
+            batch.run(&self.conn).await?;
         }
         redis::cmd("SET")
             .arg(BUILT_MARKER)
             .arg(now)
-            .query_async::<()>(&mut conn)
+            .query_async::<()>(&mut self.conn.clone())
             .await?;
         Ok(())
     }
@@ -394,32 +391,5 @@ impl CountStore for RedisCounts {
             .query_async::<()>(&mut self.conn.clone())
             .await?;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_carry_the_service_hash_tag() {
-        let monzo = ServiceSlug::parse("monzo").unwrap();
-        let k = counter_key(
-            &monzo,
-            &Dim::Region(crate::domain::RegionId::parse("GB-ENG").unwrap()),
-            Resolution::Minute,
-            86_400,
-        );
-        assert_eq!(k, "dt:{monzo}:m:r.GB-ENG:86400");
-        let claim = Claim {
-            service: monzo,
-            reporter: crate::domain::ReporterKey::from_hex("ab12".into()),
-            network: NetworkKey::from_hex("cd34".into()),
-        };
-        assert_eq!(claim_key(&claim), "dtc:{monzo}:r:ab12");
-        assert_eq!(
-            admission_key(&claim.service, Some(&claim.network), 7),
-            "dtc:{monzo}:n:cd34:7"
-        );
     }
 }

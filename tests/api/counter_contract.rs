@@ -1,5 +1,5 @@
 //! The counter store contract (issue 2, part 7): one generic suite, run against the in-process store
-//! and against Redis (REDIS_URL; required under CI).
+//! and against Redis (REDIS_URL; required under CI); `redis_cluster.rs` runs it on a Redis Cluster.
 //!
 //! Times are relative to the real clock, because Redis expires its blocks at absolute times: counts
 //! written at a made-up instant in the past would vanish at once.
@@ -15,7 +15,7 @@ use std::time::Duration;
 
 /// How the store measures a claim's time to live.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Ttl {
+pub(crate) enum Ttl {
     /// Against the `now` given to each call (in-process store).
     Logical,
     /// In real seconds from the call (Redis `SET … EX`), whatever `now` says.
@@ -85,7 +85,7 @@ async fn series<S: CountStore>(
 }
 
 /// Everything but rebuilding. `prefix` keeps this run's services apart from any other.
-async fn contract<S: CountStore>(store: &S, prefix: &str, ttl: Ttl) {
+pub(crate) async fn contract<S: CountStore>(store: &S, prefix: &str, ttl: Ttl) {
     store.ping().await.expect("ping");
     record_and_read_every_series(store, &format!("{prefix}-series")).await;
     unknown_series_are_zero_filled(store, &format!("{prefix}-zero")).await;
@@ -492,7 +492,7 @@ async fn claims<S: CountStore>(store: &S, svc: &str, ttl_mode: Ttl) {
 
 /// Rebuilding: a fresh store needs it; `replace_all` replaces every counter, keeps claims, and marks
 /// the store as built. Destructive: the store must be this test's own.
-async fn rebuild_contract<S: CountStore>(store: &S, prefix: &str) {
+pub(crate) async fn rebuild_contract<S: CountStore>(store: &S, prefix: &str) {
     let now = real_now();
     let m = Resolution::Minute;
     let h = Resolution::Hour;
@@ -628,7 +628,7 @@ async fn rebuild_contract<S: CountStore>(store: &S, prefix: &str) {
 
 /// Buckets past their retention are not kept by a rebuild, as `record` does not keep such hits; the
 /// others are.
-async fn rebuild_ignores_expired_buckets<S: CountStore>(store: &S, prefix: &str) {
+pub(crate) async fn rebuild_ignores_expired_buckets<S: CountStore>(store: &S, prefix: &str) {
     let now = real_now();
     let m = Resolution::Minute;
     let svc = format!("{prefix}-expired");
@@ -652,7 +652,7 @@ async fn rebuild_ignores_expired_buckets<S: CountStore>(store: &S, prefix: &str)
 }
 
 /// A rebuild whose every bucket has expired is an empty rebuild, not an error.
-async fn rebuild_of_only_expired_buckets<S: CountStore>(store: &S, prefix: &str) {
+pub(crate) async fn rebuild_of_only_expired_buckets<S: CountStore>(store: &S, prefix: &str) {
     let now = real_now();
     let m = Resolution::Minute;
     let svc = format!("{prefix}-all-expired");
@@ -674,7 +674,7 @@ async fn rebuild_of_only_expired_buckets<S: CountStore>(store: &S, prefix: &str)
 }
 
 /// What one network adds is bounded (`counts/admission.rs`): the same answers from both stores.
-async fn network_bound<S: CountStore>(store: &S, svc: &str) {
+pub(crate) async fn network_bound<S: CountStore>(store: &S, svc: &str) {
     let now = real_now();
     let bound = NetworkBound::default();
     let flood: Vec<Claim> = (0..20)
@@ -749,7 +749,7 @@ async fn network_bound<S: CountStore>(store: &S, svc: &str) {
 }
 
 /// Token buckets per network: a burst, then refusals with the time to wait, refilled over time.
-async fn rate_limits<S: CountStore>(store: &S, prefix: &str) {
+pub(crate) async fn rate_limits<S: CountStore>(store: &S, prefix: &str) {
     let limit = RateLimit {
         burst: 5.0,
         per_minute: 60.0,
@@ -792,14 +792,14 @@ async fn rate_limits<S: CountStore>(store: &S, prefix: &str) {
 }
 
 /// Claiming nobody answers nothing (and is not an error).
-async fn empty_claims<S: CountStore>(store: &S) {
+pub(crate) async fn empty_claims<S: CountStore>(store: &S) {
     let claimed = claim_reporters(store, &[], real_now(), 900)
         .await
         .expect("an empty claim");
     assert!(claimed.is_empty());
 }
 
-fn prefix(name: &str) -> String {
+pub(crate) fn prefix(name: &str) -> String {
     format!("ct-{name}-{}", random_hex(4))
 }
 

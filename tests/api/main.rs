@@ -39,10 +39,12 @@ mod monitor;
 mod normal_range;
 mod openapi_schemathesis;
 mod pages;
+mod redis_cluster;
 mod regional_breadth;
 mod regions;
 mod series_api;
 mod slow_clients;
+mod tls;
 mod webhooks;
 mod works_again;
 
