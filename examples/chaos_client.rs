@@ -6,7 +6,7 @@
 //! chaos_client load  --target URL --db URL --ledger FILE [--seconds 20] [--workers 32]
 //!                    [--first-network N] [--services 12] [--drain-secs 60]
 //! chaos_client check --target URL --db URL --ledger FILE [--step NAME] [--since-ms T]
-//!                    [--settle-secs 30]
+//!                    [--fault-ms T] [--settle-secs 30]
 //! ```
 //!
 //! `load` plays households: each takes a network of its own (a /24 on loopback, 127.A.B.1 with A
@@ -27,7 +27,8 @@
 //! SQL (the series API's minute and hour buckets of every service the load touched, against the
 //! counted reports SQL holds in the same range, polled until equal or `--settle-secs`), SQLite's
 //! `PRAGMA integrity_check`, the 503s without `Retry-After` (must be 0), and, with `--since-ms`
-//! (when the fault ended), how long after it the first report was acknowledged. Exit status 1 when
+//! (when the fault ended), how long after it the first report was acknowledged; with `--fault-ms`
+//! too (when it began), the acknowledgements per second before and during the fault. Exit status 1 when
 //! a must fails. The row is printed as JSON on stdout (`scripts/chaos` tabulates it).
 
 use downtally::store::Db;
@@ -175,9 +176,10 @@ async fn load(args: &[String]) {
     let run = format!("{:x}", now_ms());
 
     let shared = Arc::new(Shared::default());
+    let watermark = max_id(&db).await;
     {
         let mut l = shared.ledger.lock().unwrap();
-        l.watermark = max_id(&db).await;
+        l.watermark = watermark;
         l.started_ms = now_ms();
         l.services = services.clone();
     }
@@ -348,6 +350,7 @@ async fn check(args: &[String]) -> i32 {
     let step = arg(args, "--step").unwrap_or_else(|| "step".into());
     let settle: u64 = arg_or(args, "--settle-secs", 30);
     let since_ms: Option<i64> = arg(args, "--since-ms").map(|v| v.parse().expect("--since-ms"));
+    let fault_ms: Option<i64> = arg(args, "--fault-ms").map(|v| v.parse().expect("--fault-ms"));
     let ledger: Ledger = serde_json::from_slice(
         &std::fs::read(required(args, "--ledger")).expect("read the ledger"),
     )
@@ -396,6 +399,7 @@ async fn check(args: &[String]) -> i32 {
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
+    let equal_at = now_ms();
     let integrity = match &db {
         Db::Sqlite(p) => sqlx::query_scalar::<_, String>("PRAGMA integrity_check")
             .fetch_all(p)
@@ -415,6 +419,22 @@ async fn check(args: &[String]) -> i32 {
             .min()
             .map_or(-1, |at| at - t)
     });
+    // Acknowledgements per second before the fault (its first second left out) and during it.
+    let rate = |from: i64, to: i64| {
+        let n = ledger
+            .acked
+            .iter()
+            .filter(|&&(_, _, at)| at >= from && at < to)
+            .count();
+        (n as f64 * 1000.0 / (to - from).max(1) as f64).round()
+    };
+    let (before_fault, during_fault) = match (fault_ms, since_ms) {
+        (Some(fault), Some(healed)) => (
+            Some(rate(ledger.started_ms + 1000, fault)),
+            Some(rate(fault, healed)),
+        ),
+        _ => (None, None),
+    };
     let seconds = (ledger.ended_ms - ledger.started_ms) as f64 / 1000.0;
     let ok = lost == 0
         && double_counted == 0
@@ -433,6 +453,8 @@ async fn check(args: &[String]) -> i32 {
         "counted_flag_differs": flag_differs,
         "counters_equal_sql": counters.is_empty(),
         "counter_differences": counters,
+        // When the counters were first seen equal to SQL, after the fault ended.
+        "counters_equal_after_ms": since_ms.filter(|_| counters.is_empty()).map(|t| equal_at - t),
         "integrity": integrity,
         "abandoned": ledger.abandoned,
         "refused": ledger.refused,
@@ -441,7 +463,9 @@ async fn check(args: &[String]) -> i32 {
         "unavailable_without_retry_after": ledger.unavailable_without_retry_after,
         "seconds": seconds,
         "acknowledged_per_second": (ledger.acked.len() as f64 / seconds).round(),
-        "slowest_second": ledger.per_second.iter().min(),
+        "before_fault_per_second": before_fault,
+        "during_fault_per_second": during_fault,
+        "per_second": ledger.per_second,
         "recovered_after_ms": recovered_after_ms,
         "ok": ok,
     });

@@ -405,11 +405,11 @@ mod tests {
         NetworkKey::from_hex(format!("{i:016x}"))
     }
 
-    fn claim(reporter: &str, network: usize) -> Claim {
+    fn claim(reporter: &str, from: usize) -> Claim {
         Claim {
             service: ServiceSlug::parse("monzo").unwrap(),
             reporter: ReporterKey::from_hex(reporter.into()),
-            network: super::network(network),
+            network: network(from),
         }
     }
 
