@@ -25,7 +25,8 @@
 //! fault table: acknowledged, stored, counted, lost (acknowledged ids not in SQL: must be 0),
 //! double-counted (a reporter counted twice for a service: must be 0), whether the counters equal
 //! SQL (the series API's minute and hour buckets of every service the load touched, against the
-//! counted reports SQL holds in the same range, polled until equal or `--settle-secs`), SQLite's
+//! counted reports SQL holds in the same range, polled until equal or `--settle-secs`, and how long
+//! that took), SQLite's
 //! `PRAGMA integrity_check`, the 503s without `Retry-After` (must be 0), and, with `--since-ms`
 //! (when the fault ended), how long after it the first report was acknowledged; with `--fault-ms`
 //! too (when it began), the acknowledgements per second before and during the fault. Exit status 1 when
@@ -392,6 +393,7 @@ async fn check(args: &[String]) -> i32 {
 
     let (first, last) = (ledger.started_ms / 1000, ledger.ended_ms / 1000 + 1);
     let started = Instant::now();
+    let check_started = now_ms();
     let counters = loop {
         let differences = counter_differences(&db, &target, &ledger.services, first, last).await;
         if differences.is_empty() || started.elapsed() > Duration::from_secs(settle) {
@@ -453,8 +455,8 @@ async fn check(args: &[String]) -> i32 {
         "counted_flag_differs": flag_differs,
         "counters_equal_sql": counters.is_empty(),
         "counter_differences": counters,
-        // When the counters were first seen equal to SQL, after the fault ended.
-        "counters_equal_after_ms": since_ms.filter(|_| counters.is_empty()).map(|t| equal_at - t),
+        // How long the check waited for the counters to equal SQL (0: equal at the first look).
+        "counters_waited_ms": counters.is_empty().then(|| equal_at - check_started),
         "integrity": integrity,
         "abandoned": ledger.abandoned,
         "refused": ledger.refused,
