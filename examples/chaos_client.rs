@@ -6,7 +6,7 @@
 //! chaos_client load  --target URL --db URL --ledger FILE [--seconds 20] [--workers 32]
 //!                    [--first-network N] [--services 12] [--drain-secs 60]
 //! chaos_client check --target URL --db URL --ledger FILE [--step NAME] [--since-ms T]
-//!                    [--fault-ms T] [--settle-secs 30]
+//!                    [--fault-ms T] [--min-rate-ratio R] [--settle-secs 30]
 //! ```
 //!
 //! `load` plays households: each takes a network of its own (a /24 on loopback, 127.A.B.1 with A
@@ -29,7 +29,8 @@
 //! that took), SQLite's
 //! `PRAGMA integrity_check`, the 503s without `Retry-After` (must be 0), and, with `--since-ms`
 //! (when the fault ended), how long after it the first report was acknowledged; with `--fault-ms`
-//! too (when it began), the acknowledgements per second before and during the fault. Exit status 1 when
+//! too (when it began), the acknowledgements per second before and during the fault, which must be
+//! at least `--min-rate-ratio` (default 0) of the rate before. Exit status 1 when
 //! a must fails. The row is printed as JSON on stdout (`scripts/chaos` tabulates it).
 
 use downtally::store::Db;
@@ -352,6 +353,7 @@ async fn check(args: &[String]) -> i32 {
     let settle: u64 = arg_or(args, "--settle-secs", 30);
     let since_ms: Option<i64> = arg(args, "--since-ms").map(|v| v.parse().expect("--since-ms"));
     let fault_ms: Option<i64> = arg(args, "--fault-ms").map(|v| v.parse().expect("--fault-ms"));
+    let min_ratio: f64 = arg_or(args, "--min-rate-ratio", 0.0);
     let ledger: Ledger = serde_json::from_slice(
         &std::fs::read(required(args, "--ledger")).expect("read the ledger"),
     )
@@ -438,7 +440,12 @@ async fn check(args: &[String]) -> i32 {
         _ => (None, None),
     };
     let seconds = (ledger.ended_ms - ledger.started_ms) as f64 / 1000.0;
-    let ok = lost == 0
+    let rate_held = match (before_fault, during_fault) {
+        (Some(before), Some(during)) => during >= min_ratio * before,
+        _ => true,
+    };
+    let ok = rate_held
+        && lost == 0
         && double_counted == 0
         && flag_differs == 0
         && counters.is_empty()
@@ -467,6 +474,7 @@ async fn check(args: &[String]) -> i32 {
         "acknowledged_per_second": (ledger.acked.len() as f64 / seconds).round(),
         "before_fault_per_second": before_fault,
         "during_fault_per_second": during_fault,
+        "rate_held": rate_held,
         "per_second": ledger.per_second,
         "recovered_after_ms": recovered_after_ms,
         "ok": ok,
