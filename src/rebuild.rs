@@ -1,6 +1,7 @@
 //! Recreating counters from the SQL store, the source of truth.
 
-use crate::counts::{CountStore, Counts, Resolution};
+use crate::counts::{CountStore, Counts, NetworkBound, Resolution};
+use crate::intake::DEDUP_WINDOW_SECONDS;
 use crate::store::Db;
 
 #[derive(Debug, thiserror::Error)]
@@ -39,4 +40,23 @@ pub async fn rebuild_if_needed(
     } else {
         Ok(None)
     }
+}
+
+/// Takes back into an in-process counter store the claims of the reports counted in the last two
+/// network blocks (the de-duplication window and the network bound's span), which died with the
+/// previous process: a client retrying a report whose answer a crash (`kill -9`) swallowed is then
+/// a repeat, not a second count. Returns how many claims are live; a shared store (Redis) keeps its
+/// own claims and is left alone.
+pub async fn restore_claims(
+    db: &Db,
+    counts: &Counts,
+    now: i64,
+    bound: &NetworkBound,
+) -> Result<usize, RebuildError> {
+    if !counts.claims_in_process() {
+        return Ok(0);
+    }
+    let since = ((bound.block(now) - 1) * bound.window).min(now - DEDUP_WINDOW_SECONDS);
+    let claims = db.recent_claims(since).await?;
+    Ok(counts.restore_claims(&claims, now, DEDUP_WINDOW_SECONDS, bound))
 }

@@ -10,7 +10,7 @@ use crate::detect::DetectorConfig;
 use crate::intake::{Intake, Writers};
 use crate::metrics::Metrics;
 use crate::monitor::{Leadership, Monitor, StatusBoard};
-use crate::rebuild::rebuild_if_needed;
+use crate::rebuild::{rebuild_if_needed, restore_claims};
 use crate::store::Db;
 use crate::web::connections::{ConnectionCaps, max_connections_per_worker, raise_file_limit};
 use crate::web::errors::extractor_errors;
@@ -225,6 +225,13 @@ impl Application {
                 .context("cannot rebuild counters from SQL")?
         {
             tracing::info!(buckets, store = counts.kind(), "counters rebuilt from SQL");
+        }
+        // Before the intake starts: claims that died with the previous process (issue 14 §4).
+        let claims = restore_claims(&db, &counts, clock.now(), &settings.admission.network)
+            .await
+            .context("cannot restore recent claims from SQL")?;
+        if claims > 0 {
+            tracing::info!(claims, "claims of the last 15 minutes restored from SQL");
         }
         let regions = Arc::new(
             crate::regions::RegionCatalog::embedded().context("the region catalog is invalid")?,

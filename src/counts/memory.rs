@@ -219,6 +219,41 @@ impl MemoryCounts {
             .collect()
     }
 
+    /// Takes back claims admitted before this process started (read from SQL, oldest first, with
+    /// when each was admitted): each reporter's claim lives until `at + ttl`, and the networks'
+    /// and the service's tallies of the current and previous blocks are as the admissions left
+    /// them. Nothing is judged: these reports were counted. Returns how many claims are live at `now`.
+    pub fn restore_claims(
+        &self,
+        claims: &[(Claim, i64)],
+        now: i64,
+        ttl: i64,
+        bound: &NetworkBound,
+    ) -> usize {
+        let oldest_block = bound.block(now) - 1;
+        let mut live = 0;
+        for (claim, at) in claims {
+            let block = bound.block(*at);
+            let mut shard = self.shards[shard_of(&claim.service)].lock();
+            let a = shard.admissions.entry(claim.service.clone()).or_default();
+            if at + ttl > now {
+                let expiry = a.claims.entry(claim.reporter.clone()).or_insert(0);
+                if *expiry <= now {
+                    live += 1;
+                }
+                *expiry = (*expiry).max(at + ttl);
+            }
+            if block >= oldest_block {
+                let mine = a.networks.entry(claim.network.clone()).or_default();
+                mine.at(block);
+                mine.current += 1;
+                a.total.at(block);
+                a.total.current += 1;
+            }
+        }
+        live
+    }
+
     /// Undoes the admission of claims counted at `now` (their reports could not be stored).
     pub fn release_now(&self, claims: &[Claim], now: i64, bound: &NetworkBound) {
         let block = bound.block(now);
@@ -368,6 +403,52 @@ mod tests {
 
     fn network(i: usize) -> NetworkKey {
         NetworkKey::from_hex(format!("{i:016x}"))
+    }
+
+    fn claim(reporter: &str, from: usize) -> Claim {
+        Claim {
+            service: ServiceSlug::parse("monzo").unwrap(),
+            reporter: ReporterKey::from_hex(reporter.into()),
+            network: network(from),
+        }
+    }
+
+    #[test]
+    fn restored_claims_judge_as_the_lost_ones_would_have() {
+        let bound = NetworkBound::default();
+        let t0 = 1_000_000 * 900 + 100;
+        let before: Vec<(Claim, i64)> = (0..4)
+            .map(|i| (claim(&format!("r{i}"), 7), t0 + i))
+            .collect();
+        let restarted = MemoryCounts::new();
+        let live = restarted.restore_claims(&before, t0 + 60, 900, &bound);
+        assert_eq!(live, 4);
+        // A retry of a counted report is a repeat; a fifth reporter of the same network is over
+        // its bound (4 in the window); another network still counts.
+        let verdicts = restarted.admit_now(
+            &[claim("r0", 7), claim("r9", 7), claim("r9", 8)],
+            t0 + 60,
+            900,
+            &bound,
+        );
+        assert_eq!(
+            verdicts,
+            [
+                Verdict::Repeat,
+                Verdict::NetworkBound,
+                Verdict::Counted {
+                    first_of_network: true
+                }
+            ]
+        );
+        // Claims older than their window are not taken back.
+        let later = MemoryCounts::new();
+        assert_eq!(later.restore_claims(&before, t0 + 901, 900, &bound), 2);
+        assert_eq!(
+            later.admit_now(&[claim("r0", 7)], t0 + 901, 900, &bound),
+            [Verdict::NetworkBound],
+            "r0's claim expired, but its network's block still holds four"
+        );
     }
 
     #[test]

@@ -272,6 +272,28 @@ impl Counts {
         self.fallback.release_now(claims, now, bound);
     }
 
+    /// True when claims live in this process (the in-process backend) and so die with it: a new
+    /// process takes back the recent ones from SQL ([`Counts::restore_claims`]).
+    pub fn claims_in_process(&self) -> bool {
+        matches!(self.backend, Backend::Memory(_))
+    }
+
+    /// Seeds the in-process backend with claims admitted before this process started (oldest first,
+    /// with when each was admitted; see `MemoryCounts::restore_claims`); returns how many are live
+    /// at `now`. A shared backend keeps its claims itself: nothing to do (0).
+    pub fn restore_claims(
+        &self,
+        claims: &[(Claim, i64)],
+        now: i64,
+        ttl: i64,
+        bound: &NetworkBound,
+    ) -> usize {
+        match &self.backend {
+            Backend::Memory(m) => m.restore_claims(claims, now, ttl, bound),
+            Backend::Redis(_) => 0,
+        }
+    }
+
     /// [`CountStore::take_tokens`] that never fails: while the backend is unreachable, each node
     /// limits on its own.
     pub async fn take_tokens_or_local(

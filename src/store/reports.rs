@@ -1,6 +1,6 @@
 use super::{Db, StoreError, on_pool};
 use crate::counts::admission::NETWORK_WINDOW_SECS;
-use crate::counts::{BucketCount, Dim, Resolution};
+use crate::counts::{BucketCount, Claim, Dim, Resolution};
 use crate::domain::{
     Comment, Coordinates, NetworkKey, RegionId, ReportKind, ReporterKey, ServiceSlug,
 };
@@ -136,6 +136,39 @@ impl Db {
             );
         }
         Ok(out)
+    }
+
+    /// The claims of the reports counted since `since` (epoch seconds), oldest first, with when each
+    /// was made: what an in-process counter store held before a restart (issue 14 §4), so that a
+    /// client retrying a report whose answer a crash swallowed is not counted again. A claim's network
+    /// is the one its admission used (`intake.rs`: "works again" reports under their own key); rows
+    /// stored before networks were kept claim under an empty key.
+    pub async fn recent_claims(&self, since: i64) -> Result<Vec<(Claim, i64)>, StoreError> {
+        on_pool!(self, p => {
+            let rows = sqlx::query(
+                "SELECT service, problem, reporter, network, created_at FROM reports \
+                 WHERE counted = TRUE AND created_at >= $1 ORDER BY created_at, id",
+            )
+            .bind(since)
+            .fetch_all(p)
+            .await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in rows {
+                let network = NetworkKey::from_hex(row.try_get::<Option<String>, _>("network")?.unwrap_or_default());
+                let problem: String = row.try_get("problem")?;
+                let network = match ReportKind::parse(&problem) {
+                    Ok(ReportKind::WorksAgain) => network.for_works_again(),
+                    _ => network,
+                };
+                let claim = Claim {
+                    service: row.try_get("service")?,
+                    reporter: ReporterKey::from_hex(row.try_get("reporter")?),
+                    network,
+                };
+                out.push((claim, row.try_get("created_at")?));
+            }
+            Ok(out)
+        })
     }
 
     pub async fn stored_counts(&self) -> Result<StoredCounts, StoreError> {

@@ -341,10 +341,15 @@ impl From<IntakeError> for ApiError {
     }
 }
 
+/// When a report refused because a store could not take it (503) may be sent again: soon, as a
+/// restarting database or a full disk is usually back within seconds (issue 14 §4).
+pub const UNAVAILABLE_RETRY_AFTER: u64 = 1;
+
 fn retry_after(e: &IntakeError) -> Option<u64> {
     match e {
         IntakeError::RateLimited { retry_after } => Some(*retry_after),
-        _ => None,
+        IntakeError::Unavailable => Some(UNAVAILABLE_RETRY_AFTER),
+        IntakeError::Invalid(_) => None,
     }
 }
 

@@ -513,3 +513,59 @@ async fn a_killed_server_loses_no_acknowledged_report() {
         stored.len()
     );
 }
+
+/// A reporter's claim outlives a SIGKILL (issue 14 §4): a client that retries a report whose answer
+/// the crash swallowed is not counted a second time by the restarted node, on SQLite and on
+/// PostgreSQL with in-process counters (claims restored from SQL at start).
+async fn claims_survive_a_kill(db_url: &str) {
+    let env = [("DATABASE_URL", db_url)];
+    let mut first = spawn_binary(&[], &env).await;
+    let (status, id) = post_status(&client(), &first.address, "retrying", "once").await;
+    assert_eq!((status, id.is_some()), (201, true));
+    first.child.kill().expect("SIGKILL");
+    let _ = first.child.wait();
+
+    let second = spawn_binary(&[], &env).await;
+    let (status, retry) = post_status(&client(), &second.address, "retrying", "once").await;
+    assert_eq!(status, 201, "the retry is stored");
+    let rows = stored_reports(db_url).await;
+    let counted: Vec<i64> = rows.iter().filter(|r| r.counted).map(|r| r.id).collect();
+    assert_eq!(
+        counted,
+        vec![id.unwrap()],
+        "the retry {retry:?} is not counted"
+    );
+    // And the counters agree: one report counted.
+    let v: Value = client()
+        .get(format!(
+            "{}/api/v1/services/{MONZO}/series?window=1h&step=1m",
+            second.address
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let total: u64 = v["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_after_a_kill_is_not_counted_twice_sqlite() {
+    let db = SqliteFile::new();
+    claims_survive_a_kill(&db.url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_after_a_kill_is_not_counted_twice_postgres() {
+    let Some(admin) = require_env("TEST_DATABASE_URL") else {
+        return;
+    };
+    claims_survive_a_kill(&fresh_postgres(&admin).await).await;
+}
