@@ -9,7 +9,9 @@ use redis::aio::ConnectionManager;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Set once counters have been built from SQL; its absence means Redis was flushed or is new.
+/// Set once counters have been built from SQL, to the `run_id` of the Redis process they were built
+/// on: its absence means Redis was flushed or is new; another run_id, that it restarted (empty, or
+/// from a snapshot older than the counts it acknowledged) or failed over.
 const BUILT_MARKER: &str = "dt:built";
 
 #[derive(Clone)]
@@ -17,6 +19,7 @@ pub struct RedisCounts {
     conn: ConnectionManager,
     admit_script: Arc<redis::Script>,
     bucket_script: Arc<redis::Script>,
+    fix_script: Arc<redis::Script>,
 }
 
 /// `admission.rs` in Lua, for the services of a batch. ARGV: claim ttl, base, share, counter ttl,
@@ -85,6 +88,48 @@ for k = 1, #KEYS do
 end
 return out";
 
+/// A rebuild's atomic fix of one counter hash whose block straddles the rebuild's cutoff (see
+/// `rebuild.rs`): slots before the cutoff take SQL's counts, slots from it on keep what was recorded.
+/// KEYS[1]: the hash; KEYS[2]: the minute hash of the same series holding the cutoff. ARGV: the first
+/// slot kept as recorded, the key's expiry, the slot of the hour holding a cutoff that is not on an
+/// hour (-1: none), the first and last minute slots of KEYS[2] from the cutoff to that hour's end,
+/// then (slot, SQL count) pairs. That hour's slot becomes SQL's part before the cutoff plus the
+/// minutes recorded from it on (`record` adds a hit's minute and hour in one transaction).
+const FIX_LUA: &str = r"
+local keep_from, partial = tonumber(ARGV[1]), tonumber(ARGV[3])
+for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if tonumber(f) < keep_from then redis.call('HDEL', KEYS[1], f) end
+end
+local sql_partial = 0
+for i = 6, #ARGV, 2 do
+  if tonumber(ARGV[i]) == partial then
+    sql_partial = tonumber(ARGV[i + 1])
+  else
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  end
+end
+if partial >= 0 then
+  local total = sql_partial
+  for s = tonumber(ARGV[4]), tonumber(ARGV[5]) do
+    total = total + (tonumber(redis.call('HGET', KEYS[2], s)) or 0)
+  end
+  if total > 0 then redis.call('HSET', KEYS[1], partial, total) end
+end
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('EXPIREAT', KEYS[1], ARGV[2]) end
+return 1";
+
+/// A counter key's parts: (the key's prefix up to its resolution, resolution, dim tag, block start).
+fn parse_counter_key(key: &str) -> Option<(&str, Resolution, &str, i64)> {
+    let close = key.find("}:")? + 2;
+    let (prefix, rest) = key.split_at(close);
+    let (res, rest) = rest.split_once(':')?;
+    let (dim, block) = rest.rsplit_once(':')?;
+    let res = [Resolution::Minute, Resolution::Hour]
+        .into_iter()
+        .find(|r| r.tag() == res)?;
+    Some((prefix, res, dim, block.parse().ok()?))
+}
+
 /// Token-bucket key groups. A batch takes its tokens in one script call (a call per network doubled
 /// Redis's work per report); each group shares a hash tag, so that on a Redis Cluster a batch needs
 /// at most one call per group, each within one slot.
@@ -122,6 +167,173 @@ fn claim_key(claim: &Claim) -> String {
 }
 
 impl RedisCounts {
+    /// Which Redis process answers: its `run_id` (a new one at every start) and how long it has run.
+    /// (On a Redis Cluster this must cover every master: each one restarts or fails over alone.)
+    async fn identity(&self) -> Result<(String, i64), CountError> {
+        let info: String = redis::cmd("INFO")
+            .arg("server")
+            .query_async(&mut self.conn.clone())
+            .await?;
+        let field = |name: &str| {
+            info.lines()
+                .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+                .map(|v| v.trim().to_owned())
+        };
+        let run_id = field("run_id").unwrap_or_default();
+        let uptime = field("uptime_in_seconds")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Ok((run_id, uptime))
+    }
+
+    /// Since when this Redis may lack counts it was given, at `now`: `now` when it holds no built
+    /// marker (new or flushed: when is unknown); its start when it is another process than the
+    /// counters were built on (restarted empty or from an old snapshot, or failed over); `None` when
+    /// it is the same.
+    pub async fn lost_since(&self, now: i64) -> Result<Option<i64>, CountError> {
+        let marker: Option<String> = redis::cmd("GET")
+            .arg(BUILT_MARKER)
+            .query_async(&mut self.conn.clone())
+            .await?;
+        let Some(built_on) = marker else {
+            return Ok(Some(now));
+        };
+        let (run_id, uptime) = self.identity().await?;
+        Ok((built_on != run_id).then_some(now - uptime))
+    }
+
+    async fn mark_built(&self) -> Result<(), CountError> {
+        let (run_id, _) = self.identity().await?;
+        redis::cmd("SET")
+            .arg(BUILT_MARKER)
+            .arg(run_id)
+            .query_async::<()>(&mut self.conn.clone())
+            .await?;
+        Ok(())
+    }
+
+    /// Every counter key (claims and rate limits have other prefixes; the marker is no counter).
+    async fn counter_keys(&self) -> Result<Vec<String>, CountError> {
+        let mut conn = self.conn.clone();
+        let mut cursor: u64 = 0;
+        let mut out = Vec::new();
+        loop {
+            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg("dt:{*")
+                .arg("COUNT")
+                .arg(1_000)
+                .query_async(&mut conn)
+                .await?;
+            out.extend(keys);
+            if next == 0 {
+                return Ok(out);
+            }
+            cursor = next;
+        }
+    }
+
+    /// A rebuild that loses no count recorded while it runs (see `rebuild.rs`): every hash of a block
+    /// wholly before `cutoff` is swapped for SQL's counts in one transaction; a hash whose block
+    /// straddles it is fixed atomically by [`FIX_LUA`]; later ones are left to the recorded counts.
+    /// `buckets` holds the counted reports before `cutoff` (a minute boundary).
+    pub async fn replace_before(
+        &self,
+        buckets: &[BucketCount],
+        cutoff: i64,
+        now: i64,
+    ) -> Result<(), CountError> {
+        type Slots = Vec<(i64, u64)>;
+        let mut by_key: HashMap<String, (Resolution, i64, Slots)> = HashMap::new();
+        for b in buckets
+            .iter()
+            .filter(|b| b.start >= b.resolution.oldest_kept(now) && b.start < cutoff)
+        {
+            let block = b.resolution.block_start(b.start);
+            by_key
+                .entry(counter_key(&b.service, &b.dim, b.resolution, block))
+                .or_insert_with(|| (b.resolution, block, Vec::new()))
+                .2
+                .push((b.resolution.slot_in_block(b.start), b.count));
+        }
+        for key in self.counter_keys().await? {
+            if let Some((_, res, _, block)) = parse_counter_key(&key) {
+                by_key.entry(key).or_insert((res, block, Vec::new()));
+            }
+        }
+        let mut conn = self.conn.clone();
+        let mut swaps = redis::pipe();
+        swaps.atomic();
+        let mut queued = 0;
+        for (key, (res, block, slots)) in &by_key {
+            if *block >= cutoff {
+                continue;
+            }
+            if block + res.block() <= cutoff {
+                swaps.cmd("DEL").arg(key).ignore();
+                if !slots.is_empty() {
+                    Self::add_slots(&mut swaps, key, *res, *block, slots);
+                }
+                queued += 1;
+                if queued >= 500 {
+                    swaps.query_async::<()>(&mut conn).await?;
+                    swaps = redis::pipe();
+                    swaps.atomic();
+                    queued = 0;
+                }
+                continue;
+            }
+            let (prefix, _, dim, _) = parse_counter_key(key).expect("a counter key");
+            let hour = Resolution::Hour.floor(cutoff);
+            let partial = *res == Resolution::Hour && hour != cutoff;
+            let keep_from = res.slot_in_block(cutoff) + i64::from(partial);
+            let minute_key = format!(
+                "{prefix}{}:{dim}:{}",
+                Resolution::Minute.tag(),
+                Resolution::Minute.block_start(cutoff)
+            );
+            let mut call = self.fix_script.prepare_invoke();
+            call.key(key)
+                .key(&minute_key)
+                .arg(keep_from)
+                .arg(res.block_expiry(*block))
+                .arg(if partial {
+                    res.slot_in_block(cutoff)
+                } else {
+                    -1
+                })
+                .arg(Resolution::Minute.slot_in_block(cutoff))
+                .arg(Resolution::Minute.slot_in_block(hour + Resolution::Hour.step() - 1));
+            for (slot, n) in slots {
+                call.arg(slot).arg(n);
+            }
+            call.invoke_async::<i64>(&mut conn).await?;
+        }
+        if queued > 0 {
+            swaps.query_async::<()>(&mut conn).await?;
+        }
+        self.mark_built().await
+    }
+
+    /// HSETs of a block's slots in one command, and its expiry.
+    fn add_slots(
+        pipe: &mut redis::Pipeline,
+        key: &str,
+        res: Resolution,
+        block: i64,
+        slots: &[(i64, u64)],
+    ) {
+        let hset = pipe.cmd("HSET").arg(key);
+        for (slot, n) in slots {
+            hset.arg(slot).arg(n);
+        }
+        hset.ignore();
+        pipe.cmd("EXPIREAT")
+            .arg(key)
+            .arg(res.block_expiry(block))
+            .ignore();
+    }
     pub async fn connect(url: &str) -> Result<Self, CountError> {
         let client = redis::Client::open(url)?;
         let config = redis::aio::ConnectionManagerConfig::new()
@@ -133,6 +345,7 @@ impl RedisCounts {
             conn,
             admit_script: Arc::new(redis::Script::new(ADMIT_LUA)),
             bucket_script: Arc::new(redis::Script::new(BUCKET_LUA)),
+            fix_script: Arc::new(redis::Script::new(FIX_LUA)),
         })
     }
 
@@ -296,7 +509,10 @@ impl CountStore for RedisCounts {
         if merged.is_empty() {
             return Ok(());
         }
+        // One transaction: a hit's minute and hour increments land together, as a rebuild's fix of
+        // the hour holding its cutoff reads them (see `FIX_LUA`).
         let mut pipe = redis::pipe();
+        pipe.atomic();
         for ((key, res, block, slot), n) in &merged {
             Self::add_bucket_writes(&mut pipe, key, *res, *slot, *n, *block, true);
         }
@@ -373,20 +589,11 @@ impl CountStore for RedisCounts {
             }
             pipe.query_async::<()>(&mut conn).await?;
         }
-        redis::cmd("SET")
-            .arg(BUILT_MARKER)
-            .arg(now)
-            .query_async::<()>(&mut conn)
-            .await?;
-        Ok(())
+        self.mark_built().await
     }
 
     async fn needs_rebuild(&self) -> Result<bool, CountError> {
-        let exists: bool = redis::cmd("EXISTS")
-            .arg(BUILT_MARKER)
-            .query_async(&mut self.conn.clone())
-            .await?;
-        Ok(!exists)
+        Ok(self.lost_since(0).await?.is_some())
     }
 
     async fn ping(&self) -> Result<(), CountError> {

@@ -39,6 +39,7 @@ mod monitor;
 mod normal_range;
 mod openapi_schemathesis;
 mod pages;
+mod redis_down;
 mod regions;
 mod series_api;
 mod slow_clients;
