@@ -465,3 +465,86 @@ async fn an_outage_is_declared_while_redis_is_down() {
     assert!(stored[0].record.ended_at.is_none(), "still ongoing");
     app.stop().await;
 }
+
+/// The repair's swap itself: buckets before the cutoff take SQL's counts (stale ones, in the
+/// cutoff's blocks or wholly older ones, go), buckets from it on keep what was recorded, and the hour
+/// holding the cutoff is SQL's part before it plus the minutes recorded from it on. (A full
+/// `replace_all` here would lose the 5 counts recorded from the cutoff on.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repair_keeps_the_counts_recorded_from_its_cutoff_on() {
+    use downtally::counts::{BucketCount, BucketRange, CountStore, Dim, Hit, RedisCounts};
+    use downtally::domain::{ProblemKind, ReportKind};
+    let Some(redis) = RedisServer::start().await else {
+        return;
+    };
+    let store = RedisCounts::connect(&redis.url).await.unwrap();
+    let now = start_time();
+    let hour = Resolution::Hour.floor(now);
+    let cutoff = hour + 15 * 60;
+    let monzo = slug("monzo");
+    let hit = |at: i64| Hit {
+        service: monzo.clone(),
+        kind: ReportKind::Problem(ProblemKind::Login),
+        region: None,
+        at,
+        first_of_network: false,
+    };
+    // What an old snapshot left: counts SQL does not hold (before the cutoff, and a week earlier).
+    let stale: Vec<Hit> = [cutoff - 600; 7]
+        .into_iter()
+        .chain([hour - 8 * 86_400; 2])
+        .map(hit)
+        .collect();
+    store.record(&stale, now).await.unwrap();
+    // Recorded while the repair runs, from the cutoff on.
+    let live: Vec<Hit> = [cutoff, cutoff, cutoff, cutoff + 60, cutoff + 60]
+        .into_iter()
+        .map(hit)
+        .collect();
+    store.record(&live, now).await.unwrap();
+    // SQL's counts before the cutoff.
+    let bucket = |resolution, start, count| BucketCount {
+        service: monzo.clone(),
+        dim: Dim::All,
+        resolution,
+        start,
+        count,
+    };
+    let sql = [
+        bucket(Resolution::Minute, cutoff - 600, 4),
+        bucket(Resolution::Minute, cutoff - 60, 1),
+        bucket(Resolution::Hour, hour, 5),
+    ];
+    store.replace_before(&sql, cutoff, now).await.unwrap();
+
+    let minutes = BucketRange {
+        first: cutoff - 600,
+        count: 12,
+        step: 60,
+    };
+    let got = store
+        .series(&monzo, &Dim::All, Resolution::Minute, minutes)
+        .await
+        .unwrap();
+    assert_eq!(got, [4, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 2]);
+    let hours = BucketRange {
+        first: hour - 9 * 86_400,
+        count: 9 * 24 + 1,
+        step: 3_600,
+    };
+    let got = store
+        .series(&monzo, &Dim::All, Resolution::Hour, hours)
+        .await
+        .unwrap();
+    assert_eq!(
+        got.iter().sum::<u64>(),
+        10,
+        "only the hour holding the cutoff"
+    );
+    assert_eq!(
+        got.last(),
+        Some(&10),
+        "SQL's 5 before the cutoff, 5 recorded after"
+    );
+    assert!(!store.needs_rebuild().await.unwrap(), "marked as built");
+}
