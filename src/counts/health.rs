@@ -162,8 +162,9 @@ impl Health {
         P: Fn() -> F + Send + 'static,
         F: std::future::Future<Output = Result<(), String>> + Send,
     {
-        if self.watching.swap(true, Ordering::AcqRel)
-            || tokio::runtime::Handle::try_current().is_err()
+        // Outside a runtime nothing can run it; the next caller within one starts it.
+        if tokio::runtime::Handle::try_current().is_err()
+            || self.watching.swap(true, Ordering::AcqRel)
         {
             return;
         }

@@ -275,10 +275,6 @@ impl Counts {
         matches!(self.backend, Backend::Redis(_))
     }
 
-    pub fn backend(&self) -> &Backend {
-        &self.backend
-    }
-
     /// Why and since when the backend is considered down; `None` while it answers.
     pub fn down(&self) -> Option<Down> {
         self.health.down()

@@ -139,3 +139,99 @@ impl Db {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::counts::buckets::HOUR;
+    use crate::domain::{NetworkKey, ProblemKind, RegionId, ReporterKey};
+    use crate::store::NewReport;
+
+    async fn sqlite() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}/r.db", dir.path().display()))
+            .await
+            .unwrap();
+        db.migrate().await.unwrap();
+        db.sync_catalog(&Catalog::embedded().unwrap(), 0)
+            .await
+            .unwrap();
+        (dir, db)
+    }
+
+    /// A mark made while a rebuild runs (after it read the generation) survives its clear.
+    #[tokio::test]
+    async fn marks_are_compared_and_cleared() {
+        let (_dir, db) = sqlite().await;
+        assert_eq!(db.counts_stale().await.unwrap(), None);
+        db.mark_counts_stale(100).await.unwrap();
+        let read = db.counts_stale().await.unwrap().unwrap();
+        assert_eq!(read.missed_at, 100);
+        db.mark_counts_stale(90).await.unwrap();
+        db.clear_counts_stale(read.generation).await.unwrap();
+        let left = db
+            .counts_stale()
+            .await
+            .unwrap()
+            .expect("the later mark stays");
+        assert_eq!(left.missed_at, 100, "the latest missed time covers it");
+        db.clear_counts_stale(left.generation).await.unwrap();
+        assert_eq!(db.counts_stale().await.unwrap(), None);
+        db.mark_counts_stale(50).await.unwrap();
+        assert_eq!(db.counts_stale().await.unwrap().unwrap().missed_at, 50);
+    }
+
+    /// What the monitor reads from SQL is what a rebuild writes into the counters.
+    #[tokio::test]
+    async fn series_from_sql_match_the_rebuilds_buckets() {
+        let (_dir, db) = sqlite().await;
+        let t0 = 1_727_344_800;
+        let kinds = [
+            ReportKind::Problem(ProblemKind::Login),
+            ReportKind::Problem(ProblemKind::Card),
+            ReportKind::WorksAgain,
+        ];
+        let reports: Vec<NewReport> = (0..60i64)
+            .map(|i| NewReport {
+                service: ServiceSlug::parse(if i % 4 == 0 { "monzo" } else { "barclays" }).unwrap(),
+                kind: kinds[i as usize % 3],
+                region: (i % 2 == 0).then(|| RegionId::parse("IT-25").unwrap()),
+                coordinates: None,
+                comment: None,
+                reporter: ReporterKey::from_hex(format!("{i:032x}")),
+                counted: i % 7 != 0,
+                created_at: t0 + i * 97,
+                network: NetworkKey::from_hex(format!("{:016x}", i % 5)),
+                uncounted: None,
+            })
+            .collect();
+        db.insert_reports(&reports).await.unwrap();
+        let buckets = db.bucket_counts(0, 0).await.unwrap();
+        assert!(!buckets.is_empty());
+        for b in &buckets {
+            let range = BucketRange {
+                first: b.start - 2 * HOUR,
+                count: (4 * HOUR / b.resolution.step()) as usize,
+                step: b.resolution.step(),
+            };
+            let got = db
+                .series_counts(&b.service, &b.dim, b.resolution, range)
+                .await
+                .unwrap();
+            let want: Vec<u64> = range
+                .starts()
+                .map(|t| {
+                    buckets
+                        .iter()
+                        .find(|o| {
+                            (&o.service, &o.dim, o.resolution, o.start)
+                                == (&b.service, &b.dim, b.resolution, t)
+                        })
+                        .map_or(0, |o| o.count)
+                })
+                .collect();
+            assert_eq!(got, want, "{b:?}");
+        }
+    }
+}

@@ -46,7 +46,7 @@ async fn app_on(redis: &RedisServer, database: Database, clock: Clock) -> TestAp
 async fn post_one(client: &reqwest::Client, base: &str, n: usize) -> bool {
     let network = next_network();
     let mut body = json!({"problem": PROBLEMS[n % PROBLEMS.len()]});
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         body["region"] = json!("IT-25");
     }
     let res = client
