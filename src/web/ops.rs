@@ -26,7 +26,11 @@ pub(super) async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     // While its breaker is open the counter store answers at once, without being asked.
     let counters = match state.counts.ping().await {
         Ok(()) => "ok".to_owned(),
-        Err(e) => e.to_string(),
+        // A failed ping opens the breaker too: say since when, as later answers will.
+        Err(e) => state
+            .counts
+            .down()
+            .map_or_else(|| e.to_string(), |down| down.describe()),
     };
     let (mut answer, status) = match (sql == "ok", counters == "ok") {
         (true, true) => (HttpResponse::Ok(), "ok".to_owned()),
