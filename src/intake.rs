@@ -496,9 +496,11 @@ impl WriterContext {
                 _ => None,
             })
             .collect();
-        if let Err(e) = self.counts.record(&hits, now).await {
-            tracing::warn!(error = %e, hits = hits.len(), "counting failed; counts will be rebuilt from SQL");
-            self.counts.count_error("record");
+        match self.counts.record(&hits, now).await {
+            Ok(()) => self.counts.check_late(&hits, self.clock.now()),
+            Err(e) => {
+                tracing::warn!(error = %e, hits = hits.len(), "counting failed; counts will be repaired from SQL")
+            }
         }
 
         self.count_accepted(&reports);

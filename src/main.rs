@@ -114,7 +114,13 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::RebuildCounts(storage) => {
             let db = open_db(&storage.database_url).await?;
             let counts = open_counts(storage.redis_url.as_deref()).await?;
-            let buckets = rebuild::rebuild_counts(&db, &counts, Clock::System.now()).await?;
+            let now = Clock::System.now();
+            let buckets = rebuild::rebuild_counts(&db, &counts, now).await?;
+            if counts.shared() {
+                // Serving nodes may have recorded counts while it ran: their leader repairs them
+                // (`rebuild.rs`), losing none.
+                db.mark_counts_stale(now).await?;
+            }
             println!(
                 "rebuilt {buckets} counter buckets in the {} store",
                 counts.kind()

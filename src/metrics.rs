@@ -20,6 +20,8 @@ pub struct Metrics {
     pub webhook_disabled: prometheus::IntCounter,
     /// 1 while this node holds the monitor's lease (`monitor/leadership.rs`), else 0.
     pub monitor_leader: prometheus::IntGauge,
+    /// 1 while the counter store answers, 0 while its circuit breaker is open (`counts/health.rs`).
+    pub counter_store_up: prometheus::IntGauge,
 }
 
 impl Default for Metrics {
@@ -138,7 +140,17 @@ impl Metrics {
         registry
             .register(Box::new(monitor_leader.clone()))
             .expect("unique metric");
+        let counter_store_up = prometheus::IntGauge::new(
+            "counter_store_up",
+            "1 while the counter store answers; 0 while it is unreachable and this node counts on its own memory (reports are still stored; counters are repaired from SQL when it returns)",
+        )
+        .expect("valid metric");
+        counter_store_up.set(1);
+        registry
+            .register(Box::new(counter_store_up.clone()))
+            .expect("unique metric");
         Self {
+            counter_store_up,
             monitor_leader,
             webhook_deliveries,
             webhook_queued,

@@ -10,7 +10,7 @@ use crate::detect::DetectorConfig;
 use crate::intake::{Intake, Writers};
 use crate::metrics::Metrics;
 use crate::monitor::{Leadership, Monitor, StatusBoard};
-use crate::rebuild::{rebuild_if_needed, restore_claims};
+use crate::rebuild::{rebuild_if_needed, repair_counts, restore_claims};
 use crate::store::Db;
 use crate::web::connections::{ConnectionCaps, max_connections_per_worker, raise_file_limit};
 use crate::web::errors::extractor_errors;
@@ -27,8 +27,9 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 
 /// How often a running server checks that the counter store still holds its counts (a flushed or
-/// restarted Redis does not) and rebuilds them from SQL: shared counters on the leader only.
-const COUNTER_CHECK_INTERVAL: Duration = Duration::from_secs(30);
+/// restarted Redis does not, nor one a node could not record in) and repairs them from SQL: shared
+/// counters on the leader only (see `rebuild.rs`).
+const COUNTER_CHECK_INTERVAL: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -214,7 +215,8 @@ impl Application {
         let metrics = Metrics::new();
         let counts = open_counts(settings.redis_url.as_deref())
             .await?
-            .observed(&metrics);
+            .observed(&metrics)
+            .marking_stale_in(&db, &clock);
         // The monitor's lease (issue 14 §2): taken now if free, so that a single node leads from
         // its first monitor tick and rebuilds shared counters only when it leads.
         let leadership = Leadership::over(&db, settings.monitor_interval).observed(&metrics);
@@ -225,6 +227,10 @@ impl Application {
                 .context("cannot rebuild counters from SQL")?
         {
             tracing::info!(buckets, store = counts.kind(), "counters rebuilt from SQL");
+            if counts.shared() {
+                // Other nodes may have recorded counts meanwhile: the leader's repair goes over it.
+                counts.note_missed(clock.now());
+            }
         }
         // Before the intake starts: claims that died with the previous process (issue 14 §4).
         let claims = restore_claims(&db, &counts, clock.now(), &settings.admission.network)
@@ -252,7 +258,8 @@ impl Application {
         let monitor = Monitor::new(
             catalog.clone(),
             db.clone(),
-            counts.clone(),
+            // Detection goes on while the counters are down or being repaired: from SQL.
+            counts.clone().reading_sql(&db),
             clock.clone(),
             board.clone(),
             settings.detector,
@@ -483,13 +490,8 @@ async fn keep_counts_built(state: AppState, leadership: Leadership) {
         if !rebuilds_here(&state.counts, &leadership) {
             continue;
         }
-        match rebuild_if_needed(&state.db, &state.counts, state.clock.now()).await {
-            Ok(Some(buckets)) => tracing::warn!(
-                buckets,
-                "counter store had lost its counts; rebuilt from SQL"
-            ),
-            Ok(None) => {}
-            Err(e) => tracing::debug!(error = %e, "counter check failed; will retry"),
+        if let Err(e) = repair_counts(&state.db, &state.counts, &state.clock).await {
+            tracing::debug!(error = %e, "counter check failed; will retry");
         }
     }
 }

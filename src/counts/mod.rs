@@ -3,17 +3,20 @@
 
 pub mod admission;
 pub mod buckets;
+mod health;
 mod memory;
 mod redis;
 
 pub use admission::{NetworkBound, RateLimit, Verdict};
 pub use buckets::{BucketRange, Resolution};
+pub use health::Down;
 pub use memory::MemoryCounts;
 pub use redis::RedisCounts;
 
 use crate::domain::{NetworkKey, ProblemKind, RegionId, ReportKind, ReporterKey, ServiceSlug};
 use crate::metrics::Metrics;
 use std::future::Future;
+use std::sync::Arc;
 
 /// A report's claim to count: this reporter, from this network, for this service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -117,6 +120,14 @@ pub struct BucketCount {
 pub enum CountError {
     #[error("redis: {0}")]
     Redis(#[from] ::redis::RedisError),
+    /// The circuit breaker is open: the backend was not asked (see `health.rs`).
+    #[error("{}", .0.describe())]
+    Down(Down),
+    #[error("counter store call timed out")]
+    Timeout,
+    /// Reading the source of truth instead failed.
+    #[error(transparent)]
+    Sql(#[from] crate::store::StoreError),
 }
 
 /// The contract both counter stores keep (see `tests/counter_contract.rs`).
@@ -194,16 +205,25 @@ pub enum Backend {
 }
 
 /// The counter store every part of downtally uses: the chosen [`Backend`] with the policies they all
-/// share. While the backend cannot be reached, admissions (de-duplication, network bounds) and rate
-/// limits are decided in this node's memory instead, so a report is never refused because counting
-/// failed (at worst a reporter or a network counts once per node while Redis is down); those failures
-/// are counted in `/metrics`.
+/// share.
+///
+/// A circuit breaker (`health.rs`): once a backend call fails or times out, the backend counts as
+/// down and is not asked again until a background ping answers (every second). Meanwhile admissions
+/// (de-duplication, network bounds) and rate limits are decided in this node's memory, so a report is
+/// never refused or slowed because counting failed (at worst a reporter or a network counts once per
+/// node while Redis is down); `record` is skipped and the counters are marked stale in SQL, for the
+/// leader to rebuild them once the store is back; `series` fails at once, except for a reader made
+/// with [`Counts::reading_sql`] (the monitor), which then reads SQL. Failures are counted in
+/// `/metrics`, and `counter_store_up` says the breaker's state.
 #[derive(Clone)]
 pub struct Counts {
     backend: Backend,
     /// Admissions and rate limits decided on this node while the backend was unreachable.
     fallback: MemoryCounts,
     errors: Option<prometheus::IntCounterVec>,
+    health: Arc<health::Health>,
+    /// Where [`CountStore::series`] reads while the counters are down or unsure (the monitor's).
+    sql_reads: Option<crate::store::Db>,
 }
 
 impl Counts {
@@ -212,6 +232,8 @@ impl Counts {
             backend,
             fallback: MemoryCounts::new(),
             errors: None,
+            health: Arc::default(),
+            sql_reads: None,
         }
     }
 
@@ -220,9 +242,24 @@ impl Counts {
         Self::new(Backend::Memory(MemoryCounts::new()))
     }
 
-    /// Counts the backend's failures in `metrics` (`counter_store_errors_total`, by operation).
+    /// Counts the backend's failures in `metrics` (`counter_store_errors_total`, by operation) and
+    /// shows the breaker's state (`counter_store_up`).
     pub fn observed(mut self, metrics: &Metrics) -> Self {
         self.errors = Some(metrics.counter_store_errors.clone());
+        self.health.observe(metrics.counter_store_up.clone());
+        self
+    }
+
+    /// Marks the counters stale in `db` whenever this node misses a count, dated by `clock`.
+    pub fn marking_stale_in(self, db: &crate::store::Db, clock: &crate::clock::Clock) -> Self {
+        self.health.attach(db.clone(), clock.clone());
+        self
+    }
+
+    /// This store, but whose [`CountStore::series`] reads `db` while the counters are down or may be
+    /// short of SQL ([`Counts::trusted`] false): the monitor's, so that detection goes on.
+    pub fn reading_sql(mut self, db: &crate::store::Db) -> Self {
+        self.sql_reads = Some(db.clone());
         self
     }
 
@@ -238,11 +275,98 @@ impl Counts {
         matches!(self.backend, Backend::Redis(_))
     }
 
+    /// Why and since when the backend is considered down; `None` while it answers.
+    pub fn down(&self) -> Option<Down> {
+        self.health.down()
+    }
+
+    /// False from the moment this node saw the backend fail until the leader's rebuild (or its check
+    /// that nothing is missing) after the store's return: its counts may be short of SQL.
+    pub fn trusted(&self) -> bool {
+        !self.health.is_down() && !self.health.is_unsure()
+    }
+
+    /// Set by the leader's counter check (`startup.rs`): false while a rebuild is due.
+    pub fn set_trusted(&self, trusted: bool) {
+        self.health.set_unsure(!trusted);
+    }
+
     /// Records a failure of the backend's `op`, for `/metrics`.
     pub fn count_error(&self, op: &str) {
         if let Some(errors) = &self.errors {
             errors.with_label_values(&[op]).inc();
         }
+    }
+
+    /// Notes that counts of reports at or before `at` may be missing from the counters (marked stale
+    /// in SQL within a second).
+    pub fn note_missed(&self, at: i64) {
+        self.health.note_missed(at);
+        self.watch();
+    }
+
+    /// Reports recorded more than this after they were received may have raced a rebuild's read of
+    /// SQL (see `rebuild.rs`): their counts are marked stale.
+    pub const LATE_RECORD: i64 = 5;
+
+    /// After a successful `record` of `hits` that ended at `now`: marks the counters stale when one of
+    /// them was recorded later than [`Counts::LATE_RECORD`].
+    pub fn check_late(&self, hits: &[Hit], now: i64) {
+        if !self.shared() {
+            // In-process counters are rebuilt only before intake starts: nothing to race.
+            return;
+        }
+        if let Some(at) = hits
+            .iter()
+            .map(|h| h.at)
+            .filter(|&at| at < now - Self::LATE_RECORD)
+            .max()
+        {
+            tracing::info!(
+                late_by = now - at,
+                "reports were counted late; the counters are marked for a repair"
+            );
+            self.note_missed(at);
+        }
+    }
+
+    /// True while this node has missed counts not yet marked in SQL.
+    pub fn marks_pending(&self) -> bool {
+        self.health.marks_pending()
+    }
+
+    fn watch(&self) {
+        let backend = self.backend.clone();
+        self.health.watch(move || {
+            let backend = backend.clone();
+            async move { delegate!(&backend, s => s.ping().await).map_err(|e| e.to_string()) }
+        });
+    }
+
+    /// Opens the breaker after `op` failed.
+    fn failed(&self, op: &str, error: &CountError) {
+        self.count_error(op);
+        self.health.trip(error.to_string());
+        self.watch();
+    }
+
+    /// Runs a backend call unless the breaker is open, opening it when the call fails or times out.
+    async fn call<T>(
+        &self,
+        op: &str,
+        f: impl Future<Output = Result<T, CountError>>,
+    ) -> Result<T, CountError> {
+        if let Some(down) = self.health.down() {
+            return Err(CountError::Down(down));
+        }
+        let result = match tokio::time::timeout(health::CALL_TIMEOUT, f).await {
+            Ok(r) => r,
+            Err(_) => Err(CountError::Timeout),
+        };
+        if let Err(e) = &result {
+            self.failed(op, e);
+        }
+        result
     }
 
     /// [`CountStore::admit`] that never fails: in this node's memory while the backend is
@@ -254,21 +378,21 @@ impl Counts {
         ttl: i64,
         bound: &NetworkBound,
     ) -> Vec<Verdict> {
-        match delegate!(&self.backend, s => s.admit(claims, now, ttl, bound).await) {
+        let call = self.call("admit", async {
+            delegate!(&self.backend, s => s.admit(claims, now, ttl, bound).await)
+        });
+        match call.await {
             Ok(verdicts) => verdicts,
-            Err(e) => {
-                tracing::warn!(error = %e, "counter store unavailable for admission; using this node's claims");
-                self.count_error("admit");
-                self.fallback.admit_now(claims, now, ttl, bound)
-            }
+            Err(_) => self.fallback.admit_now(claims, now, ttl, bound),
         }
     }
 
     /// Gives claims back, wherever [`Counts::admit_or_local`] made them.
     pub async fn release_or_local(&self, claims: &[Claim], now: i64, bound: &NetworkBound) {
-        if delegate!(&self.backend, s => s.release(claims, now, bound).await).is_err() {
-            self.count_error("release");
-        }
+        let call = self.call("release", async {
+            delegate!(&self.backend, s => s.release(claims, now, bound).await)
+        });
+        let _ = call.await;
         self.fallback.release_now(claims, now, bound);
     }
 
@@ -302,14 +426,48 @@ impl Counts {
         now_ms: i64,
         limit: &RateLimit,
     ) -> Vec<Option<u64>> {
-        match delegate!(&self.backend, s => s.take_tokens(networks, now_ms, limit).await) {
+        let call = self.call("rate_limit", async {
+            delegate!(&self.backend, s => s.take_tokens(networks, now_ms, limit).await)
+        });
+        match call.await {
             Ok(waits) => waits,
-            Err(e) => {
-                tracing::warn!(error = %e, "counter store unavailable for rate limits; limiting on this node");
-                self.count_error("rate_limit");
-                self.fallback.take_tokens_now(networks, now_ms, limit)
-            }
+            Err(_) => self.fallback.take_tokens_now(networks, now_ms, limit),
         }
+    }
+
+    /// Since when the backend may have lost counts it was given (flushed, restarted, replaced):
+    /// `None` while it holds what was built and recorded.
+    pub async fn lost_since(&self, now: i64) -> Result<Option<i64>, CountError> {
+        match &self.backend {
+            Backend::Memory(m) => Ok(m.needs_rebuild().await?.then_some(now)),
+            Backend::Redis(r) => self.call("check", r.lost_since(now)).await,
+        }
+    }
+
+    /// Replaces the counts of every bucket before `cutoff` with `buckets` (the counted reports before
+    /// `cutoff`), keeping those recorded from `cutoff` on, and marks the store as built (see
+    /// `rebuild.rs`). The in-process store, rebuilt only before intake starts, replaces everything.
+    pub async fn replace_before(
+        &self,
+        buckets: &[BucketCount],
+        cutoff: i64,
+        now: i64,
+    ) -> Result<(), CountError> {
+        match &self.backend {
+            Backend::Memory(m) => m.replace_all(buckets, now).await,
+            Backend::Redis(r) => r.replace_before(buckets, cutoff, now).await,
+        }
+    }
+
+    async fn series_from_sql(
+        &self,
+        db: &crate::store::Db,
+        service: &ServiceSlug,
+        dim: &Dim,
+        resolution: Resolution,
+        range: BucketRange,
+    ) -> Result<Vec<u64>, CountError> {
+        Ok(db.series_counts(service, dim, resolution, range).await?)
     }
 }
 
@@ -343,8 +501,24 @@ impl CountStore for Counts {
         Ok(self.take_tokens_or_local(networks, now_ms, limit).await)
     }
 
+    /// Skipped while the breaker is open (the counters are marked stale instead).
     async fn record(&self, hits: &[Hit], now: i64) -> Result<(), CountError> {
-        delegate!(&self.backend, s => s.record(hits, now).await)
+        if hits.is_empty() {
+            return Ok(());
+        }
+        let result = self
+            .call("record", async {
+                delegate!(&self.backend, s => s.record(hits, now).await)
+            })
+            .await;
+        if result.is_err() {
+            let latest = hits.iter().map(|h| h.at).max().unwrap_or(now);
+            self.note_missed(latest.max(now));
+        }
+        match result {
+            Err(CountError::Down(_)) => Ok(()),
+            other => other,
+        }
     }
 
     async fn series(
@@ -354,7 +528,24 @@ impl CountStore for Counts {
         resolution: Resolution,
         range: BucketRange,
     ) -> Result<Vec<u64>, CountError> {
-        delegate!(&self.backend, s => s.series(service, dim, resolution, range).await)
+        if let Some(db) = &self.sql_reads
+            && !self.trusted()
+        {
+            return self
+                .series_from_sql(db, service, dim, resolution, range)
+                .await;
+        }
+        let read = self.call("series", async {
+            delegate!(&self.backend, s => s.series(service, dim, resolution, range).await)
+        });
+        match (read.await, &self.sql_reads) {
+            (Ok(counts), _) => Ok(counts),
+            (Err(_), Some(db)) => {
+                self.series_from_sql(db, service, dim, resolution, range)
+                    .await
+            }
+            (Err(e), None) => Err(e),
+        }
     }
 
     async fn replace_all(&self, buckets: &[BucketCount], now: i64) -> Result<(), CountError> {
@@ -365,7 +556,11 @@ impl CountStore for Counts {
         delegate!(&self.backend, s => s.needs_rebuild().await)
     }
 
+    /// Answers from the breaker while it is open; a failed ping opens it.
     async fn ping(&self) -> Result<(), CountError> {
-        delegate!(&self.backend, s => s.ping().await)
+        self.call("ping", async {
+            delegate!(&self.backend, s => s.ping().await)
+        })
+        .await
     }
 }

@@ -15,7 +15,9 @@ use keys::{Key, TOKEN_GROUPS};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Set once counters have been built from SQL; its absence means Redis was flushed or is new.
+/// Set once counters have been built from SQL, to the `run_id` of the Redis process they were built
+/// on: its absence means Redis was flushed or is new; another run_id, that it restarted (empty, or
+/// from a snapshot older than the counts it acknowledged) or failed over.
 const BUILT_MARKER: &str = "dt:built";
 
 #[derive(Clone)]
@@ -23,6 +25,7 @@ pub struct RedisCounts {
     conn: Conn,
     admit_script: Arc<redis::Script>,
     bucket_script: Arc<redis::Script>,
+    fix_script: Arc<redis::Script>,
 }
 
 /// `admission.rs` in Lua, for the services of a batch. ARGV: claim ttl, base, share, counter ttl,
@@ -91,13 +94,196 @@ for k = 1, #KEYS do
 end
 return out";
 
+/// A rebuild's atomic fix of one counter hash whose block straddles the rebuild's cutoff (see
+/// `rebuild.rs`): slots before the cutoff take SQL's counts, slots from it on keep what was recorded.
+/// KEYS[1]: the hash; KEYS[2]: the minute hash of the same series holding the cutoff. ARGV: the first
+/// slot kept as recorded, the key's expiry, the slot of the hour holding a cutoff that is not on an
+/// hour (-1: none), the first and last minute slots of KEYS[2] from the cutoff to that hour's end,
+/// then (slot, SQL count) pairs. That hour's slot becomes SQL's part before the cutoff plus the
+/// minutes recorded from it on (`record` adds a hit's minute and hour in one transaction).
+const FIX_LUA: &str = r"
+local keep_from, partial = tonumber(ARGV[1]), tonumber(ARGV[3])
+for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if tonumber(f) < keep_from then redis.call('HDEL', KEYS[1], f) end
+end
+local sql_partial = 0
+for i = 6, #ARGV, 2 do
+  if tonumber(ARGV[i]) == partial then
+    sql_partial = tonumber(ARGV[i + 1])
+  else
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  end
+end
+if partial >= 0 then
+  local total = sql_partial
+  for s = tonumber(ARGV[4]), tonumber(ARGV[5]) do
+    total = total + (tonumber(redis.call('HGET', KEYS[2], s)) or 0)
+  end
+  if total > 0 then redis.call('HSET', KEYS[1], partial, total) end
+end
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('EXPIREAT', KEYS[1], ARGV[2]) end
+return 1";
+
 impl RedisCounts {
+    /// Which Redis processes answer: the `run_id` of each master (a new one at every start, or
+    /// after a failover), sorted and joined, and how long the youngest of them has run. On a cluster
+    /// every master restarts or fails over alone, so the marker names them all.
+    async fn identity(&self) -> Result<(String, i64), CountError> {
+        let mut run_ids = Vec::new();
+        let mut uptime = i64::MAX;
+        for info in self.conn.info_server().await? {
+            let field = |name: &str| {
+                info.lines()
+                    .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+                    .map(|v| v.trim().to_owned())
+            };
+            run_ids.push(field("run_id").unwrap_or_default());
+            uptime = uptime.min(
+                field("uptime_in_seconds")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0),
+            );
+        }
+        run_ids.sort();
+        Ok((
+            run_ids.join(","),
+            if uptime == i64::MAX { 0 } else { uptime },
+        ))
+    }
+
+    /// Since when this Redis may lack counts it was given, at `now`: `now` when it holds no built
+    /// marker (new or flushed: when is unknown); the start of its youngest process when that is
+    /// another than the counters were built on (restarted empty or from an old snapshot, or failed
+    /// over); `None` when they are the same.
+    pub async fn lost_since(&self, now: i64) -> Result<Option<i64>, CountError> {
+        let marker: Option<String> = redis::cmd("GET")
+            .arg(BUILT_MARKER)
+            .query_async(&mut self.conn.clone())
+            .await?;
+        let Some(built_on) = marker else {
+            return Ok(Some(now));
+        };
+        let (run_ids, uptime) = self.identity().await?;
+        Ok((built_on != run_ids).then_some(now - uptime))
+    }
+
+    async fn mark_built(&self) -> Result<(), CountError> {
+        let (run_ids, _) = self.identity().await?;
+        redis::cmd("SET")
+            .arg(BUILT_MARKER)
+            .arg(run_ids)
+            .query_async::<()>(&mut self.conn.clone())
+            .await?;
+        Ok(())
+    }
+
+    /// Every counter key, from every master on a cluster (claims and rate limits have other
+    /// prefixes; the marker is no counter).
+    async fn counter_keys(&self) -> Result<Vec<keys::CounterKey>, CountError> {
+        Ok(self
+            .conn
+            .scan("dt:{*")
+            .await?
+            .iter()
+            .filter_map(|text| keys::CounterKey::parse(text))
+            .collect())
+    }
+
+    /// A rebuild that loses no count recorded while it runs (see `rebuild.rs`): every hash of a block
+    /// wholly before `cutoff` is swapped for SQL's counts in one transaction (per service on a
+    /// cluster); a hash whose block straddles it is fixed atomically by [`FIX_LUA`]; later ones are
+    /// left to the recorded counts. `buckets` holds the counted reports before `cutoff` (a minute
+    /// boundary).
+    pub async fn replace_before(
+        &self,
+        buckets: &[BucketCount],
+        cutoff: i64,
+        now: i64,
+    ) -> Result<(), CountError> {
+        let mut by_key: HashMap<keys::CounterKey, Vec<(i64, u64)>> = HashMap::new();
+        for b in buckets
+            .iter()
+            .filter(|b| b.start >= b.resolution.oldest_kept(now) && b.start < cutoff)
+        {
+            let block = b.resolution.block_start(b.start);
+            by_key
+                .entry(keys::CounterKey::new(
+                    &b.service,
+                    b.resolution,
+                    &b.dim.tag(),
+                    block,
+                ))
+                .or_default()
+                .push((b.resolution.slot_in_block(b.start), b.count));
+        }
+        for key in self.counter_keys().await? {
+            by_key.entry(key).or_default();
+        }
+        let mut swaps = self.conn.batch().atomic();
+        let mut queued = 0;
+        for (key, slots) in &by_key {
+            let (res, block) = (key.resolution, key.block);
+            if block >= cutoff {
+                continue;
+            }
+            if block + res.block() <= cutoff {
+                swaps.cmd("DEL", &key.key);
+                if !slots.is_empty() {
+                    Self::add_slots(&mut swaps, &key.key, res, block, slots);
+                }
+                queued += 1;
+                if queued >= 500 {
+                    std::mem::replace(&mut swaps, self.conn.batch().atomic())
+                        .run(&self.conn)
+                        .await?;
+                    queued = 0;
+                }
+                continue;
+            }
+            let hour = Resolution::Hour.floor(cutoff);
+            let partial = res == Resolution::Hour && hour != cutoff;
+            let keep_from = res.slot_in_block(cutoff) + i64::from(partial);
+            let minute_key =
+                key.sibling(Resolution::Minute, Resolution::Minute.block_start(cutoff));
+            let mut call = self.conn.call(&self.fix_script);
+            call.key(&key.key)
+                .key(&minute_key)
+                .arg(keep_from)
+                .arg(res.block_expiry(block))
+                .arg(if partial {
+                    res.slot_in_block(cutoff)
+                } else {
+                    -1
+                })
+                .arg(Resolution::Minute.slot_in_block(cutoff))
+                .arg(Resolution::Minute.slot_in_block(hour + Resolution::Hour.step() - 1));
+            for (slot, n) in slots {
+                call.arg(slot).arg(n);
+            }
+            call.invoke::<i64>(&self.conn).await?;
+        }
+        if queued > 0 {
+            swaps.run(&self.conn).await?;
+        }
+        self.mark_built().await
+    }
+
+    /// HSETs of a block's slots in one command, and its expiry.
+    fn add_slots(batch: &mut Batch, key: &Key, res: Resolution, block: i64, slots: &[(i64, u64)]) {
+        let mut hset = batch.cmd("HSET", key);
+        for (slot, n) in slots {
+            hset = hset.arg(slot).arg(n);
+        }
+        batch.cmd("EXPIREAT", key).arg(res.block_expiry(block));
+    }
+
     /// Connects to `url`: one server or a cluster, plain or TLS (see `conn.rs` for its forms).
     pub async fn connect(url: &str) -> Result<Self, CountError> {
         Ok(Self {
             conn: Conn::open(url).await?,
             admit_script: Arc::new(redis::Script::new(ADMIT_LUA)),
             bucket_script: Arc::new(redis::Script::new(BUCKET_LUA)),
+            fix_script: Arc::new(redis::Script::new(FIX_LUA)),
         })
     }
 
@@ -305,7 +491,9 @@ impl CountStore for RedisCounts {
         if merged.is_empty() {
             return Ok(());
         }
-        let mut batch = self.conn.batch();
+        // One transaction (per service on a cluster): a hit's minute and hour increments land
+        // together, as a rebuild's fix of the hour holding its cutoff reads them (see `FIX_LUA`).
+        let mut batch = self.conn.batch().atomic();
         for ((key, res, block, slot), n) in &merged {
             Self::add_bucket_writes(&mut batch, key, *res, *slot, *n, *block, true);
         }
@@ -370,20 +558,11 @@ impl CountStore for RedisCounts {
             }
             batch.run(&self.conn).await?;
         }
-        redis::cmd("SET")
-            .arg(BUILT_MARKER)
-            .arg(now)
-            .query_async::<()>(&mut self.conn.clone())
-            .await?;
-        Ok(())
+        self.mark_built().await
     }
 
     async fn needs_rebuild(&self) -> Result<bool, CountError> {
-        let exists: bool = redis::cmd("EXISTS")
-            .arg(BUILT_MARKER)
-            .query_async(&mut self.conn.clone())
-            .await?;
-        Ok(!exists)
+        Ok(self.lost_since(0).await?.is_some())
     }
 
     async fn ping(&self) -> Result<(), CountError> {

@@ -9,6 +9,7 @@ mod lease;
 
 mod evidence;
 mod outages;
+mod repairs;
 mod reports;
 mod salts;
 mod services;
@@ -22,6 +23,7 @@ pub use comments::{CommentId, CommentLimits, NewComment, Posted, Source, StoredC
 pub use groups::StoredGroup;
 pub use lease::SqlLease;
 pub use outages::{ClosedBy, OutageFilter, OutageRecord, StatusRow, StoredOutage};
+pub use repairs::StaleMark;
 use reports::report_columns;
 pub use reports::{NewReport, PublicReport, StoredCounts};
 pub use sqlite_writer::{SqliteWriter, with_sqlite_writer};

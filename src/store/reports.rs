@@ -62,6 +62,17 @@ impl Db {
         since_minute: i64,
         since_hour: i64,
     ) -> Result<Vec<BucketCount>, StoreError> {
+        self.bucket_counts_until(since_minute, since_hour, i64::MAX)
+            .await
+    }
+
+    /// [`Db::bucket_counts`] of the reports received before `until` (a repair's cutoff, see `rebuild.rs`).
+    pub async fn bucket_counts_until(
+        &self,
+        since_minute: i64,
+        since_hour: i64,
+        until: i64,
+    ) -> Result<Vec<BucketCount>, StoreError> {
         let mut out = Vec::new();
         for (res, since) in [
             (Resolution::Minute, since_minute),
@@ -69,13 +80,13 @@ impl Db {
         ] {
             let sql = format!(
                 "SELECT service, problem, region, (created_at / {step}) * {step} AS bucket, COUNT(*) AS n \
-                 FROM reports WHERE counted = TRUE AND created_at >= $1 \
+                 FROM reports WHERE counted = TRUE AND created_at >= $1 AND created_at < $2 \
                  GROUP BY service, problem, region, bucket",
                 step = res.step()
             );
             let mut merged: HashMap<(ServiceSlug, Dim, i64), u64> = HashMap::new();
             on_pool!(self, p => {
-                let rows = sqlx::query(&sql).bind(since).fetch_all(p).await?;
+                let rows = sqlx::query(&sql).bind(since).bind(until).fetch_all(p).await?;
                 for row in rows {
                     let service: ServiceSlug = row.try_get("service")?;
                     let problem: String = row.try_get("problem")?;
@@ -106,7 +117,7 @@ impl Db {
             let sql = format!(
                 "SELECT service, (first / {step}) * {step} AS bucket, COUNT(*) AS n FROM \
                  (SELECT service, MIN(created_at) AS first FROM reports \
-                  WHERE counted = TRUE AND network IS NOT NULL AND created_at >= $1 \
+                  WHERE counted = TRUE AND network IS NOT NULL AND created_at >= $1 AND created_at < $2 \
                   AND problem <> '{works}' \
                   GROUP BY service, network, created_at / {window}) AS firsts \
                  GROUP BY service, bucket",
@@ -116,7 +127,7 @@ impl Db {
             );
             on_pool!(self, p => {
                 let since = since - since.rem_euclid(NETWORK_WINDOW_SECS);
-                for row in sqlx::query(&sql).bind(since).fetch_all(p).await? {
+                for row in sqlx::query(&sql).bind(since).bind(until).fetch_all(p).await? {
                     let service: ServiceSlug = row.try_get("service")?;
                     let bucket: i64 = row.try_get("bucket")?;
                     let n = row.try_get::<i64, _>("n")? as u64;

@@ -11,7 +11,11 @@ pub(super) async fn healthz() -> HttpResponse {
         .body("ok\n")
 }
 
-/// Ready when both stores answer within a second.
+/// Ready while the SQL store answers within a second: every report is stored there first. A node
+/// whose counter store is unreachable still takes reports (counting on its own memory, its counters
+/// repaired from SQL when the store returns), so it stays ready, `200` with `"status": "degraded"`
+/// and the reason: a load balancer keeps it in rotation, an operator sees why. `503` only when SQL
+/// does not answer.
 pub(super) async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let limit = Duration::from_secs(1);
     let sql = match tokio::time::timeout(limit, state.db.ping()).await {
@@ -19,21 +23,30 @@ pub(super) async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         Ok(Err(e)) => e.to_string(),
         Err(_) => "timeout".to_owned(),
     };
-    let counters = match tokio::time::timeout(limit, state.counts.ping()).await {
-        Ok(Ok(())) => "ok".to_owned(),
-        Ok(Err(e)) => e.to_string(),
-        Err(_) => "timeout".to_owned(),
+    // While its breaker is open the counter store answers at once, without being asked.
+    let counters = match state.counts.ping().await {
+        Ok(()) => "ok".to_owned(),
+        // A failed ping opens the breaker too: say since when, as later answers will.
+        Err(e) => state
+            .counts
+            .down()
+            .map_or_else(|| e.to_string(), |down| down.describe()),
     };
-    let mut answer = if sql == "ok" && counters == "ok" {
-        HttpResponse::Ok()
-    } else {
-        HttpResponse::ServiceUnavailable()
+    let (mut answer, status) = match (sql == "ok", counters == "ok") {
+        (true, true) => (HttpResponse::Ok(), "ok".to_owned()),
+        (true, false) => (HttpResponse::Ok(), format!("degraded: {counters}")),
+        (false, _) => (HttpResponse::ServiceUnavailable(), "unavailable".to_owned()),
     };
     answer
         .insert_header(("Cache-Control", "no-store"))
         .json(serde_json::json!({
+            "status": status,
             "sql": { "backend": state.db.backend(), "status": sql },
-            "counters": { "backend": state.counts.kind(), "status": counters },
+            "counters": {
+                "backend": state.counts.kind(),
+                "status": counters,
+                "down_since": state.counts.down().map(|d| crate::clock::rfc3339(d.since)),
+            },
         }))
 }
 

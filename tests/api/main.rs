@@ -40,6 +40,7 @@ mod normal_range;
 mod openapi_schemathesis;
 mod pages;
 mod redis_cluster;
+mod redis_down;
 mod regional_breadth;
 mod regions;
 mod series_api;

@@ -190,9 +190,30 @@ impl Conn {
         matches!(self, Conn::Cluster(_))
     }
 
+    /// `INFO server` of the server, or of every master of a cluster.
+    pub async fn info_server(&self) -> RedisResult<Vec<String>> {
+        let mut cmd = redis::cmd("INFO");
+        cmd.arg("server");
+        match self {
+            Conn::Single(_) => Ok(vec![cmd.query_async(&mut self.clone()).await?]),
+            Conn::Cluster(c) => {
+                let mut out = Vec::new();
+                for (host, port) in masters(&mut c.clone()).await? {
+                    let routing =
+                        RoutingInfo::SingleNode(SingleNodeRoutingInfo::ByAddress { host, port });
+                    out.push(FromRedisValue::from_redis_value(
+                        c.clone().route_command(cmd.clone(), routing).await?,
+                    )?);
+                }
+                Ok(out)
+            }
+        }
+    }
+
     /// A new batch of commands for this connection.
     pub fn batch(&self) -> Batch {
         Batch {
+            atomic: false,
             cluster: self.is_cluster(),
             pipes: Vec::new(),
             of_tag: HashMap::new(),
@@ -314,6 +335,8 @@ fn masters_of(nodes: &str) -> Vec<(String, u16)> {
 /// (a pipeline goes to one node, and keys of one tag are in one slot), sent concurrently. Answers
 /// come back in the order the commands were added.
 pub struct Batch {
+    /// Each pipeline a MULTI/EXEC transaction (on a cluster, one per hash tag).
+    atomic: bool,
     cluster: bool,
     pipes: Vec<Pipeline>,
     of_tag: HashMap<Tag, usize>,
@@ -332,6 +355,21 @@ impl Args<'_> {
 }
 
 impl Batch {
+    /// Makes each pipeline one transaction: on one server the whole batch, on a cluster the commands
+    /// of each hash tag (keys of one service apply together).
+    pub fn atomic(mut self) -> Self {
+        self.atomic = true;
+        self
+    }
+
+    fn new_pipe(&self) -> Pipeline {
+        let mut pipe = redis::pipe();
+        if self.atomic {
+            pipe.atomic();
+        }
+        pipe
+    }
+
     /// Adds the command `name key …` (its other arguments follow on the answer).
     pub fn cmd(&mut self, name: &str, key: &Key) -> Args<'_> {
         let i = if self.cluster {
@@ -339,13 +377,15 @@ impl Batch {
                 Some(&i) => i,
                 None => {
                     self.of_tag.insert(key.tag().clone(), self.pipes.len());
-                    self.pipes.push(redis::pipe());
+                    let pipe = self.new_pipe();
+                    self.pipes.push(pipe);
                     self.pipes.len() - 1
                 }
             }
         } else {
             if self.pipes.is_empty() {
-                self.pipes.push(redis::pipe());
+                let pipe = self.new_pipe();
+                self.pipes.push(pipe);
             }
             0
         };

@@ -49,9 +49,48 @@ pub const TOKEN_GROUPS: usize = 16;
 
 /// A series' counts in one block: a hash of bucket slots (`dt:{slug}:<res>:<dim>:<block>`).
 pub fn counter(service: &ServiceSlug, dim: &Dim, res: Resolution, block_start: i64) -> Key {
-    Key {
-        text: format!("dt:{{{service}}}:{}:{}:{block_start}", res.tag(), dim.tag()),
-        tag: Tag::Service(service.clone()),
+    CounterKey::new(service, res, &dim.tag(), block_start).key
+}
+
+/// A counter key with its parts, as made for a bucket or read back from a `SCAN`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CounterKey {
+    pub key: Key,
+    pub service: ServiceSlug,
+    pub resolution: Resolution,
+    /// The series' tag (`Dim::tag`).
+    pub dim: String,
+    pub block: i64,
+}
+
+impl CounterKey {
+    pub fn new(service: &ServiceSlug, resolution: Resolution, dim: &str, block: i64) -> Self {
+        Self {
+            key: Key {
+                text: format!("dt:{{{service}}}:{}:{dim}:{block}", resolution.tag()),
+                tag: Tag::Service(service.clone()),
+            },
+            service: service.clone(),
+            resolution,
+            dim: dim.to_owned(),
+            block,
+        }
+    }
+
+    /// The parts of `dt:{slug}:<res>:<dim>:<block>`; `None` for any other key.
+    pub fn parse(text: &str) -> Option<Self> {
+        let rest = text.strip_prefix("dt:{")?;
+        let (slug, rest) = rest.split_once("}:")?;
+        let service = ServiceSlug::parse(slug).ok()?;
+        let (res, rest) = rest.split_once(':')?;
+        let (dim, block) = rest.rsplit_once(':')?;
+        let resolution = Resolution::BOTH.into_iter().find(|r| r.tag() == res)?;
+        Some(Self::new(&service, resolution, dim, block.parse().ok()?))
+    }
+
+    /// The same series' key at another resolution and block (same service: same tag).
+    pub fn sibling(&self, resolution: Resolution, block: i64) -> Key {
+        Self::new(&self.service, resolution, &self.dim, block).key
     }
 }
 
@@ -147,5 +186,27 @@ mod tests {
         let a = tokens(&NetworkKey::from_hex("c1".into()));
         let b = tokens(&NetworkKey::from_hex("cfff".into()));
         assert_eq!((a.tag(), slot(&a)), (b.tag(), slot(&b)));
+    }
+
+    #[test]
+    fn counter_keys_read_back_from_a_scan() {
+        let monzo = ServiceSlug::parse("monzo").unwrap();
+        let dim = Dim::Region(RegionId::parse("GB-ENG").unwrap());
+        let made = CounterKey::new(&monzo, Resolution::Hour, &dim.tag(), 86_400);
+        let text = counter(&monzo, &dim, Resolution::Hour, 86_400);
+        assert_eq!(made.key, text);
+        assert_eq!(CounterKey::parse(text.as_str()), Some(made.clone()));
+        assert_eq!(
+            made.sibling(Resolution::Minute, 0).as_str(),
+            "dt:{monzo}:m:r.GB-ENG:0"
+        );
+        for other in [
+            "dt:built",
+            "dtc:{monzo}:t:5",
+            "dt:{monzo}:x:all:5",
+            "dt:{monzo}:m:all:x",
+        ] {
+            assert_eq!(CounterKey::parse(other), None, "{other}");
+        }
     }
 }
