@@ -40,6 +40,7 @@ mod normal_range;
 mod openapi_schemathesis;
 mod pages;
 mod regions;
+mod retention;
 mod series_api;
 mod slow_clients;
 mod webhooks;
