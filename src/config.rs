@@ -36,14 +36,6 @@ pub struct RetentionArgs {
     pub retention_days: u32,
 }
 
-impl Default for RetentionArgs {
-    fn default() -> Self {
-        Self {
-            retention_days: crate::retention::DEFAULT_DAYS,
-        }
-    }
-}
-
 /// Which catalog of services to run with; shared by every command that loads it.
 #[derive(Debug, Clone, Args, Default)]
 pub struct CatalogArgs {

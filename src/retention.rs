@@ -8,8 +8,10 @@
 //! partitions are dropped (`store/retention.rs`).
 //!
 //! The job runs on the monitor's leader (`monitor/leadership.rs`) every [`RetentionSettings::every`]
-//! and as `downtally retention run`. It is safe to stop at any point: the fold of an hour and the
-//! watermark move in one transaction, and what is deleted is only ever below the watermark.
+//! and as `downtally retention run`. It is safe to stop at any point: hourly counts are written
+//! with the watermark that covers them in one transaction (`report_folds`), and only reports below
+//! the watermark are ever deleted. Reports written below the watermark after it moved (a backfill
+//! of history older than the retention period) are deleted without being folded.
 
 use crate::clock::Clock;
 use crate::counts::Resolution;
