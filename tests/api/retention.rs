@@ -340,3 +340,96 @@ async fn purge_does_not_block_intake_on_sqlite() {
     assert!(status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("deleted 1000 reports"), "{stdout}");
 }
+
+/// The leader runs the job on its schedule: reports past retention disappear by themselves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_leader_runs_retention_on_its_schedule() {
+    let app = spawn_app_with(AppOptions::sqlite().manual_clock(START), |s| {
+        s.retention.every = Duration::from_millis(200);
+    })
+    .await;
+    let db = app.state.db.clone();
+    db.insert_reports(&old_reports(100, START, 31 * DAY))
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while db.stored_counts().await.unwrap().reports > 0 {
+        assert!(Instant::now() < deadline, "the scheduled job did not run");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(db.folded_until().await.unwrap() > START - 31 * DAY);
+    app.stop().await;
+}
+
+/// The PostgreSQL migration that partitions `reports` keeps every row of a database that has
+/// some (ids, columns, a hidden comment), and ids go on after the highest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partitioning_keeps_every_report_on_postgres() {
+    let Some(admin) = require_env("TEST_DATABASE_URL") else {
+        return;
+    };
+    let url = fresh_postgres(&admin).await;
+    let pool = sqlx::PgPool::connect(&url).await.unwrap();
+    let mut before = sqlx::migrate!("migrations/postgres");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 20261220000042)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(&pool).await.unwrap();
+    sqlx::query(
+        "INSERT INTO services (slug, name, countries, category, website, synced_at) \
+         VALUES ('monzo', 'Monzo', 'GB', 'neobank', 'https://monzo.com/', 0)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let now = chrono::Utc::now().timestamp();
+    for (age, comment) in [
+        (100 * DAY, None),
+        (DAY, Some("down")),
+        (60, Some("still down")),
+    ] {
+        sqlx::query(
+            "INSERT INTO reports (service, problem, comment, reporter, counted, created_at, network) \
+             VALUES ('monzo', 'login', $1, 'r', TRUE, $2, 'n')",
+        )
+        .bind(comment)
+        .bind(now - age)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    sqlx::query("UPDATE reports SET comment_hidden_at = 1 WHERE comment = 'down'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let rows = "SELECT id, problem, comment, created_at, network, comment_hidden_at FROM reports ORDER BY id";
+    type Row = (
+        i64,
+        String,
+        Option<String>,
+        i64,
+        Option<String>,
+        Option<i64>,
+    );
+    let old: Vec<Row> = sqlx::query_as(rows).fetch_all(&pool).await.unwrap();
+
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let new: Vec<Row> = sqlx::query_as(rows).fetch_all(&pool).await.unwrap();
+    assert_eq!(old, new);
+    let kind: String =
+        sqlx::query_scalar("SELECT relkind::text FROM pg_class WHERE relname = 'reports'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(kind, "p", "reports is partitioned");
+    assert!(db.report_partitions().await.unwrap().len() >= 3);
+    let ids = db.insert_reports(&old_reports(2, now, 0)).await.unwrap();
+    assert_eq!(ids, vec![old[2].0 + 1, old[2].0 + 2]);
+    pool.close().await;
+    db.close().await;
+}
