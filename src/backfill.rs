@@ -67,6 +67,11 @@ pub async fn backfill(
     spec: &SimSpec,
     now: i64,
 ) -> anyhow::Result<usize> {
+    // PostgreSQL: the history's last 62 days in day partitions of their own (retention drops them
+    // whole); older days go to the default partition, as in the migration that partitioned reports.
+    let today = now.div_euclid(86_400);
+    let first_day = spec.start.div_euclid(86_400).max(today - 62);
+    db.ensure_partitions(first_day, today).await?;
     let mut total = 0;
     for (i, service) in services.iter().enumerate() {
         let mut spec = spec.clone();

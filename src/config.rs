@@ -27,6 +27,17 @@ pub struct StorageArgs {
     pub redis_url: Option<String>,
 }
 
+/// How long raw reports are kept (see `retention.rs`); shared by `serve` and `retention run`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct RetentionArgs {
+    /// Days raw reports are kept (with their reporter and network keys). Older ones are folded into
+    /// hourly counts per series (kept for good: charts, the series API and normals read them) and
+    /// deleted; on PostgreSQL whole day partitions are dropped.
+    #[arg(long, env = "DOWNTALLY_RETENTION_DAYS", default_value_t = crate::retention::DEFAULT_DAYS,
+          value_parser = clap::value_parser!(u32).range(i64::from(crate::retention::MIN_DAYS)..=36_500))]
+    pub retention_days: u32,
+}
+
 /// Which catalog of services to run with; shared by every command that loads it.
 #[derive(Debug, Clone, Args, Default)]
 pub struct CatalogArgs {
@@ -48,6 +59,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub catalog: CatalogArgs,
+
+    #[command(flatten)]
+    pub retention: RetentionArgs,
 
     /// Proxies (addresses and CIDR blocks, comma-separated) whose `Forwarded` / `X-Forwarded-For`
     /// headers are believed: a request from one of them is from the right-most forwarded address that

@@ -32,6 +32,7 @@ pub mod raster;
 pub mod rebuild;
 pub mod regions;
 pub mod replay;
+pub mod retention;
 pub mod simulate;
 pub mod startup;
 pub mod store;

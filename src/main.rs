@@ -1,7 +1,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use downtally::clock::Clock;
-use downtally::config::{CatalogArgs, LogArgs, ServeArgs, StorageArgs};
+use downtally::config::{CatalogArgs, LogArgs, RetentionArgs, ServeArgs, StorageArgs};
 use downtally::domain::ServiceSlug;
 use downtally::startup::{Application, Settings, open_counts, open_db};
 use downtally::{catalog::Catalog, rebuild, telemetry};
@@ -65,6 +65,21 @@ enum Command {
     /// Work with catalog files (`--catalog`).
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Raw reports past the retention period (see `retention.rs`).
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Fold reports older than the retention period into hourly counts and delete them now (a
+    /// serving leader does the same every ten minutes), then print what was done and the store's size.
+    Run {
+        #[command(flatten)]
+        storage: StorageArgs,
+        #[command(flatten)]
+        retention: RetentionArgs,
+    },
 }
 
 #[derive(clap::Args)]
@@ -134,6 +149,30 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let catalog = Catalog::load(Some(&file))
                 .with_context(|| format!("{} is not a valid catalog", file.display()))?;
             println!("{}: {} services, valid", file.display(), catalog.len());
+            Ok(())
+        }
+        Command::Retention(RetentionCommand::Run { storage, retention }) => {
+            let db = open_db(&storage.database_url).await?;
+            let before = db.store_size().await?;
+            let settings = downtally::retention::RetentionSettings {
+                days: retention.retention_days,
+                ..Default::default()
+            };
+            let done = downtally::retention::run_once(&db, &settings, Clock::System.now()).await?;
+            let after = db.store_size().await?;
+            println!(
+                "folded {} hours ({} hourly counts) up to {}; deleted {} reports; dropped {} \
+                 partitions; reports {} bytes before, {} after; hourly counts {} bytes before, {} after",
+                done.hours_folded,
+                done.counts_written,
+                downtally::clock::rfc3339(done.folded_until),
+                done.deleted,
+                done.partitions_dropped.len(),
+                before.reports,
+                after.reports,
+                before.hourly,
+                after.hourly
+            );
             Ok(())
         }
         Command::Backup(args) => {

@@ -65,6 +65,8 @@ pub struct Settings {
     /// The operator's catalog file (`--catalog`), read at start and on [`reload_catalog`]; `None`:
     /// the compiled-in one.
     pub catalog: Option<std::path::PathBuf>,
+    /// How long raw reports are kept, and how often the leader folds and deletes older ones.
+    pub retention: crate::retention::RetentionSettings,
 }
 
 impl Settings {
@@ -90,6 +92,7 @@ impl Settings {
 
             webhooks: crate::webhooks::WebhookSettings::default(),
             catalog: None,
+            retention: Default::default(),
         }
     }
 
@@ -115,6 +118,7 @@ impl Settings {
         settings.body_timeout = Duration::from_secs(args.body_timeout_secs);
         settings.max_connections_per_network = args.max_connections_per_network;
         settings.monitor_interval = Duration::from_secs(args.monitor_interval_secs);
+        settings.retention.days = args.retention.retention_days;
         settings.api_rate = crate::counts::RateLimit {
             burst: f64::from(args.api_rate_burst),
             per_minute: f64::from(args.api_rate_per_minute),
@@ -211,6 +215,10 @@ impl Application {
             .removed_services()
             .await
             .context("cannot read the removed services")?;
+        // PostgreSQL: today's and the next days' partitions of `reports`, whichever node starts.
+        crate::retention::prepare_partitions(&db, clock.now())
+            .await
+            .context("cannot create the partitions of reports")?;
         let catalog = LiveCatalog::new(catalog, removed);
         let metrics = Metrics::new();
         let counts = open_counts(settings.redis_url.as_deref())
@@ -325,6 +333,7 @@ impl Application {
             demo: settings.demo,
             public_url,
             webhooks: webhooks.clone(),
+            retention_days: settings.retention.days,
             site: Site {
                 public: public_origin,
                 body_timeout: settings.body_timeout,
@@ -389,6 +398,12 @@ impl Application {
                 settings.monitor_interval,
             )),
             tokio::spawn(crate::webhooks::deliver::run(webhooks)),
+            tokio::spawn(crate::retention::run(
+                state.db.clone(),
+                state.clock.clone(),
+                settings.retention,
+                leadership.clone(),
+            )),
         ];
         Ok(Self {
             port,

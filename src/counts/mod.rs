@@ -50,6 +50,21 @@ impl Dim {
             Dim::Recovered => "w".to_owned(),
         }
     }
+
+    /// The series a [`Dim::tag`] names (as stored in `report_hours.series`); `None` for a problem or
+    /// region this build cannot read.
+    pub fn from_tag(tag: &str) -> Option<Dim> {
+        match tag {
+            "all" => Some(Dim::All),
+            "n" => Some(Dim::Networks),
+            "w" => Some(Dim::Recovered),
+            _ => match tag.split_once('.') {
+                Some(("p", code)) => ProblemKind::parse(code).ok().map(Dim::Problem),
+                Some(("r", region)) => RegionId::parse(region).ok().map(Dim::Region),
+                _ => None,
+            },
+        }
+    }
 }
 
 /// One counted report, as the counter stores see it.

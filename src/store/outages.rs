@@ -1,4 +1,5 @@
 use super::{Db, StoreError, on_pool};
+use crate::counts::Resolution;
 use crate::detect::Status;
 use crate::domain::{ProblemKind, RegionId, ReportKind, ServiceSlug};
 use sqlx::Row;
@@ -361,7 +362,8 @@ impl Db {
     }
 
     /// The regions of a service's counted reports of a problem in `[from, to)`, in code order: the
-    /// series API's split by region. Rows that are no valid region are skipped.
+    /// series API's split by region; hours that retention folded, from their hourly counts. Rows that
+    /// are no valid region are skipped.
     pub async fn regions_reported(
         &self,
         service: &ServiceSlug,
@@ -371,7 +373,9 @@ impl Db {
         let sql = format!(
             "SELECT DISTINCT region FROM reports WHERE service = $1 AND created_at >= $2 \
              AND created_at < $3 AND counted = TRUE AND region IS NOT NULL \
-             AND problem <> '{works}' ORDER BY region",
+             AND problem <> '{works}' \
+             UNION SELECT SUBSTR(series, 3) AS region FROM report_hours WHERE service = $1 \
+             AND hour >= $4 AND hour < $3 AND series LIKE 'r.%' ORDER BY region",
             works = ReportKind::WORKS_AGAIN
         );
         on_pool!(self, p => {
@@ -379,6 +383,7 @@ impl Db {
                 .bind(service.as_str())
                 .bind(from)
                 .bind(to)
+                .bind(Resolution::Hour.floor(from))
                 .fetch_all(p)
                 .await?;
             Ok(rows

@@ -56,7 +56,8 @@ impl Db {
     }
 
     /// Every counted report since `since`, aggregated into counter buckets of both resolutions and all
-    /// series (all, per problem, per region): what the counter stores must hold.
+    /// series (all, per problem, per region): what the counter stores must hold. Hours that retention
+    /// has folded (`store/retention.rs`) are read from their hourly counts, the rest from the reports.
     pub async fn bucket_counts(
         &self,
         since_minute: i64,
@@ -73,80 +74,93 @@ impl Db {
         since_hour: i64,
         until: i64,
     ) -> Result<Vec<BucketCount>, StoreError> {
-        let mut out = Vec::new();
-        for (res, since) in [
-            (Resolution::Minute, since_minute),
-            (Resolution::Hour, since_hour),
-        ] {
-            let sql = format!(
-                "SELECT service, problem, region, (created_at / {step}) * {step} AS bucket, COUNT(*) AS n \
-                 FROM reports WHERE counted = TRUE AND created_at >= $1 AND created_at < $2 \
-                 GROUP BY service, problem, region, bucket",
-                step = res.step()
-            );
-            let mut merged: HashMap<(ServiceSlug, Dim, i64), u64> = HashMap::new();
-            on_pool!(self, p => {
-                let rows = sqlx::query(&sql).bind(since).bind(until).fetch_all(p).await?;
-                for row in rows {
-                    let service: ServiceSlug = row.try_get("service")?;
-                    let problem: String = row.try_get("problem")?;
-                    let region: Option<RegionId> = row.try_get("region")?;
-                    let bucket: i64 = row.try_get("bucket")?;
-                    let n = row.try_get::<i64, _>("n")? as u64;
-                    // Rows with a problem code this build does not know still count for the service;
-                    // "works again" counts only in its own series, as `Hit::dims` records it.
-                    let mut dims = Vec::with_capacity(3);
-                    match ReportKind::parse(&problem) {
-                        Ok(ReportKind::WorksAgain) => dims.push(Dim::Recovered),
-                        known => {
-                            dims.push(Dim::All);
-                            if let Ok(ReportKind::Problem(kind)) = known {
-                                dims.push(Dim::Problem(kind));
-                            }
-                            if let Some(region) = region {
-                                dims.push(Dim::Region(region));
-                            }
+        let folded = self.folded_until().await?;
+        let mut out = self
+            .counted_buckets(Resolution::Minute, since_minute.max(folded), until)
+            .await?;
+        out.extend(
+            self.counted_buckets(Resolution::Hour, since_hour.max(folded), until)
+                .await?,
+        );
+        out.extend(self.folded_buckets(since_hour, folded).await?);
+        Ok(out)
+    }
+
+    /// The counted reports stored with a time in `[since, until)`, in buckets of `res`, every series.
+    /// `since` and `until` fall on 15-minute boundaries (or `until` is `i64::MAX`) when a bucket
+    /// must be complete: a network counts once per 15-minute block.
+    pub(super) async fn counted_buckets(
+        &self,
+        res: Resolution,
+        since: i64,
+        until: i64,
+    ) -> Result<Vec<BucketCount>, StoreError> {
+        let sql = format!(
+            "SELECT service, problem, region, (created_at / {step}) * {step} AS bucket, COUNT(*) AS n \
+             FROM reports WHERE counted = TRUE AND created_at >= $1 AND created_at < $2 \
+             GROUP BY service, problem, region, bucket",
+            step = res.step()
+        );
+        let mut merged: HashMap<(ServiceSlug, Dim, i64), u64> = HashMap::new();
+        on_pool!(self, p => {
+            let rows = sqlx::query(&sql).bind(since).bind(until).fetch_all(p).await?;
+            for row in rows {
+                let service: ServiceSlug = row.try_get("service")?;
+                let problem: String = row.try_get("problem")?;
+                let region: Option<RegionId> = row.try_get("region")?;
+                let bucket: i64 = row.try_get("bucket")?;
+                let n = row.try_get::<i64, _>("n")? as u64;
+                // Rows with a problem code this build does not know still count for the service;
+                // "works again" counts only in its own series, as `Hit::dims` records it.
+                let mut dims = Vec::with_capacity(3);
+                match ReportKind::parse(&problem) {
+                    Ok(ReportKind::WorksAgain) => dims.push(Dim::Recovered),
+                    known => {
+                        dims.push(Dim::All);
+                        if let Ok(ReportKind::Problem(kind)) = known {
+                            dims.push(Dim::Problem(kind));
+                        }
+                        if let Some(region) = region {
+                            dims.push(Dim::Region(region));
                         }
                     }
-                    for dim in dims {
-                        *merged.entry((service.clone(), dim, bucket)).or_default() += n;
-                    }
                 }
-            });
-            // A network's first counted report in each block adds one to the networks series.
-            let sql = format!(
-                "SELECT service, (first / {step}) * {step} AS bucket, COUNT(*) AS n FROM \
-                 (SELECT service, MIN(created_at) AS first FROM reports \
-                  WHERE counted = TRUE AND network IS NOT NULL AND created_at >= $1 AND created_at < $2 \
-                  AND problem <> '{works}' \
-                  GROUP BY service, network, created_at / {window}) AS firsts \
-                 GROUP BY service, bucket",
-                step = res.step(),
-                window = NETWORK_WINDOW_SECS,
-                works = ReportKind::WORKS_AGAIN,
-            );
-            on_pool!(self, p => {
-                let since = since - since.rem_euclid(NETWORK_WINDOW_SECS);
-                for row in sqlx::query(&sql).bind(since).bind(until).fetch_all(p).await? {
-                    let service: ServiceSlug = row.try_get("service")?;
-                    let bucket: i64 = row.try_get("bucket")?;
-                    let n = row.try_get::<i64, _>("n")? as u64;
-                    *merged.entry((service, Dim::Networks, bucket)).or_default() += n;
+                for dim in dims {
+                    *merged.entry((service.clone(), dim, bucket)).or_default() += n;
                 }
-            });
-            out.extend(
-                merged
-                    .into_iter()
-                    .map(|((service, dim, start), count)| BucketCount {
-                        service,
-                        dim,
-                        resolution: res,
-                        start,
-                        count,
-                    }),
-            );
-        }
-        Ok(out)
+            }
+        });
+        // A network's first counted report in each block adds one to the networks series.
+        let sql = format!(
+            "SELECT service, (first / {step}) * {step} AS bucket, COUNT(*) AS n FROM \
+             (SELECT service, MIN(created_at) AS first FROM reports \
+              WHERE counted = TRUE AND network IS NOT NULL AND created_at >= $1 AND created_at < $2 \
+              AND problem <> '{works}' \
+              GROUP BY service, network, created_at / {window}) AS firsts \
+             GROUP BY service, bucket",
+            step = res.step(),
+            window = NETWORK_WINDOW_SECS,
+            works = ReportKind::WORKS_AGAIN,
+        );
+        on_pool!(self, p => {
+            let since = since - since.rem_euclid(NETWORK_WINDOW_SECS);
+            for row in sqlx::query(&sql).bind(since).bind(until).fetch_all(p).await? {
+                let service: ServiceSlug = row.try_get("service")?;
+                let bucket: i64 = row.try_get("bucket")?;
+                let n = row.try_get::<i64, _>("n")? as u64;
+                *merged.entry((service, Dim::Networks, bucket)).or_default() += n;
+            }
+        });
+        Ok(merged
+            .into_iter()
+            .map(|((service, dim, start), count)| BucketCount {
+                service,
+                dim,
+                resolution: res,
+                start,
+                count,
+            })
+            .collect())
     }
 
     /// The claims of the reports counted since `since` (epoch seconds), oldest first, with when each
@@ -181,7 +195,6 @@ impl Db {
             Ok(out)
         })
     }
-
     pub async fn stored_counts(&self) -> Result<StoredCounts, StoreError> {
         on_pool!(self, p => {
             let row = sqlx::query(

@@ -70,7 +70,7 @@ pub(super) struct ReportBody {
     responses(
         (status = 200, description = "The report", body = ReportBody),
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
-        (status = 404, description = "No such report of this service", body = Problem, content_type = PROBLEM_JSON),
+        (status = 404, description = "No such report of this service, or one past the retention period (reports are deleted after `--retention-days`, 30 by default)", body = Problem, content_type = PROBLEM_JSON),
         (status = 429, description = "The network's budget of uncached requests is spent", body = Problem, content_type = PROBLEM_JSON),
     )
 )]

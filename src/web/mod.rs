@@ -93,6 +93,8 @@ pub struct AppState {
 
     /// Webhook subscriptions and the queue of their deliveries.
     pub webhooks: crate::webhooks::Webhooks,
+    /// Days raw reports are kept (`--retention-days`; the privacy page says it).
+    pub retention_days: u32,
 }
 
 /// One route: its pattern, which is also its metric label (see `route_label`); a path it matches, for

@@ -43,6 +43,7 @@ mod redis_cluster;
 mod redis_down;
 mod regional_breadth;
 mod regions;
+mod retention;
 mod series_api;
 mod slow_clients;
 mod tls;

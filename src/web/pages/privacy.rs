@@ -83,6 +83,7 @@ async fn privacy_html(state: &AppState, lang: Lang) -> Result<String, PageError>
                 &[
                     ("hours", int(hours(Resolution::Minute))),
                     ("weeks", int(hours(Resolution::Hour) / (7 * 24))),
+                    ("days", int(state.retention_days.into())),
                 ],
             ),
         },
