@@ -5,6 +5,7 @@ pub mod admission;
 pub mod buckets;
 mod memory;
 mod redis;
+mod ring;
 
 pub use admission::{NetworkBound, RateLimit, Verdict};
 pub use buckets::{BucketRange, Resolution};
