@@ -54,6 +54,11 @@ pub struct ServeArgs {
     #[arg(long, env = "DOWNTALLY_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
 
+    /// Serve `/metrics` on this address alone (a private interface or network, e.g. `127.0.0.1:9090`),
+    /// so that it is not public: the main listener then answers 404 there. Unset: on the main listener.
+    #[arg(long, env = "DOWNTALLY_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
+
     #[command(flatten)]
     pub storage: StorageArgs,
 

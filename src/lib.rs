@@ -17,6 +17,7 @@ pub mod detect;
 pub mod domain;
 pub mod figure;
 pub mod forwarded;
+pub mod heap;
 pub mod i18n;
 pub mod incident;
 pub mod incident_groups;

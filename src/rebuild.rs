@@ -35,7 +35,11 @@ pub async fn rebuild_counts(db: &Db, counts: &Counts, now: i64) -> Result<usize,
         )
         .await?;
     counts.replace_all(&buckets, now).await?;
-    Ok(buckets.len())
+    let written = buckets.len();
+    drop(buckets);
+    // The rows and buckets read (hundreds of bytes each) are garbage now: give them back.
+    crate::heap::release_free_memory();
+    Ok(written)
 }
 
 /// Rebuilds only when the counter store says it holds nothing built (new, flushed or lost).

@@ -34,6 +34,8 @@ const COUNTER_CHECK_INTERVAL: Duration = Duration::from_secs(2);
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub bind: String,
+    /// Where `/metrics` is served alone, instead of on `bind` (see `web/ops.rs`).
+    pub metrics_bind: Option<String>,
     pub database_url: String,
     pub redis_url: Option<String>,
     pub trusted_proxies: crate::forwarded::TrustedProxies,
@@ -74,6 +76,7 @@ impl Settings {
     pub fn new(bind: &str, database_url: &str, redis_url: Option<&str>) -> Self {
         Self {
             bind: bind.to_owned(),
+            metrics_bind: None,
             database_url: database_url.to_owned(),
             redis_url: redis_url.map(str::to_owned),
             trusted_proxies: Default::default(),
@@ -111,6 +114,7 @@ impl Settings {
             )
         };
         settings.trusted_proxies = args.trusted_proxies.clone();
+        settings.metrics_bind = args.metrics_bind.clone();
         settings.workers = args.workers;
         settings.page_fresh = Duration::from_secs(args.page_fresh_secs);
         settings.public_url = args.public_url.clone();
@@ -185,6 +189,14 @@ pub struct Application {
     background: Vec<JoinHandle<()>>,
     /// This node's claim to run the monitor, given up when it stops.
     leadership: Leadership,
+    metrics_server: Option<MetricsServer>,
+}
+
+/// The private listener of `--metrics-bind`, stopped with the main one.
+struct MetricsServer {
+    port: u16,
+    handle: ServerHandle,
+    task: JoinHandle<std::io::Result<()>>,
 }
 
 impl Application {
@@ -332,6 +344,7 @@ impl Application {
             trusted_proxies: settings.trusted_proxies.clone(),
             demo: settings.demo,
             public_url,
+            metrics_elsewhere: settings.metrics_bind.is_some(),
             webhooks: webhooks.clone(),
             retention_days: settings.retention.days,
             site: Site {
@@ -389,6 +402,21 @@ impl Application {
             sql = state.db.backend(), counters = state.counts.kind(),
             "downtally is listening"
         );
+        let metrics_server = match &settings.metrics_bind {
+            Some(addr) => {
+                let listener = TcpListener::bind(addr)
+                    .with_context(|| format!("cannot listen on {addr} for /metrics"))?;
+                let port = listener.local_addr()?.port();
+                let server = crate::web::metrics_server(listener, state.metrics.clone())?;
+                tracing::info!(address = %addr, port, "/metrics is served here alone");
+                Some(MetricsServer {
+                    port,
+                    handle: server.handle(),
+                    task: tokio::spawn(server),
+                })
+            }
+            None => None,
+        };
         let background = vec![
             tokio::spawn(leadership.clone().keep()),
             tokio::spawn(keep_counts_built(state.clone(), leadership.clone())),
@@ -412,7 +440,13 @@ impl Application {
             writers,
             background,
             leadership,
+            metrics_server,
         })
+    }
+
+    /// The port of the `/metrics` listener, when `metrics_bind` was given.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_server.as_ref().map(|m| m.port)
     }
 
     pub fn port(&self) -> u16 {
@@ -436,9 +470,14 @@ impl Application {
             writers,
             background,
             leadership,
+            metrics_server,
             ..
         } = self;
         server.await.context("HTTP server failed")?;
+        if let Some(m) = metrics_server {
+            m.handle.stop(true).await;
+            let _ = m.task.await;
+        }
         for task in background {
             task.abort();
         }

@@ -6,6 +6,7 @@ pub mod buckets;
 mod health;
 mod memory;
 mod redis;
+mod ring;
 
 pub use admission::{NetworkBound, RateLimit, Verdict};
 pub use buckets::{BucketRange, Resolution};

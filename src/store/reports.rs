@@ -4,6 +4,7 @@ use crate::counts::{BucketCount, Claim, Dim, Resolution};
 use crate::domain::{
     Comment, Coordinates, NetworkKey, RegionId, ReportKind, ReporterKey, ServiceSlug,
 };
+use futures_util::TryStreamExt;
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -103,8 +104,9 @@ impl Db {
         );
         let mut merged: HashMap<(ServiceSlug, Dim, i64), u64> = HashMap::new();
         on_pool!(self, p => {
-            let rows = sqlx::query(&sql).bind(since).bind(until).fetch_all(p).await?;
-            for row in rows {
+            // Streamed: a 14-day rebuild reads a million rows, which need not be held at once.
+            let mut rows = sqlx::query(&sql).bind(since).bind(until).fetch(p);
+            while let Some(row) = rows.try_next().await? {
                 let service: ServiceSlug = row.try_get("service")?;
                 let problem: String = row.try_get("problem")?;
                 let region: Option<RegionId> = row.try_get("region")?;
@@ -144,7 +146,8 @@ impl Db {
         );
         on_pool!(self, p => {
             let since = since - since.rem_euclid(NETWORK_WINDOW_SECS);
-            for row in sqlx::query(&sql).bind(since).bind(until).fetch_all(p).await? {
+            let mut rows = sqlx::query(&sql).bind(since).bind(until).fetch(p);
+            while let Some(row) = rows.try_next().await? {
                 let service: ServiceSlug = row.try_get("service")?;
                 let bucket: i64 = row.try_get("bucket")?;
                 let n = row.try_get::<i64, _>("n")? as u64;

@@ -34,6 +34,8 @@ mod public;
 mod request;
 mod view;
 
+pub use ops::metrics_server;
+
 use crate::catalog::LiveCatalog;
 use crate::clock::Clock;
 use crate::counts::Counts;
@@ -80,6 +82,8 @@ pub struct AppState {
     pub demo: bool,
     /// Where visitors reach this server (`https://downtally.example`), for embed snippets.
     pub public_url: String,
+    /// `/metrics` is served on a listener of its own (`--metrics-bind`): here it is not found.
+    pub metrics_elsewhere: bool,
     /// The public origin forms must come from (when `--public-url` is given), whether it is https,
     /// and how long a body may take (see `guard.rs`).
     pub site: guard::Site,

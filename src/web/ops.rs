@@ -2,7 +2,10 @@
 
 use super::AppState;
 use crate::counts::CountStore;
-use actix_web::{HttpResponse, web};
+use crate::metrics::Metrics;
+use actix_web::dev::Server;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use std::net::TcpListener;
 use std::time::Duration;
 
 pub(super) async fn healthz() -> HttpResponse {
@@ -50,11 +53,34 @@ pub(super) async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         }))
 }
 
-pub(super) async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+pub(super) async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    if state.metrics_elsewhere {
+        return super::not_found(req).await;
+    }
+    render_metrics(&state.metrics)
+}
+
+fn render_metrics(metrics: &Metrics) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .insert_header(("Cache-Control", "no-store"))
-        .body(state.metrics.render())
+        .body(metrics.render())
+}
+
+/// The listener of `--metrics-bind`: `/metrics` and nothing else (404), on one worker.
+pub fn metrics_server(listener: TcpListener, metrics: Metrics) -> std::io::Result<Server> {
+    let metrics = web::Data::new(metrics);
+    Ok(HttpServer::new(move || {
+        App::new().app_data(metrics.clone()).route(
+            "/metrics",
+            web::get().to(|m: web::Data<Metrics>| async move { render_metrics(&m) }),
+        )
+    })
+    .workers(1)
+    .listen(listener)?
+    .disable_signals()
+    .shutdown_timeout(5)
+    .run())
 }
 
 /// Files under `static/`, compiled in: (name, content type, body). `locate.js` is the progressive

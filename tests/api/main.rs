@@ -20,6 +20,7 @@ mod comments;
 mod comments_moderation;
 mod counter_contract;
 mod demo;
+mod deployment;
 mod detect_dst;
 mod detect_lasting_and_quiet;
 mod detect_synthetic;
