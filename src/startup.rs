@@ -247,10 +247,13 @@ impl Application {
                 .context("cannot rebuild counters from SQL")?
         {
             tracing::info!(buckets, store = counts.kind(), "counters rebuilt from SQL");
-            if counts.shared() {
-                // Other nodes may have recorded counts meanwhile: the leader's repair goes over it.
-                counts.note_missed(clock.now());
-            }
+        }
+        if counts.shared() {
+            // This node may follow one killed between committing a batch and counting it (its
+            // counts are then missing from the shared counters, and nothing else would notice), and
+            // after a rebuild here other nodes may have recorded counts meanwhile: either way the
+            // leader's repair recounts what came before from SQL.
+            counts.note_missed(clock.now());
         }
         // Before the intake starts: claims that died with the previous process (issue 14 §4).
         let claims = restore_claims(&db, &counts, clock.now(), &settings.admission.network)

@@ -48,15 +48,12 @@ fn catalog_check_accepts_a_good_file_and_names_the_faulty_entry() {
     assert!(status.success() && stdout.contains("valid"), "{stderr}");
 }
 
+async fn get_json(client: &reqwest::Client, url: String) -> Value {
+    client.get(url).send().await.unwrap().json().await.unwrap()
+}
+
 async fn listed(client: &reqwest::Client, address: &str) -> Vec<String> {
-    let v: Value = client
-        .get(format!("{address}/api/v1/services"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = get_json(client, format!("{address}/api/v1/services")).await;
     let mut slugs: Vec<String> = v["services"]
         .as_array()
         .unwrap()
@@ -186,14 +183,7 @@ async fn serve_runs_an_operators_catalog_and_reloads_it_on_sighup() {
     // their subscription is retired.
     let started = Instant::now();
     let closed = loop {
-        let body: Value = c
-            .get(format!("{a}/api/v1/outages/{open}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body = get_json(&c, format!("{a}/api/v1/outages/{open}")).await;
         if body["ongoing"] == false {
             break body;
         }
@@ -204,14 +194,7 @@ async fn serve_runs_an_operators_catalog_and_reloads_it_on_sighup() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert_eq!(closed["closed_by"], "unlisted", "{closed}");
-    let old: Value = c
-        .get(format!("{a}/api/v1/outages/{outage}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let old = get_json(&c, format!("{a}/api/v1/outages/{outage}")).await;
     assert!(
         old["closed_by"].is_null(),
         "a resolved outage keeps its end: {old}"
