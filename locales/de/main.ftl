@@ -493,6 +493,7 @@ feed-title-all = downtally: Störungen
 feed-title-country = downtally: Störungen in { $country }
 feed-title-service = downtally: Störungen bei { $service }
 feed-entry-resolved = Störung bei { $service } (behoben)
+feed-entry-closed = Störung bei { $service } (geschlossen: nicht mehr verfolgt)
 feed-link = Störungen als Atom-Feed
 feed-statements = Offizielle Stellungnahmen
 oembed-title = { $service } auf downtally

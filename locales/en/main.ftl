@@ -491,6 +491,7 @@ feed-title-all = downtally: outages
 feed-title-country = downtally: outages in { $country }
 feed-title-service = downtally: { $service } outages
 feed-entry-resolved = { $service } outage (resolved)
+feed-entry-closed = { $service } outage (closed: no longer followed)
 feed-link = Outages as an Atom feed
 feed-statements = Official statements
 oembed-title = { $service } on downtally

@@ -503,6 +503,7 @@ feed-title-all = downtally : pannes
 feed-title-country = downtally : pannes en { $country }
 feed-title-service = downtally : pannes de { $service }
 feed-entry-resolved = Panne de { $service } (résolue)
+feed-entry-closed = Panne de { $service } (close : plus suivie)
 feed-link = Les pannes en flux Atom
 feed-statements = Déclarations officielles
 oembed-title = { $service } sur downtally

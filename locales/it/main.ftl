@@ -491,6 +491,7 @@ feed-title-all = downtally: disservizi
 feed-title-country = downtally: disservizi in { $country }
 feed-title-service = downtally: disservizi di { $service }
 feed-entry-resolved = Disservizio di { $service } (risolto)
+feed-entry-closed = Disservizio { $service } (chiuso: non più seguito)
 feed-link = I disservizi come feed Atom
 feed-statements = Dichiarazioni ufficiali
 oembed-title = { $service } su downtally

@@ -481,6 +481,7 @@ feed-title-all = downtally: driftsavbrudd
 feed-title-country = downtally: driftsavbrudd i { $country }
 feed-title-service = downtally: driftsavbrudd hos { $service }
 feed-entry-resolved = Driftsavbrudd hos { $service } (løst)
+feed-entry-closed = Driftsavbrudd hos { $service } (lukket: følges ikke lenger)
 feed-link = Driftsavbrudd som Atom-feed
 feed-statements = Offisielle uttalelser
 oembed-title = { $service } på downtally

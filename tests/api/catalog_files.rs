@@ -212,6 +212,18 @@ async fn serve_runs_an_operators_catalog_and_reloads_it_on_sighup() {
         page.contains("Closed when downtally stopped following this service"),
         "the permalink says why it ended"
     );
+    let feed = c
+        .get(format!("{a}/feed.atom?lang=en"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        feed.contains("<title>Monzo outage (closed: no longer followed)</title>"),
+        "the feed does not call it resolved: {feed}"
+    );
     let (state, reason, resolved) = subscription_state(&db.url).await;
     assert_eq!(state, "disabled");
     assert!(reason.contains("removed from downtally"), "{reason}");

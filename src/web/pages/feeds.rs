@@ -208,9 +208,11 @@ async fn entry(
     let tz = super::service_zone(loc, state.catalog.get(o.record.service.as_str()));
     let r = &o.record;
     let url = format!("{}/outages/{}", state.public_url, o.id);
-    let title = match r.ended_at {
-        None => lang.t1("outage-heading", "service", &row.subject),
-        Some(_) => lang.t1("feed-entry-resolved", "service", &row.subject),
+    let title = match (r.ended_at, o.closed_by) {
+        (None, _) => lang.t1("outage-heading", "service", &row.subject),
+        // Closed because downtally stopped following the service: nobody saw it resolve.
+        (Some(_), Some(_)) => lang.t1("feed-entry-closed", "service", &row.subject),
+        (Some(_), None) => lang.t1("feed-entry-resolved", "service", &row.subject),
     };
     let period = incident_period(lang, r.started_at, r.ended_at, tz);
     let evidence = state

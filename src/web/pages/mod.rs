@@ -211,7 +211,15 @@ impl OutageRow {
         let r = &o.record;
         let end = r.ended_at;
         let service = catalog.get(r.service.as_str());
-        let service_name = service.map_or_else(|| r.service.to_string(), |s| s.name.clone());
+        // A service the catalog no longer lists keeps the name SQL remembers.
+        let service_name = service.map_or_else(
+            || {
+                catalog
+                    .removed(r.service.as_str())
+                    .map_or_else(|| r.service.to_string(), str::to_owned)
+            },
+            |s| s.name.clone(),
+        );
         Self {
             id: o.id,
             service: r.service.to_string(),
