@@ -52,6 +52,10 @@ async fn get_json(client: &reqwest::Client, url: String) -> Value {
     client.get(url).send().await.unwrap().json().await.unwrap()
 }
 
+async fn get_text(client: &reqwest::Client, url: String) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 async fn listed(client: &reqwest::Client, address: &str) -> Vec<String> {
     let v = get_json(client, format!("{address}/api/v1/services")).await;
     let mut slugs: Vec<String> = v["services"]
@@ -200,26 +204,12 @@ async fn serve_runs_an_operators_catalog_and_reloads_it_on_sighup() {
         "a resolved outage keeps its end: {old}"
     );
     assert_eq!(old["ended_at"], "2023-11-14T23:13:20Z");
-    let page = c
-        .get(format!("{a}/outages/{open}?lang=en"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = get_text(&c, format!("{a}/outages/{open}?lang=en")).await;
     assert!(
         page.contains("Closed when downtally stopped following this service"),
         "the permalink says why it ended"
     );
-    let feed = c
-        .get(format!("{a}/feed.atom?lang=en"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let feed = get_text(&c, format!("{a}/feed.atom?lang=en")).await;
     assert!(
         feed.contains("<title>Monzo outage (closed: no longer followed)</title>"),
         "the feed does not call it resolved: {feed}"
