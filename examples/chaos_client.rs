@@ -23,7 +23,9 @@
 //!
 //! `check` reads the ledger and SQL (the reports after the watermark) and prints one row of the
 //! fault table: acknowledged, stored, counted, lost (acknowledged ids not in SQL: must be 0),
-//! double-counted (a reporter counted twice for a service: must be 0), whether the counters equal
+//! double-counted (a reporter counted twice for a service: must be 0), uncounted (acknowledged
+//! reports whose reporter SQL holds no counted report of: must be 0, as every report the load
+//! sends is a distinct reporter within its network's bound), whether the counters equal
 //! SQL (the series API's minute and hour buckets of every service the load touched, against the
 //! counted reports SQL holds in the same range, polled until equal or `--settle-secs`, and how long
 //! that took), SQLite's
@@ -392,6 +394,19 @@ async fn check(args: &[String]) -> i32 {
         .filter(|r| r.counted && !seen.insert((r.service.as_str(), r.reporter.as_str())))
         .count();
     let counted = rows.iter().filter(|r| r.counted).count();
+    // Every report the load sends is a reporter of its own within its network's bound: each one
+    // acknowledged must be counted, in this row or (a retry whose first answer was lost) another.
+    let counted_reporters: HashSet<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r.counted)
+        .map(|r| (r.service.as_str(), r.reporter.as_str()))
+        .collect();
+    let uncounted = ledger
+        .acked
+        .iter()
+        .filter_map(|(id, _, _)| by_id.get(id))
+        .filter(|r| !counted_reporters.contains(&(r.service.as_str(), r.reporter.as_str())))
+        .count();
 
     let (first, last) = (ledger.started_ms / 1000, ledger.ended_ms / 1000 + 1);
     let started = Instant::now();
@@ -447,6 +462,7 @@ async fn check(args: &[String]) -> i32 {
     let ok = rate_held
         && lost == 0
         && double_counted == 0
+        && uncounted == 0
         && flag_differs == 0
         && counters.is_empty()
         && ledger.unavailable_without_retry_after == 0
@@ -459,6 +475,7 @@ async fn check(args: &[String]) -> i32 {
         "counted": counted,
         "lost": lost,
         "double_counted": double_counted,
+        "uncounted": uncounted,
         "counted_flag_differs": flag_differs,
         "counters_equal_sql": counters.is_empty(),
         "counter_differences": counters,

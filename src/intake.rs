@@ -10,7 +10,7 @@
 
 use crate::catalog::Service;
 use crate::clock::Clock;
-use crate::counts::admission::Rules;
+use crate::counts::admission::{PROVISIONAL_CLAIM_SECS, Rules};
 use crate::counts::{Claim, CountStore, Counts, Hit, Resolution, Verdict};
 use crate::domain::NetworkKey;
 use crate::domain::{
@@ -151,6 +151,10 @@ pub enum IntakeError {
     /// The network sent more reports than the rate limit allows (see `counts::RateLimit`).
     #[error("too many reports from your network; please try again in {retry_after} seconds")]
     RateLimited { retry_after: u64 },
+    /// Another node is storing this reporter's report for the service (see
+    /// `counts::Verdict::InFlight`): answered as unavailable, with when to try again.
+    #[error("the report could not be stored; please try again")]
+    InFlight { retry_after: u64 },
 }
 
 struct Job {
@@ -186,6 +190,8 @@ impl Writers {
 
 struct WriterContext {
     counts: Counts,
+    /// Reads only: what SQL holds of orphaned claims (see [`WriterContext::settle_orphans`]).
+    db: Db,
     clock: Clock,
     metrics: Metrics,
     rules: Rules,
@@ -204,6 +210,7 @@ impl Intake {
         let rx = Arc::new(Mutex::new(rx));
         let ctx = Arc::new(WriterContext {
             counts,
+            db: db.clone(),
             clock: clock.clone(),
             metrics: metrics.clone(),
             rules,
@@ -251,8 +258,8 @@ impl Intake {
             match e {
                 IntakeError::Invalid(invalid) => self.metrics.reject(invalid.reason()),
                 IntakeError::Unavailable => self.metrics.reject("unavailable"),
-                // Counted where it is decided (refuse_over_limit).
-                IntakeError::RateLimited { .. } => {}
+                // Counted where they are decided (refuse_over_limit, write_batch).
+                IntakeError::RateLimited { .. } | IntakeError::InFlight { .. } => {}
             }
         }
         result
@@ -429,6 +436,65 @@ impl WriterContext {
         *jobs = kept;
     }
 
+    /// Settles the claims another node left provisional past their deadline (it died, or lost the
+    /// counter store, between admitting and confirming): a reporter whose counted report SQL holds
+    /// within the window is a repeat (true in the answer: its claim is confirmed with the batch; the
+    /// counters, which lack its report, are marked for repair); the other orphans are taken over and
+    /// judged afresh. Those SQL cannot be asked about stay orphaned (answered unavailable).
+    async fn settle_orphans(
+        &self,
+        claims: &[Claim],
+        verdicts: &mut [Verdict],
+        now: i64,
+    ) -> Vec<bool> {
+        let mut settled = vec![false; claims.len()];
+        let orphans: Vec<usize> = (0..claims.len())
+            .filter(|&i| verdicts[i] == Verdict::Orphaned)
+            .collect();
+        if orphans.is_empty() {
+            return settled;
+        }
+        let asked: Vec<&Claim> = orphans.iter().map(|&i| &claims[i]).collect();
+        let stored = match self
+            .db
+            .counted_claims(&asked, now - DEDUP_WINDOW_SECONDS)
+            .await
+        {
+            Ok(stored) => stored,
+            Err(e) => {
+                tracing::error!(error = %e, orphans = orphans.len(), "cannot settle orphaned claims");
+                return settled;
+            }
+        };
+        let mut free = Vec::new();
+        for (&i, stored) in orphans.iter().zip(stored) {
+            if stored {
+                verdicts[i] = Verdict::Repeat;
+                settled[i] = true;
+            } else {
+                free.push(i);
+            }
+        }
+        if free.len() < orphans.len() {
+            // Stored by a node that died before counting them: the leader's repair recounts.
+            self.counts.note_missed(now);
+        }
+        let taken: Vec<Claim> = free.iter().map(|&i| claims[i].clone()).collect();
+        let fresh = self
+            .counts
+            .take_over_or_local(&taken, now, DEDUP_WINDOW_SECONDS, &self.rules.network)
+            .await;
+        for (&i, verdict) in free.iter().zip(fresh) {
+            verdicts[i] = verdict;
+        }
+        tracing::info!(
+            orphans = orphans.len(),
+            stored = orphans.len() - free.len(),
+            "settled claims another node left provisional"
+        );
+        settled
+    }
+
     #[tracing::instrument(name = "write_batch", skip_all, fields(reports = jobs.len()))]
     async fn write_batch(&self, store: &mut impl ReportSink, jobs: &mut Vec<Job>) {
         self.refuse_over_limit(jobs).await;
@@ -448,18 +514,40 @@ impl WriterContext {
             })
             .collect();
         let bound = &self.rules.network;
-        let verdicts = self
+        let admitted_at = std::time::Instant::now();
+        let mut verdicts = self
             .counts
             .admit_or_local(&claims, now, DEDUP_WINDOW_SECONDS, bound)
             .await;
+        let settled_by_sql = self.settle_orphans(&claims, &mut verdicts, now).await;
+
         let mut replies = Vec::with_capacity(jobs.len());
         let mut reports: Vec<NewReport> = Vec::with_capacity(jobs.len());
-        for (job, verdict) in jobs.drain(..).zip(&verdicts) {
+        let mut kept: Vec<(Claim, Verdict, bool)> = Vec::with_capacity(jobs.len());
+        let judged = claims.into_iter().zip(verdicts).zip(settled_by_sql);
+        for (job, ((claim, verdict), settled)) in jobs.drain(..).zip(judged) {
+            let refusal = match verdict {
+                Verdict::InFlight { retry_after } => {
+                    Some(("in_flight", IntakeError::InFlight { retry_after }))
+                }
+                // SQL could not say whether the orphan's report was stored.
+                Verdict::Orphaned => Some(("unavailable", IntakeError::Unavailable)),
+                _ => None,
+            };
+            if let Some((reason, refusal)) = refusal {
+                self.metrics.reject(reason);
+                let _ = job.reply.send(Err(refusal));
+                continue;
+            }
             let mut report = job.report;
             report.counted = verdict.counted();
             report.uncounted = verdict.reason();
             reports.push(report);
             replies.push(job.reply);
+            kept.push((claim, verdict, settled));
+        }
+        if reports.is_empty() {
+            return;
         }
         self.metrics.intake_batch_size.observe(reports.len() as f64);
 
@@ -468,11 +556,10 @@ impl WriterContext {
             Err(e) => {
                 tracing::error!(error = %e, batch = reports.len(), "storing reports failed");
                 // Nothing was stored, so nobody was counted: the retries must be able to count.
-                let won: Vec<Claim> = claims
+                let won: Vec<Claim> = kept
                     .into_iter()
-                    .zip(&reports)
-                    .filter(|(_, r)| r.counted)
-                    .map(|(c, _)| c)
+                    .filter(|(_, verdict, _)| verdict.counted())
+                    .map(|(claim, _, _)| claim)
                     .collect();
                 self.counts.release_or_local(&won, now, bound).await;
                 for reply in replies {
@@ -481,11 +568,19 @@ impl WriterContext {
                 return;
             }
         };
+        if admitted_at.elapsed().as_secs() >= PROVISIONAL_CLAIM_SECS as u64 {
+            // Its claims were orphans for a while: a retry on another node may have counted too.
+            tracing::warn!(
+                batch = reports.len(),
+                seconds = admitted_at.elapsed().as_secs(),
+                "a batch was stored after its claims' provisional deadline"
+            );
+        }
 
         let hits: Vec<Hit> = reports
             .iter()
-            .zip(&verdicts)
-            .filter_map(|(r, verdict)| match verdict {
+            .zip(&kept)
+            .filter_map(|(r, (_, verdict, _))| match verdict {
                 Verdict::Counted { first_of_network } => Some(Hit {
                     service: r.service.clone(),
                     kind: r.kind,
@@ -496,7 +591,13 @@ impl WriterContext {
                 _ => None,
             })
             .collect();
-        match self.counts.record(&hits, now).await {
+        // The claims this batch won, and the orphans SQL showed stored: final from here on.
+        let confirmed: Vec<Claim> = kept
+            .into_iter()
+            .filter(|(_, verdict, settled)| verdict.counted() || *settled)
+            .map(|(claim, _, _)| claim)
+            .collect();
+        match self.counts.commit(&hits, &confirmed, now).await {
             Ok(()) => self.counts.check_late(&hits, self.clock.now()),
             Err(e) => {
                 tracing::warn!(error = %e, hits = hits.len(), "counting failed; counts will be repaired from SQL")

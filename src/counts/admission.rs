@@ -73,7 +73,24 @@ pub enum Verdict {
     Repeat,
     /// Its network had added all the reporters it may in this window.
     NetworkBound,
+    /// Another node admitted this reporter for the service moments ago and has not yet confirmed
+    /// that it stored the report (claims on a shared counter store are provisional until then, see
+    /// [`PROVISIONAL_CLAIM_SECS`]). Not stored: the client is asked to try again in `retry_after`
+    /// seconds, by when that node has confirmed (a repeat) or is known to have died (it counts).
+    InFlight { retry_after: u64 },
+    /// A claim left provisional past its deadline: the node that made it died (or lost the counter
+    /// store) between admitting and confirming. Whether its report was stored is for SQL to say;
+    /// the intake asks, then admits again taking the claim over (`CountStore::admit` with
+    /// `take_over`) or answers a repeat.
+    Orphaned,
 }
+
+/// How long a claim on a shared counter store stays provisional: a node admits a reporter, stores
+/// the report, then confirms the claim. A node killed between the two leaves its claims provisional;
+/// past this deadline they are orphans, and the reporter's retry is judged by what SQL holds rather
+/// than refused as a repeat of a report that was never stored. Far above a batch's commit (a few
+/// milliseconds; the pool waits at most 5 s for a connection).
+pub const PROVISIONAL_CLAIM_SECS: i64 = 30;
 
 impl Verdict {
     pub fn counted(self) -> bool {
@@ -86,6 +103,9 @@ impl Verdict {
             Verdict::Counted { .. } => None,
             Verdict::Repeat => Some("repeat"),
             Verdict::NetworkBound => Some("network_bound"),
+            // Never stored (see `intake.rs`), but a reason all the same.
+            Verdict::InFlight { .. } => Some("in_flight"),
+            Verdict::Orphaned => Some("orphaned"),
         }
     }
 }

@@ -291,6 +291,17 @@ impl CountStore for MemoryCounts {
         Ok(self.admit_now(claims, now, ttl, bound))
     }
 
+    /// No orphans here: claims die with the process, and a new one takes back what SQL holds.
+    async fn take_over(
+        &self,
+        claims: &[Claim],
+        now: i64,
+        ttl: i64,
+        bound: &NetworkBound,
+    ) -> Result<Vec<Verdict>, CountError> {
+        Ok(self.admit_now(claims, now, ttl, bound))
+    }
+
     async fn release(
         &self,
         claims: &[Claim],
@@ -320,6 +331,11 @@ impl CountStore for MemoryCounts {
             }
         }
         Ok(())
+    }
+
+    /// In-process claims are final when admitted: they die with the process.
+    async fn commit(&self, hits: &[Hit], _claims: &[Claim], now: i64) -> Result<(), CountError> {
+        self.record(hits, now).await
     }
 
     async fn series(

@@ -159,6 +159,17 @@ pub trait CountStore: Send + Sync {
         bound: &NetworkBound,
     ) -> impl Future<Output = Result<Vec<Verdict>, CountError>> + Send;
 
+    /// [`CountStore::admit`] for claims found [`Verdict::Orphaned`] whose reports SQL does not hold:
+    /// an orphan still in place is taken over (its admission undone, then judged afresh); a claim
+    /// made or confirmed since answers as `admit` would. (The in-process store never has orphans.)
+    fn take_over(
+        &self,
+        claims: &[Claim],
+        now: i64,
+        ttl: i64,
+        bound: &NetworkBound,
+    ) -> impl Future<Output = Result<Vec<Verdict>, CountError>> + Send;
+
     /// Undoes the admission of counted claims made at `now` (for reports that could not be stored
     /// after all, so that their retry still counts).
     fn release(
@@ -181,6 +192,17 @@ pub trait CountStore: Send + Sync {
     /// are ignored.
     fn record(&self, hits: &[Hit], now: i64)
     -> impl Future<Output = Result<(), CountError>> + Send;
+
+    /// After a batch's reports are stored: [`CountStore::record`]s its hits and confirms its counted
+    /// `claims`. On a shared store `admit` makes claims provisional (see
+    /// [`admission::PROVISIONAL_CLAIM_SECS`]): a node that dies before it stores them leaves
+    /// orphans, not repeats. In-process claims die with their process and need no confirming.
+    fn commit(
+        &self,
+        hits: &[Hit],
+        claims: &[Claim],
+        now: i64,
+    ) -> impl Future<Output = Result<(), CountError>> + Send;
 
     /// Counts of one series over `range` (buckets of `resolution`), oldest first, zero-filled.
     fn series(
@@ -403,6 +425,24 @@ impl Counts {
         }
     }
 
+    /// [`CountStore::take_over`] that never fails: in this node's memory while the backend is
+    /// unreachable (as [`Counts::admit_or_local`]).
+    pub async fn take_over_or_local(
+        &self,
+        claims: &[Claim],
+        now: i64,
+        ttl: i64,
+        bound: &NetworkBound,
+    ) -> Vec<Verdict> {
+        let call = self.call("admit", async {
+            delegate!(&self.backend, s => s.take_over(claims, now, ttl, bound).await)
+        });
+        match call.await {
+            Ok(verdicts) => verdicts,
+            Err(_) => self.fallback.admit_now(claims, now, ttl, bound),
+        }
+    }
+
     /// Gives claims back, wherever [`Counts::admit_or_local`] made them.
     pub async fn release_or_local(&self, claims: &[Claim], now: i64, bound: &NetworkBound) {
         let call = self.call("release", async {
@@ -517,17 +557,32 @@ impl CountStore for Counts {
         Ok(self.take_tokens_or_local(networks, now_ms, limit).await)
     }
 
-    /// Skipped while the breaker is open (the counters are marked stale instead).
+    async fn take_over(
+        &self,
+        claims: &[Claim],
+        now: i64,
+        ttl: i64,
+        bound: &NetworkBound,
+    ) -> Result<Vec<Verdict>, CountError> {
+        Ok(self.take_over_or_local(claims, now, ttl, bound).await)
+    }
+
     async fn record(&self, hits: &[Hit], now: i64) -> Result<(), CountError> {
-        if hits.is_empty() {
+        self.commit(hits, &[], now).await
+    }
+
+    /// Skipped while the breaker is open (the counters are marked stale instead; the claims stay
+    /// provisional and become orphans, which SQL settles).
+    async fn commit(&self, hits: &[Hit], claims: &[Claim], now: i64) -> Result<(), CountError> {
+        if hits.is_empty() && claims.is_empty() {
             return Ok(());
         }
         let result = self
             .call("record", async {
-                delegate!(&self.backend, s => s.record(hits, now).await)
+                delegate!(&self.backend, s => s.commit(hits, claims, now).await)
             })
             .await;
-        if result.is_err() {
+        if result.is_err() && !hits.is_empty() {
             let latest = hits.iter().map(|h| h.at).max().unwrap_or(now);
             self.note_missed(latest.max(now));
         }

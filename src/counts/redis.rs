@@ -6,7 +6,7 @@
 mod conn;
 mod keys;
 
-use super::admission::{NetworkBound, RateLimit, Verdict};
+use super::admission::{NetworkBound, PROVISIONAL_CLAIM_SECS, RateLimit, Verdict};
 use super::{BucketCount, BucketRange, Claim, CountError, CountStore, Dim, Hit, Resolution};
 use crate::domain::{NetworkKey, ServiceSlug};
 use conn::{Batch, Conn};
@@ -23,43 +23,86 @@ const BUILT_MARKER: &str = "dt:built";
 #[derive(Clone)]
 pub struct RedisCounts {
     conn: Conn,
+    /// This process among the nodes sharing the store: in its provisional claims (see [`ADMIT_LUA`]).
+    node: Arc<str>,
     admit_script: Arc<redis::Script>,
     bucket_script: Arc<redis::Script>,
     fix_script: Arc<redis::Script>,
 }
 
-/// `admission.rs` in Lua, for the services of a batch. ARGV: claim ttl, base, share, counter ttl,
-/// then per service the number of its claims. KEYS, per service in that order: its total for the
-/// current and previous block, then per claim its claim key and its network's count for the current
-/// and previous block. Answers per claim, in key order: 0 repeat, 1 network bound, 2 counted, 3
-/// counted and first of its network in the block.
+/// `admission.rs` in Lua, for the services of a batch. ARGV: claim ttl, base, share, window (s),
+/// this node's name, now, seconds a claim stays provisional, 1 to take orphans over (else 0), then
+/// per service the number of its claims. KEYS, per service in that order: its total for the current
+/// and previous block, then per claim its claim key and its network's count for the current and
+/// previous block. Answers per claim, in key order: 0 repeat, 1 network bound, 2 counted, 3 counted
+/// and first of its network in the block, 4 orphaned, -N in flight on another node (N seconds to its
+/// deadline).
+///
+/// A claim is made provisional, `p:NODE:DEADLINE:FIRST` (FIRST 1 when it was its network's first
+/// in the block), and confirmed (`1`) by `commit` once its report is stored. Met again: confirmed,
+/// or provisional by this node (a batch of its own in flight, which stores or releases it), it is a
+/// repeat; provisional by another node, in flight until its deadline, then an orphan. Taking an
+/// orphan over undoes its admission (the counts of its block, if that is the current or the previous
+/// one) before judging the claim afresh; an orphan that was its network's first in the current
+/// block hands that on (its hit was never recorded, so the networks series still lacks the network).
 const ADMIT_LUA: &str = r"
-local ttl, base, share, keep = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local ttl, base, share, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local node, now, provisional, take_over = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8] == '1'
+-- A count lives through its block and the next (two windows), and a minute's grace.
+local keep = 2 * window + 60
+local block = math.floor(now / window)
 local function count(key) return tonumber(redis.call('GET', key)) or 0 end
 local out = {}
 local k = 1
-for g = 5, #ARGV do
-  local total_key = KEYS[k]
-  local total = count(total_key) + count(KEYS[k + 1])
+for g = 9, #ARGV do
+  local total_cur, total_prev = KEYS[k], KEYS[k + 1]
+  local total = count(total_cur) + count(total_prev)
   k = k + 2
   for _ = 1, tonumber(ARGV[g]) do
     local claim, cur, prev = KEYS[k], KEYS[k + 1], KEYS[k + 2]
     k = k + 3
-    if redis.call('EXISTS', claim) == 1 then
-      out[#out + 1] = 0
+    local held = redis.call('GET', claim)
+    local verdict, heir = nil, false
+    if held then
+      local owner, deadline, first = string.match(held, '^p:([^:]+):(%-?%d+):(%d)$')
+      deadline = tonumber(deadline)
+      if not owner then
+        verdict = 0
+      elseif deadline > now then
+        verdict = (owner == node) and 0 or (now - deadline)
+      elseif not take_over then
+        verdict = 4
+      else
+        local admitted = math.floor((deadline - provisional) / window)
+        if admitted == block then
+          redis.call('DECR', cur)
+          redis.call('DECR', total_cur)
+          total = total - 1
+          heir = first == '1'
+        elseif admitted == block - 1 then
+          redis.call('DECR', prev)
+          redis.call('DECR', total_prev)
+          total = total - 1
+        end
+        redis.call('DEL', claim)
+      end
+    end
+    if verdict then
+      out[#out + 1] = verdict
     else
       local mine = count(cur) + count(prev)
       local others = math.max(total - mine, 0)
       if mine + 1 > math.max(base, math.floor(share * others)) then
         out[#out + 1] = 1
       else
-        redis.call('SET', claim, 1, 'EX', ttl)
         -- Counts expire from their creation: one EXPIRE when INCR makes the key, not one per report.
         local n = redis.call('INCR', cur)
         if n == 1 then redis.call('EXPIRE', cur, keep) end
-        if redis.call('INCR', total_key) == 1 then redis.call('EXPIRE', total_key, keep) end
+        if redis.call('INCR', total_cur) == 1 then redis.call('EXPIRE', total_cur, keep) end
         total = total + 1
-        out[#out + 1] = (n == 1) and 3 or 2
+        local first = (n == 1) or heir
+        redis.call('SET', claim, 'p:' .. node .. ':' .. (now + provisional) .. ':' .. (first and 1 or 0), 'EX', ttl)
+        out[#out + 1] = first and 3 or 2
       end
     end
   end
@@ -281,6 +324,7 @@ impl RedisCounts {
     pub async fn connect(url: &str) -> Result<Self, CountError> {
         Ok(Self {
             conn: Conn::open(url).await?,
+            node: format!("{:016x}", rand::random::<u64>()).into(),
             admit_script: Arc::new(redis::Script::new(ADMIT_LUA)),
             bucket_script: Arc::new(redis::Script::new(BUCKET_LUA)),
             fix_script: Arc::new(redis::Script::new(FIX_LUA)),
@@ -314,15 +358,21 @@ impl RedisCounts {
         &self,
         services: &[(&ServiceSlug, Vec<usize>)],
         claims: &[Claim],
-        block: i64,
+        now: i64,
         ttl: i64,
         bound: &NetworkBound,
+        take_over: bool,
     ) -> Result<Vec<i64>, CountError> {
+        let block = bound.block(now);
         let mut call = self.conn.call(&self.admit_script);
         call.arg(ttl)
             .arg(bound.base)
             .arg(bound.share)
-            .arg(2 * bound.window + 60);
+            .arg(bound.window)
+            .arg(&*self.node)
+            .arg(now)
+            .arg(PROVISIONAL_CLAIM_SECS)
+            .arg(u8::from(take_over));
         for (service, indexes) in services {
             call.key(&keys::admission(service, None, block))
                 .key(&keys::admission(service, None, block - 1))
@@ -355,15 +405,14 @@ impl RedisCounts {
         }
         Ok(call.invoke(&self.conn).await?)
     }
-}
-
-impl CountStore for RedisCounts {
-    async fn admit(
+    /// [`CountStore::admit`], taking orphaned claims over or not (see [`ADMIT_LUA`]).
+    async fn admit_claims(
         &self,
         claims: &[Claim],
         now: i64,
         ttl: i64,
         bound: &NetworkBound,
+        take_over: bool,
     ) -> Result<Vec<Verdict>, CountError> {
         // One script call for the batch on one server: a call per service cost Redis more in calling
         // Lua than in the work. On a cluster a call per service (its keys share a slot), all at
@@ -381,7 +430,6 @@ impl CountStore for RedisCounts {
             });
             by_service[g].1.push(i);
         }
-        let block = bound.block(now);
         let per_call = if self.clustered() {
             1
         } else {
@@ -389,7 +437,7 @@ impl CountStore for RedisCounts {
         };
         let calls = by_service
             .chunks(per_call)
-            .map(|services| self.admit_call(services, claims, block, ttl, bound));
+            .map(|services| self.admit_call(services, claims, now, ttl, bound, take_over));
         let codes = try_join_all(calls).await?.into_iter().flatten();
         let order = by_service.iter().flat_map(|(_, indexes)| indexes);
         let mut verdicts = vec![Verdict::Repeat; claims.len()];
@@ -397,12 +445,79 @@ impl CountStore for RedisCounts {
             verdicts[i] = match code {
                 0 => Verdict::Repeat,
                 1 => Verdict::NetworkBound,
+                4 => Verdict::Orphaned,
+                c if c < 0 => Verdict::InFlight {
+                    retry_after: c.unsigned_abs(),
+                },
                 c => Verdict::Counted {
                     first_of_network: c == 3,
                 },
             };
         }
         Ok(verdicts)
+    }
+
+    /// Adds `hits` to the counters and confirms `claims` (made provisional by `admit`), in one
+    /// transaction per service.
+    async fn record_confirming(
+        &self,
+        hits: &[Hit],
+        claims: &[Claim],
+        now: i64,
+    ) -> Result<(), CountError> {
+        // Merge the batch first: a burst on one service becomes one HINCRBY per bucket, not one per report.
+        let mut merged: HashMap<(Key, Resolution, i64, i64), u64> = HashMap::new();
+        for hit in hits {
+            for (dim, res) in hit.increments(now) {
+                let block = res.block_start(hit.at);
+                let key = keys::counter(&hit.service, &dim, res, block);
+                *merged
+                    .entry((key, res, block, res.slot_in_block(hit.at)))
+                    .or_default() += 1;
+            }
+        }
+        if merged.is_empty() && claims.is_empty() {
+            return Ok(());
+        }
+        // One transaction (per service on a cluster): a hit's minute and hour increments land
+        // together, as a rebuild's fix of the hour holding its cutoff reads them (see `FIX_LUA`),
+        // and with the confirmation of its claim.
+        let mut batch = self.conn.batch().atomic();
+        for ((key, res, block, slot), n) in &merged {
+            Self::add_bucket_writes(&mut batch, key, *res, *slot, *n, *block, true);
+        }
+        for claim in claims {
+            // XX: a claim gone meanwhile (Redis restarted empty) is not made again without expiry.
+            batch
+                .cmd("SET", &keys::claim(claim))
+                .arg(1)
+                .arg("XX")
+                .arg("KEEPTTL");
+        }
+        batch.run(&self.conn).await?;
+        Ok(())
+    }
+}
+
+impl CountStore for RedisCounts {
+    async fn admit(
+        &self,
+        claims: &[Claim],
+        now: i64,
+        ttl: i64,
+        bound: &NetworkBound,
+    ) -> Result<Vec<Verdict>, CountError> {
+        self.admit_claims(claims, now, ttl, bound, false).await
+    }
+
+    async fn take_over(
+        &self,
+        claims: &[Claim],
+        now: i64,
+        ttl: i64,
+        bound: &NetworkBound,
+    ) -> Result<Vec<Verdict>, CountError> {
+        self.admit_claims(claims, now, ttl, bound, true).await
     }
 
     async fn release(
@@ -477,28 +592,11 @@ impl CountStore for RedisCounts {
     }
 
     async fn record(&self, hits: &[Hit], now: i64) -> Result<(), CountError> {
-        // Merge the batch first: a burst on one service becomes one HINCRBY per bucket, not one per report.
-        let mut merged: HashMap<(Key, Resolution, i64, i64), u64> = HashMap::new();
-        for hit in hits {
-            for (dim, res) in hit.increments(now) {
-                let block = res.block_start(hit.at);
-                let key = keys::counter(&hit.service, &dim, res, block);
-                *merged
-                    .entry((key, res, block, res.slot_in_block(hit.at)))
-                    .or_default() += 1;
-            }
-        }
-        if merged.is_empty() {
-            return Ok(());
-        }
-        // One transaction (per service on a cluster): a hit's minute and hour increments land
-        // together, as a rebuild's fix of the hour holding its cutoff reads them (see `FIX_LUA`).
-        let mut batch = self.conn.batch().atomic();
-        for ((key, res, block, slot), n) in &merged {
-            Self::add_bucket_writes(&mut batch, key, *res, *slot, *n, *block, true);
-        }
-        batch.run(&self.conn).await?;
-        Ok(())
+        self.record_confirming(hits, &[], now).await
+    }
+
+    async fn commit(&self, hits: &[Hit], claims: &[Claim], now: i64) -> Result<(), CountError> {
+        self.record_confirming(hits, claims, now).await
     }
 
     async fn series(

@@ -198,6 +198,33 @@ impl Db {
             Ok(out)
         })
     }
+    /// Which of `claims` have a counted report in SQL since `since` (epoch seconds): asked about
+    /// orphaned claims only (see `counts::Verdict::Orphaned`), which are rare, so one indexed
+    /// lookup each.
+    pub async fn counted_claims(
+        &self,
+        claims: &[&Claim],
+        since: i64,
+    ) -> Result<Vec<bool>, StoreError> {
+        let mut out = Vec::with_capacity(claims.len());
+        for claim in claims {
+            let found = on_pool!(self, p => {
+                sqlx::query(
+                    "SELECT 1 FROM reports WHERE service = $1 AND created_at >= $2 \
+                     AND reporter = $3 AND counted = TRUE LIMIT 1",
+                )
+                .bind(claim.service.as_str())
+                .bind(since)
+                .bind(claim.reporter.as_str())
+                .fetch_optional(p)
+                .await?
+                .is_some()
+            });
+            out.push(found);
+        }
+        Ok(out)
+    }
+
     pub async fn stored_counts(&self) -> Result<StoredCounts, StoreError> {
         on_pool!(self, p => {
             let row = sqlx::query(

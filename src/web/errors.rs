@@ -216,7 +216,7 @@ fn intake_kind(e: &IntakeError) -> Kind {
     match e {
         IntakeError::Invalid(_) => Kind::Unprocessable,
         IntakeError::RateLimited { .. } => Kind::TooManyRequests,
-        IntakeError::Unavailable => Kind::Unavailable,
+        IntakeError::Unavailable | IntakeError::InFlight { .. } => Kind::Unavailable,
     }
 }
 
@@ -349,6 +349,7 @@ fn retry_after(e: &IntakeError) -> Option<u64> {
     match e {
         IntakeError::RateLimited { retry_after } => Some(*retry_after),
         IntakeError::Unavailable => Some(UNAVAILABLE_RETRY_AFTER),
+        IntakeError::InFlight { retry_after } => Some(*retry_after),
         IntakeError::Invalid(_) => None,
     }
 }
@@ -414,7 +415,7 @@ impl PageError {
             IntakeError::RateLimited { retry_after } => {
                 lang.t1("error-rate-limited", "seconds", &retry_after.to_string())
             }
-            IntakeError::Unavailable => lang.t("error-unavailable"),
+            IntakeError::Unavailable | IntakeError::InFlight { .. } => lang.t("error-unavailable"),
         };
         let mut page = Self::new(intake_kind(e), message).in_lang(lang);
         page.inner.retry_after = retry_after(e);

@@ -40,6 +40,7 @@ mod monitor;
 mod normal_range;
 mod openapi_schemathesis;
 mod pages;
+mod provisional_claims;
 mod redis_cluster;
 mod redis_down;
 mod regional_breadth;
