@@ -349,9 +349,14 @@ async fn a_repair_under_load_loses_no_count() {
             .await
             .unwrap();
         let began = Instant::now();
-        let repaired = downtally::rebuild::repair_counts(&app.state.db, &app.state.counts, &clock)
-            .await
-            .unwrap();
+        let repaired = downtally::rebuild::repair_counts(
+            &app.state.db,
+            &app.state.counts,
+            &clock,
+            &Default::default(),
+        )
+        .await
+        .unwrap();
         assert!(repaired.is_some(), "a repair ran");
         assert!(began.elapsed() < Duration::from_secs(3), "and did not wait");
         repairs += 1;
