@@ -196,9 +196,9 @@ impl RedisCounts {
         bound: &NetworkBound,
     ) -> Result<usize, CountError> {
         let block = bound.block(now);
-        // Per service: its live claims (key, seconds left), and its counts by key.
-        let mut by_service: HashMap<&ServiceSlug, (Vec<(Key, i64)>, HashMap<Key, u64>)> =
-            HashMap::new();
+        /// A service's live claims (key, seconds left) and its counts by key.
+        type Restored = (Vec<(Key, i64)>, HashMap<Key, u64>);
+        let mut by_service: HashMap<&ServiceSlug, Restored> = HashMap::new();
         for (claim, at) in claims {
             let (live, counts) = by_service.entry(&claim.service).or_default();
             if at + ttl > now {
