@@ -296,7 +296,7 @@ async fn counters_equal_sql_after_redis_restarts_from_an_old_snapshot() {
 
 /// How many services have a day of history in [`a_repair_under_load_loses_no_count`] (a day: far
 /// from the 48 hours minutes are kept, whose edge moves while the test runs).
-const HISTORY_SERVICES: usize = 10;
+const HISTORY_SERVICES: usize = 8;
 
 /// Repairs while reports pour in lose none and count none twice: every count equals SQL after. On
 /// PostgreSQL (four writers committing out of id order) when it is available, else SQLite.
@@ -378,7 +378,7 @@ async fn a_repair_under_load_loses_no_count() {
     // Acknowledged while a repair ran: counted after its read of SQL began, before its writes ended.
     let mut raced = Vec::new();
     let mut longest = Duration::ZERO;
-    for _ in 0..6 {
+    for _ in 0..5 {
         tokio::time::sleep(Duration::from_millis(300)).await;
         app.state
             .db
