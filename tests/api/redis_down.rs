@@ -218,7 +218,7 @@ async fn intake_keeps_its_rate_while_redis_is_down_and_counts_are_repaired_after
 
     let (status, body) = readyz(&app).await;
     assert_eq!(status, 200, "degraded, still in rotation: {body}");
-    // What is wrong and since when, nothing more: the error's text names Redis's address, and
+    // What is wrong and since when, nothing more: the error's text can name Redis's address, and
     // `/readyz` is public.
     let since = body["counters"]["down_since"].as_str().unwrap();
     assert_eq!(
