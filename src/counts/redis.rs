@@ -468,6 +468,7 @@ impl RedisCounts {
         }
         Ok(call.invoke(&self.conn).await?)
     }
+
     /// [`CountStore::admit`], taking orphaned claims over or not (see [`ADMIT_LUA`]).
     async fn admit_claims(
         &self,
