@@ -197,6 +197,16 @@ impl Catalog {
     }
 }
 
+/// A service SQL remembers that the catalog no longer lists: its history stays, its pages answer
+/// 410 Gone, and what is shown of its past (outage permalinks, lists, feeds) keeps its name and its
+/// country's time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovedService {
+    pub name: String,
+    /// Its main country (ISO 3166-1 alpha-2), whose zone its times are shown in.
+    pub country: String,
+}
+
 /// The catalog a running server answers from, read per use (`Deref` gives the current one): a reload
 /// (SIGHUP, `startup::reload_catalog`) swaps it whole, with the services SQL still holds that it no
 /// longer lists (`removed`: their pages answer 410 Gone). Every clone sees the swap.
@@ -211,14 +221,14 @@ pub struct LiveCatalog(Arc<parking_lot::RwLock<Version>>);
 #[derive(Clone, Copy)]
 struct Version {
     catalog: &'static Catalog,
-    /// Slug → name of the services SQL knows that this catalog does not list.
-    removed: &'static HashMap<String, String>,
+    /// Slug → the services SQL knows that this catalog does not list.
+    removed: &'static HashMap<String, RemovedService>,
     /// 0 for the catalog the process started with, one more at each reload.
     generation: u64,
 }
 
 impl LiveCatalog {
-    pub fn new(catalog: Catalog, removed: HashMap<String, String>) -> Self {
+    pub fn new(catalog: Catalog, removed: HashMap<String, RemovedService>) -> Self {
         Self(Arc::new(parking_lot::RwLock::new(Version {
             catalog: Box::leak(Box::new(catalog)),
             removed: Box::leak(Box::new(removed)),
@@ -236,15 +246,34 @@ impl LiveCatalog {
         self.0.read().catalog
     }
 
-    /// The name of a service this catalog no longer lists but SQL remembers; `None` when it is listed
-    /// or was never known.
-    pub fn removed(&self, slug: &str) -> Option<&'static str> {
+    /// A service this catalog no longer lists but SQL remembers; `None` when it is listed or was
+    /// never known.
+    pub fn removed(&self, slug: &str) -> Option<&'static RemovedService> {
         let removed = self.0.read().removed;
-        removed.get(slug).map(String::as_str)
+        removed.get(slug)
+    }
+
+    /// What to call the service of a stored row: its name in the catalog, else the name SQL
+    /// remembers of a removed one, else its slug.
+    pub fn name_of(&self, slug: &str) -> String {
+        match (self.get(slug), self.removed(slug)) {
+            (Some(service), _) => service.name.clone(),
+            (None, Some(gone)) => gone.name.clone(),
+            (None, None) => slug.to_owned(),
+        }
+    }
+
+    /// The main country of a listed or removed service (whose zone its times are shown in).
+    pub fn main_country(&self, slug: &str) -> Option<&str> {
+        match (self.get(slug), self.removed(slug)) {
+            (Some(service), _) => Some(service.countries[0].as_str()),
+            (None, Some(gone)) => Some(gone.country.as_str()),
+            (None, None) => None,
+        }
     }
 
     /// Puts `catalog` in place for every clone.
-    pub fn replace(&self, catalog: Catalog, removed: HashMap<String, String>) {
+    pub fn replace(&self, catalog: Catalog, removed: HashMap<String, RemovedService>) {
         let catalog = Box::leak(Box::new(catalog));
         let removed = Box::leak(Box::new(removed));
         let mut version = self.0.write();
@@ -345,11 +374,19 @@ website = "https://x.example/"
              category = \"bank\"\nwebsite = \"https://x.example/\"\n",
         )
         .unwrap();
-        live.replace(small, HashMap::from([("monzo".into(), "Monzo".into())]));
+        let gone = RemovedService {
+            name: "Monzo".into(),
+            country: "GB".into(),
+        };
+        live.replace(small, HashMap::from([("monzo".into(), gone.clone())]));
         assert_eq!(other.len(), 1);
         assert!(other.get("monzo").is_none());
-        assert_eq!(other.removed("monzo"), Some("Monzo"));
+        assert_eq!(other.removed("monzo"), Some(&gone));
         assert_eq!(other.removed("x-bank"), None);
+        assert_eq!(other.name_of("monzo"), "Monzo");
+        assert_eq!(other.main_country("monzo"), Some("GB"));
+        assert_eq!(other.name_of("x-bank"), "X");
+        assert_eq!(other.name_of("never"), "never");
         assert_eq!(monzo.name, "Monzo", "taken before the swap, still readable");
     }
 }

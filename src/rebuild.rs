@@ -9,7 +9,8 @@
 //! Buckets from the cutoff on keep what was recorded; the hour holding the cutoff becomes SQL's part
 //! before it plus the minutes recorded from it on (`counts/redis.rs`). A report recorded more than
 //! [`Counts::LATE_RECORD`] seconds after it was received may have raced the SQL read: its writer marks
-//! the counters stale again, and the next repair covers it.
+//! the counters stale again, and the next repair covers it. A repair of shared counters also puts
+//! back the admissions (claims, network counts) of the window from SQL.
 
 use crate::clock::Clock;
 use crate::counts::{CountStore, Counts, NetworkBound, Resolution};
@@ -73,9 +74,14 @@ pub async fn restore_claims(
     if !counts.claims_in_process() {
         return Ok(0);
     }
-    let since = ((bound.block(now) - 1) * bound.window).min(now - DEDUP_WINDOW_SECONDS);
-    let claims = db.recent_claims(since).await?;
+    let claims = db.recent_claims(claims_since(now, bound)).await?;
     Ok(counts.restore_claims(&claims, now, DEDUP_WINDOW_SECONDS, bound))
+}
+
+/// Where the claims that matter at `now` begin: the de-duplication window, and the previous network
+/// block (the bound's span).
+fn claims_since(now: i64, bound: &NetworkBound) -> i64 {
+    ((bound.block(now) - 1) * bound.window).min(now - DEDUP_WINDOW_SECONDS)
 }
 
 /// The cutoff of a repair at `now` for a store that may have missed counts up to `missed_at`: the
@@ -94,6 +100,7 @@ pub async fn repair_counts(
     db: &Db,
     counts: &Counts,
     clock: &Clock,
+    bound: &NetworkBound,
 ) -> Result<Option<usize>, RebuildError> {
     if counts.down().is_some() {
         return Ok(None);
@@ -135,6 +142,14 @@ pub async fn repair_counts(
             )
             .await?;
         counts.replace_before(&buckets, cutoff, now).await?;
+        // The admissions it lost or never saw (a restart empties Redis; while it was down they were
+        // made in nodes' memory) back from SQL: else a reporter who counted before could count again
+        // within the window, and a network's bound would start afresh.
+        let claims = db.recent_claims(claims_since(now, bound)).await?;
+        let restored = counts
+            .restore_admissions(&claims, now, DEDUP_WINDOW_SECONDS, bound)
+            .await?;
+        tracing::info!(claims = restored, "admissions restored from SQL");
         buckets.len()
     } else {
         rebuild_counts(db, counts, now).await?

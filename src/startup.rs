@@ -422,7 +422,11 @@ impl Application {
         };
         let background = vec![
             tokio::spawn(leadership.clone().keep()),
-            tokio::spawn(keep_counts_built(state.clone(), leadership.clone())),
+            tokio::spawn(keep_counts_built(
+                state.clone(),
+                leadership.clone(),
+                settings.admission.network,
+            )),
             tokio::spawn(crate::monitor::run(
                 monitor,
                 leadership.clone(),
@@ -539,7 +543,11 @@ fn rebuilds_here(counts: &crate::counts::Counts, leadership: &Leadership) -> boo
     !counts.shared() || leadership.leads()
 }
 
-async fn keep_counts_built(state: AppState, leadership: Leadership) {
+async fn keep_counts_built(
+    state: AppState,
+    leadership: Leadership,
+    bound: crate::counts::NetworkBound,
+) {
     let mut tick = tokio::time::interval(COUNTER_CHECK_INTERVAL);
     tick.tick().await;
     loop {
@@ -547,7 +555,7 @@ async fn keep_counts_built(state: AppState, leadership: Leadership) {
         if !rebuilds_here(&state.counts, &leadership) {
             continue;
         }
-        if let Err(e) = repair_counts(&state.db, &state.counts, &state.clock).await {
+        if let Err(e) = repair_counts(&state.db, &state.counts, &state.clock, &bound).await {
             tracing::debug!(error = %e, "counter check failed; will retry");
         }
     }

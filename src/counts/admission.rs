@@ -89,7 +89,10 @@ pub enum Verdict {
 /// the report, then confirms the claim. A node killed between the two leaves its claims provisional;
 /// past this deadline they are orphans, and the reporter's retry is judged by what SQL holds rather
 /// than refused as a repeat of a report that was never stored. Far above a batch's commit (a few
-/// milliseconds; the pool waits at most 5 s for a connection).
+/// milliseconds; the pool waits at most 5 s for a connection), and above the clock skew between
+/// nodes (deadlines are written by one node's clock and read by another's): nodes whose clocks
+/// differ by more would take each other's claims for orphans. A batch stored later than this is
+/// logged (`intake.rs`): its reporters may have counted twice.
 pub const PROVISIONAL_CLAIM_SECS: i64 = 30;
 
 impl Verdict {

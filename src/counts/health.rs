@@ -30,7 +30,8 @@ pub struct Down {
 }
 
 impl Down {
-    /// "counter store unreachable since 2026-11-30T21:40:00Z: redis: …", for `/readyz` and logs.
+    /// "counter store unreachable since 2026-11-30T21:40:00Z: redis: …", for logs (the error can name
+    /// an address: `/readyz` says only since when, `web/ops.rs`).
     pub fn describe(&self) -> String {
         format!(
             "counter store unreachable since {}: {}",

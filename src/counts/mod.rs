@@ -515,6 +515,23 @@ impl Counts {
         }
     }
 
+    /// Puts back into a shared store the admissions of `claims` (counted reports from SQL, oldest
+    /// first, with when each was admitted) that it lacks: their claims, where none is held, and the
+    /// network and total counts of the current and previous blocks, where they are lower. Returns
+    /// the claims still live. The in-process store keeps its own (see [`Counts::restore_claims`]).
+    pub async fn restore_admissions(
+        &self,
+        claims: &[(Claim, i64)],
+        now: i64,
+        ttl: i64,
+        bound: &NetworkBound,
+    ) -> Result<usize, CountError> {
+        match &self.backend {
+            Backend::Memory(_) => Ok(0),
+            Backend::Redis(r) => r.restore_admissions(claims, now, ttl, bound).await,
+        }
+    }
+
     async fn series_from_sql(
         &self,
         db: &crate::store::Db,

@@ -28,6 +28,7 @@ pub struct RedisCounts {
     admit_script: Arc<redis::Script>,
     bucket_script: Arc<redis::Script>,
     fix_script: Arc<redis::Script>,
+    restore_script: Arc<redis::Script>,
 }
 
 /// `admission.rs` in Lua, for the services of a batch. ARGV: claim ttl, base, share, window (s),
@@ -167,7 +168,68 @@ end
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('EXPIREAT', KEYS[1], ARGV[2]) end
 return 1";
 
+/// Admissions put back from SQL after a repair (`rebuild.rs`), for one service. KEYS: claim keys,
+/// then count keys (network or total, of a block). ARGV: the number of claims, the counts' expiry
+/// (s), then per claim its seconds left, then per count key SQL's count. A claim held already (made
+/// since, perhaps still provisional) is kept; a count is raised to SQL's, never lowered (admissions
+/// made since the loss are in it too, or in flight).
+const RESTORE_LUA: &str = r"
+local n, keep = tonumber(ARGV[1]), tonumber(ARGV[2])
+for i = 1, n do
+  redis.call('SET', KEYS[i], 1, 'EX', ARGV[2 + i], 'NX')
+end
+for i = n + 1, #KEYS do
+  local want = tonumber(ARGV[2 + i])
+  if want > (tonumber(redis.call('GET', KEYS[i])) or 0) then
+    redis.call('SET', KEYS[i], want, 'EX', keep)
+  end
+end
+return n";
+
 impl RedisCounts {
+    /// See [`super::Counts::restore_admissions`]: one script call per service, all at once.
+    pub async fn restore_admissions(
+        &self,
+        claims: &[(Claim, i64)],
+        now: i64,
+        ttl: i64,
+        bound: &NetworkBound,
+    ) -> Result<usize, CountError> {
+        let block = bound.block(now);
+        /// A service's live claims (key, seconds left) and its counts by key.
+        type Restored = (Vec<(Key, i64)>, HashMap<Key, u64>);
+        let mut by_service: HashMap<&ServiceSlug, Restored> = HashMap::new();
+        for (claim, at) in claims {
+            let (live, counts) = by_service.entry(&claim.service).or_default();
+            if at + ttl > now {
+                live.push((keys::claim(claim), at + ttl - now));
+            }
+            let admitted = bound.block(*at);
+            if admitted >= block - 1 {
+                let network = keys::admission(&claim.service, Some(&claim.network), admitted);
+                *counts.entry(network).or_default() += 1;
+                *counts
+                    .entry(keys::admission(&claim.service, None, admitted))
+                    .or_default() += 1;
+            }
+        }
+        let calls = by_service
+            .values()
+            .filter(|(live, counts)| !(live.is_empty() && counts.is_empty()))
+            .map(|(live, counts)| async move {
+                let mut call = self.conn.call(&self.restore_script);
+                call.arg(live.len()).arg(2 * bound.window + 60);
+                for (key, left) in live {
+                    call.key(key).arg(left);
+                }
+                for (key, n) in counts {
+                    call.key(key).arg(n);
+                }
+                call.invoke::<usize>(&self.conn).await
+            });
+        Ok(try_join_all(calls).await?.into_iter().sum())
+    }
+
     /// Which Redis processes answer: the `run_id` of each master (a new one at every start, or
     /// after a failover), sorted and joined, and how long the youngest of them has run. On a cluster
     /// every master restarts or fails over alone, so the marker names them all.
@@ -328,6 +390,7 @@ impl RedisCounts {
             admit_script: Arc::new(redis::Script::new(ADMIT_LUA)),
             bucket_script: Arc::new(redis::Script::new(BUCKET_LUA)),
             fix_script: Arc::new(redis::Script::new(FIX_LUA)),
+            restore_script: Arc::new(redis::Script::new(RESTORE_LUA)),
         })
     }
 

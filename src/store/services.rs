@@ -1,5 +1,5 @@
 use super::{Db, StoreError, on_pool};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, RemovedService};
 
 impl Db {
     /// Makes the `services` table match the catalog: upserts every service and marks the ones the
@@ -36,16 +36,23 @@ impl Db {
 }
 
 impl Db {
-    /// The services SQL holds that the last synced catalog no longer lists (slug → name): their
-    /// history stays, their pages answer 410 Gone.
+    /// The services SQL holds that the last synced catalog no longer lists, by slug: their history
+    /// stays, their pages answer 410 Gone.
     pub async fn removed_services(
         &self,
-    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
-        let rows: Vec<(String, String)> = on_pool!(self, p => {
-            sqlx::query_as("SELECT slug, name FROM services WHERE listed = FALSE")
+    ) -> Result<std::collections::HashMap<String, RemovedService>, StoreError> {
+        let rows: Vec<(String, String, String)> = on_pool!(self, p => {
+            sqlx::query_as("SELECT slug, name, countries FROM services WHERE listed = FALSE")
                 .fetch_all(p)
                 .await?
         });
-        Ok(rows.into_iter().collect())
+        Ok(rows
+            .into_iter()
+            .map(|(slug, name, countries)| {
+                // Stored comma-separated, main country first.
+                let country = countries.split(',').next().unwrap_or("").trim().to_owned();
+                (slug, RemovedService { name, country })
+            })
+            .collect())
     }
 }

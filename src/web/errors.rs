@@ -130,7 +130,7 @@ impl Kind {
 /// longer lists (its history stays in SQL), 404 for one it never did.
 pub fn unknown_service(catalog: &crate::catalog::LiveCatalog, slug: &str) -> ApiError {
     match catalog.removed(slug) {
-        Some(name) => ApiError::new(
+        Some(crate::catalog::RemovedService { name, .. }) => ApiError::new(
             Kind::Gone,
             format!(
                 "{name} ({slug:?}) was removed from this site's catalog; its past outages stay under /api/v1/outages"

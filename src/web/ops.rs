@@ -17,23 +17,36 @@ pub(super) async fn healthz() -> HttpResponse {
 /// Ready while the SQL store answers within a second: every report is stored there first. A node
 /// whose counter store is unreachable still takes reports (counting on its own memory, its counters
 /// repaired from SQL when the store returns), so it stays ready, `200` with `"status": "degraded"`
-/// and the reason: a load balancer keeps it in rotation, an operator sees why. `503` only when SQL
-/// does not answer.
+/// and what is wrong since when: a load balancer keeps it in rotation, an operator sees why. `503`
+/// only when SQL does not answer.
+///
+/// The endpoint is public: it says which store fails and since when, never the error's text, which
+/// can name an internal host and port. The error goes to the logs (for the counter store, when its
+/// breaker opens: `counts/health.rs`).
 pub(super) async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let limit = Duration::from_secs(1);
     let sql = match tokio::time::timeout(limit, state.db.ping()).await {
-        Ok(Ok(())) => "ok".to_owned(),
-        Ok(Err(e)) => e.to_string(),
-        Err(_) => "timeout".to_owned(),
+        Ok(Ok(())) => "ok",
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness: the SQL store does not answer");
+            "unreachable"
+        }
+        Err(_) => "timeout",
     };
     // While its breaker is open the counter store answers at once, without being asked.
     let counters = match state.counts.ping().await {
         Ok(()) => "ok".to_owned(),
         // A failed ping opens the breaker too: say since when, as later answers will.
-        Err(e) => state
-            .counts
-            .down()
-            .map_or_else(|| e.to_string(), |down| down.describe()),
+        Err(e) => match state.counts.down() {
+            Some(down) => format!(
+                "counter store unreachable since {}",
+                crate::clock::rfc3339(down.since)
+            ),
+            None => {
+                tracing::warn!(error = %e, "readiness: the counter store does not answer");
+                "counter store unreachable".to_owned()
+            }
+        },
     };
     let (mut answer, status) = match (sql == "ok", counters == "ok") {
         (true, true) => (HttpResponse::Ok(), "ok".to_owned()),

@@ -209,6 +209,28 @@ async fn serve_runs_an_operators_catalog_and_reloads_it_on_sighup() {
         page.contains("Closed when downtally stopped following this service"),
         "the permalink says why it ended"
     );
+    // The permalink of a removed service keeps its name and its country's time, and links to no
+    // page that is gone.
+    let page = get_text(&c, format!("{a}/outages/{outage}?lang=en")).await;
+    assert!(
+        page.contains("Reports about Monzo around the outage"),
+        "chart title"
+    );
+    assert!(
+        page.contains("(Europe/London)"),
+        "times in the service's zone"
+    );
+    let list = get_text(&c, format!("{a}/outages?lang=en")).await;
+    for html in [&page, &list] {
+        assert!(
+            !html.contains("href=\"/s/monzo"),
+            "a link to a page that is gone"
+        );
+        assert!(
+            !html.contains("?service=monzo"),
+            "a list that cannot filter it"
+        );
+    }
     let feed = get_text(&c, format!("{a}/feed.atom?lang=en")).await;
     assert!(
         feed.contains("<title>Monzo outage (closed: no longer followed)</title>"),

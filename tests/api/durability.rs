@@ -181,6 +181,11 @@ async fn redis_outage(database: Database) {
             .starts_with("degraded: counter store unreachable since"),
         "{ready}"
     );
+    let port = format!(":{}", redis.port);
+    assert!(
+        !ready.to_string().contains("127.0.0.1") && !ready.to_string().contains(&port),
+        "no address on a public endpoint: {ready}"
+    );
     assert_eq!(app.get("/healthz").await.status(), 200);
     let metrics = app.get("/metrics").await.text().await.unwrap();
     assert!(

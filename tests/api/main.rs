@@ -36,6 +36,7 @@ mod i18n;
 mod intake;
 mod journalists;
 mod leadership;
+mod memory;
 mod monitor;
 mod normal_range;
 mod openapi_schemathesis;

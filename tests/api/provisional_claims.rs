@@ -2,7 +2,8 @@
 //! a node killed between admitting a reporter and storing the report must not turn the client's
 //! retry into an acknowledged, uncounted "repeat" of a report SQL never got; and one killed between
 //! storing and confirming must not let the retry count twice. Another node plays the dead one here:
-//! it admits through its own connection to the same Redis and never confirms.
+//! it admits through its own connection to the same Redis and never confirms. And when Redis loses
+//! its claims (restarted empty), the repair puts them back from SQL.
 
 use crate::helpers::*;
 use downtally::counts::admission::PROVISIONAL_CLAIM_SECS;
@@ -205,5 +206,63 @@ async fn a_retry_after_a_node_died_is_counted_exactly_once() {
 
     let totals = db.stored_counts().await.unwrap();
     assert_eq!((totals.reports, totals.counted), (3, 2));
+    app.stop().await;
+}
+
+/// Reports a login problem on MONZO as `user_agent` from `ip`; whether it counted.
+async fn counted_from(app: &TestApp, ip: std::net::IpAddr, user_agent: &str) -> bool {
+    let res = client_from(ip)
+        .post(app.url(&format!("/api/v1/services/{MONZO}/reports")))
+        .header("User-Agent", user_agent)
+        .json(&json!({"problem": "login"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    res.json::<serde_json::Value>().await.unwrap()["counted"] == true
+}
+
+/// Redis restarted empty loses every claim and network count: the leader's repair puts them back
+/// from SQL, so a reporter who counted before is still a repeat and a network at its bound stays
+/// there (before, both started afresh for the rest of the window).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repair_after_redis_restarts_empty_puts_the_admissions_back() {
+    let Some(mut redis) = RedisServer::start().await else {
+        return;
+    };
+    let app = spawn_app(AppOptions {
+        redis_url: Some(redis.url.clone()),
+        ..AppOptions::sqlite().manual_clock(real_now())
+    })
+    .await;
+    let bound = NetworkBound::default();
+    let home = network_of("a household");
+    for person in 0..bound.base {
+        assert!(counted_from(&app, home, &format!("home-{person}")).await);
+    }
+    assert!(!counted_from(&app, home, "home-late").await, "at its bound");
+    let someone = network_of("someone");
+    assert!(counted_from(&app, someone, "someone").await);
+
+    redis.restart().await;
+    let started = std::time::Instant::now();
+    while !(app.state.counts.trusted() && app.state.db.counts_stale().await.unwrap().is_none()) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "no repair"
+        );
+        // Past the repair's cutoff (a minute after the loss), well within the window.
+        app.clock.set(app.clock.now() + 5);
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(
+        !counted_from(&app, someone, "someone").await,
+        "counted again within the window"
+    );
+    assert!(
+        !counted_from(&app, home, "home-later").await,
+        "the network's bound started afresh"
+    );
+    assert!(counted_from(&app, network_of("newcomer"), "newcomer").await);
     app.stop().await;
 }

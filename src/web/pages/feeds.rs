@@ -205,7 +205,7 @@ async fn entry(
         ..Locale::default()
     };
     let row = OutageRow::new(o, state, loc);
-    let tz = super::service_zone(loc, state.catalog.get(o.record.service.as_str()));
+    let tz = super::stored_service_zone(loc, state, o.record.service.as_str());
     let r = &o.record;
     let url = format!("{}/outages/{}", state.public_url, o.id);
     let title = match (r.ended_at, o.closed_by) {

@@ -124,6 +124,11 @@ fn service_zone(loc: Locale, service: Option<&Service>) -> Tz {
     loc.zone(service.map_or("", |s| s.countries[0].as_str()))
 }
 
+/// [`service_zone`] for the service of a stored row, which the catalog may no longer list.
+fn stored_service_zone(loc: Locale, state: &AppState, slug: &str) -> Tz {
+    loc.zone(state.catalog.main_country(slug).unwrap_or(""))
+}
+
 /// A row of the table that stands in for a chart.
 struct TableRow {
     time: String,
@@ -163,6 +168,8 @@ impl TableRow {
 struct OutageRow {
     id: i64,
     service: String,
+    /// False for a service the catalog no longer lists: its page is gone, so nothing links to it.
+    listed: bool,
     service_name: String,
     /// "Name" or "Name (region)".
     subject: String,
@@ -201,7 +208,7 @@ fn region_name(regions: &RegionCatalog, id: &str, lang: Lang) -> String {
 impl OutageRow {
     /// In the visitor's zone, else its service's country's.
     fn new(o: &StoredOutage, state: &AppState, loc: Locale) -> Self {
-        let tz = service_zone(loc, state.catalog.get(o.record.service.as_str()));
+        let tz = stored_service_zone(loc, state, o.record.service.as_str());
         Self::in_zone(o, state, loc.lang, tz)
     }
 
@@ -210,19 +217,12 @@ impl OutageRow {
         let catalog = &state.catalog;
         let r = &o.record;
         let end = r.ended_at;
-        let service = catalog.get(r.service.as_str());
         // A service the catalog no longer lists keeps the name SQL remembers.
-        let service_name = service.map_or_else(
-            || {
-                catalog
-                    .removed(r.service.as_str())
-                    .map_or_else(|| r.service.to_string(), str::to_owned)
-            },
-            |s| s.name.clone(),
-        );
+        let service_name = catalog.name_of(r.service.as_str());
         Self {
             id: o.id,
             service: r.service.to_string(),
+            listed: catalog.get(r.service.as_str()).is_some(),
             subject: match &r.region {
                 Some(region) => {
                     format!(

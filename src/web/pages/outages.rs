@@ -5,7 +5,7 @@
 use super::downloads::{ChartData, Downloads, Share};
 use super::groups::{GroupNote, group_note};
 use super::statements::{StatementRow, statement_rows};
-use super::{OutageRow, TableRow, cached_page, service_zone, stamp};
+use super::{OutageRow, TableRow, cached_page, stamp, stored_service_zone};
 use crate::catalog::Service;
 use crate::chart;
 use crate::counts::Resolution;
@@ -138,9 +138,9 @@ pub(super) async fn outage_chart(
     )
     .await
     .unwrap_or_default();
-    let service = state.catalog.get(r.service.as_str());
-    let name = service.map_or_else(|| r.service.to_string(), |s| s.name.clone());
-    let tz = service_zone(loc, service);
+    // A removed service keeps its name and its country's zone.
+    let name = state.catalog.name_of(r.service.as_str());
+    let tz = stored_service_zone(loc, state, r.service.as_str());
     ChartData {
         bars,
         bucket,

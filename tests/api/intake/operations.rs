@@ -69,5 +69,10 @@ async fn health_readiness_and_metrics_postgres_redis() {
                 .starts_with("degraded: counter store unreachable since "),
             "{v}"
         );
+        let port = format!(":{}", server.port);
+        assert!(
+            !v.to_string().contains("127.0.0.1") && !v.to_string().contains(&port),
+            "no address on a public endpoint: {v}"
+        );
     }
 }
