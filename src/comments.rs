@@ -134,17 +134,23 @@ fn without_bidi(text: String) -> String {
     }
 }
 
+/// Whether the comment of a counted report is shown: not when it is only links (the comment form
+/// refuses those). Retention moves only such comments into `comments` when it deletes their reports.
+pub fn shown_with_report(body: &str) -> bool {
+    !is_link_only(&without_bidi(body.to_owned()))
+}
+
 /// Folds a service's comments (newest first) into what a page shows: identical texts become the
 /// newest of them with a count of the others, collapsed when any of them was flagged enough.
-/// Comments left with a report that are only links are left out (the comment form refuses those).
+/// Comments left with a report that are only links are left out (see [`shown_with_report`]).
 pub fn fold(comments: Vec<StoredComment>) -> Vec<ShownComment> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<ShownComment> = Vec::new();
     for c in comments {
-        let body = without_bidi(c.body);
-        if c.id.source == Source::Report && is_link_only(&body) {
+        if c.id.source == Source::Report && !shown_with_report(&c.body) {
             continue;
         }
+        let body = without_bidi(c.body);
         let collapsed = c.flags >= FLAGS_TO_COLLAPSE;
         let key = fold_key(&body);
         match seen.get(&key) {
@@ -262,9 +268,10 @@ impl Comments {
         let salt = self.salts.for_time(now).await?;
         let network = network_key(&salt, origin.ip);
         self.take_token(&network).await?;
+        // `c.id`: a comment that retention moved out of its report is flagged where it lives now.
         match self.db.comment(id).await? {
             Some(c) if &c.service == service && c.hidden_at.is_none() => {
-                Ok(self.db.flag_comment(id, service, &network, now).await?)
+                Ok(self.db.flag_comment(c.id, service, &network, now).await?)
             }
             _ => Err(CommentError::NoSuchComment),
         }
@@ -300,6 +307,8 @@ impl Comments {
         let Some(target) = self.db.comment(id).await? else {
             return Ok(None);
         };
+        // The comment's id now: `r7` of a comment that retention moved is `c…`.
+        let id = target.id;
         let key = fold_key(&without_bidi(target.body.clone()));
         // Hidden ones are not among the visible: restoring looks through the hidden list as well.
         let mut same: Vec<CommentId> = self

@@ -162,12 +162,18 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let after = db.store_size().await?;
             println!(
                 "folded {} hours ({} hourly counts) up to {}; deleted {} reports; dropped {} \
-                 partitions; reports {} bytes before, {} after; hourly counts {} bytes before, {} after",
+                 partitions; moved {} comments out of deleted reports; forgot the keys of {} \
+                 comments and {} flags; deleted {} flags of deleted comments; \
+                 reports {} bytes before, {} after; hourly counts {} bytes before, {} after",
                 done.hours_folded,
                 done.counts_written,
                 downtally::clock::rfc3339(done.folded_until),
                 done.deleted,
                 done.partitions_dropped.len(),
+                done.comments_moved,
+                done.comment_keys_forgotten,
+                done.flag_keys_forgotten,
+                done.orphan_flags_deleted,
                 before.reports,
                 after.reports,
                 before.hourly,

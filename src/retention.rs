@@ -12,6 +12,13 @@
 //! with the watermark that covers them in one transaction (`report_folds`), and only reports below
 //! the watermark are ever deleted. Reports written below the watermark after it moved (a backfill
 //! of history older than the retention period) are deleted without being folded.
+//!
+//! Comments are kept for the outage history, keys are not: the comment of a deleted report that
+//! pages show (the report counted; not only links) moves into `comments` in the transaction that
+//! deletes the report (or drops its partition), without the report's keys, with its problem, its
+//! hidden state and its readers' flags; its old id (`r7`) still names it (`store/comments.rs`).
+//! Then the reporter and network keys of comments, and the network keys of flags, older than the
+//! retention period are forgotten, and flags whose comment is gone are deleted.
 
 use crate::clock::Clock;
 use crate::counts::Resolution;
@@ -79,6 +86,13 @@ pub struct Purge {
     pub partitions_created: usize,
     /// Every hour before this is folded.
     pub folded_until: i64,
+    /// Published comments of deleted reports moved into `comments`, without keys.
+    pub comments_moved: u64,
+    /// Comments whose reporter and network keys were forgotten, and flags whose network key was.
+    pub comment_keys_forgotten: u64,
+    pub flag_keys_forgotten: u64,
+    /// Flags whose comment is gone, deleted.
+    pub orphan_flags_deleted: u64,
 }
 
 /// Keeps PostgreSQL's day partitions ready from yesterday to [`PARTITIONS_AHEAD_DAYS`] ahead of
@@ -119,17 +133,38 @@ pub async fn run_once(
         pause(settings).await;
     }
     purge.folded_until = db.folded_until().await?;
-    purge.partitions_dropped = db.drop_partitions_before(purge.folded_until).await?;
+    let dropped = db.drop_partitions_before(purge.folded_until).await?;
+    purge.partitions_dropped = dropped.days;
+    purge.comments_moved = dropped.comments_moved;
     loop {
         let deleted = db
             .delete_reports_before(purge.folded_until, DELETE_BATCH)
             .await?;
-        purge.deleted += deleted;
-        if deleted < DELETE_BATCH as u64 {
+        purge.deleted += deleted.reports;
+        purge.comments_moved += deleted.comments_moved;
+        if deleted.reports < DELETE_BATCH as u64 {
             break;
         }
         pause(settings).await;
     }
+    // Keys of comments and flags go after the same period (the caps read the last minutes).
+    loop {
+        let forgotten = db.forget_comment_keys(cutoff, DELETE_BATCH).await?;
+        purge.comment_keys_forgotten += forgotten;
+        if forgotten < DELETE_BATCH as u64 {
+            break;
+        }
+        pause(settings).await;
+    }
+    loop {
+        let forgotten = db.forget_flag_keys(cutoff, DELETE_BATCH).await?;
+        purge.flag_keys_forgotten += forgotten;
+        if forgotten < DELETE_BATCH as u64 {
+            break;
+        }
+        pause(settings).await;
+    }
+    purge.orphan_flags_deleted = db.delete_orphan_flags().await?;
     Ok(purge)
 }
 
@@ -154,11 +189,22 @@ pub async fn run(db: Db, clock: Clock, settings: RetentionSettings, leadership: 
         }
         let started = Instant::now();
         match run_once(&db, &settings, clock.now()).await {
-            Ok(p) if p.hours_folded > 0 || p.deleted > 0 || !p.partitions_dropped.is_empty() => {
+            Ok(p)
+                if p.hours_folded > 0
+                    || p.deleted > 0
+                    || !p.partitions_dropped.is_empty()
+                    || p.comment_keys_forgotten > 0
+                    || p.flag_keys_forgotten > 0
+                    || p.orphan_flags_deleted > 0 =>
+            {
                 tracing::info!(
                     hours_folded = p.hours_folded,
                     deleted = p.deleted,
                     partitions_dropped = p.partitions_dropped.len(),
+                    comments_moved = p.comments_moved,
+                    comment_keys_forgotten = p.comment_keys_forgotten,
+                    flag_keys_forgotten = p.flag_keys_forgotten,
+                    orphan_flags_deleted = p.orphan_flags_deleted,
                     folded_until = %crate::clock::rfc3339(p.folded_until),
                     took_ms = started.elapsed().as_millis() as u64,
                     "retention: old reports folded into hourly counts and deleted"

@@ -231,7 +231,7 @@ privacy-stored-keys = Your IP address is never stored. From it and your browser�
 privacy-stored-reports = With each report we store the service, the problem, the region you chose, your position if you shared it (rounded to two decimals, about 1 km), your comment if you left one, the two keys and the time.
 privacy-stored-comments = Comments are public. We store the text, the name you chose (if any), the two keys (to limit how often one visitor or one network may post) and the time; the keys are never shown. When someone flags a comment we keep only their network key.
 privacy-retention-heading = For how long
-privacy-retention = Reports, with their two keys, are deleted after { $days } days (on the database’s own schedule, within the hour); what charts and statistics need of them is first kept as hourly counts per service, problem and region, which hold no key of anyone. The daily salt behind the keys is deleted after two days already, so no key can be linked to a network after that. Comments are kept for the outage history. Counts per minute are kept for { $hours } hours, counts per hour for { $weeks } weeks in the live counters.
+privacy-retention = Reports, with their two keys, are deleted after { $days } days (on the database’s own schedule, within the hour); what charts and statistics need of them is first kept as hourly counts per service, problem and region, which hold no key of anyone. A report’s comment that the pages show is kept for the outage history: when its report is deleted it joins the other comments without any key, with its problem, its flags and whether it is hidden. The two keys of comments and the network keys of flags are deleted after { $days } days as well; the comments and the flags themselves are kept. The daily salt behind the keys is deleted after two days already, so no key can be linked to a network after that. Counts per minute are kept for { $hours } hours, counts per hour for { $weeks } weeks in the live counters.
 privacy-cookies-heading = Cookies
 privacy-cookie-lang = the language you chose with the language links (one year).
 privacy-cookie-tz = the time zone you chose (one year).
@@ -243,7 +243,7 @@ privacy-network-breadth = An outage needs reports from at least { $networks } di
 privacy-network-rate = One network may send at most { $rate } reports and comments a minute; past that it is asked to wait.
 privacy-network-comments = One visitor may post { $visitor } comments on a service in { $minutes } minutes, one network { $network }. A comment sent with a report that was not counted is not published again, and identical comments are shown once, with how many said the same.
 privacy-network-flags = A comment flagged by readers from { $flags } or more networks is folded away behind a click, never deleted: an administrator decides.
-privacy-network-cannot = What it cannot stop: many networks acting together look like a crowd. Each of them is then held to its share, and every report stays in the database with its network key.
+privacy-network-cannot = What it cannot stop: many networks acting together look like a crowd. Each of them is then held to its share, and every report is kept with its network key as long as any other.
 
 # Admin area
 admin-title = Administration

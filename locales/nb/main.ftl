@@ -231,7 +231,7 @@ privacy-stored-keys = IP-adressen din lagres aldri. Fra den og User-Agent-hodet 
 privacy-stored-reports = For hver melding lagrer vi tjenesten, problemet, regionen du valgte, posisjonen din hvis du delte den (avrundet til to desimaler, omtrent 1 km), kommentaren din hvis du la igjen en, de to nøklene og tidspunktet.
 privacy-stored-comments = Kommentarer er offentlige. Vi lagrer teksten, navnet du valgte (hvis noe), de to nøklene (for å begrense hvor ofte én besøkende eller ett nett kan skrive) og tidspunktet; nøklene vises aldri. Når noen rapporterer en kommentar, lagrer vi bare nett-nøkkelen deres.
 privacy-retention-heading = Hvor lenge
-privacy-retention = Meldinger slettes sammen med de to nøklene sine etter { $days } dager (innen en time); det diagrammer og statistikk trenger av dem, beholdes først som tellinger per time per tjeneste, problem og region, uten noen nøkkel. Det daglige saltet bak nøklene slettes allerede etter to dager, så ingen nøkkel kan knyttes til et nettverk etter det. Kommentarer beholdes for historikken over driftsavbrudd. Tellinger per minutt beholdes i { $hours } timer, tellinger per time i { $weeks } uker i tellerne.
+privacy-retention = Meldinger slettes sammen med de to nøklene sine etter { $days } dager (innen en time); det diagrammer og statistikk trenger av dem, beholdes først som tellinger per time per tjeneste, problem og region, uten noen nøkkel. Kommentaren til en melding som sidene viser, beholdes for historikken over driftsavbrudd: når meldingen slettes, flyttes den uten noen nøkkel til de andre kommentarene, med problemet, rapporteringene og om den er skjult. De to nøklene til kommentarer og nett-nøklene til rapporteringer slettes også etter { $days } dager; selve kommentarene og rapporteringene beholdes. Det daglige saltet bak nøklene slettes allerede etter to dager, så ingen nøkkel kan knyttes til et nettverk etter det. Tellinger per minutt beholdes i { $hours } timer, tellinger per time i { $weeks } uker i tellerne.
 privacy-cookies-heading = Informasjonskapsler
 privacy-cookie-lang = språket du valgte med språklenkene (ett år).
 privacy-cookie-tz = tidssonen du valgte (ett år).
@@ -243,7 +243,7 @@ privacy-network-breadth = Et driftsavbrudd krever meldinger fra minst { $network
 privacy-network-rate = Ett nett kan sende høyst { $rate } meldinger og kommentarer i minuttet; utover det blir det bedt om å vente.
 privacy-network-comments = Én besøkende kan skrive { $visitor } kommentarer om en tjeneste på { $minutes } minutter, ett nett { $network }. En kommentar sendt med en melding som ikke ble talt, publiseres ikke på nytt, og like kommentarer vises én gang, med hvor mange som skrev det samme.
 privacy-network-flags = En kommentar som lesere fra { $flags } eller flere nett rapporterer, skjules bak et klikk, aldri slettet: en administrator bestemmer.
-privacy-network-cannot = Hva det ikke kan stoppe: mange nett som handler sammen, ser ut som en folkemengde. Hvert av dem holdes da til sin andel, og hver melding blir liggende i databasen med nett-nøkkelen sin.
+privacy-network-cannot = Hva det ikke kan stoppe: mange nett som handler sammen, ser ut som en folkemengde. Hvert av dem holdes da til sin andel, og hver melding blir liggende i databasen med nett-nøkkelen sin like lenge som alle andre.
 
 # Admin area
 admin-title = Administrasjon

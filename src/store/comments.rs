@@ -106,9 +106,10 @@ pub enum Posted {
 
 /// Both kinds of comment as one relation: `src`, `id`, `service`, `created_at`, `name`, `body`,
 /// `problem`, `hidden_at`. Comments left with a report are shown only when the report counted: a
-/// repeat (or a report over its network's bound) does not publish its comment again.
+/// repeat (or a report over its network's bound) does not publish its comment again. Those that
+/// retention moved into `comments` keep their problem there.
 const ALL_COMMENTS: &str = "SELECT 'c' AS src, id, service, created_at, name, body, \
-       CAST(NULL AS TEXT) AS problem, hidden_at FROM comments \
+       problem, hidden_at FROM comments \
      UNION ALL \
      SELECT 'r' AS src, id, service, created_at, CAST(NULL AS TEXT) AS name, comment AS body, \
        problem, comment_hidden_at AS hidden_at FROM reports \
@@ -240,17 +241,25 @@ impl Db {
     }
 
     /// One comment, shown or hidden (`None` when there is none, or it is the comment of a report
-    /// that did not count).
+    /// that did not count). The comment of a report that retention deleted answers to the report's
+    /// id (`r7`) still: it is the comment it moved into `comments`, with that id (`c…`).
     pub async fn comment(&self, id: CommentId) -> Result<Option<StoredComment>, StoreError> {
         let sql = format!(
             "SELECT {COMMENT_COLUMNS} FROM ({ALL_COMMENTS}) AS c WHERE c.src = $1 AND c.id = $2"
         );
+        let moved = format!(
+            "SELECT {COMMENT_COLUMNS} FROM ({ALL_COMMENTS}) AS c \
+             WHERE c.src = 'c' AND c.id = (SELECT id FROM comments WHERE report_id = $1)"
+        );
         on_pool!(self, p => {
-            let row = sqlx::query(&sql)
+            let mut row = sqlx::query(&sql)
                 .bind(id.source.code())
                 .bind(id.id)
                 .fetch_optional(p)
                 .await?;
+            if row.is_none() && id.source == Source::Report {
+                row = sqlx::query(&moved).bind(id.id).fetch_optional(p).await?;
+            }
             Ok(row.as_ref().map(comment_from_row).transpose()?)
         })
     }
@@ -338,6 +347,170 @@ impl Db {
         on_pool!(self, p => {
             let rows = sqlx::query(&sql).bind(limit).fetch_all(p).await?;
             Ok(rows.iter().map(comment_from_row).collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+}
+
+/// The comment of a counted report that retention deletes: it moves into `comments`, without keys.
+#[derive(Debug, Clone)]
+pub(super) struct ReportComment {
+    pub report_id: i64,
+    pub service: String,
+    pub created_at: i64,
+    pub body: String,
+    pub problem: String,
+    pub hidden_at: Option<i64>,
+}
+
+impl ReportComment {
+    /// The comment that pages show of a row of `reports` read with [`ReportComment::COLUMNS`]:
+    /// `None` when it has none, did not count, or is only links (never shown; it goes with its
+    /// report).
+    pub(super) fn of_report<R: Row>(row: &R) -> Result<Option<Self>, sqlx::Error>
+    where
+        for<'r> &'r str: sqlx::ColumnIndex<R>,
+        for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        for<'r> Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    {
+        let Some(body) = row.try_get::<Option<String>, _>("comment")? else {
+            return Ok(None);
+        };
+        if !row.try_get::<bool, _>("counted")? || !crate::comments::shown_with_report(&body) {
+            return Ok(None);
+        }
+        Ok(Some(ReportComment {
+            report_id: row.try_get("id")?,
+            service: row.try_get("service")?,
+            created_at: row.try_get("created_at")?,
+            body,
+            problem: row.try_get("problem")?,
+            hidden_at: row.try_get("comment_hidden_at")?,
+        }))
+    }
+
+    /// The columns of `reports` that [`ReportComment::of_report`] reads.
+    pub(super) const COLUMNS: &str =
+        "id, service, created_at, comment, counted, problem, comment_hidden_at";
+}
+
+/// Flags on a moved comment's old id (`'r'`, report id) that a network also set on its new one:
+/// one flag per network, so the old one goes (a flag could land on the old id while the comment
+/// moved, from a page read before).
+pub(super) const DROP_TWIN_FLAGS: &str = "DELETE FROM comment_flags WHERE source = 'r' AND EXISTS \
+     (SELECT 1 FROM comments AS c JOIN comment_flags AS f ON f.source = 'c' AND f.comment_id = c.id \
+      WHERE c.report_id = comment_flags.comment_id AND f.network = comment_flags.network)";
+/// Flags on a moved comment's old id follow it to its new one.
+pub(super) const REPOINT_FLAGS: &str = "UPDATE comment_flags SET source = 'c', comment_id = c.id \
+     FROM comments AS c WHERE comment_flags.source = 'r' AND c.report_id = comment_flags.comment_id";
+
+/// In the open transaction `$tx` that deletes their reports: the comments `$moving`
+/// (`&[ReportComment]`) inserted into `comments` with no reporter or network key (reporter '',
+/// which no visitor's key equals; network NULL), no name, their problem and hidden state, and the
+/// id of their report (`comments.report_id`: a report is moved once); readers' flags follow them.
+/// Evaluates to how many moved.
+macro_rules! move_report_comments {
+    ($tx:expr, $moving:expr) => {{
+        let moving: &[$crate::store::comments::ReportComment] = $moving;
+        let mut moved: u64 = 0;
+        for chunk in moving.chunks(500) {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO comments \
+                 (service, body, problem, hidden_at, created_at, report_id, name, reporter, network) ",
+            );
+            q.push_values(chunk, |mut row, c| {
+                row.push_bind(c.service.as_str())
+                    .push_bind(c.body.as_str())
+                    .push_bind(c.problem.as_str())
+                    .push_bind(c.hidden_at)
+                    .push_bind(c.created_at)
+                    .push_bind(c.report_id)
+                    .push("NULL")
+                    .push("''")
+                    .push("NULL");
+            });
+            q.push(" ON CONFLICT (report_id) DO NOTHING");
+            moved += q.build().execute(&mut *$tx).await?.rows_affected();
+        }
+        if !moving.is_empty() {
+            sqlx::query($crate::store::comments::DROP_TWIN_FLAGS)
+                .execute(&mut *$tx)
+                .await?;
+            sqlx::query($crate::store::comments::REPOINT_FLAGS)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        moved
+    }};
+}
+pub(super) use move_report_comments;
+
+impl Db {
+    /// Forgets the reporter and network keys of at most `limit` comments posted before `before`
+    /// (reporter '', network NULL): the caps that read them look at the last minutes only. Returns
+    /// how many (fewer than `limit`: none are left).
+    pub async fn forget_comment_keys(&self, before: i64, limit: i64) -> Result<u64, StoreError> {
+        on_pool!(self, p => {
+            Ok(sqlx::query(
+                "UPDATE comments SET reporter = '', network = NULL WHERE id IN \
+                     (SELECT id FROM comments WHERE reporter <> '' AND created_at < $1 LIMIT $2)",
+            )
+            .bind(before)
+            .bind(limit)
+            .execute(p)
+            .await?
+            .rows_affected())
+        })
+    }
+
+    /// Forgets the network key of at most `limit` flags set before `before`: each becomes `-` and
+    /// random hex, unique per row as the primary key needs and linked to nothing, so every flag
+    /// still counts once. Returns how many (fewer than `limit`: none are left).
+    pub async fn forget_flag_keys(&self, before: i64, limit: i64) -> Result<u64, StoreError> {
+        let done = match self {
+            Db::Sqlite(p) => sqlx::query(
+                "UPDATE comment_flags SET network = '-' || lower(hex(randomblob(16))) \
+                 WHERE rowid IN (SELECT rowid FROM comment_flags \
+                     WHERE network NOT LIKE '-%' AND created_at < $1 LIMIT $2)",
+            )
+            .bind(before)
+            .bind(limit)
+            .execute(p)
+            .await?
+            .rows_affected(),
+            Db::Postgres(p) => sqlx::query(
+                "UPDATE comment_flags SET network = '-' || replace(gen_random_uuid()::text, '-', '') \
+                 WHERE (source, comment_id, network) IN (SELECT source, comment_id, network \
+                     FROM comment_flags WHERE network NOT LIKE '-%' AND created_at < $1 LIMIT $2)",
+            )
+            .bind(before)
+            .bind(limit)
+            .execute(p)
+            .await?
+            .rows_affected(),
+        };
+        Ok(done)
+    }
+
+    /// Flags whose comment is gone: on comments of reports deleted without moving them (before
+    /// comments moved, or only links). A flag set on a moved comment's old id meanwhile follows
+    /// it first. (`comments` rows are never deleted.) Returns how many flags were deleted.
+    pub async fn delete_orphan_flags(&self) -> Result<u64, StoreError> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query(DROP_TWIN_FLAGS).execute(&mut *tx).await?;
+            sqlx::query(REPOINT_FLAGS).execute(&mut *tx).await?;
+            let deleted = sqlx::query(
+                "DELETE FROM comment_flags WHERE source = 'r' \
+                   AND NOT EXISTS (SELECT 1 FROM reports AS r WHERE r.id = comment_flags.comment_id)",
+            )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            tx.commit().await?;
+            Ok(deleted)
         })
     }
 }

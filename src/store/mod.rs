@@ -27,7 +27,7 @@ pub use outages::{ClosedBy, OutageFilter, OutageRecord, StatusRow, StoredOutage}
 pub use repairs::StaleMark;
 use reports::report_columns;
 pub use reports::{NewReport, PublicReport, StoredCounts};
-pub use retention::StoreSize;
+pub use retention::{Deleted, Dropped, StoreSize};
 pub use sqlite_writer::{SqliteWriter, with_sqlite_writer};
 pub use webhooks::{Claimed, Fanout, FirstDelivery, Subscription};
 pub use writer::ReportSink;

@@ -1,14 +1,55 @@
 //! Retention in SQL (issue 14 §3, the job in `retention.rs`): counted reports folded into hourly
 //! counts per series (`report_hours`, no reporter or network key), the watermark `report_folds`
 //! (every hour before it is folded), reports before it deleted in small batches, and on PostgreSQL
-//! the day partitions of `reports`: created ahead, dropped whole once folded.
+//! the day partitions of `reports`: created ahead, dropped whole once folded. Whichever way reports
+//! go, their published comments move into `comments` in the same transaction
+//! (`comments.rs::move_report_comments`).
 
+use super::comments::{ReportComment, move_report_comments};
 use super::{Db, StoreError, on_pool};
 use crate::counts::{BucketCount, Dim, Resolution};
 use crate::domain::ServiceSlug;
 use sqlx::Row;
 
 const DAY: i64 = 86_400;
+
+/// In the open transaction `$tx`: at most `$limit` reports older than `$before` deleted, their
+/// published comments moved into `comments` first. Evaluates to a [`Deleted`].
+macro_rules! delete_batch {
+    ($tx:expr, $before:expr, $limit:expr) => {{
+        let sql = format!(
+            "SELECT {} FROM reports WHERE created_at < $1 LIMIT $2",
+            ReportComment::COLUMNS
+        );
+        let rows = sqlx::query(&sql)
+            .bind($before)
+            .bind($limit)
+            .fetch_all(&mut *$tx)
+            .await?;
+        let mut ids = Vec::with_capacity(rows.len());
+        let mut moving = Vec::new();
+        for row in &rows {
+            ids.push(row.try_get::<i64, _>("id")?);
+            moving.extend(ReportComment::of_report(row)?);
+        }
+        let comments_moved = move_report_comments!($tx, &moving);
+        let mut reports = 0;
+        for chunk in ids.chunks(1_000) {
+            let mut q = sqlx::QueryBuilder::new("DELETE FROM reports WHERE created_at < ");
+            q.push_bind($before).push(" AND id IN (");
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            q.push(")");
+            reports += q.build().execute(&mut *$tx).await?.rows_affected();
+        }
+        Deleted {
+            reports,
+            comments_moved,
+        }
+    }};
+}
 
 /// Hourly counts written per transaction when folding (SQLite: a few milliseconds of the writer).
 const FOLD_ROWS: usize = 2_000;
@@ -158,30 +199,32 @@ impl Db {
         Ok(())
     }
 
-    /// Deletes at most `limit` reports older than `before` in one short transaction; returns how
-    /// many (fewer than `limit`: none are left).
-    pub async fn delete_reports_before(&self, before: i64, limit: i64) -> Result<u64, StoreError> {
-        let done = match self {
-            Db::Sqlite(p) => sqlx::query(
-                "DELETE FROM reports WHERE id IN \
-                     (SELECT id FROM reports WHERE created_at < $1 LIMIT $2)",
-            )
-            .bind(before)
-            .bind(limit)
-            .execute(p)
-            .await?
-            .rows_affected(),
-            Db::Postgres(p) => sqlx::query(
-                "DELETE FROM reports WHERE (id, created_at) IN \
-                     (SELECT id, created_at FROM reports WHERE created_at < $1 LIMIT $2)",
-            )
-            .bind(before)
-            .bind(limit)
-            .execute(p)
-            .await?
-            .rows_affected(),
+    /// Deletes at most `limit` reports older than `before` in one short transaction, moving the
+    /// comments of theirs that pages show into `comments` in the same transaction
+    /// (`comments.rs::move_report_comments`). Returns how many reports (fewer than `limit`: none
+    /// are left) and comments.
+    pub async fn delete_reports_before(
+        &self,
+        before: i64,
+        limit: i64,
+    ) -> Result<Deleted, StoreError> {
+        let deleted = match self {
+            // BEGIN IMMEDIATE: the batch is read and deleted under the write lock, so the intake's
+            // writer cannot slip between (a deferred transaction would fail to upgrade).
+            Db::Sqlite(p) => {
+                let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                let deleted = delete_batch!(tx, before, limit);
+                tx.commit().await?;
+                deleted
+            }
+            Db::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                let deleted = delete_batch!(tx, before, limit);
+                tx.commit().await?;
+                deleted
+            }
         };
-        Ok(done)
+        Ok(deleted)
     }
 
     /// PostgreSQL: the UTC days of the day partitions of `reports`, oldest first (none on SQLite).
@@ -243,12 +286,13 @@ impl Db {
     }
 
     /// PostgreSQL: drops the day partitions of `reports` that end at or before `before` (every
-    /// report in them folded). Returns the days dropped.
-    pub async fn drop_partitions_before(&self, before: i64) -> Result<Vec<i64>, StoreError> {
+    /// report in them folded), each with the move of its published comments into `comments` in
+    /// one transaction. Returns the days dropped and the comments moved.
+    pub async fn drop_partitions_before(&self, before: i64) -> Result<Dropped, StoreError> {
         let Db::Postgres(p) = self else {
-            return Ok(Vec::new());
+            return Ok(Dropped::default());
         };
-        let mut dropped = Vec::new();
+        let mut dropped = Dropped::default();
         for day in self.report_partitions().await? {
             if (day + 1) * DAY > before {
                 break;
@@ -259,13 +303,29 @@ impl Db {
             ))
             .execute(&mut *tx)
             .await?;
+            // The day's published comments move out first, in the transaction that drops it.
+            let sql = format!(
+                "SELECT {} FROM reports WHERE created_at >= $1 AND created_at < $2 \
+                 AND comment IS NOT NULL AND counted = TRUE",
+                ReportComment::COLUMNS
+            );
+            let moving = sqlx::query(&sql)
+                .bind(day * DAY)
+                .bind((day + 1) * DAY)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .filter_map(|row| ReportComment::of_report(row).transpose())
+                .collect::<Result<Vec<_>, _>>()?;
+            let moved = move_report_comments!(tx, &moving);
             match sqlx::query(&format!("DROP TABLE \"{}\"", partition_name(day)))
                 .execute(&mut *tx)
                 .await
             {
                 Ok(_) => {
                     tx.commit().await?;
-                    dropped.push(day);
+                    dropped.days.push(day);
+                    dropped.comments_moved += moved;
                 }
                 Err(e) => {
                     tx.rollback().await?;
@@ -307,6 +367,23 @@ impl Db {
             }
         }
     }
+}
+
+/// What one batch of [`Db::delete_reports_before`] deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Deleted {
+    pub reports: u64,
+    /// Their published comments, moved into `comments`.
+    pub comments_moved: u64,
+}
+
+/// What [`Db::drop_partitions_before`] dropped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dropped {
+    /// UTC day numbers.
+    pub days: Vec<i64>,
+    /// Their published comments, moved into `comments`.
+    pub comments_moved: u64,
 }
 
 /// What the store takes on disk, in bytes (see [`Db::store_size`]).

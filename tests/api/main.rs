@@ -47,6 +47,7 @@ mod redis_down;
 mod regional_breadth;
 mod regions;
 mod retention;
+mod retention_comments;
 mod series_api;
 mod slow_clients;
 mod tls;
