@@ -416,17 +416,11 @@ impl Counts {
         ttl: i64,
         bound: &NetworkBound,
     ) -> Vec<Verdict> {
-        let call = self.call("admit", async {
-            delegate!(&self.backend, s => s.admit(claims, now, ttl, bound).await)
-        });
-        match call.await {
-            Ok(verdicts) => verdicts,
-            Err(_) => self.fallback.admit_now(claims, now, ttl, bound),
-        }
+        self.admit_here_or_local(claims, now, ttl, bound, false)
+            .await
     }
 
-    /// [`CountStore::take_over`] that never fails: in this node's memory while the backend is
-    /// unreachable (as [`Counts::admit_or_local`]).
+    /// [`CountStore::take_over`] that never fails (as [`Counts::admit_or_local`]).
     pub async fn take_over_or_local(
         &self,
         claims: &[Claim],
@@ -434,8 +428,24 @@ impl Counts {
         ttl: i64,
         bound: &NetworkBound,
     ) -> Vec<Verdict> {
+        self.admit_here_or_local(claims, now, ttl, bound, true)
+            .await
+    }
+
+    async fn admit_here_or_local(
+        &self,
+        claims: &[Claim],
+        now: i64,
+        ttl: i64,
+        bound: &NetworkBound,
+        take_over: bool,
+    ) -> Vec<Verdict> {
         let call = self.call("admit", async {
-            delegate!(&self.backend, s => s.take_over(claims, now, ttl, bound).await)
+            if take_over {
+                delegate!(&self.backend, s => s.take_over(claims, now, ttl, bound).await)
+            } else {
+                delegate!(&self.backend, s => s.admit(claims, now, ttl, bound).await)
+            }
         });
         match call.await {
             Ok(verdicts) => verdicts,
