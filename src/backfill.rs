@@ -5,6 +5,7 @@
 use crate::counts::Counts;
 use crate::domain::{NetworkKey, ProblemKind, RegionId, ReportKind, ReporterKey, ServiceSlug};
 use crate::rebuild::rebuild_counts;
+use crate::retention::HourFolder;
 use crate::simulate::{SimSpec, simulate_reports};
 use crate::store::{Db, NewReport};
 
@@ -42,19 +43,39 @@ pub async fn backfill_service(
     service: &ServiceSlug,
     spec: &SimSpec,
 ) -> anyhow::Result<usize> {
+    store_history(db, simulated_reports(service, spec)).await
+}
+
+/// Stores `reports` (in time order) as history: those in hours retention has already folded go
+/// straight into the hourly counts, as folding them would have (raw, they would be deleted unfolded:
+/// retention deletes whatever lies before its watermark), without their keys or comments; the rest
+/// as reports. Returns how many were written either way.
+pub async fn store_history(
+    db: &Db,
+    reports: impl Iterator<Item = anyhow::Result<NewReport>>,
+) -> anyhow::Result<usize> {
+    let folded_until = db.folded_until().await?;
+    let mut folder = HourFolder::default();
     let mut batch = Vec::with_capacity(BATCH);
     let mut total = 0;
-    for report in simulated_reports(service, spec) {
-        batch.push(report?);
+    for report in reports {
+        let report = report?;
+        total += 1;
+        if report.created_at < folded_until {
+            folder.add(&report);
+            continue;
+        }
+        batch.push(report);
         if batch.len() == BATCH {
             db.insert_reports(&batch).await?;
-            total += batch.len();
             batch.clear();
         }
     }
     if !batch.is_empty() {
         db.insert_reports(&batch).await?;
-        total += batch.len();
+    }
+    if !folder.is_empty() {
+        db.add_folded(&folder.finish()).await?;
     }
     Ok(total)
 }

@@ -10,8 +10,9 @@
 //! The job runs on the monitor's leader (`monitor/leadership.rs`) every [`RetentionSettings::every`]
 //! and as `downtally retention run`. It is safe to stop at any point: hourly counts are written
 //! with the watermark that covers them in one transaction (`report_folds`), and only reports below
-//! the watermark are ever deleted. Reports written below the watermark after it moved (a backfill
-//! of history older than the retention period) are deleted without being folded.
+//! the watermark are ever deleted. History written below the watermark after it moved (a backfill
+//! reaching past the retention period, `backfill.rs::store_history`) goes straight into the hourly
+//! counts ([`HourFolder`]), as folding it would have.
 //!
 //! Comments are kept for the outage history, keys are not: the comment of a deleted report that
 //! pages show (the report counted; not only links) moves into `comments` in the transaction that
@@ -21,9 +22,12 @@
 //! retention period are forgotten, and flags whose comment is gone are deleted.
 
 use crate::clock::Clock;
-use crate::counts::Resolution;
+use crate::counts::admission::NETWORK_WINDOW_SECS;
+use crate::counts::{BucketCount, Dim, Hit, Resolution};
+use crate::domain::{NetworkKey, ReportKind, ServiceSlug};
 use crate::monitor::Leadership;
-use crate::store::{Db, StoreError};
+use crate::store::{Db, NewReport, StoreError};
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 /// Days raw reports are kept by default.
@@ -93,6 +97,68 @@ pub struct Purge {
     pub flag_keys_forgotten: u64,
     /// Flags whose comment is gone, deleted.
     pub orphan_flags_deleted: u64,
+}
+
+/// Hourly counts of reports that are past the retention period already when they are written (a
+/// backfill of old history, `backfill.rs`): what folding them would have put in `report_hours`,
+/// series for series (`store/reports.rs::counted_buckets`), without storing them first. Reports
+/// come in time order (for the networks series: a network's first counted report of each 15-minute
+/// block counts, in the hour it came).
+#[derive(Default)]
+pub struct HourFolder {
+    counts: HashMap<(ServiceSlug, Dim, i64), u64>,
+    /// The networks seen in the current block, per service.
+    block: i64,
+    seen: HashSet<(ServiceSlug, NetworkKey)>,
+}
+
+impl HourFolder {
+    pub fn add(&mut self, report: &NewReport) {
+        if !report.counted {
+            return;
+        }
+        let hour = Resolution::Hour.floor(report.created_at);
+        let block = report.created_at.div_euclid(NETWORK_WINDOW_SECS);
+        if block != self.block {
+            debug_assert!(block > self.block || self.seen.is_empty(), "in time order");
+            self.block = block;
+            self.seen.clear();
+        }
+        let first_of_network = report.kind != ReportKind::WorksAgain
+            && self
+                .seen
+                .insert((report.service.clone(), report.network.clone()));
+        let hit = Hit {
+            service: report.service.clone(),
+            kind: report.kind,
+            region: report.region.clone(),
+            at: report.created_at,
+            first_of_network,
+        };
+        for dim in hit.dims() {
+            *self
+                .counts
+                .entry((report.service.clone(), dim, hour))
+                .or_default() += 1;
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    pub fn finish(self) -> Vec<BucketCount> {
+        self.counts
+            .into_iter()
+            .map(|((service, dim, start), count)| BucketCount {
+                service,
+                dim,
+                resolution: Resolution::Hour,
+                start,
+                count,
+            })
+            .collect()
+    }
 }
 
 /// Keeps PostgreSQL's day partitions ready from yesterday to [`PARTITIONS_AHEAD_DAYS`] ahead of

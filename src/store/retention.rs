@@ -175,6 +175,27 @@ impl Db {
         }
     }
 
+    /// Adds `buckets` (hourly counts, of hours before the watermark) to what `report_hours` holds,
+    /// in one transaction: history written after its hours were folded (`backfill.rs`).
+    pub async fn add_folded(&self, buckets: &[BucketCount]) -> Result<(), StoreError> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            for chunk in buckets.chunks(500) {
+                let mut q = sqlx::QueryBuilder::new("INSERT INTO report_hours (service, hour, series, n) ");
+                q.push_values(chunk, |mut row, b| {
+                    row.push_bind(b.service.as_str())
+                        .push_bind(b.start)
+                        .push_bind(b.dim.tag())
+                        .push_bind(b.count as i64);
+                });
+                q.push(" ON CONFLICT (service, hour, series) DO UPDATE SET n = report_hours.n + excluded.n");
+                q.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     /// One transaction: hourly counts written, the watermark moved to `until`.
     async fn write_folded(&self, buckets: &[BucketCount], until: i64) -> Result<(), StoreError> {
         on_pool!(self, p => {

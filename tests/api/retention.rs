@@ -4,6 +4,7 @@
 //! purge deletes; a report past retention answers 404; `downtally retention run`.
 
 use crate::helpers::*;
+use downtally::backfill::store_history;
 use downtally::counts::{BucketRange, CountStore, Dim, Resolution};
 use downtally::domain::{
     Comment, NetworkKey, ProblemKind, RegionId, ReportKind, ReporterKey, ServiceSlug,
@@ -432,4 +433,78 @@ async fn partitioning_keeps_every_report_on_postgres() {
     assert_eq!(ids, vec![old[2].0 + 1, old[2].0 + 2]);
     pool.close().await;
     db.close().await;
+}
+
+/// A fresh database on `url`, migrated, with the catalog's services.
+async fn fresh_db(url: &str, now: i64) -> Db {
+    let db = Db::connect(url).await.unwrap();
+    db.migrate().await.unwrap();
+    let catalog = downtally::catalog::Catalog::embedded().unwrap();
+    db.sync_catalog(&catalog, now).await.unwrap();
+    db
+}
+
+async fn folded_rows(db: &Db) -> Vec<(String, i64, String, i64)> {
+    let sql = "SELECT service, hour, series, n FROM report_hours ORDER BY service, hour, series";
+    match db {
+        Db::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        Db::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+    }
+}
+
+/// History written after retention folded its hours (a backfill reaching past the retention
+/// period) lands in the hourly counts exactly as if it had been stored first and folded after:
+/// before, it was stored and then deleted unfolded, lost to every chart.
+async fn history_past_retention_is_folded_as_written(url_a: &str, url_b: &str) {
+    let now = START + 60 * DAY;
+    let service = slug(MONZO);
+    // Three days, 40 to 37 days before `now`: past the 30-day retention.
+    let history = || (20..23).flat_map(|d| day_of_reports(&service, d)).map(Ok);
+    let settings = RetentionSettings::default();
+
+    let stored_then_folded = fresh_db(url_a, now).await;
+    store_history(&stored_then_folded, history()).await.unwrap();
+    run_once(&stored_then_folded, &settings, now).await.unwrap();
+
+    let folded_then_written = fresh_db(url_b, now).await;
+    run_once(&folded_then_written, &settings, now)
+        .await
+        .unwrap();
+    assert!(folded_then_written.folded_until().await.unwrap() > START + 23 * DAY);
+    let written = store_history(&folded_then_written, history())
+        .await
+        .unwrap();
+    assert_eq!(written, 3 * day_of_reports(&service, 20).len());
+    let raw = folded_then_written.stored_counts().await.unwrap();
+    assert_eq!(
+        raw.reports, 0,
+        "no report stored with its keys past the retention"
+    );
+
+    let expected = folded_rows(&stored_then_folded).await;
+    assert!(expected.len() > 3 * 24 * 5, "every series of every hour");
+    assert_eq!(folded_rows(&folded_then_written).await, expected);
+    // Written again on top (two imports of one stretch add up, as two stores of it would).
+    store_history(&folded_then_written, history())
+        .await
+        .unwrap();
+    let doubled = folded_rows(&folded_then_written).await;
+    assert!(doubled.iter().zip(&expected).all(|(d, e)| d.3 == 2 * e.3));
+    stored_then_folded.close().await;
+    folded_then_written.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_past_retention_is_folded_as_written_on_sqlite() {
+    let (a, b) = (SqliteFile::new(), SqliteFile::new());
+    history_past_retention_is_folded_as_written(&a.url, &b.url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_past_retention_is_folded_as_written_on_postgres() {
+    let Some(admin) = require_env("TEST_DATABASE_URL") else {
+        return;
+    };
+    let (a, b) = (fresh_postgres(&admin).await, fresh_postgres(&admin).await);
+    history_past_retention_is_folded_as_written(&a, &b).await;
 }
