@@ -126,6 +126,15 @@ pub async fn repair_counts(
             cutoff = %crate::clock::rfc3339(cutoff),
             "the counters may lack counts: repairing them from SQL"
         );
+        // First the admissions it lost or never saw (a restart empties Redis; while it was down
+        // they were made in nodes' memory), back from SQL, before the wait below: else a reporter
+        // who counted before could count again within the window, a network's bound would start
+        // afresh, and a network counted before would be a "first" again in the networks series.
+        let claims = db.recent_claims(claims_since(now, bound)).await?;
+        let restored = counts
+            .restore_admissions(&claims, now, DEDUP_WINDOW_SECONDS, bound)
+            .await?;
+        tracing::info!(claims = restored, "admissions restored from SQL");
         // Every report received before the cutoff must have been recorded first (real time too,
         // for a manual clock that does not move).
         let wait = Duration::from_secs((cutoff + Counts::LATE_RECORD - now).max(0) as u64);
@@ -142,14 +151,6 @@ pub async fn repair_counts(
             )
             .await?;
         counts.replace_before(&buckets, cutoff, now).await?;
-        // The admissions it lost or never saw (a restart empties Redis; while it was down they were
-        // made in nodes' memory) back from SQL: else a reporter who counted before could count again
-        // within the window, and a network's bound would start afresh.
-        let claims = db.recent_claims(claims_since(now, bound)).await?;
-        let restored = counts
-            .restore_admissions(&claims, now, DEDUP_WINDOW_SECONDS, bound)
-            .await?;
-        tracing::info!(claims = restored, "admissions restored from SQL");
         buckets.len()
     } else {
         rebuild_counts(db, counts, now).await?
