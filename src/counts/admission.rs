@@ -1,5 +1,5 @@
 //! Which reports count: the arithmetic both counter stores apply (the in-process store in Rust, Redis
-//! in a Lua script that mirrors it; `tests/counter_contract.rs` holds them to the same answers).
+//! in a Lua script that mirrors it; `tests/api/counter_contract/` holds them to the same answers).
 //!
 //! A report counts when its reporter has not counted for the service in the last 15 minutes
 //! (de-duplication) and its network has not yet used up its share of the service's window:

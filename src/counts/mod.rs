@@ -146,7 +146,7 @@ pub enum CountError {
     Sql(#[from] crate::store::StoreError),
 }
 
-/// The contract both counter stores keep (see `tests/counter_contract.rs`).
+/// The contract both counter stores keep (see `tests/api/counter_contract/`).
 pub trait CountStore: Send + Sync {
     /// Decides, in order, which claims count (see `admission.rs`): a reporter without a live claim
     /// on the service (claims last `ttl` seconds from `now`) whose network is within `bound`. Claims

@@ -273,7 +273,7 @@ pub const FRAME_WIDTH: u32 = 360;
 /// What the map page holds besides the map at [`FRAME_WIDTH`] (CSS px): the page's padding, the
 /// service's name, a status line of up to three lines, the legend and the reports by country as
 /// HTML (the SVG's own are too small to read at this width), the closed region table and the credit
-/// line of up to two lines (measured in Chromium: `tests/api/browser.rs`).
+/// line of up to two lines (measured in Chromium: `tests/api/browser/embed.rs`).
 pub const FRAME_TEXT_HEIGHT: f64 = 300.0;
 
 /// Height (CSS px) of the frame the snippet suggests for a map of `size` (its SVG's `viewBox`), so
