@@ -178,26 +178,28 @@ impl Db {
     /// Adds `buckets` (hourly counts, of hours before the watermark) to what `report_hours` holds,
     /// in one transaction: history written after its hours were folded (`backfill.rs`).
     pub async fn add_folded(&self, buckets: &[BucketCount]) -> Result<(), StoreError> {
-        on_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            for chunk in buckets.chunks(500) {
-                let mut q = sqlx::QueryBuilder::new("INSERT INTO report_hours (service, hour, series, n) ");
-                q.push_values(chunk, |mut row, b| {
-                    row.push_bind(b.service.as_str())
-                        .push_bind(b.start)
-                        .push_bind(b.dim.tag())
-                        .push_bind(b.count as i64);
-                });
-                q.push(" ON CONFLICT (service, hour, series) DO UPDATE SET n = report_hours.n + excluded.n");
-                q.build().execute(&mut *tx).await?;
-            }
-            tx.commit().await?;
-        });
-        Ok(())
+        self.write_hour_counts(buckets, None).await
     }
 
     /// One transaction: hourly counts written, the watermark moved to `until`.
     async fn write_folded(&self, buckets: &[BucketCount], until: i64) -> Result<(), StoreError> {
+        self.write_hour_counts(buckets, Some(until)).await
+    }
+
+    /// In one transaction, `buckets` written to `report_hours`: with a watermark, as folded (an
+    /// hour folded again takes the new counts) and the watermark moved to it; without, added to
+    /// what is there.
+    async fn write_hour_counts(
+        &self,
+        buckets: &[BucketCount],
+        watermark: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let on_conflict = match watermark {
+            Some(_) => " ON CONFLICT (service, hour, series) DO UPDATE SET n = excluded.n",
+            None => {
+                " ON CONFLICT (service, hour, series) DO UPDATE SET n = report_hours.n + excluded.n"
+            }
+        };
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             for chunk in buckets.chunks(500) {
@@ -208,13 +210,15 @@ impl Db {
                         .push_bind(b.dim.tag())
                         .push_bind(b.count as i64);
                 });
-                q.push(" ON CONFLICT (service, hour, series) DO UPDATE SET n = excluded.n");
+                q.push(on_conflict);
                 q.build().execute(&mut *tx).await?;
             }
-            sqlx::query("UPDATE report_folds SET folded_until = $1 WHERE id = 1 AND folded_until < $1")
-                .bind(until)
-                .execute(&mut *tx)
-                .await?;
+            if let Some(until) = watermark {
+                sqlx::query("UPDATE report_folds SET folded_until = $1 WHERE id = 1 AND folded_until < $1")
+                    .bind(until)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
         });
         Ok(())
