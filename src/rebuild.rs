@@ -60,22 +60,21 @@ pub async fn rebuild_if_needed(
     }
 }
 
-/// Takes back into an in-process counter store the claims of the reports counted in the last two
-/// network blocks (the de-duplication window and the network bound's span), which died with the
-/// previous process: a client retrying a report whose answer a crash (`kill -9`) swallowed is then
-/// a repeat, not a second count. Returns how many claims are live; a shared store (Redis) keeps its
-/// own claims and is left alone.
-pub async fn restore_claims(
+/// Puts back into `counts` the admissions of the reports counted in the last two network blocks
+/// (the de-duplication window and the network bound's span) from SQL: into an in-process store at
+/// start (its claims died with the previous process: a client retrying a report whose answer a
+/// `kill -9` swallowed is then a repeat, not a second count), into a shared one after a repair.
+/// Returns how many claims are live.
+pub async fn restore_admissions(
     db: &Db,
     counts: &Counts,
     now: i64,
     bound: &NetworkBound,
 ) -> Result<usize, RebuildError> {
-    if !counts.claims_in_process() {
-        return Ok(0);
-    }
     let claims = db.recent_claims(claims_since(now, bound)).await?;
-    Ok(counts.restore_claims(&claims, now, DEDUP_WINDOW_SECONDS, bound))
+    Ok(counts
+        .restore_admissions(&claims, now, DEDUP_WINDOW_SECONDS, bound)
+        .await?)
 }
 
 /// Where the claims that matter at `now` begin: the de-duplication window, and the previous network
@@ -130,10 +129,7 @@ pub async fn repair_counts(
         // they were made in nodes' memory), back from SQL, before the wait below: else a reporter
         // who counted before could count again within the window, a network's bound would start
         // afresh, and a network counted before would be a "first" again in the networks series.
-        let claims = db.recent_claims(claims_since(now, bound)).await?;
-        let restored = counts
-            .restore_admissions(&claims, now, DEDUP_WINDOW_SECONDS, bound)
-            .await?;
+        let restored = restore_admissions(db, counts, now, bound).await?;
         tracing::info!(claims = restored, "admissions restored from SQL");
         // Every report received before the cutoff must have been recorded first (real time too,
         // for a manual clock that does not move).

@@ -10,7 +10,7 @@ use crate::detect::DetectorConfig;
 use crate::intake::{Intake, Writers};
 use crate::metrics::Metrics;
 use crate::monitor::{Leadership, Monitor, StatusBoard};
-use crate::rebuild::{rebuild_if_needed, repair_counts, restore_claims};
+use crate::rebuild::{rebuild_if_needed, repair_counts, restore_admissions};
 use crate::store::Db;
 use crate::web::connections::{ConnectionCaps, max_connections_per_worker, raise_file_limit};
 use crate::web::errors::extractor_errors;
@@ -256,9 +256,13 @@ impl Application {
             counts.note_missed(clock.now());
         }
         // Before the intake starts: claims that died with the previous process (issue 14 §4).
-        let claims = restore_claims(&db, &counts, clock.now(), &settings.admission.network)
-            .await
-            .context("cannot restore recent claims from SQL")?;
+        let claims = if counts.claims_in_process() {
+            restore_admissions(&db, &counts, clock.now(), &settings.admission.network)
+                .await
+                .context("cannot restore recent claims from SQL")?
+        } else {
+            0
+        };
         if claims > 0 {
             tracing::info!(claims, "claims of the last 15 minutes restored from SQL");
         }

@@ -463,25 +463,9 @@ impl Counts {
     }
 
     /// True when claims live in this process (the in-process backend) and so die with it: a new
-    /// process takes back the recent ones from SQL ([`Counts::restore_claims`]).
+    /// process takes back the recent ones from SQL ([`Counts::restore_admissions`]).
     pub fn claims_in_process(&self) -> bool {
         matches!(self.backend, Backend::Memory(_))
-    }
-
-    /// Seeds the in-process backend with claims admitted before this process started (oldest first,
-    /// with when each was admitted; see `MemoryCounts::restore_claims`); returns how many are live
-    /// at `now`. A shared backend keeps its claims itself: nothing to do (0).
-    pub fn restore_claims(
-        &self,
-        claims: &[(Claim, i64)],
-        now: i64,
-        ttl: i64,
-        bound: &NetworkBound,
-    ) -> usize {
-        match &self.backend {
-            Backend::Memory(m) => m.restore_claims(claims, now, ttl, bound),
-            Backend::Redis(_) => 0,
-        }
     }
 
     /// [`CountStore::take_tokens`] that never fails: while the backend is unreachable, each node
@@ -525,10 +509,12 @@ impl Counts {
         }
     }
 
-    /// Puts back into a shared store the admissions of `claims` (counted reports from SQL, oldest
-    /// first, with when each was admitted) that it lacks: their claims, where none is held, and the
-    /// network and total counts of the current and previous blocks, where they are lower. Returns
-    /// the claims still live. The in-process store keeps its own (see [`Counts::restore_claims`]).
+    /// Puts back the admissions of `claims` (counted reports from SQL, oldest first, with when each
+    /// was admitted) that the backend lacks: their claims, and the network and total counts of the
+    /// current and previous blocks. The in-process backend after a restart (its claims died with
+    /// the last process; `MemoryCounts::restore_claims`), Redis after a repair (restarted empty, or
+    /// admissions made in nodes' memory while it was down; `RedisCounts::restore_admissions`: a
+    /// claim only where none is held, a count only raised). Returns the claims live at `now`.
     pub async fn restore_admissions(
         &self,
         claims: &[(Claim, i64)],
@@ -537,7 +523,7 @@ impl Counts {
         bound: &NetworkBound,
     ) -> Result<usize, CountError> {
         match &self.backend {
-            Backend::Memory(_) => Ok(0),
+            Backend::Memory(m) => Ok(m.restore_claims(claims, now, ttl, bound)),
             Backend::Redis(r) => r.restore_admissions(claims, now, ttl, bound).await,
         }
     }
